@@ -1,0 +1,67 @@
+"""Fixtures shared by every app's tests. App-specific factories live in each app's tests/."""
+
+import pytest
+from django.core.cache import cache
+
+from opop.models import KabupatenKota, Organisation
+from opop.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth's rate limits and the cached sessions live in the cache; each test starts clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def region():
+    return lambda kode: KabupatenKota.objects.get(kode=kode)
+
+
+@pytest.fixture
+def shopper(db):
+    return UserFactory(email="pembeli@opop.test")
+
+
+@pytest.fixture
+def diskop(db):
+    return OrganisationFactory(
+        kind=Organisation.Kind.DISKOP, name="Diskop UKM Jatim", slug="diskop", kabupaten_kota_id="35.78"
+    )
+
+
+@pytest.fixture
+def province_staff(diskop):
+    return MembershipFactory(organisation=diskop, role="staff", user__email="staf@opop.test").user
+
+
+@pytest.fixture
+def jombang_staff(diskop):
+    return MembershipFactory(organisation=diskop, role="staff", region_id="35.17", user__email="jombang@opop.test").user
+
+
+@pytest.fixture
+def pesantren_a(db):
+    return OrganisationFactory(name="PP Darul Ulum", slug="pp-darul-ulum", kabupaten_kota_id="35.17")
+
+
+@pytest.fixture
+def pesantren_b(db):
+    return OrganisationFactory(name="PP Sidogiri", slug="pp-sidogiri", kabupaten_kota_id="35.14")
+
+
+@pytest.fixture
+def admin_a(pesantren_a):
+    return MembershipFactory(organisation=pesantren_a, role="owner", user__email="admin.a@opop.test").user
+
+
+@pytest.fixture
+def admin_b(pesantren_b):
+    return MembershipFactory(organisation=pesantren_b, role="owner", user__email="admin.b@opop.test").user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="root@opop.test", is_superuser=True, is_staff=True)

@@ -1,0 +1,54 @@
+"""Navigation by role, shared by every layout."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from opop.models import Organisation
+from opop.permissions import access_for
+
+# (label, url name, who sees it). Entries whose URL does not exist yet are skipped, so each app
+# adds its links here as it lands.
+NAV_ITEMS = [
+    (_("OPOP Mart"), "marketplace:home", "everyone"),
+    (_("My organisations"), "opop:organisation_list", "member"),
+    (_("Diskop workspace"), "reports:dashboard", "programme_staff"),
+    (_("Admin site"), "admin:index", "superuser"),
+]
+
+
+def _visible(who: str, user, access) -> bool:
+    if who == "everyone":
+        return True
+    if not user.is_authenticated:
+        return False
+    if who == "member":
+        return access.superuser or bool(access.memberships)
+    if who == "programme_staff":
+        return access.programme_staff or access.superuser
+    if who == "superuser":
+        return user.is_staff
+    return False
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    access = access_for(user)
+    items = []
+    for label, url_name, who in NAV_ITEMS:
+        if not _visible(who, user, access):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
+    role_labels = []
+    if access.superuser:
+        role_labels.append(_("Superuser"))
+    if access.programme_staff:
+        role_labels.append(_("Diskop UKM staff"))
+    if any(kind == Organisation.Kind.PESANTREN for _id, kind, _role in access.memberships):
+        role_labels.append(_("Pesantren admin"))
+    return {"nav_items": items, "role_labels": role_labels}

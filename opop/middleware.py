@@ -1,0 +1,29 @@
+"""Language choice: Bahasa Indonesia unless the person picked English with the switcher."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class PreferredLanguageMiddleware:
+    """Like LocaleMiddleware, but the browser's Accept-Language does not override the default.
+
+    The portal is Indonesian first: a visitor whose phone is set to English still lands in
+    Bahasa Indonesia, and the language switcher (Django's set_language, a cookie) changes it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

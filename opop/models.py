@@ -1,0 +1,246 @@
+"""The shared kernel: users, regions, organisations and who acts for them, audit events."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opop.formatting import normalise_phone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with an e-mail address; acts for organisations through memberships."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=16, blank=True, help_text=_("Written as +62…; 08… is accepted.")
+    )
+    is_staff = models.BooleanField(_("admin site access"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.phone:
+            try:
+                self.phone = normalise_phone(self.phone)
+            except ValueError as exc:
+                raise ValidationError({"phone": str(exc)}) from None
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name or self.email).split(" ")[0]
+
+
+class KabupatenKota(models.Model):
+    """One of East Java's 38 regencies and cities, keyed on its Kemendagri code (35.xx)."""
+
+    class Jenis(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Regency")
+        KOTA = "kota", _("City")
+
+    kode = models.CharField(_("code"), max_length=5, primary_key=True)
+    nama = models.CharField(_("name"), max_length=60)
+    jenis = models.CharField(_("kind"), max_length=10, choices=Jenis.choices)
+    nama_singkat = models.CharField(_("short name"), max_length=40)
+    jumlah_kecamatan = models.PositiveSmallIntegerField(_("districts"))
+    jumlah_desa = models.PositiveSmallIntegerField(_("villages (desa)"))
+    jumlah_kelurahan = models.PositiveSmallIntegerField(_("urban villages (kelurahan)"))
+    kodepos_min = models.CharField(_("lowest postal code"), max_length=5)
+    kodepos_max = models.CharField(_("highest postal code"), max_length=5)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("regency/city")
+        verbose_name_plural = _("regencies/cities")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """`Kab. Malang` or `Kota Malang`: seven names are both, so the kind is always shown."""
+        prefix = "Kab." if self.jenis == self.Jenis.KABUPATEN else "Kota"
+        return f"{prefix} {self.nama_singkat}"
+
+
+class Organisation(TimeStampedModel):
+    """Who owns rows: a pesantren, a santri business, an alumni business, or Diskop UKM itself."""
+
+    class Kind(models.TextChoices):
+        PESANTREN = "pesantren", _("Pesantren")
+        SANTRI_BUSINESS = "santri_business", _("Santri business")
+        ALUMNI_BUSINESS = "alumni_business", _("Alumni business")
+        DISKOP = "diskop", _("Diskop UKM Jatim")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kabupaten_kota = models.ForeignKey(
+        KabupatenKota,
+        verbose_name=_("regency/city"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", verbose_name=_("members")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["kind", "kabupaten_kota"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(TimeStampedModel):
+    """A user acting for an organisation in one role. Diskop staff may be scoped to one region."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        STAFF = "staff", _("Staff")
+        CASHIER = "cashier", _("Cashier")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    region = models.ForeignKey(
+        KabupatenKota,
+        verbose_name=_("region scope"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Diskop UKM staff only: limit what this person sees to one regency/city."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_one_per_user_org"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.region_id and self.organisation_id and self.organisation.kind != Organisation.Kind.DISKOP:
+            raise ValidationError({"region": _("Only Diskop UKM staff can be scoped to a regency/city.")})
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a staff action or a money movement: who, what, on what, when."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    target_type = models.CharField(_("target type"), max_length=80, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit events are append-only.")
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each Celery worker ran the heartbeat task; /healthz reads it."""
+
+    worker = models.CharField(max_length=200, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.worker} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

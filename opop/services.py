@@ -1,0 +1,89 @@
+"""Writes of the shared kernel: audit events, organisations and memberships."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from opop.models import AuditEvent, KabupatenKota, Membership, Organisation, User, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the programme was broken; the message is for the person who tried."""
+
+
+def audit_record(
+    *, actor: User | None, action: str, organisation: Organisation | None = None, target=None, data: dict | None = None
+) -> AuditEvent:
+    """Append one audit event. `action` is a dotted name such as `pesantren.verified`."""
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        organisation=organisation,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        data=data or {},
+    )
+    event.save()
+    logger.info("audit.recorded", extra={"action": action, "target_id": event.target_id})
+    return event
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:200] or "org"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    kind: str,
+    kabupaten_kota: KabupatenKota | None = None,
+    owner: User | None = None,
+    actor: User | None = None,
+) -> Organisation:
+    """Create an organisation, with `owner` as its first member when given."""
+    if kind not in Organisation.Kind.values:
+        raise DomainError(f"Unknown organisation kind {kind!r}.")
+    organisation = Organisation(name=name, kind=kind, kabupaten_kota=kabupaten_kota, slug=_unique_slug(name))
+    organisation.full_clean()
+    organisation.save()
+    if owner is not None:
+        membership_add(organisation=organisation, user=owner, role=Membership.Role.OWNER, actor=actor)
+    audit_record(actor=actor, action="organisation.created", organisation=organisation, target=organisation)
+    return organisation
+
+
+@transaction.atomic
+def membership_add(
+    *, organisation: Organisation, user: User, role: str, region: KabupatenKota | None = None, actor: User | None = None
+) -> Membership:
+    """Let `user` act for `organisation` in `role`; updates the role if they already do."""
+    membership = Membership.objects.filter(organisation=organisation, user=user).first()
+    if membership is None:
+        membership = Membership(organisation=organisation, user=user)
+    membership.role = role
+    membership.region = region
+    membership.full_clean(validate_unique=False)
+    membership.save()
+    audit_record(
+        actor=actor,
+        action="membership.set",
+        organisation=organisation,
+        target=membership,
+        data={"user": user.email, "role": role, "region": region.kode if region else None},
+    )
+    return membership
+
+
+def worker_heartbeat_record(*, worker: str) -> WorkerHeartbeat:
+    """Note that `worker` is alive now. Idempotent: one row per worker, moved forward."""
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(worker=worker, defaults={"seen_at": timezone.now()})
+    return heartbeat

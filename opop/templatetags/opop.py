@@ -1,0 +1,32 @@
+"""Template filters every page uses; loaded as a builtin, so no `{% load %}` is needed."""
+
+from django import template
+from django.utils.translation import get_language
+
+from opop.formatting import format_date, format_rupiah, normalise_phone
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value):
+    """`{{ 15000|rupiah }}` → `Rp15.000`."""
+    try:
+        return format_rupiah(value)
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def tanggal(value):
+    """`{{ order.created_at|tanggal }}` → `22 Nov 2026` (WIB)."""
+    return format_date(value, get_language() or "id")
+
+
+@register.filter
+def phone(value):
+    """Show a stored phone number as +62…; leaves what cannot be read as it is."""
+    try:
+        return normalise_phone(value)
+    except ValueError:
+        return value

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from opop import views
+
+app_urls = (
+    [
+        path("organisasi/", views.organisation_list, name="organisation_list"),
+        path("organisasi/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    ],
+    "opop",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("akun/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include(app_urls)),
+    path("pesantren/", include("pesantren.urls")),
+    path("santri/", include("santri.urls")),
+    path("alumni/", include("alumni.urls")),
+    path("mart/", include("marketplace.urls")),
+    path("laporan/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # The embedded default serves uploads itself; production puts them on object storage.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

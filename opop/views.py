@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from opop import selectors
+from opop.health import run_checks
+from opop.permissions import access_for
+
+
+def home(request):
+    return render(request, "opop/home.html", {"kabupaten_kota_count": selectors.kabupaten_kota_list().count()})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    healthy, report = run_checks()
+    return JsonResponse({"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503)
+
+
+@login_required
+def organisation_list(request):
+    organisations = selectors.organisation_list_for_user(user=request.user)
+    return render(
+        request,
+        "opop/organisation_list.html",
+        {"organisations": organisations, "access": access_for(request.user)},
+    )
+
+
+@login_required
+def organisation_detail(request, slug):
+    organisation = selectors.organisation_get_for_user(user=request.user, slug=slug)
+    return render(
+        request,
+        "opop/organisation_detail.html",
+        {"organisation": organisation, "memberships": selectors.membership_list(organisation=organisation)},
+    )

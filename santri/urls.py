@@ -1,0 +1,3 @@
+app_name = "santri"
+
+urlpatterns: list = []
