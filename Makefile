@@ -25,7 +25,6 @@ messages: install ## Compile the translations (.po -> .mo)
 
 makemessages: install ## Collect new translatable strings into the .po files
 	$(MANAGE) makemessages -l id -l en --ignore=.venv --ignore=staticfiles --no-obsolete
-	cd opop && ../$(MANAGE) makemessages -l id -l en --no-obsolete
 
 migrate: install ## Apply database migrations
 	$(MANAGE) migrate --noinput

@@ -80,15 +80,16 @@ def scope_queryset(
     - superusers see all rows.
     """
     access = access_for(user)
-    if access.superuser:
+    staff_scope = region_field is not None and access.programme_staff
+    if access.superuser or (staff_scope and access.region is None):
         return queryset
     condition = Q(pk__in=[])
     if organisation_field is not None:
         org_ids = access.organisation_ids(roles=roles)
         if org_ids:
             condition |= Q(**{f"{organisation_field}__in": org_ids})
-    if region_field is not None and access.programme_staff:
-        condition |= Q() if access.region is None else Q(**{region_field: access.region})
+    if staff_scope:
+        condition |= Q(**{region_field: access.region})
     return queryset.filter(condition)
 
 

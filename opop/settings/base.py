@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from opop.settings.env import env_bool, env_int, env_list, env_str
+from opop.settings.env import env_bool, env_int, env_list, env_str, mailers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -149,13 +149,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# E-mail: console unless EMAIL_URL-style settings are given.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# E-mail: the console unless EMAIL_BACKEND names another backend (SMTP takes the EMAIL_* variables).
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OPOP Jatim <noreply@opop.jatimprov.go.id>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,7 +1,7 @@
 """Production: secrets from the environment with no insecure default; `check --deploy` is clean."""
 
 from opop.settings.base import *  # noqa: F403
-from opop.settings.env import env_bool, env_int, env_list, env_str
+from opop.settings.env import env_bool, env_int, env_list, env_str, mailers_from_env
 
 SECRET_KEY = env_str("SECRET_KEY", required=True)
 DEBUG = False
@@ -24,6 +24,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Production sends real mail: SMTP unless EMAIL_BACKEND names another real backend.
+MAILERS = mailers_from_env("django.core.mail.backends.smtp.EmailBackend")
 
 STORAGES = {
     **STORAGES,  # noqa: F405
