@@ -52,8 +52,9 @@ worker: install ## A Celery worker (needs CELERY_BROKER_URL)
 beat: install ## Celery beat, the one scheduler (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A opop beat --loglevel=INFO
 
-procfile: messages migrate ## Web, worker and beat together from the Procfile (honcho)
-	$(VENV)/bin/honcho start
+procfile: messages migrate ## Web (gunicorn), worker and beat together from the Procfile (honcho)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-opop.settings.dev} WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} \
+	  GUNICORN_BIND=127.0.0.1:$(PORT) $(VENV)/bin/honcho start
 
 clean: ## Remove the venv, the SQLite database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .test-media

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from opop import selectors
 from opop.health import run_checks
 from opop.permissions import access_for
+from opop.readiness import pending_migrations
 
 
 def home(request):
@@ -18,6 +19,17 @@ def home(request):
 def healthz(request):
     healthy, report = run_checks()
     return JsonResponse({"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """For the load balancer: 503 until the database answers and every migration is applied."""
+    healthy, report = run_checks()
+    pending = pending_migrations() if report.get("database") == "ok" else []
+    ready = healthy and not pending
+    body = {"status": "ready" if ready else "not ready", **report, "pending_migrations": pending}
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 @login_required

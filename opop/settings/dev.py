@@ -4,3 +4,7 @@ from opop.settings.base import *  # noqa: F403
 from opop.settings.env import env_bool
 
 DEBUG = env_bool("DEBUG", True)
+
+# gunicorn (make procfile) serves static files straight from the apps and static/, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

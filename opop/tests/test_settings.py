@@ -26,6 +26,9 @@ def load_settings(module: str, monkeypatch, **environ) -> dict:
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     # Re-execute the shared base module too, so it reads this environment.
+    for name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "LOG_FORMAT"):
+        if name not in environ:
+            monkeypatch.delenv(name, raising=False)
     monkeypatch.delitem(sys.modules, "opop.settings.base", raising=False)
     return runpy.run_module(module)
 
