@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(app_urls)),
     path("pesantren/", include("pesantren.urls")),
+    path("samsat/", include("pesantren.samsat.urls")),
     path("santri/", include("santri.urls")),
     path("alumni/", include("alumni.urls")),
     path("mart/", include("marketplace.urls")),

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_filters",
     "opop",
     "pesantren",
+    "pesantren.samsat",
     "santri",
     "alumni",
     "marketplace",

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from opop.demo import DEMO_PASSWORD, seed_kernel
 
-DOMAIN_APPS = ["pesantren", "santri", "alumni", "marketplace", "reports"]
+DOMAIN_APPS = ["pesantren", "samsat", "santri", "alumni", "marketplace", "reports"]
 
 
 class Command(BaseCommand):

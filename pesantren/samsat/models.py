@@ -1,0 +1,1 @@
+"""Tables of Samsat OPOP arrive with its issue."""
