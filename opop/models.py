@@ -155,6 +155,7 @@ class Membership(TimeStampedModel):
         OWNER = "owner", _("Owner")
         STAFF = "staff", _("Staff")
         CASHIER = "cashier", _("Cashier")
+        SUPERVISOR = "supervisor", _("Supervisor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
