@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from opop.models import KabupatenKota, Organisation
+from opop.regions import load_kabupaten_kota
 from opop.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -13,6 +14,16 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_regions(request):
+    """Transactional tests flush every table afterwards, data migrations included; put the regions back."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        if KabupatenKota.objects.count() != 38:
+            load_kabupaten_kota(KabupatenKota)
 
 
 @pytest.fixture

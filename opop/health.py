@@ -55,5 +55,9 @@ def run_checks() -> tuple[bool, dict]:
             healthy = False
             report[name] = f"error: {exc.__class__.__name__}: {exc}"[:300]
     if report.get("database") == "ok":
-        report["worker_last_seen"] = last_worker_heartbeat()
+        try:
+            report["worker_last_seen"] = last_worker_heartbeat()
+        except Exception as exc:
+            healthy = False
+            report["worker_last_seen"] = f"error: {exc.__class__.__name__}"
     return healthy, report

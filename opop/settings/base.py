@@ -178,6 +178,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: a broker URL switches on real workers; without one every task runs eagerly in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -191,7 +192,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every periodic job, with why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
     # The worker proves it is alive once a minute; /healthz reports how long ago it last did.
-    "worker-heartbeat": {"task": "opop.worker_heartbeat", "schedule": 60.0},
+    "worker-heartbeat": {"task": "opop.worker_heartbeat", "schedule": float(env_int("WORKER_HEARTBEAT_SECONDS", 60))},
 }
 
 # Logs go to stdout, one line each, with the request id. LOG_FORMAT=json for log shippers (prod default).

@@ -1,0 +1,84 @@
+"""Several web nodes and workers over shared PostgreSQL, Redis and object storage (CI's second pass)."""
+
+import http.cookiejar
+import os
+import re
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from django.db import connection
+
+from opop.models import WorkerHeartbeat
+from opop.tests.cluster import Cluster
+from opop.tests.factories import MembershipFactory
+
+MULTINODE = bool(os.environ.get("CELERY_BROKER_URL") and os.environ.get("REDIS_URL")) and os.environ.get(
+    "DATABASE_URL", ""
+).startswith("postgres")
+
+pytestmark = [
+    pytest.mark.multinode,
+    pytest.mark.skipif(not MULTINODE, reason="needs PostgreSQL, Redis and a broker: runs in CI's second pass"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(scope="module")
+def cluster(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        database = connection.settings_dict
+    database_url = "postgres://{}@{}:{}/{}".format(
+        database["USER"], database["HOST"] or "127.0.0.1", database["PORT"] or 5432, database["NAME"]
+    )
+    running = Cluster(
+        database_url=database_url,
+        broker_url=os.environ["CELERY_BROKER_URL"],
+        cache_url=os.environ["REDIS_URL"],
+    )
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+
+
+class Browser:
+    """A tiny cookie-keeping HTTP client that can talk to any node."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url: str) -> tuple[int, str, str]:
+        with self.opener.open(url, timeout=20) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def post_form(self, url: str, data: dict) -> tuple[int, str, str]:
+        _status, _url, page = self.get(url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310 - loopback
+        with self.opener.open(request, timeout=20) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+
+def test_a_session_started_on_one_node_continues_on_the_other(cluster, settings):
+    # The nodes run production hashers; the test settings' fast MD5 hasher would not be accepted there.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    MembershipFactory(
+        user__email="admin.cluster@opop.test", organisation__name="PP Cluster", organisation__slug="pp-cluster"
+    )
+    node1, node2 = cluster.nodes
+    browser = Browser()
+    browser.post_form(f"{node1}/akun/login/", {"login": "admin.cluster@opop.test", "password": "sandi-rahasia-123"})
+    status, final_url, page = browser.get(f"{node2}/organisasi/")
+    assert status == 200 and "/akun/login/" not in final_url, cluster.log("web2")
+    assert "PP Cluster" in page
+
+
+def test_beat_schedules_and_a_worker_runs_the_heartbeat(cluster):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not WorkerHeartbeat.objects.exists():
+        time.sleep(0.5)
+    assert WorkerHeartbeat.objects.exists(), cluster.log("beat") + cluster.log("worker1")
