@@ -171,7 +171,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # The worker proves it is alive once a minute; /healthz reports how long ago it last did.
     "worker-heartbeat": {"task": "opop.worker_heartbeat", "schedule": 60.0},
+    # OPOP Mart: unpaid orders hold stock; every 5 minutes the expired ones are cancelled and the stock released,
+    # so a reserved unit is back on sale at most 5 minutes after the payment window closes.
+    "marketplace-expire-unpaid-orders": {"task": "marketplace.expire_unpaid_orders", "schedule": 300.0},
 }
+
+# OPOP Mart: hours a buyer has to pay before the order expires; the gateway's webhook secret; a real
+# gateway replaces the sandbox through MARKETPLACE_PAYMENT_PROVIDERS = {"gateway": "dotted.path.Class"}.
+MARKETPLACE_PAYMENT_WINDOW_HOURS = env_int("MARKETPLACE_PAYMENT_WINDOW_HOURS", 24)
+MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", "sandbox-webhook-secret")
 
 LOGGING = {
     "version": 1,
