@@ -6,8 +6,7 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -19,7 +18,7 @@ def normalise_words(text: str) -> list[str]:
 
 
 def _unaccent(expression):
-    return Func(expression, function="unaccent")
+    return Func(expression, function="unaccent", output_field=TextField())
 
 
 def search_products(queryset: QuerySet, text: str) -> QuerySet:
@@ -32,7 +31,7 @@ def search_products(queryset: QuerySet, text: str) -> QuerySet:
             SearchVector(_unaccent(F("name")), weight="A", config="simple")
             + SearchVector(_unaccent(F("category__name")), weight="B", config="simple")
             + SearchVector(_unaccent(F("store__name")), weight="B", config="simple")
-            + SearchVector(_unaccent(Coalesce(F("description"), Value(""))), weight="C", config="simple")
+            + SearchVector(_unaccent(F("description")), weight="C", config="simple")
         )
         query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="simple")
         return queryset.annotate(search=vector, relevance=SearchRank(vector, query)).filter(search=query)

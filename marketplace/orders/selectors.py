@@ -9,12 +9,12 @@ SELLER_ROLES = ("owner", "staff")
 
 
 def buyer_orders(user) -> QuerySet:
-    return Order.objects.filter(buyer=user).select_related("store").prefetch_related("items")
+    return Order.objects.filter(buyer=user).select_related("store")
 
 
 def seller_orders(user) -> QuerySet:
     return scope_queryset(
-        Order.objects.select_related("store", "buyer").prefetch_related("items"),
+        Order.objects.select_related("store", "buyer"),
         user,
         organisation_field="store__organisation",
         roles=SELLER_ROLES,

@@ -31,7 +31,7 @@ def seller_order_list(request):
     status = request.GET.get("status", "")
     if status in Order.Status.values:
         orders = orders.filter(status=status)
-    page = Paginator(orders, 30).get_page(request.GET.get("page"))
+    page = Paginator(orders.prefetch_related("items"), 30).get_page(request.GET.get("page"))
     return render(
         request,
         "marketplace/seller_order_list.html",

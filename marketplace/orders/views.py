@@ -92,7 +92,7 @@ def order_list(request):
     status = request.GET.get("status", "")
     if status in Order.Status.values:
         orders = orders.filter(status=status)
-    page = Paginator(orders, 20).get_page(request.GET.get("page"))
+    page = Paginator(orders.prefetch_related("items"), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "marketplace/order_list.html",
