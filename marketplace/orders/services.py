@@ -11,11 +11,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.cart.services import StoreCart, cart_by_store, cart_clear, cart_lines
 from marketplace.models import Address, Order, OrderEvent, OrderItem, Product, ProductVariant, ShippingRate, Store
 from marketplace.orders import states
-from marketplace.orders.emails import order_status_notify
+from marketplace.orders.emails import mail_is_muted, order_status_notify
 from opop.models import User
 from opop.services import DomainError, audit_record
 
@@ -134,6 +135,8 @@ def _release(order: Order) -> None:
 
 
 def _notify(order: Order, event: OrderEvent) -> None:
+    if mail_is_muted():
+        return
     language = translation.get_language()
     transaction.on_commit(lambda: order_status_notify(order_id=order.pk, event_id=event.pk, language=language))
 
@@ -187,7 +190,7 @@ def order_place(*, buyer: User, session, address: Address | None, choices: dict[
             for line in plan.group.lines
         )
         event = OrderEvent.objects.create(
-            order=order, actor=buyer, to_status=S.AWAITING_PAYMENT, note=_("Order placed.")
+            order=order, actor=buyer, to_status=S.AWAITING_PAYMENT, note=gettext_noop("Order placed.")
         )
         provider_for(order.payment_method).start(order=order)
         _notify(order, event)
@@ -236,7 +239,11 @@ def order_transition(
 
 def order_cancel_by_buyer(*, order: Order, buyer: User) -> Order:
     return order_transition(
-        order=order, to_status=S.CANCELLED, party=states.BUYER, actor=buyer, note=_("Cancelled by the buyer.")
+        order=order,
+        to_status=S.CANCELLED,
+        party=states.BUYER,
+        actor=buyer,
+        note=gettext_noop("Cancelled by the buyer."),
     )
 
 
@@ -266,8 +273,8 @@ def order_expire(*, order: Order) -> Order:
         to_status=S.CANCELLED,
         party=states.SYSTEM,
         actor=None,
-        note=_("Not paid in time; the stock went back on sale."),
-        cancel_reason=_("Payment time ran out."),
+        note=gettext_noop("Not paid in time; the stock went back on sale."),
+        cancel_reason=gettext_noop("Payment time ran out."),
     )
 
 
@@ -295,13 +302,17 @@ def order_ship(*, order: Order, actor: User, courier: str, tracking_number: str)
 def order_mark_delivered(*, order: Order, actor: User) -> Order:
     if order.status == S.PROCESSING and order.delivery != Order.Delivery.PICKUP:
         raise DomainError(_("Ship the order before marking it delivered."))
-    note = _("Handed over at the pesantren.") if order.delivery == Order.Delivery.PICKUP else ""
+    note = gettext_noop("Handed over at the pesantren.") if order.delivery == Order.Delivery.PICKUP else ""
     return order_transition(order=order, to_status=S.DELIVERED, party=states.SELLER, actor=actor, note=note)
 
 
 def order_confirm_receipt(*, order: Order, buyer: User) -> Order:
     return order_transition(
-        order=order, to_status=S.COMPLETED, party=states.BUYER, actor=buyer, note=_("The buyer confirmed receipt.")
+        order=order,
+        to_status=S.COMPLETED,
+        party=states.BUYER,
+        actor=buyer,
+        note=gettext_noop("The buyer confirmed receipt."),
     )
 
 
@@ -315,7 +326,11 @@ def order_request_refund(*, order: Order, buyer: User, reason: str) -> Order:
 @transaction.atomic
 def order_refund(*, order: Order, actor: User) -> Order:
     order = order_transition(
-        order=order, to_status=S.REFUNDED, party=states.SELLER, actor=actor, note=_("Money returned to the buyer.")
+        order=order,
+        to_status=S.REFUNDED,
+        party=states.SELLER,
+        actor=actor,
+        note=gettext_noop("Money returned to the buyer."),
     )
     audit_record(
         actor=actor,

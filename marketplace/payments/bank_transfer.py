@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.images import render, validate_image_upload
 from marketplace.models import Order, OrderEvent, Payment
@@ -33,6 +34,6 @@ def transfer_proof_upload(*, order: Order, buyer: User, upload) -> Payment:
         actor=buyer,
         from_status=order.status,
         to_status=order.status,
-        note=_("Transfer proof uploaded; waiting for the seller to confirm."),
+        note=gettext_noop("Transfer proof uploaded; waiting for the seller to confirm."),
     )
     return payment

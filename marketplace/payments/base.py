@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.models import Order, Payment
 from marketplace.orders import states
@@ -52,5 +53,9 @@ def seller_confirm_payment(*, order: Order, actor: User) -> Payment:
     payment = order.payments.exclude(status=Payment.Status.VOID).first()
     if payment is None or payment.provider not in ("bank_transfer", "cash_on_pickup"):
         raise DomainError(_("The gateway confirms this payment by itself."))
-    note = _("Cash received at pickup.") if payment.provider == "cash_on_pickup" else _("Transfer received.")
+    note = (
+        gettext_noop("Cash received at pickup.")
+        if payment.provider == "cash_on_pickup"
+        else gettext_noop("Transfer received.")
+    )
     return payment_confirm(payment=payment, actor=actor, party=states.SELLER, note=note)

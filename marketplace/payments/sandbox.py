@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.models import Order, Payment
 from marketplace.orders import states
@@ -100,7 +100,7 @@ def gateway_webhook_handle(*, body: bytes, signature: str) -> str:
         payment=payment,
         actor=None,
         party=states.SYSTEM,
-        note=_("Paid through the gateway (%(id)s).") % {"id": transaction_id},
+        note=gettext_noop("Paid through the gateway."),
     )
     logger.info("marketplace.gateway_paid", extra={"transaction_id": transaction_id})
     return "paid"

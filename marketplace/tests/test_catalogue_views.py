@@ -133,3 +133,22 @@ def test_home_page_is_light(client, catalogue):
     html = response.content
     assert b'loading="lazy"' in html and b"srcset" in html and b"<script" not in html
     assert len(html) < 60_000
+
+
+def _is_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif("not _is_postgres()", reason="full-text search runs on PostgreSQL")
+def test_postgres_search_matches_prefixes_and_ignores_accents(client, catalogue):
+    ProductFactory(name="Kopi Lúwak Malang", description="Kopi langka.")
+    assert names(client.get(reverse("marketplace:search"), {"q": "robus"})) == ["Kopi Robusta Bululawang"]
+    assert names(client.get(reverse("marketplace:search"), {"q": "LUWAK"})) == ["Kopi Lúwak Malang"]
+    assert names(client.get(reverse("marketplace:search"), {"q": "luwak!! & |"})) == ["Kopi Lúwak Malang"]
+
+
+def test_search_text_with_only_symbols_lists_everything(client, catalogue):
+    assert len(names(client.get(reverse("marketplace:search"), {"q": "&|!"}))) == 3
