@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalogue.search import search_products
@@ -29,11 +30,31 @@ ORDERINGS = {
 }
 
 
+class CategoryTreeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"— {obj.name}" if obj.parent_id else obj.name
+
+
+class CategoryTreeFilter(django_filters.ModelChoiceFilter):
+    field_class = CategoryTreeField
+
+
+def category_tree():
+    """Top-level categories, each followed by its children."""
+    return Category.objects.order_by(
+        Coalesce("parent__position", "position"),
+        Coalesce("parent__name", "name"),
+        F("parent_id").asc(nulls_first=True),
+        "position",
+        "name",
+    )
+
+
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    category = django_filters.ModelChoiceFilter(
+    category = CategoryTreeFilter(
         label=_("Category"),
-        queryset=Category.objects.all(),
+        queryset=category_tree(),
         to_field_name="slug",
         method="filter_category",
         empty_label=_("All categories"),

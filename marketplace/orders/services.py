@@ -233,7 +233,7 @@ def order_transition(
         order=locked, actor=actor, from_status=from_status, to_status=to_status, note=note
     )
     _notify(locked, event)
-    order.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    order.refresh_from_db()  # the caller's copy shows the new status too
     return locked
 
 

@@ -152,3 +152,12 @@ def test_postgres_search_matches_prefixes_and_ignores_accents(client, catalogue)
 
 def test_search_text_with_only_symbols_lists_everything(client, catalogue):
     assert len(names(client.get(reverse("marketplace:search"), {"q": "&|!"}))) == 3
+
+
+def test_the_category_filter_lists_each_parent_followed_by_its_children(client):
+    food = CategoryFactory(name="Makanan & Minuman", slug="makanan", position=0)
+    crafts = CategoryFactory(name="Kerajinan", slug="kerajinan", position=1)
+    CategoryFactory(name="Kopi", slug="kopi", parent=food, position=0)
+    CategoryFactory(name="Anyaman", slug="anyaman", parent=crafts, position=0)
+    field = client.get(reverse("marketplace:search")).context["filter"].form.fields["category"]
+    assert [label for _value, label in field.choices][1:] == ["Makanan & Minuman", "— Kopi", "Kerajinan", "— Anyaman"]
