@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marketplace.cart.services import StoreCart, cart_by_store, cart_clear, cart_lines
-from marketplace.models import Address, Order, OrderEvent, OrderItem, Product, ProductVariant, ShippingRate, Store
+from marketplace.models import (
+    Address,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Payment,
+    Product,
+    ProductVariant,
+    ShippingRate,
+    Store,
+)
 from marketplace.orders import states
 from marketplace.orders.emails import mail_is_muted, order_status_notify
 from opop.models import User
@@ -346,7 +356,10 @@ def orders_expire_unpaid(*, now=None) -> int:
     """Cancel every unpaid order whose payment time ran out; returns how many. Safe to run twice."""
     now = now or timezone.now()
     expired = 0
-    for order in Order.objects.filter(status=S.AWAITING_PAYMENT, expires_at__lte=now).only("pk"):
+    due = Order.objects.filter(status=S.AWAITING_PAYMENT, expires_at__lte=now)
+    # A buyer who uploaded a transfer proof in time waits for the seller, not for the clock.
+    due = due.exclude(payments__status=Payment.Status.PROOF_UPLOADED)
+    for order in due.only("pk"):
         try:
             order_expire(order=order)
         except DomainError:

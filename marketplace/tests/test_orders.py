@@ -234,3 +234,33 @@ def test_foreign_orders_answer_404_everywhere(client, order, admin_b, shopper):
     assert client.get(reverse("marketplace:seller_order_list")).context["page_obj"].paginator.count == 0
     assert Order.objects.get(pk=order.pk).status == S.AWAITING_PAYMENT and payment.status == "pending"
     assert OrderEvent.objects.filter(order=order).count() == 1
+
+
+def test_an_order_with_an_uploaded_transfer_proof_waits_for_the_seller_not_the_clock(order, shopper):
+    from marketplace.payments.bank_transfer import transfer_proof_upload
+
+    transfer_proof_upload(order=order, buyer=shopper, upload=image_upload())
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    assert expire_unpaid_orders() == 0
+    assert Order.objects.get(pk=order.pk).status == S.AWAITING_PAYMENT
+
+
+def test_my_orders_and_store_orders_cost_a_fixed_number_of_queries(
+    client, shopper, admin_a, address, product_a, django_assert_max_num_queries
+):
+    Product.objects.filter(pk=product_a.pk).update(stock=100)
+    for _ in range(15):
+        place(shopper, [(product_a, 1)], address=address)
+    for user, url in [(shopper, "marketplace:order_list"), (admin_a, "marketplace:seller_order_list")]:
+        client.force_login(user)
+        with django_assert_max_num_queries(10):
+            body = client.get(reverse(url)).content.decode()
+        assert body.count("Sarung Tenun Darul Ulum") >= (15 if user == shopper else 0)
+
+
+def test_sellers_see_a_store_orders_link_and_shoppers_do_not(client, shopper, admin_a, store_a):
+    link = reverse("marketplace:seller_order_list")
+    client.force_login(shopper)
+    assert link not in client.get(reverse("marketplace:home")).content.decode()
+    client.force_login(admin_a)
+    assert link in client.get(reverse("marketplace:home")).content.decode()
