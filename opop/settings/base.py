@@ -179,7 +179,7 @@ CELERY_BEAT_SCHEDULE = {
 # OPOP Mart: hours a buyer has to pay before the order expires; the gateway's webhook secret; a real
 # gateway replaces the sandbox through MARKETPLACE_PAYMENT_PROVIDERS = {"gateway": "dotted.path.Class"}.
 MARKETPLACE_PAYMENT_WINDOW_HOURS = env_int("MARKETPLACE_PAYMENT_WINDOW_HOURS", 24)
-MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", "sandbox-webhook-secret")
+MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", SECRET_KEY)
 
 LOGGING = {
     "version": 1,
