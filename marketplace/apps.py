@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("OPOP Mart")
+
+    def ready(self):
+        from marketplace.cart import receivers  # noqa: F401 - connects the login → cart merge receiver

@@ -1,3 +1,36 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from marketplace.cart import views as cart
+from marketplace.catalogue import views as catalogue
+from marketplace.orders import seller_views as seller
+from marketplace.orders import views as orders
+from marketplace.payments import views as payments
+from marketplace.sitemaps import SITEMAPS
+
 app_name = "marketplace"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", catalogue.home, name="home"),
+    path("cari/", catalogue.search, name="search"),
+    path("kategori/<slug:slug>/", catalogue.category_detail, name="category"),
+    path("produk/<slug:slug>/", catalogue.product_detail, name="product"),
+    path("toko/<slug:slug>/", catalogue.store_detail, name="store"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("keranjang/", cart.cart_detail, name="cart"),
+    path("keranjang/tambah/<slug:slug>/", cart.cart_add, name="cart_add"),
+    path("keranjang/ubah/<str:key>/", cart.cart_update, name="cart_update"),
+    path("checkout/", orders.checkout, name="checkout"),
+    path("alamat/", orders.address_list, name="address_list"),
+    path("alamat/baru/", orders.address_create, name="address_create"),
+    path("pesanan/", orders.order_list, name="order_list"),
+    path("pesanan/<str:number>/", orders.order_detail, name="order_detail"),
+    path("pesanan/<str:number>/ulasan/<int:item_id>/", orders.review_add, name="review_add"),
+    path("pesanan/<str:number>/<slug:action>/", orders.order_action, name="order_action"),
+    path("bayar/<str:transaction_id>/", payments.sandbox_page, name="sandbox_page"),
+    path("bayar/<str:transaction_id>/sandbox/", payments.sandbox_pay, name="sandbox_pay"),
+    path("pembayaran/webhook/sandbox/", payments.gateway_webhook, name="gateway_webhook"),
+    path("penjual/pesanan/", seller.seller_order_list, name="seller_order_list"),
+    path("penjual/pesanan/<str:number>/", seller.seller_order_detail, name="seller_order_detail"),
+    path("penjual/pesanan/<str:number>/<slug:action>/", seller.seller_order_action, name="seller_order_action"),
+]

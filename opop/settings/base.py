@@ -193,7 +193,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # The worker proves it is alive once a minute; /healthz reports how long ago it last did.
     "worker-heartbeat": {"task": "opop.worker_heartbeat", "schedule": float(env_int("WORKER_HEARTBEAT_SECONDS", 60))},
+    # OPOP Mart: unpaid orders hold stock; every 5 minutes the expired ones are cancelled and the stock released,
+    # so a reserved unit is back on sale at most 5 minutes after the payment window closes.
+    "marketplace-expire-unpaid-orders": {"task": "marketplace.expire_unpaid_orders", "schedule": 300.0},
 }
+
+# OPOP Mart: hours a buyer has to pay before the order expires; the gateway's webhook secret; a real
+# gateway replaces the sandbox through MARKETPLACE_PAYMENT_PROVIDERS = {"gateway": "dotted.path.Class"}.
+MARKETPLACE_PAYMENT_WINDOW_HOURS = env_int("MARKETPLACE_PAYMENT_WINDOW_HOURS", 24)
+MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", SECRET_KEY)
 
 # Logs go to stdout, one line each, with the request id. LOG_FORMAT=json for log shippers (prod default).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")

@@ -1,0 +1,97 @@
+from django.contrib import admin
+
+from marketplace.models import (
+    Address,
+    Category,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Payment,
+    Product,
+    ProductPhoto,
+    ProductVariant,
+    Review,
+    ShippingRate,
+    Store,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ShippingRateInline(admin.TabularInline):
+    model = ShippingRate
+    extra = 0
+    autocomplete_fields = ["kabupaten_kota"]
+
+
+@admin.register(Store)
+class StoreAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "is_active", "rating_average"]
+    search_fields = ["name", "organisation__name"]
+    inlines = [ShippingRateInline]
+
+
+class VariantInline(admin.TabularInline):
+    model = ProductVariant
+    extra = 0
+
+
+class PhotoInline(admin.TabularInline):
+    model = ProductPhoto
+    extra = 0
+    fields = ["small", "alt_text", "position"]
+    readonly_fields = ["small"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "store", "category", "price", "stock", "is_flagship", "is_active"]
+    list_filter = ["is_flagship", "is_active", "category"]
+    search_fields = ["name", "store__name"]
+    list_select_related = ["store", "category"]
+    inlines = [VariantInline, PhotoInline]
+
+
+class OrderItemInline(admin.TabularInline):
+    model = OrderItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["product", "variant", "product_name", "variant_name", "unit_price", "quantity", "line_total"]
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "actor", "from_status", "to_status", "note"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Read-only: status moves go through marketplace.orders.services, never through the admin."""
+
+    list_display = ["number", "buyer", "store", "status", "total", "created_at"]
+    list_filter = ["status", "payment_method"]
+    search_fields = ["number", "buyer__email"]
+    list_select_related = ["buyer", "store"]
+    inlines = [OrderItemInline, OrderEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ["order", "provider", "amount", "status", "provider_transaction_id"]
+    list_filter = ["provider", "status"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Address)
+admin.site.register(Review)

@@ -1,0 +1,421 @@
+"""OPOP Mart demo data: stores of all three pillars, several dozen products with generated photos, and the
+demo shopper's past orders in every state. Idempotent: a second run finds everything and changes nothing."""
+
+import colorsys
+import hashlib
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw, ImageFont
+
+from marketplace.cart.services import cart_set
+from marketplace.catalogue.services import (
+    category_create,
+    product_create,
+    product_photo_add,
+    shipping_rate_set,
+    store_create,
+    variant_create,
+)
+from marketplace.models import Address, Category, Order, Product, Store
+from marketplace.orders import services as orders
+from marketplace.orders.emails import mail_muted
+from marketplace.orders.reviews import review_create
+from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sign
+from opop.demo import demo_organisation, demo_user
+from opop.models import KabupatenKota, Membership, Organisation, User
+from opop.services import membership_add
+
+CATEGORIES = [
+    ("Makanan & Minuman", ["Kopi", "Camilan", "Bumbu & Sambal"]),
+    ("Busana Muslim", ["Batik", "Sarung", "Kopiah"]),
+    ("Kerajinan", []),
+    ("Pertanian & Agribisnis", ["Beras", "Madu"]),
+    ("Herbal & Kesehatan", []),
+    ("Kosmetik", []),
+    ("Buku & Kitab", []),
+    ("Jasa", []),
+]
+
+# organisation name → (kind, kabupaten/kota, store name, seller e-mail or None for the pesantren admin)
+STORES = {
+    "Pondok Pesantren Darul Ulum": (Organisation.Kind.PESANTREN, "35.17", "Koppontren Darul Ulum", None),
+    "Pondok Pesantren Sidogiri": (
+        Organisation.Kind.PESANTREN,
+        "35.14",
+        "Kopontren Sidogiri Mart",
+        "penjual.sidogiri@opop.test",
+    ),
+    "Kopi Santri Bululawang": (
+        Organisation.Kind.SANTRI_BUSINESS,
+        "35.07",
+        "Kopi Santri Bululawang",
+        "penjual.kopi@opop.test",
+    ),
+    "Anyaman Santri Sumenep": (
+        Organisation.Kind.SANTRI_BUSINESS,
+        "35.29",
+        "Anyaman Santri Sumenep",
+        "penjual.anyaman@opop.test",
+    ),
+    "Batik Alumni Tebuireng": (
+        Organisation.Kind.ALUMNI_BUSINESS,
+        "35.17",
+        "Batik Alumni Tebuireng",
+        "penjual.batik@opop.test",
+    ),
+    "Herbal Alumni Lirboyo": (
+        Organisation.Kind.ALUMNI_BUSINESS,
+        "35.71",
+        "Herbal Alumni Lirboyo",
+        "penjual.herbal@opop.test",
+    ),
+}
+
+# store → [(name, category, price, stock, extras)]; extras: halal, flagship, variants, min_order, weight, bpom, pirt
+PRODUCTS = {
+    "Koppontren Darul Ulum": [
+        (
+            "Beras Organik Darul Ulum 5 kg",
+            "Beras",
+            85000,
+            40,
+            {"flagship": True, "weight": 5000, "pirt": "2063517010123-27"},
+        ),
+        (
+            "Sarung Tenun Gresikan Darul Ulum",
+            "Sarung",
+            175000,
+            15,
+            {"variants": [("Hijau", 175000, 6), ("Marun", 175000, 9)]},
+        ),
+        ("Kopiah Rajut Santri", "Kopiah", 35000, 60, {"min_order": 2}),
+        (
+            "Air Minum Darul Ulum 600 ml (1 dus)",
+            "Makanan & Minuman",
+            42000,
+            0,
+            {"halal": "ID35110000456780922", "weight": 15000},
+        ),
+        ("Keripik Tempe Jombang", "Camilan", 15000, 80, {"halal": "ID35110000123450922", "pirt": "2063517020456-26"}),
+        ("Kitab Safinatun Najah Terjemah", "Buku & Kitab", 28000, 25, {}),
+        (
+            "Sambal Bawang Santri 150 g",
+            "Bumbu & Sambal",
+            22000,
+            30,
+            {"halal": "ID35110000987650922", "variants": [("Original", 22000, 12), ("Ekstra Pedas", 24000, 18)]},
+        ),
+    ],
+    "Kopontren Sidogiri Mart": [
+        (
+            "Kurma Sidogiri Premium 1 kg",
+            "Makanan & Minuman",
+            95000,
+            50,
+            {"flagship": True, "halal": "ID35140000111220922", "weight": 1000},
+        ),
+        ("Madu Hutan Sidogiri 500 g", "Madu", 120000, 20, {"halal": "ID35140000333440922", "bpom": "MD 251128001234"}),
+        ("Minyak Kayu Putih Sidogiri 60 ml", "Herbal & Kesehatan", 32000, 0, {"bpom": "TR 203646781"}),
+        (
+            "Air Mineral Santri 1 dus",
+            "Makanan & Minuman",
+            38000,
+            100,
+            {"halal": "ID35140000555660922", "weight": 12000, "min_order": 2},
+        ),
+        ("Kitab Fathul Qorib Makna Pegon", "Buku & Kitab", 35000, 40, {}),
+        ("Gula Semut Aren Pasuruan", "Makanan & Minuman", 30000, 35, {"halal": "ID35140000777880922"}),
+        ("Jasa Sablon Kaos Santri", "Jasa", 45000, 999, {"min_order": 12}),
+    ],
+    "Kopi Santri Bululawang": [
+        (
+            "Kopi Robusta Bululawang 250 g",
+            "Kopi",
+            55000,
+            70,
+            {"flagship": True, "halal": "ID35070000123120922", "variants": [("Biji", 55000, 30), ("Bubuk", 55000, 40)]},
+        ),
+        ("Kopi Arabika Dampit 200 g", "Kopi", 75000, 25, {"halal": "ID35070000456450922"}),
+        ("Kopi Luwak Liar Malang 100 g", "Kopi", 150000, 0, {}),
+        (
+            "Kopi Rempah Santri (sachet isi 10)",
+            "Kopi",
+            25000,
+            120,
+            {"halal": "ID35070000789780922", "pirt": "2073507010888-27"},
+        ),
+        ("Keripik Pisang Agung Malang", "Camilan", 18000, 45, {"pirt": "2073507020999-26"}),
+        ("Kopi Ekspor Grade 1 (5 kg)", "Kopi", 650000, 8, {"weight": 5000}),
+    ],
+    "Anyaman Santri Sumenep": [
+        (
+            "Tas Anyaman Pandan Sumenep",
+            "Kerajinan",
+            85000,
+            20,
+            {"variants": [("Kecil", 65000, 8), ("Besar", 95000, 12)]},
+        ),
+        ("Tikar Pandan Motif Madura", "Kerajinan", 120000, 10, {}),
+        ("Keris Hias Aeng Tong-Tong", "Kerajinan", 450000, 3, {"flagship": True}),
+        ("Garam Krosok Madura 1 kg", "Bumbu & Sambal", 12000, 200, {"halal": "ID35290000121210922", "min_order": 3}),
+        ("Topi Anyaman Bambu", "Kerajinan", 40000, 0, {}),
+        ("Petis Madura 250 g", "Bumbu & Sambal", 27000, 30, {"halal": "ID35290000343430922"}),
+    ],
+    "Batik Alumni Tebuireng": [
+        ("Batik Tulis Jombangan Motif Cinde", "Batik", 385000, 7, {"flagship": True}),
+        (
+            "Kemeja Batik Cap Santri",
+            "Batik",
+            165000,
+            25,
+            {"variants": [("M", 165000, 8), ("L", 165000, 10), ("XL", 175000, 7)]},
+        ),
+        ("Kain Batik Sogan Tebuireng", "Batik", 250000, 12, {}),
+        ("Masker Batik (isi 3)", "Batik", 30000, 0, {}),
+        ("Mukena Batik Katun", "Busana Muslim", 210000, 14, {}),
+        ("Gamis Batik Alumni", "Busana Muslim", 275000, 9, {}),
+    ],
+    "Herbal Alumni Lirboyo": [
+        (
+            "Jamu Kunyit Asam Lirboyo 500 ml",
+            "Herbal & Kesehatan",
+            20000,
+            50,
+            {"halal": "ID35710000565650922", "pirt": "2073571010777-25"},
+        ),
+        (
+            "Habbatussauda Kapsul 100",
+            "Herbal & Kesehatan",
+            65000,
+            30,
+            {"halal": "ID35710000787870922", "bpom": "TR 213300551"},
+        ),
+        ("Sabun Sereh Alami", "Kosmetik", 18000, 80, {"halal": "ID35710000909090922", "bpom": "NA 18210100123"}),
+        ("Minyak Zaitun Murni 250 ml", "Kosmetik", 55000, 0, {"bpom": "NA 18190200456"}),
+        (
+            "Wedang Uwuh Kediri (isi 10)",
+            "Herbal & Kesehatan",
+            25000,
+            60,
+            {"halal": "ID35710000121230922", "flagship": True},
+        ),
+        ("Madu Klanceng Kediri 250 g", "Madu", 110000, 15, {"halal": "ID35710000454560922"}),
+        ("Teh Daun Kelor 50 g", "Herbal & Kesehatan", 28000, 40, {}),
+    ],
+}
+
+SHIPPING = {"35.78": 18000, "35.17": 12000, "35.07": 20000, "35.14": 15000, "35.15": 16000}
+
+
+def _digits(text: str, length: int) -> str:
+    """Stable made-up numbers (account, NIB) derived from a name."""
+    return str(int(hashlib.sha256(text.encode()).hexdigest(), 16))[:length]
+
+
+def _colour(name: str) -> tuple[int, int, int]:
+    hue = int(hashlib.sha256(name.encode()).hexdigest()[:4], 16) / 0xFFFF
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.45, 0.85)
+    return int(r * 255), int(g * 255), int(b * 255)
+
+
+def product_image(name: str, *, size: int = 600) -> SimpleUploadedFile:
+    """A square product 'photo': a coloured backdrop, a package shape and the product's name."""
+    colour = _colour(name)
+    image = Image.new("RGB", (size, size), colour)
+    draw = ImageDraw.Draw(image)
+    dark = tuple(max(0, c - 90) for c in colour)
+    draw.ellipse((size * 0.15, size * 0.62, size * 0.85, size * 0.78), fill=tuple(max(0, c - 40) for c in colour))
+    draw.rounded_rectangle(
+        (size * 0.28, size * 0.18, size * 0.72, size * 0.7), radius=24, fill=(250, 248, 240), outline=dark, width=6
+    )
+    draw.rectangle((size * 0.28, size * 0.3, size * 0.72, size * 0.42), fill=dark)
+    font = ImageFont.load_default(size=30)
+    words, lines, line = name.split(), [], ""
+    for word in words:
+        if len(line) + len(word) > 20:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    for i, text in enumerate(lines[:3]):
+        draw.text((size / 2, size * 0.82 + i * 34), text, fill=(30, 30, 30), font=font, anchor="mm")
+    draw.text((size / 2, size * 0.36), "OPOP", fill=(250, 248, 240), font=ImageFont.load_default(size=40), anchor="mm")
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return SimpleUploadedFile(f"{name}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _categories() -> dict[str, Category]:
+    found = {category.name: category for category in Category.objects.all()}
+    for position, (name, children) in enumerate(CATEGORIES):
+        if name not in found:
+            found[name] = category_create(name=name, position=position)
+        for child_position, child in enumerate(children):
+            if child not in found:
+                found[child] = category_create(name=child, parent=found[name], position=child_position)
+    return found
+
+
+def _stores(users: dict[str, User]) -> dict[str, Store]:
+    stores = {}
+    for org_name, (kind, kode, store_name, seller_email) in STORES.items():
+        organisation = demo_organisation(org_name, kind, kode)
+        seller = (
+            users["pesantren admin"] if seller_email is None else demo_user(seller_email, f"Penjual {store_name}", "")
+        )
+        if not Membership.objects.filter(user=seller, organisation=organisation).exists():
+            membership_add(organisation=organisation, user=seller, role=Membership.Role.OWNER)
+        store = Store.objects.filter(organisation=organisation).first()
+        if store is None:
+            store = store_create(
+                organisation=organisation,
+                name=store_name,
+                description=f"Toko resmi {org_name} di OPOP Mart: produk asli Jawa Timur, langsung dari pembuatnya.",
+                pickup_address=f"{org_name}, {KabupatenKota.objects.get(kode=kode).label}",
+                default_shipping_rate=45000,
+                bank_name="Bank Jatim Syariah",
+                bank_account_number=_digits(store_name, 10),
+                bank_account_name=store_name,
+            )
+            for region, price in SHIPPING.items():
+                shipping_rate_set(store=store, kabupaten_kota=KabupatenKota.objects.get(kode=region), price=price)
+        stores[store_name] = store
+    return stores
+
+
+def _products(stores: dict[str, Store], categories: dict[str, Category]) -> dict[str, Product]:
+    products = {p.name: p for p in Product.objects.filter(store__in=stores.values())}
+    for store_name, rows in PRODUCTS.items():
+        for name, category, price, stock, extra in rows:
+            if name in products:
+                continue
+            product = product_create(
+                store=stores[store_name],
+                category=categories[category],
+                name=name,
+                price=price,
+                stock=0 if extra.get("variants") else stock,
+                description=(
+                    f"{name} dari {store_name}. Dibuat oleh santri dan pengurus dengan bahan pilihan, "
+                    "dikemas rapi dan dikirim dari Jawa Timur."
+                ),
+                weight_grams=extra.get("weight", 300),
+                min_order=extra.get("min_order", 1),
+                nib=_digits(f"NIB {store_name}", 13),
+                pirt=extra.get("pirt", ""),
+                bpom_md=extra.get("bpom", ""),
+                halal_certificate_number=extra.get("halal", ""),
+                is_flagship=extra.get("flagship", False),
+            )
+            for position, (variant, variant_price, variant_stock) in enumerate(extra.get("variants", [])):
+                variant_create(
+                    product=product, name=variant, price=variant_price, stock=variant_stock, position=position
+                )
+            product_photo_add(product=product, upload=product_image(name))
+            product.refresh_from_db()
+            products[name] = product
+    return products
+
+
+def _address(shopper: User) -> Address:
+    address = shopper.addresses.first()
+    if address is None:
+        address = Address(
+            user=shopper,
+            label="Rumah",
+            recipient_name=shopper.get_full_name(),
+            phone=shopper.phone or "+6281234500001",
+            kabupaten_kota=KabupatenKota.objects.get(kode="35.78"),
+            kecamatan="Wonokromo",
+            desa="Jagir",
+            street="Jl. Jagir Wonokromo No. 27",
+            postal_code="60244",
+            is_default=True,
+        )
+        address.full_clean()
+        address.save()
+    return address
+
+
+def _orders(shopper: User, products: dict[str, Product], stores: dict[str, Store]) -> None:
+    """Past orders of the demo shopper, one in every state of the order state machine."""
+    if Order.objects.filter(buyer=shopper).exists():
+        return
+    address = _address(shopper)
+    S = Order.Status
+
+    def buy(name, quantity, method="bank_transfer", delivery="shipping"):
+        product = products[name]
+        variant = product.variants.filter(stock__gte=quantity).first()
+        cart_set(user=shopper, session={}, product=product, variant=variant, quantity=quantity)
+        (order,) = orders.order_place(
+            buyer=shopper, session={}, address=address, choices={product.store_id: (delivery, method)}
+        )
+        return order
+
+    def seller(order):
+        return Membership.objects.filter(organisation=order.store.organisation).first().user
+
+    def pay(order):
+        if order.payment_method == "gateway":
+            body = sandbox_callback_body(payment=order.payments.get())
+            gateway_webhook_handle(body=body, signature=sign(body))
+        else:
+            seller_confirm_payment(order=order, actor=seller(order))
+
+    def advance(order, upto):
+        path = [S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.COMPLETED]
+        for step in path[: path.index(upto) + 1]:
+            if step == S.PAID:
+                pay(order)
+            elif step == S.PROCESSING:
+                orders.order_start_processing(order=order, actor=seller(order))
+            elif step == S.SHIPPED:
+                orders.order_ship(
+                    order=order, actor=seller(order), courier="JNE", tracking_number=f"JNE{order.pk:010d}"
+                )
+            elif step == S.DELIVERED:
+                orders.order_mark_delivered(order=order, actor=seller(order))
+            elif step == S.COMPLETED:
+                orders.order_confirm_receipt(order=order, buyer=shopper)
+        return order
+
+    buy("Kopi Robusta Bululawang 250 g", 2, method="gateway")  # awaiting payment
+    buy("Sambal Bawang Santri 150 g", 3)  # awaiting payment by transfer
+    advance(buy("Madu Hutan Sidogiri 500 g", 1, method="gateway"), S.PAID)
+    advance(buy("Kemeja Batik Cap Santri", 1), S.PROCESSING)
+    advance(buy("Habbatussauda Kapsul 100", 2, method="gateway"), S.SHIPPED)
+    advance(buy("Tas Anyaman Pandan Sumenep", 1), S.DELIVERED)
+    for name, stars, text in [
+        ("Kurma Sidogiri Premium 1 kg", 5, "Kurmanya lembut dan manis, pengiriman cepat."),
+        ("Kopi Arabika Dampit 200 g", 5, "Aromanya wangi, cocok untuk V60."),
+        ("Wedang Uwuh Kediri (isi 10)", 4, "Hangat dan segar, kemasan rapi."),
+        ("Beras Organik Darul Ulum 5 kg", 5, "Pulen, langganan tiap bulan."),
+    ]:
+        order = advance(buy(name, 1, method="gateway"), S.COMPLETED)
+        review_create(buyer=shopper, order_item=order.items.get(), rating=stars, text=text)
+    pickup = buy("Keripik Tempe Jombang", 4, method="cash_on_pickup", delivery="pickup")
+    pay(pickup)
+    orders.order_start_processing(order=pickup, actor=seller(pickup))
+    orders.order_mark_delivered(order=pickup, actor=seller(pickup))
+    orders.order_confirm_receipt(order=pickup, buyer=shopper)
+    orders.order_cancel_by_buyer(order=buy("Kain Batik Sogan Tebuireng", 1), buyer=shopper)
+    orders.order_expire(order=buy("Garam Krosok Madura 1 kg", 5))
+    cancelled = advance(buy("Tikar Pandan Motif Madura", 1), S.PAID)
+    orders.order_cancel_by_seller(order=cancelled, actor=seller(cancelled), reason="Stok rusak terkena hujan.")
+    requested = advance(buy("Jamu Kunyit Asam Lirboyo 500 ml", 3, method="gateway"), S.DELIVERED)
+    orders.order_request_refund(order=requested, buyer=shopper, reason="Dua botol bocor saat diterima.")
+    refunded = advance(buy("Gula Semut Aren Pasuruan", 2), S.SHIPPED)
+    orders.order_request_refund(order=refunded, buyer=shopper, reason="Paket tidak sampai.")
+    orders.order_refund(order=refunded, actor=seller(refunded))
+
+
+def seed(users: dict[str, User]) -> None:
+    with mail_muted():
+        categories = _categories()
+        stores = _stores(users)
+        products = _products(stores, categories)
+        _orders(users["shopper"], products, stores)

@@ -1,0 +1,39 @@
+"""OPOP Mart tables: the catalogue (stores, products, photos) and the shopper side (cart, orders, payments, reviews)."""
+
+from marketplace.models.catalogue import (
+    PILLAR_BY_KIND,
+    Category,
+    Pillar,
+    Product,
+    ProductPhoto,
+    ProductVariant,
+    ShippingRate,
+    Store,
+)
+from marketplace.models.orders import (
+    Address,
+    CartItem,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Payment,
+    Review,
+)
+
+__all__ = [
+    "PILLAR_BY_KIND",
+    "Address",
+    "CartItem",
+    "Category",
+    "Order",
+    "OrderEvent",
+    "OrderItem",
+    "Payment",
+    "Pillar",
+    "Product",
+    "ProductPhoto",
+    "ProductVariant",
+    "Review",
+    "ShippingRate",
+    "Store",
+]

@@ -1,0 +1,209 @@
+"""Catalogue tables: category tree, stores with their shipping rates, products, variants and photos."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opop.models import KabupatenKota, Organisation, TimeStampedModel
+
+
+class Pillar(models.TextChoices):
+    PESANTRENPRENEUR = "pesantrenpreneur", _("Pesantrenpreneur")
+    SANTRIPRENEUR = "santripreneur", _("Santripreneur")
+    SOSIOPRENEUR = "sosiopreneur", _("Sosiopreneur")
+
+
+# A store's pillar is never stored: it follows from who owns the store.
+PILLAR_BY_KIND = {
+    Organisation.Kind.PESANTREN: Pillar.PESANTRENPRENEUR,
+    Organisation.Kind.SANTRI_BUSINESS: Pillar.SANTRIPRENEUR,
+    Organisation.Kind.ALUMNI_BUSINESS: Pillar.SOSIOPRENEUR,
+}
+KIND_BY_PILLAR = {pillar: kind for kind, pillar in PILLAR_BY_KIND.items()}
+
+
+class Category(models.Model):
+    """A node of the category tree (e.g. Makanan & Minuman > Kopi)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("marketplace:category", kwargs={"slug": self.slug})
+
+
+class Store(TimeStampedModel):
+    """A shop (toko) of one organisation: a pesantren's koppontren, a santri or an alumni business."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="store"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=170, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="marketplace/stores/", blank=True)
+    is_active = models.BooleanField(_("open"), default=True)
+    allows_pickup = models.BooleanField(_("pickup at the pesantren"), default=True)
+    pickup_address = models.CharField(_("pickup address"), max_length=250, blank=True)
+    default_shipping_rate = models.PositiveIntegerField(
+        _("default shipping rate"),
+        default=50000,
+        help_text=_("Used for destinations without their own rate, including outside East Java."),
+    )
+    bank_name = models.CharField(_("bank"), max_length=60, blank=True)
+    bank_account_number = models.CharField(_("account number"), max_length=30, blank=True)
+    bank_account_name = models.CharField(_("account holder"), max_length=100, blank=True)
+    rating_average = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, default=0)
+    rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("marketplace:store", kwargs={"slug": self.slug})
+
+    @property
+    def pillar(self) -> str:
+        return PILLAR_BY_KIND.get(self.organisation.kind, "")
+
+    def get_pillar_display(self) -> str:
+        return Pillar(self.pillar).label if self.pillar else ""
+
+    @property
+    def kabupaten_kota(self) -> KabupatenKota | None:
+        return self.organisation.kabupaten_kota
+
+
+class ShippingRate(models.Model):
+    """What a store charges to ship one order to one kabupaten/kota."""
+
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="shipping_rates")
+    kabupaten_kota = models.ForeignKey(
+        KabupatenKota, verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
+    )
+    price = models.PositiveIntegerField(_("price"))
+
+    class Meta:
+        verbose_name = _("shipping rate")
+        verbose_name_plural = _("shipping rates")
+        constraints = [models.UniqueConstraint(fields=["store", "kabupaten_kota"], name="shippingrate_one_per_region")]
+
+    def __str__(self):
+        return f"{self.store} → {self.kabupaten_kota}"
+
+
+class ProductQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_active=True, store__is_active=True, store__organisation__is_active=True)
+
+
+class Product(TimeStampedModel):
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    price = models.PositiveBigIntegerField(_("price (Rp)"))
+    stock = models.IntegerField(_("stock"), default=0)
+    weight_grams = models.PositiveIntegerField(_("weight (grams)"), default=250)
+    min_order = models.PositiveSmallIntegerField(_("minimum order"), default=1)
+    nib = models.CharField(_("NIB (business number)"), max_length=20, blank=True)
+    pirt = models.CharField(_("P-IRT number"), max_length=30, blank=True)
+    bpom_md = models.CharField(_("BPOM MD number"), max_length=30, blank=True)
+    halal_certificate_number = models.CharField(_("halal certificate number"), max_length=40, blank=True)
+    is_flagship = models.BooleanField(_("OPOP flagship product"), default=False)
+    is_active = models.BooleanField(_("on sale"), default=True)
+    sold_count = models.PositiveIntegerField(_("sold"), default=0)
+    rating_average = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, default=0)
+    rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
+            models.CheckConstraint(condition=Q(min_order__gte=1), name="product_min_order_positive"),
+        ]
+        indexes = [models.Index(fields=["is_active", "-created_at"]), models.Index(fields=["-sold_count"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("marketplace:product", kwargs={"slug": self.slug})
+
+    @property
+    def is_halal(self) -> bool:
+        return bool(self.halal_certificate_number)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+class ProductVariant(models.Model):
+    """A size or flavour of a product, with its own price and stock."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(_("name"), max_length=100)
+    price = models.PositiveBigIntegerField(_("price (Rp)"))
+    stock = models.IntegerField(_("stock"), default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
+            models.UniqueConstraint(fields=["product", "name"], name="variant_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} - {self.name}"
+
+
+class ProductPhoto(models.Model):
+    """Resized renditions of an uploaded photo. The upload itself is never stored, so never served raw."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="photos")
+    large = models.ImageField(
+        _("large"), upload_to="marketplace/products/l/", width_field="width", height_field="height"
+    )
+    medium = models.ImageField(_("medium"), upload_to="marketplace/products/m/")
+    small = models.ImageField(_("small"), upload_to="marketplace/products/s/")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt_text = models.CharField(_("description of the photo"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+
+    def __str__(self):
+        return self.alt_text or f"{self.product} #{self.position}"

@@ -1,0 +1,29 @@
+"""Order reads: a buyer sees their own orders; a seller sees their store's through opop.permissions."""
+
+from django.db.models import Prefetch, QuerySet
+
+from marketplace.models import Order, OrderEvent, OrderItem, Payment
+from opop.permissions import scope_queryset
+
+SELLER_ROLES = ("owner", "staff")
+
+
+def buyer_orders(user) -> QuerySet:
+    return Order.objects.filter(buyer=user).select_related("store")
+
+
+def seller_orders(user) -> QuerySet:
+    return scope_queryset(
+        Order.objects.select_related("store", "buyer"),
+        user,
+        organisation_field="store__organisation",
+        roles=SELLER_ROLES,
+    )
+
+
+def with_details(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("store__organisation", "destination", "buyer").prefetch_related(
+        Prefetch("items", queryset=OrderItem.objects.select_related("product", "review")),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+        Prefetch("payments", queryset=Payment.objects.order_by("-created_at")),
+    )

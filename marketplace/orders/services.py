@@ -1,0 +1,368 @@
+"""Order writes: placing orders (one per store, stock reserved), every status move, expiry, reviews."""
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from marketplace.cart.services import StoreCart, cart_by_store, cart_clear, cart_lines
+from marketplace.models import (
+    Address,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Payment,
+    Product,
+    ProductVariant,
+    ShippingRate,
+    Store,
+)
+from marketplace.orders import states
+from marketplace.orders.emails import mail_is_muted, order_status_notify
+from opop.models import User
+from opop.services import DomainError, audit_record
+
+logger = logging.getLogger(__name__)
+S = Order.Status
+
+
+def payment_window() -> timedelta:
+    return timedelta(hours=getattr(settings, "MARKETPLACE_PAYMENT_WINDOW_HOURS", 24))
+
+
+# ---------------------------------------------------------------- shipping and checkout preview
+
+
+def shipping_quote(*, store: Store, address: Address | None, delivery: str) -> int:
+    """Shipping for one order: 0 for pickup, else the store's rate for the destination or its default rate."""
+    if delivery == Order.Delivery.PICKUP:
+        return 0
+    if address is None:
+        raise DomainError(_("Choose a shipping address."))
+    if address.kabupaten_kota_id:
+        rate = ShippingRate.objects.filter(store=store, kabupaten_kota_id=address.kabupaten_kota_id).first()
+        if rate is not None:
+            return rate.price
+    return store.default_shipping_rate
+
+
+@dataclass
+class OrderPlan:
+    """What one order of a checkout will be, shown to the buyer before paying."""
+
+    group: StoreCart
+    delivery: str
+    payment_method: str
+    shipping_cost: int
+
+    @property
+    def store(self) -> Store:
+        return self.group.store
+
+    @property
+    def subtotal(self) -> int:
+        return self.group.subtotal
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_cost
+
+
+def checkout_plan(
+    *, buyer: User, session, address: Address | None, choices: dict[int, tuple[str, str]]
+) -> list[OrderPlan]:
+    """Split the cart into one planned order per store. `choices` maps store id → (delivery, payment method);
+    a store without a choice gets shipping and bank transfer. Raises DomainError for a choice that cannot be."""
+    groups = cart_by_store(cart_lines(user=buyer, session=session))
+    if not groups:
+        raise DomainError(_("Your cart is empty."))
+    plans = []
+    for group in groups:
+        delivery, method = choices.get(group.store.pk, (Order.Delivery.SHIPPING, Order.PaymentMethod.BANK_TRANSFER))
+        if delivery not in Order.Delivery.values or method not in Order.PaymentMethod.values:
+            raise DomainError(_("Choose how to receive and pay for the order from %(store)s.") % {"store": group.store})
+        if delivery == Order.Delivery.PICKUP and not group.store.allows_pickup:
+            raise DomainError(_("%(store)s does not offer pickup.") % {"store": group.store})
+        if method == Order.PaymentMethod.CASH_ON_PICKUP and delivery != Order.Delivery.PICKUP:
+            raise DomainError(_("Cash payment is only possible when you pick the order up."))
+        cost = shipping_quote(store=group.store, address=address, delivery=delivery)
+        plans.append(OrderPlan(group=group, delivery=delivery, payment_method=method, shipping_cost=cost))
+    return plans
+
+
+# ---------------------------------------------------------------- placing orders
+
+
+def _new_number() -> str:
+    return f"OPM-{timezone.localdate():%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int) -> None:
+    """Take `quantity` off the shelf with a conditional UPDATE; a buyer who lost the race gets a clear message."""
+    label = f"{product.name} ({variant.name})" if variant else product.name
+    if quantity < product.min_order:
+        raise DomainError(_("The minimum order for %(name)s is %(min)d.") % {"name": label, "min": product.min_order})
+    if variant is not None:
+        taken = ProductVariant.objects.filter(pk=variant.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+    else:
+        taken = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
+    if not taken:
+        left = (
+            (ProductVariant if variant else Product)
+            .objects.filter(pk=(variant or product).pk)
+            .values_list("stock", flat=True)
+            .first()
+        )
+        raise DomainError(
+            _("Sorry, %(name)s has just sold out: only %(left)d left, you wanted %(qty)d. Your cart was kept.")
+            % {"name": label, "left": left or 0, "qty": quantity}
+        )
+    product_update = {"sold_count": F("sold_count") + quantity}
+    if variant is not None:
+        # The product's stock is the sum of its variants'; keep it in step.
+        product_update["stock"] = F("stock") - quantity
+    Product.objects.filter(pk=product.pk).update(**product_update)
+
+
+def _release(order: Order) -> None:
+    if order.stock_released:
+        return
+    for item in order.items.all():
+        if item.variant_id:
+            ProductVariant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
+        Product.objects.filter(pk=item.product_id).update(
+            stock=F("stock") + item.quantity, sold_count=F("sold_count") - item.quantity
+        )
+    order.stock_released = True
+
+
+def _notify(order: Order, event: OrderEvent) -> None:
+    if mail_is_muted():
+        return
+    language = translation.get_language()
+    transaction.on_commit(lambda: order_status_notify(order_id=order.pk, event_id=event.pk, language=language))
+
+
+@transaction.atomic
+def order_place(*, buyer: User, session, address: Address | None, choices: dict[int, tuple[str, str]]) -> list[Order]:
+    """Turn the cart into one order per store, reserving the stock, and start each payment.
+
+    Guarantees: either every order is placed and every unit reserved, or nothing changes (the
+    cart stays). Raises DomainError when stock, minimum order or a choice forbids it."""
+    from marketplace.payments import provider_for
+
+    if address is not None and address.user_id != buyer.pk:
+        raise DomainError(_("Choose one of your own addresses."))
+    plans = checkout_plan(buyer=buyer, session=session, address=address, choices=choices)
+    group_id = uuid.uuid4()
+    orders = []
+    for plan in plans:
+        for line in plan.group.lines:
+            _reserve(product=line.product, variant=line.variant, quantity=line.quantity)
+        shipping = plan.delivery == Order.Delivery.SHIPPING
+        order = Order.objects.create(
+            number=_new_number(),
+            checkout_group=group_id,
+            buyer=buyer,
+            store=plan.store,
+            payment_method=plan.payment_method,
+            delivery=plan.delivery,
+            destination=address.kabupaten_kota if shipping and address else None,
+            recipient_name=address.recipient_name if address else buyer.get_full_name(),
+            recipient_phone=address.phone if address else buyer.phone,
+            shipping_address=address.one_line if shipping and address else "",
+            subtotal=plan.subtotal,
+            shipping_cost=plan.shipping_cost,
+            total=plan.total,
+            expires_at=None
+            if plan.payment_method == Order.PaymentMethod.CASH_ON_PICKUP
+            else timezone.now() + payment_window(),
+        )
+        OrderItem.objects.bulk_create(
+            OrderItem(
+                order=order,
+                product=line.product,
+                variant=line.variant,
+                product_name=line.product.name,
+                variant_name=line.variant.name if line.variant else "",
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.line_total,
+            )
+            for line in plan.group.lines
+        )
+        event = OrderEvent.objects.create(
+            order=order, actor=buyer, to_status=S.AWAITING_PAYMENT, note=gettext_noop("Order placed.")
+        )
+        provider_for(order.payment_method).start(order=order)
+        _notify(order, event)
+        orders.append(order)
+    cart_clear(user=buyer, session=session)
+    logger.info("marketplace.orders_placed", extra={"buyer": buyer.pk, "orders": [o.number for o in orders]})
+    return orders
+
+
+# ---------------------------------------------------------------- status moves
+
+
+@transaction.atomic
+def order_transition(
+    *, order: Order, to_status: str, party: str, actor: User | None, note: str = "", **fields
+) -> Order:
+    """Move `order` to `to_status` as `party` (buyer, seller or system), or raise DomainError.
+
+    Locks the order row so two moves never interleave; records an OrderEvent; releases the stock
+    on cancellation; e-mails buyer and seller after the commit."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not states.allowed(locked.status, to_status, party):
+        raise DomainError(
+            _("An order that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": locked.get_status_display(), "to": S(to_status).label}
+        )
+    from_status = locked.status
+    locked.status = to_status
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    now = timezone.now()
+    if to_status == S.PAID:
+        locked.paid_at = now
+    if to_status == S.COMPLETED:
+        locked.completed_at = now
+    if to_status in states.RELEASES_STOCK:
+        _release(locked)
+    locked.save()
+    event = OrderEvent.objects.create(
+        order=locked, actor=actor, from_status=from_status, to_status=to_status, note=note
+    )
+    _notify(locked, event)
+    order.refresh_from_db()  # the caller's copy shows the new status too
+    return locked
+
+
+def order_cancel_by_buyer(*, order: Order, buyer: User) -> Order:
+    return order_transition(
+        order=order,
+        to_status=S.CANCELLED,
+        party=states.BUYER,
+        actor=buyer,
+        note=gettext_noop("Cancelled by the buyer."),
+    )
+
+
+def order_cancel_by_seller(*, order: Order, actor: User, reason: str) -> Order:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Tell the buyer why the order is cancelled."))
+    paid_before = order.status != S.AWAITING_PAYMENT
+    with transaction.atomic():
+        order = order_transition(
+            order=order, to_status=S.CANCELLED, party=states.SELLER, actor=actor, note=reason, cancel_reason=reason
+        )
+        if paid_before:
+            audit_record(
+                actor=actor,
+                action="marketplace.refund_due",
+                organisation=order.store.organisation,
+                target=order,
+                data={"amount": order.total, "reason": reason},
+            )
+    return order
+
+
+def order_expire(*, order: Order) -> Order:
+    return order_transition(
+        order=order,
+        to_status=S.CANCELLED,
+        party=states.SYSTEM,
+        actor=None,
+        note=gettext_noop("Not paid in time; the stock went back on sale."),
+        cancel_reason=gettext_noop("Payment time ran out."),
+    )
+
+
+def order_start_processing(*, order: Order, actor: User) -> Order:
+    return order_transition(order=order, to_status=S.PROCESSING, party=states.SELLER, actor=actor)
+
+
+def order_ship(*, order: Order, actor: User, courier: str, tracking_number: str) -> Order:
+    courier, tracking_number = (courier or "").strip(), (tracking_number or "").strip()
+    if order.delivery != Order.Delivery.SHIPPING:
+        raise DomainError(_("A pickup order is handed over, not shipped."))
+    if not courier or not tracking_number:
+        raise DomainError(_("Give the courier and the tracking number."))
+    return order_transition(
+        order=order,
+        to_status=S.SHIPPED,
+        party=states.SELLER,
+        actor=actor,
+        note=f"{courier} · {tracking_number}",
+        courier=courier,
+        tracking_number=tracking_number,
+    )
+
+
+def order_mark_delivered(*, order: Order, actor: User) -> Order:
+    if order.status == S.PROCESSING and order.delivery != Order.Delivery.PICKUP:
+        raise DomainError(_("Ship the order before marking it delivered."))
+    note = gettext_noop("Handed over at the pesantren.") if order.delivery == Order.Delivery.PICKUP else ""
+    return order_transition(order=order, to_status=S.DELIVERED, party=states.SELLER, actor=actor, note=note)
+
+
+def order_confirm_receipt(*, order: Order, buyer: User) -> Order:
+    return order_transition(
+        order=order,
+        to_status=S.COMPLETED,
+        party=states.BUYER,
+        actor=buyer,
+        note=gettext_noop("The buyer confirmed receipt."),
+    )
+
+
+def order_request_refund(*, order: Order, buyer: User, reason: str) -> Order:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Tell the seller why you want a refund."))
+    return order_transition(order=order, to_status=S.REFUND_REQUESTED, party=states.BUYER, actor=buyer, note=reason)
+
+
+@transaction.atomic
+def order_refund(*, order: Order, actor: User) -> Order:
+    order = order_transition(
+        order=order,
+        to_status=S.REFUNDED,
+        party=states.SELLER,
+        actor=actor,
+        note=gettext_noop("Money returned to the buyer."),
+    )
+    audit_record(
+        actor=actor,
+        action="marketplace.refunded",
+        organisation=order.store.organisation,
+        target=order,
+        data={"amount": order.total},
+    )
+    return order
+
+
+def orders_expire_unpaid(*, now=None) -> int:
+    """Cancel every unpaid order whose payment time ran out; returns how many. Safe to run twice."""
+    now = now or timezone.now()
+    expired = 0
+    due = Order.objects.filter(status=S.AWAITING_PAYMENT, expires_at__lte=now)
+    # A buyer who uploaded a transfer proof in time waits for the seller, not for the clock.
+    due = due.exclude(payments__status=Payment.Status.PROOF_UPLOADED)
+    for order in due.only("pk"):
+        try:
+            order_expire(order=order)
+        except DomainError:
+            continue  # paid or cancelled meanwhile
+        expired += 1
+    return expired

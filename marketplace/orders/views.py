@@ -1,0 +1,193 @@
+"""Checkout and the buyer's orders. Every order is fetched through buyer=request.user, so a foreign number is 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.cart.services import cart_by_store, cart_lines
+from marketplace.models import Address, Order, OrderItem
+from marketplace.orders import selectors, services
+from marketplace.orders.forms import AddressForm, CheckoutForm, ProofForm, ReasonForm, ReviewForm
+from marketplace.orders.reviews import review_create
+from marketplace.payments import provider_for
+from marketplace.payments.bank_transfer import transfer_proof_upload
+from opop.services import DomainError
+
+
+def _first_error(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def address_create(request):
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        address = form.save(commit=False)
+        address.user = request.user
+        if not request.user.addresses.exists():
+            address.is_default = True
+        address.save()
+        messages.success(request, _("Address saved."))
+        return redirect(request.GET.get("next") or "marketplace:checkout")
+    return render(request, "marketplace/address_form.html", {"form": form})
+
+
+@login_required
+def checkout(request):
+    groups = cart_by_store(cart_lines(user=request.user, session=request.session))
+    if not groups:
+        messages.info(request, _("Your cart is empty."))
+        return redirect("marketplace:cart")
+    stores = [group.store for group in groups]
+    addresses = list(request.user.addresses.select_related("kabupaten_kota"))
+    if not addresses:
+        messages.info(request, _("Add the address to ship to first."))
+        return redirect("marketplace:address_create")
+    data = request.POST if request.method == "POST" else (request.GET if "address" in request.GET else None)
+    form = CheckoutForm(data, user=request.user, stores=stores, initial={"address": addresses[0].pk})
+    plans, error = None, None
+    if form.is_bound and form.is_valid():
+        try:
+            if request.method == "POST" and "place" in request.POST:
+                orders = services.order_place(
+                    buyer=request.user,
+                    session=request.session,
+                    address=form.cleaned_data["address"],
+                    choices=form.choices(),
+                )
+                messages.success(
+                    request, _("Thank you! %(n)d order(s) placed; pay each one below.") % {"n": len(orders)}
+                )
+                return redirect("marketplace:order_list")
+            plans = services.checkout_plan(
+                buyer=request.user,
+                session=request.session,
+                address=form.cleaned_data["address"],
+                choices=form.choices(),
+            )
+        except DomainError as exc:
+            error = str(exc)
+            messages.error(request, error)
+    if plans is None and error is None:
+        plans = services.checkout_plan(buyer=request.user, session=request.session, address=addresses[0], choices={})
+    return render(
+        request,
+        "marketplace/checkout.html",
+        {
+            "form": form,
+            "rows": [(plan, *form.store_fields(plan.store)) for plan in plans or []],
+            "groups": groups,
+            "grand_total": sum(plan.total for plan in plans or []),
+        },
+    )
+
+
+@login_required
+def order_list(request):
+    orders = selectors.buyer_orders(request.user)
+    status = request.GET.get("status", "")
+    if status in Order.Status.values:
+        orders = orders.filter(status=status)
+    page = Paginator(orders.prefetch_related("items"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "marketplace/order_list.html",
+        {"page_obj": page, "status": status, "statuses": Order.Status.choices, "querystring": f"status={status}"},
+    )
+
+
+def _buyer_order(request, number) -> Order:
+    return get_object_or_404(selectors.with_details(selectors.buyer_orders(request.user)), number=number)
+
+
+@login_required
+def order_detail(request, number):
+    order = _buyer_order(request, number)
+    payment = order.payments.all()[0] if order.payments.all() else None
+    return render(
+        request,
+        "marketplace/order_detail.html",
+        {
+            "order": order,
+            "payment": payment,
+            "instructions": provider_for(order.payment_method).instructions_template,
+            "proof_form": ProofForm(),
+            "reason_form": ReasonForm(),
+            "review_form": ReviewForm(),
+            "can_cancel": order.status == Order.Status.AWAITING_PAYMENT,
+            "can_confirm": order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED),
+            "can_refund": order.status
+            in (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.SHIPPED, Order.Status.DELIVERED),
+            "can_review": order.status == Order.Status.COMPLETED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_action(request, number, action):
+    order = _buyer_order(request, number)
+    try:
+        if action == "cancel":
+            services.order_cancel_by_buyer(order=order, buyer=request.user)
+            messages.success(request, _("Order cancelled."))
+        elif action == "confirm":
+            services.order_confirm_receipt(order=order, buyer=request.user)
+            messages.success(request, _("Thank you! The order is completed; you can review the products now."))
+        elif action == "refund":
+            form = ReasonForm(request.POST)
+            services.order_request_refund(
+                order=order, buyer=request.user, reason=form.data.get("reason", "") if form.is_valid() else ""
+            )
+            messages.success(request, _("Refund requested."))
+        elif action == "proof":
+            form = ProofForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+            transfer_proof_upload(order=order, buyer=request.user, upload=form.cleaned_data["proof"])
+            messages.success(request, _("Proof uploaded. The seller will confirm the transfer."))
+        else:
+            raise DomainError(_("Unknown action."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+    return redirect("marketplace:order_detail", number=order.number)
+
+
+@login_required
+@require_POST
+def review_add(request, number, item_id):
+    order = _buyer_order(request, number)
+    item = get_object_or_404(OrderItem, pk=item_id, order=order)
+    form = ReviewForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Give 1 to 5 stars."))
+        return redirect("marketplace:order_detail", number=number)
+    try:
+        review_create(
+            buyer=request.user,
+            order_item=item,
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+            photo=form.cleaned_data.get("photo"),
+        )
+        messages.success(request, _("Thank you for your review."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+    return redirect("marketplace:order_detail", number=number)
+
+
+@login_required
+def address_list(request):
+    return render(
+        request,
+        "marketplace/address_list.html",
+        {"addresses": Address.objects.filter(user=request.user).select_related("kabupaten_kota")},
+    )
