@@ -1,0 +1,555 @@
+"""Writes of the Pesantrenpreneur pillar. Views, commands, the demo seed and tests all call these."""
+
+import logging
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from opop.formatting import normalise_phone
+from opop.models import Membership, Organisation, User
+from opop.permissions import access_for
+from opop.services import DomainError, audit_record, organisation_create
+from pesantren.models import (
+    FIGURE_FIELDS,
+    Aspect,
+    BusinessUnit,
+    MentoringSession,
+    MonthlyReport,
+    MonthlyReportRevision,
+    Partner,
+    Pesantren,
+    PotentialMapping,
+    StatusChange,
+)
+
+logger = logging.getLogger(__name__)
+
+S = Pesantren.Status
+ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.STAFF)
+
+PROFILE_FIELDS = (
+    "name",
+    "nspp",
+    "street",
+    "desa",
+    "kecamatan",
+    "kabupaten_kota",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "pengasuh",
+    "santri_count",
+    "phone",
+    "email",
+    "logo",
+    "description",
+    "flagship_product",
+)
+
+# (from, to): who may make the step. "admin" = the pesantren's owner or staff; "staff" = Diskop UKM
+# staff whose region covers the pesantren (or province-wide), and superusers.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.REGISTERED, S.SUBMITTED): "admin",
+    (S.RETURNED, S.SUBMITTED): "admin",
+    (S.SUBMITTED, S.VERIFIED): "staff",
+    (S.SUBMITTED, S.RETURNED): "staff",
+    (S.VERIFIED, S.ACTIVE): "staff",
+    (S.VERIFIED, S.INACTIVE): "staff",
+    (S.ACTIVE, S.INACTIVE): "staff",
+    (S.INACTIVE, S.ACTIVE): "staff",
+}
+# Steps that must say why.
+REASON_REQUIRED = {S.RETURNED, S.INACTIVE}
+
+
+# --- who may act --------------------------------------------------------------------------------
+
+
+def is_pesantren_admin(user: User, pesantren: Pesantren) -> bool:
+    access = access_for(user)
+    return pesantren.organisation_id in access.organisation_ids(roles=ADMIN_ROLES)
+
+
+def is_programme_staff_for(user: User, pesantren: Pesantren) -> bool:
+    access = access_for(user)
+    if access.superuser:
+        return True
+    return access.programme_staff and access.region in (None, pesantren.kabupaten_kota_id)
+
+
+def is_programme_staff(user: User) -> bool:
+    access = access_for(user)
+    return access.superuser or access.programme_staff
+
+
+def _require_admin(user: User, pesantren: Pesantren) -> None:
+    if not is_pesantren_admin(user, pesantren):
+        raise DomainError(_("Only the pesantren's admins can do this."))
+
+
+def _require_staff(user: User, pesantren: Pesantren | None = None) -> None:
+    allowed = is_programme_staff_for(user, pesantren) if pesantren else is_programme_staff(user)
+    if not allowed:
+        raise DomainError(_("Only Diskop UKM staff responsible for this region can do this."))
+
+
+def _full_clean(instance, **kwargs) -> None:
+    """`full_clean()`, with the errors joined into one readable domain error."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise DomainError(" ".join(" ".join(messages) for messages in exc.message_dict.values())) from exc
+
+
+# --- profile ------------------------------------------------------------------------------------
+
+
+def _validate_profile(pesantren: Pesantren) -> None:
+    errors = {}
+    if pesantren.phone:
+        try:
+            pesantren.phone = normalise_phone(pesantren.phone)
+        except ValueError as exc:
+            errors["phone"] = [str(exc)]
+    region = pesantren.kabupaten_kota if pesantren.kabupaten_kota_id else None
+    code = pesantren.postal_code or ""
+    if region and len(code) == 5 and not region.kodepos_min <= code <= region.kodepos_max:
+        errors["postal_code"] = [
+            _("Postal codes in %(region)s run from %(low)s to %(high)s.")
+            % {"region": region.label, "low": region.kodepos_min, "high": region.kodepos_max}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def pesantren_register(*, user: User, organisation: Organisation | None = None, **fields) -> Pesantren:
+    """Register a pesantren's profile. Without `organisation`, a new pesantren organisation is
+    created with `user` as its owner; with one, `user` must be its owner or staff.
+
+    Raises ValidationError (per field) for an invalid profile, DomainError when not allowed.
+    """
+    if organisation is not None:
+        if organisation.kind != Organisation.Kind.PESANTREN:
+            raise DomainError(_("Only a pesantren organisation can register as a pesantren."))
+        if organisation.pk not in access_for(user).organisation_ids(roles=ADMIN_ROLES):
+            raise DomainError(_("Only the pesantren's admins can do this."))
+        if Pesantren.objects.filter(organisation=organisation).exists():
+            raise DomainError(_("This pesantren is already registered."))
+    pesantren = Pesantren(**{key: value for key, value in fields.items() if key in PROFILE_FIELDS})
+    _validate_profile(pesantren)
+    pesantren.full_clean(exclude=["organisation"])
+    if organisation is None:
+        organisation = organisation_create(
+            name=pesantren.name,
+            kind=Organisation.Kind.PESANTREN,
+            kabupaten_kota=pesantren.kabupaten_kota,
+            owner=user,
+            actor=user,
+        )
+        user.__dict__.pop("_opop_access", None)
+    pesantren.organisation = organisation
+    pesantren.status_changed_at = timezone.now()
+    pesantren.save()
+    StatusChange.objects.create(pesantren=pesantren, from_status="", to_status=S.REGISTERED, actor=user)
+    audit_record(actor=user, action="pesantren.registered", organisation=organisation, target=pesantren)
+    return pesantren
+
+
+@transaction.atomic
+def pesantren_update(*, user: User, pesantren: Pesantren, **fields) -> Pesantren:
+    """Change the profile. The pesantren's admins, or staff of its region, may do it; the region
+    can only change while the pesantren is not yet verified (staff scoping follows it)."""
+    if not (is_pesantren_admin(user, pesantren) or is_programme_staff_for(user, pesantren)):
+        raise DomainError(_("Only the pesantren's admins can do this."))
+    changed = []
+    for key, value in fields.items():
+        if key in PROFILE_FIELDS and getattr(pesantren, key) != value:
+            setattr(pesantren, key, value)
+            changed.append(key)
+    if "kabupaten_kota" in changed and pesantren.status not in (S.REGISTERED, S.RETURNED):
+        raise ValidationError(
+            {"kabupaten_kota": [_("The regency/city of a submitted or verified pesantren cannot change.")]}
+        )
+    if not changed:
+        return pesantren
+    _validate_profile(pesantren)
+    pesantren.full_clean()
+    pesantren.save(update_fields=[*changed, "updated_at"])
+    if "kabupaten_kota" in changed:
+        # The organisation's region follows, so kernel-level scoping agrees with ours.
+        organisation = pesantren.organisation
+        organisation.kabupaten_kota = pesantren.kabupaten_kota
+        organisation.save(update_fields=["kabupaten_kota", "updated_at"])
+    audit_record(
+        actor=user,
+        action="pesantren.updated",
+        organisation=pesantren.organisation,
+        target=pesantren,
+        data={"fields": [key for key in changed if key != "logo"] + (["logo"] if "logo" in changed else [])},
+    )
+    return pesantren
+
+
+# --- lifecycle ----------------------------------------------------------------------------------
+
+
+def allowed_transitions(*, user: User, pesantren: Pesantren) -> list[str]:
+    """The statuses `user` may move `pesantren` to now."""
+    result = []
+    for (source, target), who in TRANSITIONS.items():
+        if source != pesantren.status:
+            continue
+        allowed = is_pesantren_admin if who == "admin" else is_programme_staff_for
+        if allowed(user, pesantren):
+            result.append(target)
+    return result
+
+
+def _card_number(pesantren: Pesantren) -> str:
+    prefix = f"OPOP-{pesantren.kabupaten_kota_id.replace('.', '')}-{pesantren.cohort}-"
+    taken = Pesantren.objects.filter(card_number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+def _notify_admins(pesantren: Pesantren, subject: str, body: str) -> None:
+    recipients = list(
+        Membership.objects.filter(organisation_id=pesantren.organisation_id, role__in=ADMIN_ROLES)
+        .select_related("user")
+        .values_list("user__email", flat=True)
+    )
+    if recipients:
+        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
+
+
+@transaction.atomic
+def pesantren_transition(
+    *, user: User, pesantren: Pesantren, to_status: str, reason: str = "", cohort: int | None = None
+) -> Pesantren:
+    """Move `pesantren` one step in its lifecycle.
+
+    Only the steps in TRANSITIONS, each by its role. Returning and deactivating need a reason;
+    verifying needs a cohort year (not in the future) and issues the Kartu OPOP number. Records a
+    StatusChange and an audit event and e-mails the pesantren's admins once the transaction commits.
+    Raises DomainError otherwise.
+    """
+    pesantren = Pesantren.objects.select_for_update().select_related("kabupaten_kota").get(pk=pesantren.pk)
+    source = pesantren.status
+    who = TRANSITIONS.get((source, to_status))
+    if who is None:
+        raise DomainError(
+            _("A pesantren that is “%(source)s” cannot become “%(target)s”.")
+            % {"source": S(source).label, "target": S(to_status).label if to_status in S.values else to_status}
+        )
+    if who == "admin":
+        _require_admin(user, pesantren)
+    else:
+        _require_staff(user, pesantren)
+    reason = (reason or "").strip()
+    if to_status in REASON_REQUIRED and not reason:
+        raise DomainError(_("Please give a reason, so the pesantren knows what to do."))
+    update_fields = ["status", "status_changed_at", "updated_at"]
+    if to_status == S.VERIFIED:
+        this_year = timezone.localdate().year
+        if cohort is None:
+            raise DomainError(_("Choose the cohort (angkatan) the pesantren joins."))
+        if not 2019 <= cohort <= this_year:
+            raise DomainError(_("The cohort must be a year from 2019 to %(year)s.") % {"year": this_year})
+        pesantren.cohort = cohort
+        update_fields.append("cohort")
+        if not pesantren.card_number:
+            pesantren.card_number = _card_number(pesantren)
+            update_fields.append("card_number")
+    pesantren.status = to_status
+    pesantren.status_changed_at = timezone.now()
+    pesantren.save(update_fields=update_fields)
+    StatusChange.objects.create(pesantren=pesantren, from_status=source, to_status=to_status, actor=user, reason=reason)
+    audit_record(
+        actor=user,
+        action=f"pesantren.{to_status}",
+        organisation=pesantren.organisation,
+        target=pesantren,
+        data={"from": source, "to": to_status, "reason": reason, "cohort": pesantren.cohort},
+    )
+    with override("id"):
+        subject = _("[OPOP] %(name)s is now “%(status)s”") % {"name": pesantren.name, "status": S(to_status).label}
+        body = _("The status of %(name)s changed from “%(source)s” to “%(target)s”.") % {
+            "name": pesantren.name,
+            "source": S(source).label,
+            "target": S(to_status).label,
+        }
+        if reason:
+            body += "\n\n" + _("Reason: %(reason)s") % {"reason": reason}
+        body += "\n\n" + reverse("pesantren:detail", args=[pesantren.pk])
+    _notify_admins(pesantren, subject, body)
+    logger.info("pesantren.transition", extra={"pesantren": pesantren.pk, "from": source, "to": to_status})
+    return pesantren
+
+
+# --- business units -----------------------------------------------------------------------------
+
+
+def _validate_unit(unit: BusinessUnit) -> None:
+    if unit.kind == BusinessUnit.Kind.KOPPONTREN:
+        errors = {}
+        if not unit.legal_entity_number:
+            errors["legal_entity_number"] = [_("A koppontren needs its legal-entity number.")]
+        if not unit.nib:
+            errors["nib"] = [_("A koppontren needs its NIB.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+UNIT_FIELDS = ("kind", "name", "sector", "products", "legal_entity_number", "nib", "is_active")
+
+
+@transaction.atomic
+def business_unit_save(*, user: User, pesantren: Pesantren, unit: BusinessUnit | None = None, **fields) -> BusinessUnit:
+    """Add a business unit to `pesantren`, or change `unit`. The pesantren's admins only."""
+    _require_admin(user, pesantren)
+    creating = unit is None
+    if creating:
+        unit = BusinessUnit(pesantren=pesantren)
+    elif unit.pesantren_id != pesantren.pk:
+        raise DomainError(_("This business unit belongs to another pesantren."))
+    for key, value in fields.items():
+        if key in UNIT_FIELDS:
+            setattr(unit, key, value)
+    _validate_unit(unit)
+    unit.full_clean()
+    unit.save()
+    audit_record(
+        actor=user,
+        action="pesantren.unit_added" if creating else "pesantren.unit_changed",
+        organisation=pesantren.organisation,
+        target=unit,
+        data={"name": unit.name, "kind": unit.kind},
+    )
+    return unit
+
+
+# --- mapping, mentoring, partners ---------------------------------------------------------------
+
+
+@transaction.atomic
+def mapping_record(
+    *, user: User, pesantren: Pesantren, assessed_on: date, scores: dict[str, int], notes: dict[str, str] | None = None
+) -> PotentialMapping:
+    """Record a new potential mapping on all five aspects (scores 1 to 5). Staff of the region only.
+    Earlier mappings stay, so progress shows."""
+    _require_staff(user, pesantren)
+    if assessed_on > timezone.localdate():
+        raise DomainError(_("A mapping cannot be dated in the future."))
+    notes = notes or {}
+    mapping = PotentialMapping(pesantren=pesantren, assessed_on=assessed_on, assessed_by=user)
+    for aspect in Aspect.values:
+        score = scores.get(aspect)
+        if score is None or not 1 <= int(score) <= 5:
+            raise DomainError(_("Give %(aspect)s a score from 1 to 5.") % {"aspect": Aspect(aspect).label})
+        setattr(mapping, f"{aspect}_score", int(score))
+        setattr(mapping, f"{aspect}_notes", notes.get(aspect, ""))
+    mapping.save()
+    audit_record(
+        actor=user,
+        action="pesantren.mapped",
+        organisation=pesantren.organisation,
+        target=mapping,
+        data={aspect: getattr(mapping, f"{aspect}_score") for aspect in Aspect.values},
+    )
+    return mapping
+
+
+@transaction.atomic
+def mentoring_record(
+    *,
+    user: User,
+    pesantren: Pesantren,
+    held_on: date,
+    aspect: str,
+    activity: str,
+    follow_up: str = "",
+    mentor: User | None = None,
+    partner: Partner | None = None,
+) -> MentoringSession:
+    """Log one mentoring session. Staff of the region only; the mentor is a staff member or a partner."""
+    _require_staff(user, pesantren)
+    if mentor is None and partner is None:
+        raise DomainError(_("Name the mentor: a staff member or a partner."))
+    if mentor is not None and not is_programme_staff(mentor):
+        raise DomainError(_("A staff mentor must be Diskop UKM staff."))
+    if held_on > timezone.localdate():
+        raise DomainError(_("A mentoring session cannot be dated in the future."))
+    session = MentoringSession(
+        pesantren=pesantren,
+        held_on=held_on,
+        aspect=aspect,
+        mentor=mentor,
+        partner=partner,
+        activity=activity,
+        follow_up=follow_up,
+        recorded_by=user,
+    )
+    _full_clean(session)
+    session.save()
+    audit_record(
+        actor=user,
+        action="pesantren.mentored",
+        organisation=pesantren.organisation,
+        target=session,
+        data={"aspect": aspect, "partner": partner.name if partner else None},
+    )
+    return session
+
+
+@transaction.atomic
+def partner_create(*, user: User, name: str, kind: str, description: str = "", website: str = "") -> Partner:
+    """Add a pentahelix partner. Programme staff only."""
+    _require_staff(user)
+    partner = Partner(name=name.strip(), kind=kind, description=description, website=website)
+    _full_clean(partner)
+    partner.save()
+    audit_record(actor=user, action="pesantren.partner_added", target=partner, data={"name": partner.name})
+    return partner
+
+
+# --- monthly reports ----------------------------------------------------------------------------
+
+
+def _validate_figures(figures: dict) -> dict:
+    errors = {}
+    clean = {}
+    for field in FIGURE_FIELDS:
+        value = figures.get(field)
+        label = MonthlyReport._meta.get_field(field).verbose_name
+        if value is None or value == "":
+            errors[field] = [_("Fill in %(field)s.") % {"field": label}]
+            continue
+        value = int(value)
+        if value < 0:
+            errors[field] = [_("%(field)s cannot be negative.") % {"field": str(label).capitalize()}]
+        clean[field] = value
+    if "jobs_created" in clean and "workers_total" in clean and clean["jobs_created"] > clean["workers_total"]:
+        errors["jobs_created"] = [_("New jobs cannot be more than the workers employed.")]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def report_submit(
+    *, user: User, pesantren: Pesantren, month: date, business_unit: BusinessUnit | None = None, **figures
+) -> MonthlyReport:
+    """Submit the figures of one month (for the whole pesantren, or one business unit).
+
+    The pesantren's admins only; the pesantren must be verified or active. Raises ValidationError
+    for a negative figure, a month in the future, or a month already reported.
+    """
+    _require_admin(user, pesantren)
+    if pesantren.status not in (S.VERIFIED, S.ACTIVE):
+        raise DomainError(_("Only a verified or active pesantren reports monthly figures."))
+    if business_unit is not None and business_unit.pesantren_id != pesantren.pk:
+        raise DomainError(_("This business unit belongs to another pesantren."))
+    month = month.replace(day=1)
+    today = timezone.localdate()
+    if month > today.replace(day=1):
+        raise ValidationError({"month": [_("You cannot report a month in the future.")]})
+    clean = _validate_figures(figures)
+    duplicate = MonthlyReport.objects.filter(pesantren=pesantren, business_unit=business_unit, month=month)
+    if duplicate.exists():
+        raise ValidationError({"month": [_("A report for this month already exists. Correct that report instead.")]})
+    report = MonthlyReport(
+        pesantren=pesantren, business_unit=business_unit, month=month, submitted_by=user, revision=1, **clean
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"month": [_("A report for this month already exists. Correct that report instead.")]}
+        ) from None
+    MonthlyReportRevision.objects.create(report=report, number=1, created_by=user, **clean)
+    audit_record(
+        actor=user,
+        action="pesantren.report_submitted",
+        organisation=pesantren.organisation,
+        target=report,
+        data={"month": month.isoformat(), **clean},
+    )
+    return report
+
+
+@transaction.atomic
+def report_correct(*, user: User, report: MonthlyReport, reason: str = "", **figures) -> MonthlyReport:
+    """Correct a report's figures. Every correction is a new revision; older ones are kept.
+
+    A correction of a verified report must say why and goes back to staff for verification.
+    """
+    report = MonthlyReport.objects.select_for_update().select_related("pesantren").get(pk=report.pk)
+    _require_admin(user, report.pesantren)
+    reason = (reason or "").strip()
+    if report.status == MonthlyReport.Status.VERIFIED and not reason:
+        raise ValidationError({"reason": [_("Say why a verified report is corrected.")]})
+    clean = _validate_figures(figures)
+    if all(getattr(report, key) == value for key, value in clean.items()):
+        raise ValidationError({"__all__": [_("Nothing changed: the figures are the same as the current revision.")]})
+    previous_status = report.status
+    report.revision += 1
+    for key, value in clean.items():
+        setattr(report, key, value)
+    report.status = MonthlyReport.Status.SUBMITTED
+    report.submitted_by = user
+    report.save(update_fields=[*FIGURE_FIELDS, "revision", "status", "submitted_by", "updated_at"])
+    MonthlyReportRevision.objects.create(report=report, number=report.revision, created_by=user, reason=reason, **clean)
+    audit_record(
+        actor=user,
+        action="pesantren.report_corrected",
+        organisation=report.pesantren.organisation,
+        target=report,
+        data={"revision": report.revision, "previous_status": previous_status, "reason": reason, **clean},
+    )
+    return report
+
+
+@transaction.atomic
+def report_review(*, user: User, report: MonthlyReport, verify: bool, note: str = "") -> MonthlyReport:
+    """Verify a submitted report, or return it with a note. Staff of the pesantren's region only."""
+    report = MonthlyReport.objects.select_for_update().select_related("pesantren").get(pk=report.pk)
+    _require_staff(user, report.pesantren)
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise DomainError(_("Only a submitted report can be verified or returned."))
+    note = (note or "").strip()
+    if not verify and not note:
+        raise DomainError(_("Please give a reason, so the pesantren knows what to do."))
+    report.status = MonthlyReport.Status.VERIFIED if verify else MonthlyReport.Status.RETURNED
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.review_note = note
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
+    audit_record(
+        actor=user,
+        action="pesantren.report_verified" if verify else "pesantren.report_returned",
+        organisation=report.pesantren.organisation,
+        target=report,
+        data={"revision": report.revision, "note": note},
+    )
+    if not verify:
+        with override("id"):
+            subject = _("[OPOP] The report for %(month)s was returned") % {"month": f"{report.month:%m/%Y}"}
+            body = _("Diskop UKM returned the monthly report of %(name)s for %(month)s.") % {
+                "name": report.pesantren.name,
+                "month": f"{report.month:%m/%Y}",
+            }
+            body += "\n\n" + _("Reason: %(reason)s") % {"reason": note}
+        _notify_admins(report.pesantren, subject, body)
+    return report
+
+
+def export_record(*, user: User, count: int, filters: dict) -> None:
+    """Every CSV export of pesantren data leaves an audit event: who exported how many rows, filtered how."""
+    audit_record(actor=user, action="pesantren.exported", data={"rows": count, "filters": filters})
