@@ -38,6 +38,14 @@ def validate_logo(upload) -> None:
 
 
 class PesantrenForm(forms.ModelForm):
+    # A plain file field: the checks in validate_logo give clearer messages than ImageField's own.
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 2 MB and 4096 x 4096 pixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
     class Meta:
         model = Pesantren
         fields = [
@@ -63,7 +71,6 @@ class PesantrenForm(forms.ModelForm):
             "nspp": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{12}"}),
             "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "08…"}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
     def clean_logo(self):

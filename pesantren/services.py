@@ -432,7 +432,7 @@ def _validate_figures(figures: dict) -> dict:
             continue
         value = int(value)
         if value < 0:
-            errors[field] = [_("%(field)s cannot be negative.") % {"field": str(label).capitalize()}]
+            errors[field] = [_("%(field)s cannot be negative.") % {"field": str(label)[:1].upper() + str(label)[1:]}]
         clean[field] = value
     if "jobs_created" in clean and "workers_total" in clean and clean["jobs_created"] > clean["workers_total"]:
         errors["jobs_created"] = [_("New jobs cannot be more than the workers employed.")]

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from opop.models import AuditEvent, KabupatenKota, Membership
 from opop.services import DomainError
@@ -16,6 +17,14 @@ from pesantren.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 S = Pesantren.Status
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are asserted in English (the msgids); the views' tests check the Indonesian.
+    with translation.override("en"):
+        yield
+
 
 PROFILE = {
     "name": "Pondok Pesantren Nurul Huda",
