@@ -40,7 +40,7 @@ PESANTREN = [
         "Pondok Pesantren Darul Ulum",
         "35.17",
         "Peterongan",
-        "Rejoagung",
+        "Keplaksari",
         "61481",
         "KH. Zahrul Azhar As'ad",
         6200,

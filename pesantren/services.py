@@ -15,6 +15,7 @@ from opop.formatting import normalise_phone
 from opop.models import Membership, Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record, organisation_create
+from pesantren import wilayah
 from pesantren.models import (
     FIGURE_FIELDS,
     Aspect,
@@ -124,6 +125,27 @@ def _validate_profile(pesantren: Pesantren) -> None:
             _("Postal codes in %(region)s run from %(low)s to %(high)s.")
             % {"region": region.label, "low": region.kodepos_min, "high": region.kodepos_max}
         ]
+    if region and pesantren.kecamatan:
+        kecamatan = wilayah.kecamatan_get(region.kode, pesantren.kecamatan)
+        if kecamatan is None:
+            errors["kecamatan"] = [
+                _("There is no kecamatan “%(name)s” in %(region)s.")
+                % {"name": pesantren.kecamatan, "region": region.label}
+            ]
+        else:
+            pesantren.kecamatan = kecamatan.name
+            desa_code = kecamatan.desa.get(wilayah._key(pesantren.desa))
+            if pesantren.desa and desa_code is None:
+                errors["desa"] = [
+                    _("There is no desa/kelurahan “%(name)s” in Kecamatan %(kecamatan)s.")
+                    % {"name": pesantren.desa, "kecamatan": kecamatan.name}
+                ]
+            codes = kecamatan.postal_codes
+            if "postal_code" not in errors and len(code) == 5 and codes and code not in codes:
+                errors["postal_code"] = [
+                    _("Kecamatan %(kecamatan)s uses the postal codes %(codes)s.")
+                    % {"kecamatan": kecamatan.name, "codes": ", ".join(sorted(codes))}
+                ]
     if errors:
         raise ValidationError(errors)
 
@@ -170,6 +192,8 @@ def pesantren_update(*, user: User, pesantren: Pesantren, **fields) -> Pesantren
         raise DomainError(_("Only the pesantren's admins can do this."))
     changed = []
     for key, value in fields.items():
+        if key == "logo" and value is False:  # "clear" ticked on the form
+            value = ""
         if key in PROFILE_FIELDS and getattr(pesantren, key) != value:
             setattr(pesantren, key, value)
             changed.append(key)

@@ -73,7 +73,12 @@ def test_register_for_an_existing_organisation_needs_its_admin(pesantren_a, admi
     pesantren = services.pesantren_register(
         user=admin_a,
         organisation=pesantren_a,
-        **_profile(kabupaten_kota=KabupatenKota.objects.get(kode="35.17"), postal_code="61481"),
+        **_profile(
+            kabupaten_kota=KabupatenKota.objects.get(kode="35.17"),
+            kecamatan="peterongan",
+            desa="Keplaksari",
+            postal_code="61481",
+        ),
     )
     assert pesantren.organisation == pesantren_a
     with pytest.raises(DomainError, match="already registered"):
@@ -97,6 +102,20 @@ def test_postal_code_must_lie_in_the_regions_range(shopper):
     with pytest.raises(ValidationError) as exc:
         services.pesantren_register(user=shopper, **_profile(postal_code="61481"))  # a Jombang code
     assert "Kab. Malang" in exc.value.message_dict["postal_code"][0]
+
+
+def test_kecamatan_and_desa_must_exist_in_the_region(shopper):
+    with pytest.raises(ValidationError) as exc:
+        services.pesantren_register(user=shopper, **_profile(kecamatan="Peterongan"))  # in Jombang
+    assert "Kab. Malang" in exc.value.message_dict["kecamatan"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.pesantren_register(user=shopper, **_profile(desa="Keplaksari"))
+    assert "Bululawang" in exc.value.message_dict["desa"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.pesantren_register(user=shopper, **_profile(postal_code="65152"))  # Kab. Malang, not Bululawang
+    assert "65171" in exc.value.message_dict["postal_code"][0]
+    pesantren = services.pesantren_register(user=shopper, **_profile(kecamatan="  BULULAWANG "))
+    assert pesantren.kecamatan == "Bululawang"
 
 
 def test_bad_phone_is_refused_with_a_readable_message(shopper):
