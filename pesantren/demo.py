@@ -422,6 +422,11 @@ def _mapping_and_mentoring(pesantren, staff, partner_list, cohort, index, today)
         scores=dict(zip(Aspect.values, [min(5, score + 1 + (index % 2)) for score in base], strict=True)),
         notes={"produk": "Sudah bersertifikat halal; kemasan baru.", "pemasaran": "Terdaftar di OPOP Mart."},
     )
+    services.collaborators_set(
+        user=staff,
+        pesantren=pesantren,
+        partners=[partner_list[index % len(partner_list)], partner_list[(index + 4) % len(partner_list)]],
+    )
     sessions = [
         (Aspect.PRODUK, "Pelatihan desain kemasan dan pendaftaran sertifikasi halal.", "Kirim berkas halal."),
         (Aspect.PEMASARAN, "Onboarding toko ke marketplace dan foto produk.", "Unggah 10 produk."),

@@ -145,6 +145,15 @@ class MentoringForm(forms.Form):
         return data
 
 
+class CollaboratorsForm(forms.Form):
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Collaborating partners"),
+        queryset=Partner.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner

@@ -93,6 +93,12 @@ class Pesantren(TimeStampedModel):
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     card_number = models.CharField(_("OPOP card number"), max_length=32, unique=True, null=True, blank=True)
     card_token = models.UUIDField(_("card verification token"), unique=True, default=uuid.uuid4, editable=False)
+    collaborators = models.ManyToManyField(
+        "Partner",
+        verbose_name=_("collaborating partners"),
+        blank=True,
+        related_name="collaborating_pesantren",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -82,6 +82,7 @@ def pesantren_file(*, pesantren: Pesantren) -> dict:
         "mentoring": MentoringSession.objects.filter(pesantren=pesantren).select_related("mentor", "partner"),
         "reports": reports,
         "history": StatusChange.objects.filter(pesantren=pesantren).select_related("actor"),
+        "collaborators": pesantren.collaborators.all(),
     }
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.transition, name="transition"),
     path("<int:pk>/unit/baru/", views.unit_form, name="unit_create"),
     path("unit/<int:unit_pk>/ubah/", views.unit_form, name="unit_edit"),
+    path("<int:pk>/mitra/", views.collaborators, name="collaborators"),
     path("<int:pk>/pemetaan/baru/", views.mapping_create, name="mapping_create"),
     path("<int:pk>/pendampingan/baru/", views.mentoring_create, name="mentoring_create"),
     path("<int:pk>/laporan/baru/", views.report_create, name="report_create"),

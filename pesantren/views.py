@@ -18,6 +18,7 @@ from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
 from pesantren.forms import (
     BusinessUnitForm,
+    CollaboratorsForm,
     MappingForm,
     MentoringForm,
     PartnerForm,
@@ -125,6 +126,7 @@ def detail(request, pk):
             "transitions": transitions,
             "reason_required": services.REASON_REQUIRED,
             "aspects": Aspect.choices,
+            "collaborators_form": CollaboratorsForm(initial={"partners": pesantren.collaborators.all()}),
             **selectors.pesantren_file(pesantren=pesantren),
         },
     )
@@ -170,6 +172,21 @@ def unit_form(request, pk=None, unit_pk=None):
             messages.success(request, _("The business unit is saved."))
             return redirect("pesantren:detail", pesantren.pk)
     return render(request, "pesantren/businessunit_form.html", {"form": form, "pesantren": pesantren, "unit": unit})
+
+
+@login_required
+@require_POST
+def collaborators(request, pk):
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    form = CollaboratorsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.collaborators_set(user=request.user, pesantren=pesantren, partners=form.cleaned_data["partners"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The collaborating partners are saved."))
+    return redirect("pesantren:detail", pesantren.pk)
 
 
 @login_required
@@ -320,7 +337,11 @@ def public_profile(request, slug):
     return render(
         request,
         "pesantren/pesantren_public.html",
-        {"pesantren": pesantren, "units": selectors.public_units(pesantren=pesantren)},
+        {
+            "pesantren": pesantren,
+            "units": selectors.public_units(pesantren=pesantren),
+            "collaborators": pesantren.collaborators.all(),
+        },
     )
 
 

@@ -3,7 +3,13 @@
 Split by sub-domain; import from `pesantren.services`, not the modules.
 """
 
-from pesantren.services.programme import business_unit_save, mapping_record, mentoring_record, partner_create
+from pesantren.services.programme import (
+    business_unit_save,
+    collaborators_set,
+    mapping_record,
+    mentoring_record,
+    partner_create,
+)
 from pesantren.services.registry import (
     ADMIN_ROLES,
     PROFILE_FIELDS,
@@ -26,6 +32,7 @@ __all__ = [
     "TRANSITIONS",
     "allowed_transitions",
     "business_unit_save",
+    "collaborators_set",
     "export_record",
     "is_pesantren_admin",
     "is_programme_staff",

@@ -21,7 +21,9 @@ from pesantren.services.registry import (
     _full_clean,
     _require_admin,
     _require_staff,
+    is_pesantren_admin,
     is_programme_staff,
+    is_programme_staff_for,
 )
 
 # --- business units -----------------------------------------------------------------------------
@@ -148,3 +150,20 @@ def partner_create(*, user: User, name: str, kind: str, description: str = "", w
     partner.save()
     audit_record(actor=user, action="pesantren.partner_added", target=partner, data={"name": partner.name})
     return partner
+
+
+@transaction.atomic
+def collaborators_set(*, user: User, pesantren: Pesantren, partners) -> list[Partner]:
+    """Name the partners the pesantren works with. Its admins or the staff of its region."""
+    if not (is_pesantren_admin(user, pesantren) or is_programme_staff_for(user, pesantren)):
+        raise DomainError(_("Only the pesantren's admins can do this."))
+    partners = list(partners)
+    pesantren.collaborators.set(partners)
+    audit_record(
+        actor=user,
+        action="pesantren.collaborators_set",
+        organisation=pesantren.organisation,
+        target=pesantren,
+        data={"partners": sorted(partner.name for partner in partners)},
+    )
+    return partners

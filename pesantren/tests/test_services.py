@@ -313,6 +313,15 @@ def test_mentoring_names_a_mentor(pes_a, province_staff, jombang_staff, admin_a)
     assert session.mentor_name == partner.name
 
 
+def test_collaborators_are_set_by_the_admin_or_regional_staff_only(pes_a, admin_a, admin_b, jombang_staff):
+    partner = PartnerFactory()
+    services.collaborators_set(user=admin_a, pesantren=pes_a, partners=[partner])
+    services.collaborators_set(user=jombang_staff, pesantren=pes_a, partners=[partner])
+    with pytest.raises(DomainError):
+        services.collaborators_set(user=admin_b, pesantren=pes_a, partners=[])
+    assert list(pes_a.collaborators.all()) == [partner]
+
+
 # --- monthly reports ----------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from pesantren.models import MonthlyReport, Pesantren
 from pesantren.tests.factories import (
     BusinessUnitFactory,
     MonthlyReportFactory,
+    PartnerFactory,
     PesantrenFactory,
     PotentialMappingFactory,
 )
@@ -46,6 +47,7 @@ def _urls_for(pesantren):
         ("get", reverse("pesantren:report_detail", args=[report.pk])),
         ("get", reverse("pesantren:report_correct", args=[report.pk])),
         ("post", reverse("pesantren:report_review", args=[report.pk])),
+        ("post", reverse("pesantren:collaborators", args=[pesantren.pk])),
     ]
 
 
@@ -155,7 +157,7 @@ def test_the_queue_and_the_full_file_cost_a_fixed_number_of_queries(
         assert client.get(reverse("pesantren:queue")).status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(reverse("pesantren:staff_export")).status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12):  # each list on the file is one query
         assert client.get(reverse("pesantren:detail", args=[pes_a.pk])).status_code == 200
 
 
@@ -321,6 +323,19 @@ def test_staff_record_mapping_and_mentoring_in_the_browser(client, pes_a, jomban
         {"held_on": "2024-06-02", "aspect": "pemasaran", "mentor": jombang_staff.pk, "activity": "Foto produk"},
     )
     assert response.status_code == 302 and pes_a.mentoring_sessions.get().mentor == jombang_staff
+
+
+def test_collaborating_partners_are_named_by_admin_or_staff_and_shown_publicly(client, pes_a, admin_a, jombang_staff):
+    its, bank = PartnerFactory(name="ITS Surabaya"), PartnerFactory(name="Bank Jatim Syariah")
+    client.force_login(admin_a)
+    client.post(reverse("pesantren:collaborators", args=[pes_a.pk]), {"partners": [its.pk, bank.pk]})
+    assert set(pes_a.collaborators.all()) == {its, bank}
+    client.force_login(jombang_staff)
+    client.post(reverse("pesantren:collaborators", args=[pes_a.pk]), {"partners": [its.pk]})
+    assert list(pes_a.collaborators.all()) == [its]
+    assert AuditEvent.objects.filter(action="pesantren.collaborators_set").count() == 2
+    body = client.get(reverse("pesantren:public", args=[pes_a.slug])).content.decode()
+    assert "ITS Surabaya" in body and "Bank Jatim Syariah" not in body
 
 
 # --- public pages and the Kartu OPOP --------------------------------------------------------------
