@@ -1,5 +1,6 @@
-"""Demo data of the Pesantrenpreneur pillar: 13 pesantren in 11 regencies/cities, cohorts 2019 to 2024,
-every lifecycle state, business units, mappings, mentoring and monthly reports for past months.
+"""Demo data of the Pesantrenpreneur pillar (people and figures are invented): 13 pesantren in
+11 regencies/cities, cohorts 2019 to 2024, every lifecycle state, business units, mappings,
+mentoring and monthly reports for past months.
 
 Idempotent: a pesantren is keyed on its NSPP and built once through the services, as a pesantren
 admin and Diskop UKM staff would in the browser. Figures follow ../shared/docs/domain.md: a
@@ -42,7 +43,7 @@ PESANTREN = [
         "Peterongan",
         "Keplaksari",
         "61481",
-        "KH. Zahrul Azhar As'ad",
+        "KH. Ahmad Syaifuddin",
         6200,
         'Air minum dalam kemasan "Daroel"',
         2019,
@@ -69,7 +70,7 @@ PESANTREN = [
         "Kraton",
         "Sidogiri",
         "67151",
-        "KH. Fuad Noerhasan",
+        "KH. Mahfudz Ridwan",
         11500,
         "Kopi dan ritel koperasi",
         2019,
@@ -146,7 +147,7 @@ PESANTREN = [
         "Diwek",
         "Bendet",
         "61471",
-        "KH. Hasyim Afandi",
+        "KH. Hasan Afandi",
         930,
         "Keripik singkong pedas",
         2022,
@@ -167,7 +168,7 @@ PESANTREN = [
         "Pragaan",
         "Sendang",
         "69465",
-        "KH. Moh. Idris Jauhari",
+        "KH. Moh. Ilyas Hanafi",
         2100,
         "Jamu herbal Madura",
         2022,
@@ -251,7 +252,7 @@ PESANTREN = [
         "Paiton",
         "Karanganyar",
         "67291",
-        "KH. Abdul Hamid Wahid",
+        "KH. Abdul Wahid Zaini",
         8000,
         "Kopi dan teh herbal",
         None,

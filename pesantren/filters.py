@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,21 +17,33 @@ class PesantrenFilter(django_filters.FilterSet):
     mapping score per aspect (`latest_<aspect>`) and `reported_this_month`."""
 
     q = django_filters.CharFilter(label=_("Name or NSPP"), method="filter_q")
-    kabupaten_kota = django_filters.ModelChoiceFilter(label=_("Regency/city"), queryset=KabupatenKota.objects.all())
-    cohort = django_filters.TypedChoiceFilter(label=_("Cohort"), choices=cohort_choices, coerce=int)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Pesantren.Status.choices)
-    aspect = django_filters.ChoiceFilter(label=_("Aspect"), choices=Aspect.choices, method="filter_noop")
-    score_max = django_filters.TypedChoiceFilter(
-        label=_("Latest score at most"),
-        choices=[(n, str(n)) for n in range(1, 6)],
-        coerce=int,
-        method="filter_noop",
+    kabupaten_kota = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), queryset=KabupatenKota.objects.all(), empty_label=_("All")
     )
-    reported_this_month = django_filters.BooleanFilter(label=_("Has a report this month"))
+    cohort = django_filters.ChoiceFilter(label=_("Cohort"), choices=[], empty_label=_("All"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Pesantren.Status.choices, empty_label=_("All"))
+    aspect = django_filters.ChoiceFilter(
+        label=_("Aspect"), choices=Aspect.choices, method="filter_noop", empty_label=_("Any")
+    )
+    score_max = django_filters.ChoiceFilter(
+        label=_("Latest score at most"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        method="filter_noop",
+        empty_label=_("Any"),
+    )
+    reported_this_month = django_filters.BooleanFilter(
+        label=_("Has a report this month"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Pesantren
         fields = ["q", "kabupaten_kota", "cohort", "status", "aspect", "score_max", "reported_this_month"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Cohorts run up to this year, so the choices are built per request.
+        self.filters["cohort"].extra["choices"] = cohort_choices()
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(nspp__startswith=value))
@@ -43,7 +56,7 @@ class PesantrenFilter(django_filters.FilterSet):
         aspect = self.form.cleaned_data.get("aspect")
         score_max = self.form.cleaned_data.get("score_max")
         if aspect and score_max:
-            queryset = queryset.filter(**{f"latest_{aspect}__lte": score_max})
+            queryset = queryset.filter(**{f"latest_{aspect}__lte": int(score_max)})
         elif aspect:
             queryset = queryset.filter(**{f"latest_{aspect}__isnull": False})
         return queryset

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -202,7 +204,8 @@ class ReportForm(FiguresForm):
     def __init__(self, *args, pesantren: Pesantren, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_unit"].queryset = BusinessUnit.objects.filter(pesantren=pesantren, is_active=True)
-        self.fields["month"].initial = timezone.localdate().replace(day=1)
+        # Figures are usually reported once a month is over: propose the previous month.
+        self.fields["month"].initial = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 class ReportCorrectForm(FiguresForm):

@@ -119,6 +119,8 @@ def test_the_list_filters_by_region_cohort_status_score_and_this_months_report(c
     assert names(reported_this_month="true") == ["PP Al-Falah"]
     assert names(reported_this_month="false") == ["PP Darul Ulum", "PP Sidogiri"]
     assert names(q="510035140002") == ["PP Sidogiri"]
+    blank_form = dict.fromkeys(("q", "kabupaten_kota", "cohort", "status", "aspect", "score_max"), "")
+    assert names(**blank_form, reported_this_month="") == ["PP Al-Falah", "PP Darul Ulum", "PP Sidogiri"]
 
 
 def _many_pesantren(count):
