@@ -8,7 +8,7 @@ typical flagship business turns over tens to hundreds of millions of Rupiah a mo
 around ten months of turnover, and covers 30 to 75 % of the pesantren's operating needs.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from opop.demo import demo_organisation, demo_user
 from opop.models import KabupatenKota, Membership, Organisation, User
 from opop.services import membership_add
 from pesantren import services
-from pesantren.models import Aspect, BusinessUnit, Partner, Pesantren
+from pesantren.models import Aspect, BusinessUnit, MonthlyReport, Partner, Pesantren, StatusChange
 
 S = Pesantren.Status
 
@@ -404,6 +404,34 @@ def seed(users: dict[str, User]) -> None:
             _mapping_and_mentoring(pesantren, staff, partner_list, cohort, index, today)
         if final in (S.VERIFIED, S.ACTIVE):
             _reports(pesantren, admin, staff, turnover, index, today)
+        _backdate(pesantren, cohort, index, today)
+
+
+def _backdate(pesantren: Pesantren, cohort: int | None, index: int, today: date) -> None:
+    """Spread the lifecycle over the years it took, so the history reads like a real one.
+
+    The services stamp everything "now"; only the demo rewrites these timestamps.
+    """
+    changes = list(StatusChange.objects.filter(pesantren=pesantren).order_by("id"))
+    if cohort:
+        start = datetime(cohort, 1, 8 + index, 9, 30, tzinfo=UTC)
+        stamps = [start + timedelta(days=30 * step) for step in range(len(changes))]
+        if changes and changes[-1].to_status == S.INACTIVE:
+            stamps[-1] = datetime(today.year, 1, 15, 9, 30, tzinfo=UTC)
+    else:
+        start = timezone.now() - timedelta(days=40 - index)
+        stamps = [start + timedelta(days=9 * step) for step in range(len(changes))]
+    for change, stamp in zip(changes, stamps, strict=True):
+        StatusChange.objects.filter(pk=change.pk).update(created_at=stamp)
+    if stamps:
+        Pesantren.objects.filter(pk=pesantren.pk).update(status_changed_at=stamps[-1], created_at=stamps[0])
+    for report in MonthlyReport.objects.filter(pesantren=pesantren):
+        submitted = datetime(report.month.year, report.month.month, 1, 10, tzinfo=UTC) + timedelta(days=35)
+        stamp = min(submitted, timezone.now())
+        MonthlyReport.objects.filter(pk=report.pk).update(created_at=stamp)
+        for revision in report.revisions.order_by("number"):
+            revision_stamp = min(stamp + timedelta(days=12 * (revision.number - 1)), timezone.now())
+            report.revisions.filter(pk=revision.pk).update(created_at=revision_stamp)
 
 
 def _mapping_and_mentoring(pesantren, staff, partner_list, cohort, index, today) -> None:
