@@ -94,6 +94,30 @@ def public_pesantren_get(*, slug: str) -> Pesantren:
     return get_object_or_404(queryset, organisation__slug=slug)
 
 
+def public_pesantren_list(*, kabupaten_kota: str | None = None) -> QuerySet[Pesantren]:
+    """The public directory: verified and active pesantren, no private fields needed."""
+    queryset = (
+        Pesantren.objects.select_related("kabupaten_kota", "organisation")
+        .filter(status__in=[Pesantren.Status.VERIFIED, Pesantren.Status.ACTIVE])
+        .only(
+            "name",
+            "flagship_product",
+            "desa",
+            "kecamatan",
+            "cohort",
+            "logo",
+            "kabupaten_kota__kode",
+            "kabupaten_kota__nama_singkat",
+            "kabupaten_kota__jenis",
+            "organisation__slug",
+        )
+        .order_by("name")
+    )
+    if kabupaten_kota:
+        queryset = queryset.filter(kabupaten_kota_id=kabupaten_kota)
+    return queryset
+
+
 def public_units(*, pesantren: Pesantren) -> QuerySet[BusinessUnit]:
     return BusinessUnit.objects.filter(pesantren=pesantren, is_active=True).order_by("kind", "name")
 

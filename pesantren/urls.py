@@ -24,6 +24,7 @@ urlpatterns = [
     path("staf/ekspor.csv", views.staff_export, name="staff_export"),
     path("staf/antrean/", views.verification_queue, name="queue"),
     path("staf/mitra/", views.partners, name="partners"),
+    path("direktori/", views.directory, name="directory"),
     path("p/<slug:slug>/", views.public_profile, name="public"),
     path("kartu/<uuid:token>/", views.card_verify, name="card_verify"),
 ]

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opop.models import KabupatenKota
 from opop.services import DomainError
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
@@ -330,6 +331,19 @@ def pesantren_card_url(pesantren: Pesantren) -> str:
 
 
 # --- public -------------------------------------------------------------------------------------
+
+
+def directory(request):
+    """Verified and active pesantren for the public, by regency/city."""
+    region = request.GET.get("kabupaten_kota") or None
+    page = Paginator(selectors.public_pesantren_list(kabupaten_kota=region), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pesantren/pesantren_directory.html",
+        {"page": page, "regions": KabupatenKota.objects.all(), "region": region},
+    )
 
 
 def public_profile(request, slug):

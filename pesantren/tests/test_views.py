@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from opop.models import AuditEvent, KabupatenKota
-from opop.tests.factories import OrganisationFactory
+from opop.tests.factories import MembershipFactory, OrganisationFactory
 from pesantren.models import MonthlyReport, Pesantren
 from pesantren.tests.factories import (
     BusinessUnitFactory,
@@ -351,6 +351,28 @@ def test_public_profile_shows_a_verified_pesantren_without_private_contact_data(
         assert private not in body
     at_status(pes_a, "submitted")
     assert client.get(reverse("pesantren:public", args=[pes_a.slug])).status_code == 404
+
+
+def test_the_public_directory_lists_only_verified_and_active_pesantren(
+    client, pes_a, pes_b, at_status, django_assert_max_num_queries
+):
+    at_status(pes_b, "submitted")
+    _many_pesantren(30)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("pesantren:directory"))
+    names = [p.name for p in response.context["page"].object_list]
+    assert pes_a.name in names and pes_b.name not in names and len(names) == 31
+    body = client.get(reverse("pesantren:directory"), {"kabupaten_kota": "35.17"}).content.decode()
+    assert reverse("pesantren:public", args=[pes_a.slug]) in body
+    assert pes_a.phone not in body and pes_a.nspp not in body
+
+
+def test_a_cashier_of_the_pesantren_sees_its_file_but_cannot_act_for_it(client, pes_a, pesantren_a):
+    cashier = MembershipFactory(organisation=pesantren_a, role="cashier").user
+    client.force_login(cashier)
+    assert client.get(reverse("pesantren:detail", args=[pes_a.pk])).status_code == 200
+    assert client.get(reverse("pesantren:report_create", args=[pes_a.pk])).status_code == 403
+    assert client.get(reverse("pesantren:edit", args=[pes_a.pk])).status_code == 403
 
 
 def test_the_card_has_a_qr_code_and_its_page_tells_whether_it_is_valid(client, pes_a, admin_a, at_status):
