@@ -374,7 +374,7 @@ def seed(users: dict[str, User]) -> None:
             santri_count=santri,
             phone=f"08123{kode.replace('.', '')}{index:03d}",
             email=f"info@{name.lower().split()[-1].replace(chr(39), '')}{index}.sch.id",
-            description=f"{name} mengembangkan {flagship.lower()} sebagai produk unggulan OPOP.",
+            description=f"{name} mengembangkan {flagship[0].lower() + flagship[1:]} sebagai produk unggulan OPOP.",
             flagship_product=flagship,
         )
         _fresh(admin)
