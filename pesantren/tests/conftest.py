@@ -3,6 +3,12 @@ import pytest
 from pesantren.tests.factories import PesantrenFactory
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded logos go to a throw-away folder, not the working tree.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def pes_a(pesantren_a, admin_a):
     """The Jombang pesantren (admin_a owns it), verified into cohort 2021."""
