@@ -11,6 +11,9 @@ from opop.permissions import access_for
 NAV_ITEMS = [
     (_("OPOP Mart"), "marketplace:home", "everyone"),
     (_("My organisations"), "opop:organisation_list", "member"),
+    (_("OPOP pesantren"), "pesantren:directory", "everyone"),
+    (_("My pesantren"), "pesantren:mine", "member"),
+    (_("Pesantren"), "pesantren:staff_list", "programme_staff"),
     (_("Diskop workspace"), "reports:dashboard", "programme_staff"),
     (_("Admin site"), "admin:index", "superuser"),
 ]

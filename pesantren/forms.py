@@ -1,0 +1,223 @@
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from opop.models import User
+from pesantren.models import FIGURE_FIELDS, Aspect, BusinessUnit, MonthlyReport, Partner, Pesantren
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_PIXELS = 4096 * 4096
+LOGO_MIN_SIDE = 64
+LOGO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def validate_logo(upload) -> None:
+    """A logo is a JPEG, PNG or WebP image of at most 2 MB and 16 megapixels, at least 64 px a side."""
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo is larger than 2 MB. Please upload a smaller image."))
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image_format = image.format
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError(_("The logo must be a JPEG, PNG or WebP image.")) from None
+    finally:
+        upload.seek(0)
+    if image_format not in LOGO_FORMATS:
+        raise ValidationError(_("The logo must be a JPEG, PNG or WebP image."))
+    if width * height > LOGO_MAX_PIXELS:
+        raise ValidationError(
+            _("The logo is %(width)s x %(height)s pixels; at most 4096 x 4096 is accepted.")
+            % {"width": width, "height": height}
+        )
+    if min(width, height) < LOGO_MIN_SIDE:
+        raise ValidationError(_("The logo must be at least 64 pixels wide and high."))
+
+
+class PesantrenForm(forms.ModelForm):
+    # A plain file field: the checks in validate_logo give clearer messages than ImageField's own.
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 2 MB and 4096 x 4096 pixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = Pesantren
+        fields = [
+            "name",
+            "nspp",
+            "pengasuh",
+            "santri_count",
+            "street",
+            "desa",
+            "kecamatan",
+            "kabupaten_kota",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "phone",
+            "email",
+            "flagship_product",
+            "description",
+            "logo",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "nspp": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{12}"}),
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "08…"}),
+        }
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            validate_logo(logo)
+        return logo
+
+
+def profile_values(form: forms.ModelForm) -> dict:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=Pesantren.Status.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    cohort = forms.IntegerField(label=_("Cohort (angkatan)"), required=False)
+
+
+class BusinessUnitForm(forms.ModelForm):
+    class Meta:
+        model = BusinessUnit
+        fields = ["kind", "name", "sector", "products", "legal_entity_number", "nib", "is_active"]
+        widgets = {"products": forms.Textarea(attrs={"rows": 3})}
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class MappingForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessed_on"].initial = timezone.localdate()
+        for aspect, label in Aspect.choices:
+            self.fields[f"{aspect}_score"] = forms.TypedChoiceField(
+                label=_("%(aspect)s: score") % {"aspect": label}, choices=SCORE_CHOICES, coerce=int
+            )
+            self.fields[f"{aspect}_notes"] = forms.CharField(
+                label=_("%(aspect)s: notes") % {"aspect": label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def scores(self) -> dict:
+        return {aspect: self.cleaned_data[f"{aspect}_score"] for aspect in Aspect.values}
+
+    def notes(self) -> dict:
+        return {aspect: self.cleaned_data[f"{aspect}_notes"] for aspect in Aspect.values}
+
+
+class MentoringForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    aspect = forms.ChoiceField(label=_("Aspect"), choices=Aspect.choices)
+    mentor = forms.ModelChoiceField(label=_("Mentor (staff)"), queryset=User.objects.none(), required=False)
+    partner = forms.ModelChoiceField(label=_("Mentor (partner)"), queryset=Partner.objects.all(), required=False)
+    activity = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.CharField(label=_("Follow-up"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["mentor"].queryset = (
+            User.objects.filter(memberships__organisation__kind="diskop").distinct().order_by("full_name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("mentor") and not data.get("partner"):
+            raise ValidationError(_("Name the mentor: a staff member or a partner."))
+        return data
+
+
+class CollaboratorsForm(forms.Form):
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Collaborating partners"),
+        queryset=Partner.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "kind", "website", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MonthField(forms.DateField):
+    """A month as `YYYY-MM` (the browser's month picker), cleaned to its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value
+
+
+class FiguresForm(forms.Form):
+    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"))
+    aset = forms.IntegerField(label=_("Assets (aset, Rp)"))
+    workers_total = forms.IntegerField(label=_("Workers employed"))
+    jobs_created = forms.IntegerField(label=_("New jobs created this month"))
+    operating_contribution = forms.IntegerField(label=_("Contribution to the pesantren's operating costs (Rp)"))
+    operating_costs = forms.IntegerField(label=_("The pesantren's operating needs this month (Rp)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in FIGURE_FIELDS:
+            self.fields[name].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+
+    def figures(self) -> dict:
+        return {name: self.cleaned_data[name] for name in FIGURE_FIELDS}
+
+
+class ReportForm(FiguresForm):
+    month = MonthField(label=_("Month"))
+    business_unit = forms.ModelChoiceField(
+        label=_("Business unit"),
+        queryset=BusinessUnit.objects.none(),
+        required=False,
+        empty_label=_("The whole pesantren"),
+    )
+    field_order = ["month", "business_unit", *FIGURE_FIELDS]
+
+    def __init__(self, *args, pesantren: Pesantren, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit"].queryset = BusinessUnit.objects.filter(pesantren=pesantren, is_active=True)
+        # Figures are usually reported once a month is over: propose the previous month.
+        self.fields["month"].initial = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+class ReportCorrectForm(FiguresForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    @classmethod
+    def for_report(cls, report: MonthlyReport, data=None):
+        return cls(data, initial={name: getattr(report, name) for name in FIGURE_FIELDS})
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("verify", _("Verify")), ("return", _("Return"))])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

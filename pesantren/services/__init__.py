@@ -1,0 +1,49 @@
+"""Writes of the Pesantrenpreneur pillar. Views, commands, the demo seed and tests all call these.
+
+Split by sub-domain; import from `pesantren.services`, not the modules.
+"""
+
+from pesantren.services.programme import (
+    business_unit_save,
+    collaborators_set,
+    mapping_record,
+    mentoring_record,
+    partner_create,
+)
+from pesantren.services.registry import (
+    ADMIN_ROLES,
+    PROFILE_FIELDS,
+    REASON_REQUIRED,
+    TRANSITIONS,
+    allowed_transitions,
+    is_pesantren_admin,
+    is_programme_staff,
+    is_programme_staff_for,
+    pesantren_register,
+    pesantren_transition,
+    pesantren_update,
+)
+from pesantren.services.reports import export_record, report_correct, report_review, report_submit
+
+__all__ = [
+    "ADMIN_ROLES",
+    "PROFILE_FIELDS",
+    "REASON_REQUIRED",
+    "TRANSITIONS",
+    "allowed_transitions",
+    "business_unit_save",
+    "collaborators_set",
+    "export_record",
+    "is_pesantren_admin",
+    "is_programme_staff",
+    "is_programme_staff_for",
+    "mapping_record",
+    "mentoring_record",
+    "partner_create",
+    "pesantren_register",
+    "pesantren_transition",
+    "pesantren_update",
+    "report_correct",
+    "report_review",
+    "report_submit",
+]

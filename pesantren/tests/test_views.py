@@ -1,0 +1,444 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from opop.models import AuditEvent, KabupatenKota
+from opop.tests.factories import MembershipFactory, OrganisationFactory
+from pesantren.models import MonthlyReport, Pesantren
+from pesantren.tests.factories import (
+    BusinessUnitFactory,
+    MonthlyReportFactory,
+    PartnerFactory,
+    PesantrenFactory,
+    PotentialMappingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _png(width=200, height=200, fmt="PNG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "green").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+# --- scoping: a foreign id answers 404 for every view ------------------------------------------
+
+
+def _urls_for(pesantren):
+    unit = BusinessUnitFactory(pesantren=pesantren)
+    report = MonthlyReportFactory(pesantren=pesantren)
+    return [
+        ("get", reverse("pesantren:detail", args=[pesantren.pk])),
+        ("get", reverse("pesantren:edit", args=[pesantren.pk])),
+        ("post", reverse("pesantren:transition", args=[pesantren.pk])),
+        ("get", reverse("pesantren:unit_create", args=[pesantren.pk])),
+        ("get", reverse("pesantren:unit_edit", args=[unit.pk])),
+        ("get", reverse("pesantren:mapping_create", args=[pesantren.pk])),
+        ("get", reverse("pesantren:mentoring_create", args=[pesantren.pk])),
+        ("get", reverse("pesantren:report_create", args=[pesantren.pk])),
+        ("get", reverse("pesantren:card", args=[pesantren.pk])),
+        ("get", reverse("pesantren:report_detail", args=[report.pk])),
+        ("get", reverse("pesantren:report_correct", args=[report.pk])),
+        ("post", reverse("pesantren:report_review", args=[report.pk])),
+        ("post", reverse("pesantren:collaborators", args=[pesantren.pk])),
+    ]
+
+
+@pytest.mark.parametrize("viewer", ["admin_a", "jombang_staff", "shopper"])
+def test_every_view_answers_404_for_a_pesantren_outside_the_viewers_scope(client, request, pes_b, viewer):
+    client.force_login(request.getfixturevalue(viewer))
+    for method, url in _urls_for(pes_b):
+        response = getattr(client, method)(url, {"to_status": "active", "decision": "verify"})
+        assert response.status_code == 404, url
+    pes_b.refresh_from_db()
+    assert pes_b.status == "verified"
+    assert not MonthlyReport.objects.filter(status="verified").exists()
+
+
+def test_the_own_admin_and_regional_staff_open_the_full_file(client, pes_a, admin_a, jombang_staff, province_staff):
+    PotentialMappingFactory(pesantren=pes_a)
+    MonthlyReportFactory(pesantren=pes_a)
+    for user in (admin_a, jombang_staff, province_staff):
+        client.force_login(user)
+        response = client.get(reverse("pesantren:detail", args=[pes_a.pk]))
+        assert response.status_code == 200
+        assert pes_a.nspp in response.content.decode()
+
+
+def test_staff_pages_are_forbidden_to_pesantren_admins(client, admin_a):
+    client.force_login(admin_a)
+    for name in ("staff_list", "staff_export", "queue", "partners"):
+        assert client.get(reverse(f"pesantren:{name}")).status_code == 403
+
+
+def test_staff_only_actions_are_forbidden_to_the_pesantren_admin_and_vice_versa(client, pes_a, admin_a, jombang_staff):
+    client.force_login(admin_a)
+    assert client.get(reverse("pesantren:mapping_create", args=[pes_a.pk])).status_code == 403
+    assert client.get(reverse("pesantren:mentoring_create", args=[pes_a.pk])).status_code == 403
+    client.force_login(jombang_staff)
+    assert client.get(reverse("pesantren:report_create", args=[pes_a.pk])).status_code == 403
+    assert client.get(reverse("pesantren:unit_create", args=[pes_a.pk])).status_code == 403
+
+
+# --- staff list, filters, query counts, export ---------------------------------------------------
+
+
+def test_jombang_staff_see_only_jombang_pesantren(client, pes_a, pes_b, jombang_staff, province_staff):
+    client.force_login(jombang_staff)
+    body = client.get(reverse("pesantren:staff_list")).content.decode()
+    assert pes_a.name in body and pes_b.name not in body
+    client.force_login(province_staff)
+    body = client.get(reverse("pesantren:staff_list")).content.decode()
+    assert pes_a.name in body and pes_b.name in body
+
+
+def test_the_list_filters_by_region_cohort_status_score_and_this_months_report(client, province_staff, pes_a, pes_b):
+    late = PesantrenFactory(name="PP Al-Falah", cohort=2023, status="active")
+    PotentialMappingFactory(pesantren=pes_a, assessed_on=date(2022, 1, 1), produk_score=1)
+    PotentialMappingFactory(pesantren=pes_a, assessed_on=date(2024, 1, 1), produk_score=4)  # latest counts
+    PotentialMappingFactory(pesantren=pes_b, assessed_on=date(2024, 1, 1), produk_score=2)
+    MonthlyReportFactory(pesantren=late, month=timezone.localdate().replace(day=1))
+    client.force_login(province_staff)
+
+    def names(**params):
+        page = client.get(reverse("pesantren:staff_list"), params).context["page"]
+        return sorted(p.name for p in page.object_list)
+
+    assert names(kabupaten_kota="35.14") == ["PP Sidogiri"]
+    assert names(cohort=2023) == ["PP Al-Falah"]
+    assert names(status="active") == ["PP Al-Falah"]
+    assert names(aspect="produk", score_max=2) == ["PP Sidogiri"]
+    assert names(aspect="produk", score_max=4) == ["PP Darul Ulum", "PP Sidogiri"]
+    assert names(reported_this_month="true") == ["PP Al-Falah"]
+    assert names(reported_this_month="false") == ["PP Darul Ulum", "PP Sidogiri"]
+    assert names(q="510035140002") == ["PP Sidogiri"]
+    blank_form = dict.fromkeys(("q", "kabupaten_kota", "cohort", "status", "aspect", "score_max"), "")
+    assert names(**blank_form, reported_this_month="") == ["PP Al-Falah", "PP Darul Ulum", "PP Sidogiri"]
+
+
+def _many_pesantren(count):
+    regions = list(KabupatenKota.objects.filter(kode__in=["35.17", "35.14", "35.07"]))
+    this_month = timezone.localdate().replace(day=1)
+    for n in range(count):
+        region = regions[n % 3]
+        organisation = OrganisationFactory(kabupaten_kota=region)
+        pesantren = PesantrenFactory(organisation=organisation, status="active", cohort=2019 + n % 6)
+        PotentialMappingFactory(pesantren=pesantren)
+        PotentialMappingFactory(pesantren=pesantren)
+        if n % 2:
+            MonthlyReportFactory(pesantren=pesantren, month=this_month)
+
+
+def test_the_staff_list_costs_a_fixed_number_of_queries(client, province_staff, django_assert_max_num_queries):
+    _many_pesantren(60)
+    client.force_login(province_staff)
+    # 60 pesantren with two mappings each: still the same handful of queries as for one.
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("pesantren:staff_list"), {"cohort": "", "status": "active"})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 50
+
+
+def test_the_queue_and_the_full_file_cost_a_fixed_number_of_queries(
+    client, province_staff, pes_a, django_assert_max_num_queries
+):
+    _many_pesantren(30)
+    Pesantren.objects.update(status="submitted", cohort=None, card_number=None)
+    for _n in range(30):
+        MonthlyReportFactory(pesantren=pes_a, status="submitted")
+        PotentialMappingFactory(pesantren=pes_a)
+    client.force_login(province_staff)
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("pesantren:queue")).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("pesantren:staff_export")).status_code == 200
+    with django_assert_max_num_queries(12):  # each list on the file is one query
+        assert client.get(reverse("pesantren:detail", args=[pes_a.pk])).status_code == 200
+
+
+def test_csv_export_is_filtered_scoped_and_audited(client, pes_a, pes_b, jombang_staff, province_staff):
+    PotentialMappingFactory(pesantren=pes_a, produk_score=4)
+    client.force_login(jombang_staff)
+    response = client.get(reverse("pesantren:staff_export"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["NSPP", "Nama", "Kabupaten/kota"]
+    assert [row[1] for row in rows[1:]] == ["PP Darul Ulum"]
+    assert rows[1][0] == "510035170001" and rows[1][2] == "Kab. Jombang" and rows[1][5] == "2021"
+    assert rows[1][rows[0].index("Skor produk")] == "4"
+    event = AuditEvent.objects.get(action="pesantren.exported", actor=jombang_staff)
+    assert event.data["rows"] == 1
+
+    client.force_login(province_staff)
+    response = client.get(reverse("pesantren:staff_export"), {"kabupaten_kota": "35.14"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["PP Sidogiri"]
+    event = AuditEvent.objects.get(action="pesantren.exported", actor=province_staff)
+    assert event.data == {"rows": 1, "filters": {"kabupaten_kota": "Kab. Pasuruan"}}
+
+
+def test_verification_queue_lists_only_the_region(client, pes_a, pes_b, jombang_staff, at_status):
+    at_status(pes_a, "submitted")
+    at_status(pes_b, "submitted")
+    client.force_login(jombang_staff)
+    body = client.get(reverse("pesantren:queue")).content.decode()
+    assert pes_a.name in body and pes_b.name not in body
+
+
+# --- admin journeys -------------------------------------------------------------------------------
+
+PROFILE_POST = {
+    "name": "Pondok Pesantren Al-Hikmah",
+    "nspp": "510035230001",
+    "pengasuh": "KH. Abdul Hamid",
+    "santri_count": "640",
+    "street": "Jl. Pantura 5",
+    "desa": "Socorejo",
+    "kecamatan": "Jenu",
+    "kabupaten_kota": "35.23",
+    "postal_code": "62352",
+    "phone": "081234567890",
+    "email": "info@alhikmah.sch.id",
+    "flagship_product": "Batik gedog",
+    "description": "",
+}
+
+
+def test_a_new_user_registers_a_pesantren_and_submits_it(client, shopper):
+    client.force_login(shopper)
+    logo = SimpleUploadedFile("logo.png", _png(), content_type="image/png")
+    response = client.post(reverse("pesantren:register"), {**PROFILE_POST, "logo": logo})
+    pesantren = Pesantren.objects.get(nspp="510035230001")
+    assert response.status_code == 302 and response.url == reverse("pesantren:detail", args=[pesantren.pk])
+    assert pesantren.logo.name.startswith("pesantren/logo/")
+    response = client.post(reverse("pesantren:transition", args=[pesantren.pk]), {"to_status": "submitted"})
+    pesantren.refresh_from_db()
+    assert pesantren.status == "submitted"
+    assert client.get(reverse("pesantren:mine")).status_code == 200
+
+
+def test_the_admin_fills_in_the_profile_of_an_existing_organisation(client, pesantren_a, admin_a):
+    client.force_login(admin_a)
+    assert "Darul Ulum" in client.get(reverse("pesantren:mine")).content.decode()
+    url = reverse("pesantren:register") + f"?organisation={pesantren_a.pk}"
+    post = {**PROFILE_POST, "kabupaten_kota": "35.17", "kecamatan": "Peterongan", "desa": "Keplaksari"}
+    post["postal_code"] = "61481"
+    assert client.post(url, post).status_code == 302
+    assert Pesantren.objects.get().organisation == pesantren_a
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"not an image at all", "logo.png", "JPEG, PNG or WebP"),
+        (_png(fmt="GIF"), "logo.gif", "JPEG, PNG or WebP"),
+        (_png(10, 10), "logo.png", "64"),
+        (_png(5000, 4000), "logo.png", "4096"),
+        (b"x" * (2 * 1024 * 1024 + 1), "logo.png", "2 MB"),
+    ],
+)
+def test_a_bad_logo_is_refused_with_a_clear_message(client, shopper, content, name, message, settings):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(shopper)
+    client.cookies["django_language"] = "en"
+    logo = SimpleUploadedFile(name, content, content_type="image/png")
+    response = client.post(reverse("pesantren:register"), {**PROFILE_POST, "logo": logo})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors.get("logo", []))
+    assert message in errors
+    assert not Pesantren.objects.exists()
+
+
+def test_the_report_form_explains_negative_and_duplicate_figures(client, pes_a, admin_a):
+    client.force_login(admin_a)
+    url = reverse("pesantren:report_create", args=[pes_a.pk])
+    post = {
+        "month": "2024-05",
+        "business_unit": "",
+        "omzet": "-5",
+        "aset": "900000000",
+        "workers_total": "10",
+        "jobs_created": "1",
+        "operating_contribution": "10000000",
+        "operating_costs": "20000000",
+    }
+    response = client.post(url, post)
+    assert response.status_code == 200 and "omzet" in response.context["form"].errors
+    assert "Omzet (Rp) tidak boleh negatif." in response.content.decode()
+    response = client.post(url, {**post, "omzet": "85000000"})
+    report = MonthlyReport.objects.get()
+    assert response.url == reverse("pesantren:report_detail", args=[report.pk])
+    response = client.post(url, {**post, "omzet": "85000000"})
+    assert "Laporan untuk bulan ini sudah ada" in response.content.decode()
+    next_year = {**post, "omzet": "85000000", "month": f"{timezone.localdate().year + 1}-01"}
+    assert "belum berjalan" in client.post(url, next_year).content.decode()
+
+
+def test_correcting_a_report_in_the_browser_shows_both_revisions(client, pes_a, admin_a, jombang_staff):
+    report = MonthlyReportFactory(pesantren=pes_a, status="verified")
+    client.force_login(admin_a)
+    post = {
+        "omzet": "99000000",
+        "aset": "900000000",
+        "workers_total": "12",
+        "jobs_created": "1",
+        "operating_contribution": "20000000",
+        "operating_costs": "40000000",
+        "reason": "Salah ketik omzet",
+    }
+    response = client.post(reverse("pesantren:report_correct", args=[report.pk]), post)
+    assert response.status_code == 302
+    body = client.get(reverse("pesantren:report_detail", args=[report.pk])).content.decode()
+    assert "Rp99.000.000" in body and "Rp85.000.000" in body and "Salah ketik omzet" in body
+    client.force_login(jombang_staff)
+    client.post(reverse("pesantren:report_review", args=[report.pk]), {"decision": "verify"})
+    report.refresh_from_db()
+    assert report.status == "verified" and report.revision == 2
+
+
+def test_staff_verify_a_pesantren_from_its_file(client, pes_a, jombang_staff, at_status):
+    at_status(pes_a, "submitted")
+    client.force_login(jombang_staff)
+    page = client.get(reverse("pesantren:detail", args=[pes_a.pk])).content.decode()
+    assert 'value="verified"' in page and 'value="returned"' in page
+    client.post(reverse("pesantren:transition", args=[pes_a.pk]), {"to_status": "verified", "cohort": "2024"})
+    pes_a.refresh_from_db()
+    assert pes_a.status == "verified" and pes_a.cohort == 2024
+
+
+def test_staff_record_mapping_and_mentoring_in_the_browser(client, pes_a, jombang_staff):
+    client.force_login(jombang_staff)
+    scores = {f"{a}_score": "3" for a in ("kelembagaan", "sdm", "produk", "pemasaran", "pembiayaan")}
+    response = client.post(
+        reverse("pesantren:mapping_create", args=[pes_a.pk]), {"assessed_on": "2024-06-01", **scores}
+    )
+    assert response.status_code == 302 and pes_a.mappings.count() == 1
+    response = client.post(
+        reverse("pesantren:mentoring_create", args=[pes_a.pk]),
+        {"held_on": "2024-06-02", "aspect": "pemasaran", "mentor": jombang_staff.pk, "activity": "Foto produk"},
+    )
+    assert response.status_code == 302 and pes_a.mentoring_sessions.get().mentor == jombang_staff
+
+
+def test_collaborating_partners_are_named_by_admin_or_staff_and_shown_publicly(client, pes_a, admin_a, jombang_staff):
+    its, bank = PartnerFactory(name="ITS Surabaya"), PartnerFactory(name="Bank Jatim Syariah")
+    client.force_login(admin_a)
+    client.post(reverse("pesantren:collaborators", args=[pes_a.pk]), {"partners": [its.pk, bank.pk]})
+    assert set(pes_a.collaborators.all()) == {its, bank}
+    client.force_login(jombang_staff)
+    client.post(reverse("pesantren:collaborators", args=[pes_a.pk]), {"partners": [its.pk]})
+    assert list(pes_a.collaborators.all()) == [its]
+    assert AuditEvent.objects.filter(action="pesantren.collaborators_set").count() == 2
+    body = client.get(reverse("pesantren:public", args=[pes_a.slug])).content.decode()
+    assert "ITS Surabaya" in body and "Bank Jatim Syariah" not in body
+
+
+# --- public pages and the Kartu OPOP --------------------------------------------------------------
+
+
+def test_public_profile_shows_a_verified_pesantren_without_private_contact_data(client, pes_a, at_status):
+    BusinessUnitFactory(pesantren=pes_a, products="Air minum kemasan")
+    body = client.get(reverse("pesantren:public", args=[pes_a.slug])).content.decode()
+    assert pes_a.name in body and "Air minum kemasan" in body
+    for private in (pes_a.phone, pes_a.email, pes_a.nspp, pes_a.street, "0812"):
+        assert private not in body
+    at_status(pes_a, "submitted")
+    assert client.get(reverse("pesantren:public", args=[pes_a.slug])).status_code == 404
+
+
+def test_the_public_directory_lists_only_verified_and_active_pesantren(
+    client, pes_a, pes_b, at_status, django_assert_max_num_queries
+):
+    at_status(pes_b, "submitted")
+    _many_pesantren(30)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("pesantren:directory"))
+    names = [p.name for p in response.context["page"].object_list]
+    assert pes_a.name in names and pes_b.name not in names and len(names) == 31
+    body = client.get(reverse("pesantren:directory"), {"kabupaten_kota": "35.17"}).content.decode()
+    assert reverse("pesantren:public", args=[pes_a.slug]) in body
+    assert pes_a.phone not in body and pes_a.nspp not in body
+
+
+def test_a_cashier_of_the_pesantren_sees_its_file_but_cannot_act_for_it(client, pes_a, pesantren_a):
+    cashier = MembershipFactory(organisation=pesantren_a, role="cashier").user
+    client.force_login(cashier)
+    assert client.get(reverse("pesantren:detail", args=[pes_a.pk])).status_code == 200
+    assert client.get(reverse("pesantren:report_create", args=[pes_a.pk])).status_code == 403
+    assert client.get(reverse("pesantren:edit", args=[pes_a.pk])).status_code == 403
+
+
+def test_the_card_has_a_qr_code_and_its_page_tells_whether_it_is_valid(client, pes_a, admin_a, at_status):
+    client.force_login(admin_a)
+    response = client.get(reverse("pesantren:card", args=[pes_a.pk]))
+    verify_url = reverse("pesantren:card_verify", args=[pes_a.card_token])
+    assert "<svg" in response.content.decode() and verify_url in response.content.decode()
+    client.logout()
+    assert "Kartu sah" in client.get(verify_url).content.decode()
+    pes_a.status = "inactive"
+    pes_a.save()
+    assert "tidak berlaku" in client.get(verify_url).content.decode()
+    unknown = reverse("pesantren:card_verify", args=["6f1c1c1e-0000-4000-8000-000000000000"])
+    assert client.get(unknown).status_code == 404
+
+
+# --- every page renders for every role, in both languages ----------------------------------------
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_page_renders_for_its_roles(client, pes_a, admin_a, province_staff, language):
+    unit = BusinessUnitFactory(pesantren=pes_a)
+    report = MonthlyReportFactory(pesantren=pes_a)
+    PotentialMappingFactory(pesantren=pes_a)
+    client.cookies["django_language"] = language
+    pages = {
+        admin_a: [
+            reverse("pesantren:mine"),
+            reverse("pesantren:register"),
+            reverse("pesantren:detail", args=[pes_a.pk]),
+            reverse("pesantren:edit", args=[pes_a.pk]),
+            reverse("pesantren:unit_create", args=[pes_a.pk]),
+            reverse("pesantren:unit_edit", args=[unit.pk]),
+            reverse("pesantren:report_create", args=[pes_a.pk]),
+            reverse("pesantren:report_detail", args=[report.pk]),
+            reverse("pesantren:report_correct", args=[report.pk]),
+            reverse("pesantren:card", args=[pes_a.pk]),
+        ],
+        province_staff: [
+            reverse("pesantren:staff_list"),
+            reverse("pesantren:queue"),
+            reverse("pesantren:partners"),
+            reverse("pesantren:detail", args=[pes_a.pk]),
+            reverse("pesantren:mapping_create", args=[pes_a.pk]),
+            reverse("pesantren:mentoring_create", args=[pes_a.pk]),
+            reverse("pesantren:report_detail", args=[report.pk]),
+        ],
+        None: [
+            reverse("pesantren:public", args=[pes_a.slug]),
+            reverse("pesantren:card_verify", args=[pes_a.card_token]),
+        ],
+    }
+    for user, urls in pages.items():
+        if user:
+            client.force_login(user)
+        else:
+            client.logout()
+        client.cookies["django_language"] = language
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_navigation_links_to_the_pesantren_pages(client, admin_a, province_staff):
+    client.force_login(admin_a)
+    assert reverse("pesantren:mine") in client.get("/").content.decode()
+    client.force_login(province_staff)
+    assert reverse("pesantren:staff_list") in client.get("/").content.decode()

@@ -1,0 +1,447 @@
+import csv
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opop.models import KabupatenKota
+from opop.services import DomainError
+from pesantren import selectors, services
+from pesantren.filters import PesantrenFilter
+from pesantren.forms import (
+    BusinessUnitForm,
+    CollaboratorsForm,
+    MappingForm,
+    MentoringForm,
+    PartnerForm,
+    PesantrenForm,
+    ReportCorrectForm,
+    ReportForm,
+    ReviewForm,
+    TransitionForm,
+    profile_values,
+)
+from pesantren.models import Aspect, Pesantren
+
+LIST_PAGE_SIZE = 50
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _form_error(form, exc: Exception) -> None:
+    """Put a service's error on the form: per field when it names fields the form has."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc))
+
+
+# --- pesantren admin ----------------------------------------------------------------------------
+
+
+@login_required
+def my_pesantren(request):
+    return render(
+        request,
+        "pesantren/pesantren_mine.html",
+        {
+            "pesantren_list": selectors.pesantren_for_member(user=request.user),
+            "unregistered": selectors.unregistered_organisations(user=request.user),
+        },
+    )
+
+
+@login_required
+def register(request):
+    organisation = None
+    if request.GET.get("organisation"):
+        organisation = get_object_or_404(
+            selectors.unregistered_organisations(user=request.user), pk=request.GET["organisation"]
+        )
+    initial = {"name": organisation.name, "kabupaten_kota": organisation.kabupaten_kota_id} if organisation else {}
+    form = PesantrenForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pesantren = services.pesantren_register(
+                user=request.user, organisation=organisation, **profile_values(form)
+            )
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your pesantren is registered. Submit it for verification when ready."))
+            return redirect("pesantren:detail", pesantren.pk)
+    return render(request, "pesantren/pesantren_form.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def edit(request, pk):
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    user = request.user
+    _require(services.is_pesantren_admin(user, pesantren) or services.is_programme_staff_for(user, pesantren))
+    form = PesantrenForm(request.POST or None, request.FILES or None, instance=pesantren)
+    if request.method == "POST" and form.is_valid():
+        values = profile_values(form)
+        pesantren.refresh_from_db()  # the form wrote onto the instance; the service compares with the stored row
+        try:
+            services.pesantren_update(user=request.user, pesantren=pesantren, **values)
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("pesantren:detail", pesantren.pk)
+    return render(request, "pesantren/pesantren_form.html", {"form": form, "pesantren": pesantren})
+
+
+@login_required
+def detail(request, pk):
+    """The full file: profile, lifecycle, units, mapping history, mentoring, reports with revisions."""
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    is_admin = services.is_pesantren_admin(request.user, pesantren)
+    is_staff = services.is_programme_staff_for(request.user, pesantren)
+    transitions = [
+        (status, Pesantren.Status(status).label)
+        for status in services.allowed_transitions(user=request.user, pesantren=pesantren)
+    ]
+    return render(
+        request,
+        "pesantren/pesantren_detail.html",
+        {
+            "pesantren": pesantren,
+            "is_admin": is_admin,
+            "is_staff": is_staff,
+            "transitions": transitions,
+            "reason_required": services.REASON_REQUIRED,
+            "aspects": Aspect.choices,
+            "collaborators_form": CollaboratorsForm(initial={"partners": pesantren.collaborators.all()}),
+            **selectors.pesantren_file(pesantren=pesantren),
+        },
+    )
+
+
+@login_required
+@require_POST
+def transition(request, pk):
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That status change is not possible."))
+        return redirect("pesantren:detail", pesantren.pk)
+    try:
+        services.pesantren_transition(
+            user=request.user,
+            pesantren=pesantren,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+            cohort=form.cleaned_data["cohort"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The status is changed and the pesantren's admins are told by e-mail."))
+    return redirect("pesantren:detail", pesantren.pk)
+
+
+@login_required
+def unit_form(request, pk=None, unit_pk=None):
+    unit = selectors.unit_get(user=request.user, pk=unit_pk) if unit_pk else None
+    pesantren = unit.pesantren if unit else selectors.pesantren_get(user=request.user, pk=pk)
+    _require(services.is_pesantren_admin(request.user, pesantren))
+    form = BusinessUnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        if unit is not None:
+            unit.refresh_from_db()
+        try:
+            services.business_unit_save(user=request.user, pesantren=pesantren, unit=unit, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The business unit is saved."))
+            return redirect("pesantren:detail", pesantren.pk)
+    return render(request, "pesantren/businessunit_form.html", {"form": form, "pesantren": pesantren, "unit": unit})
+
+
+@login_required
+@require_POST
+def collaborators(request, pk):
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    form = CollaboratorsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.collaborators_set(user=request.user, pesantren=pesantren, partners=form.cleaned_data["partners"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The collaborating partners are saved."))
+    return redirect("pesantren:detail", pesantren.pk)
+
+
+@login_required
+def mapping_create(request, pk):
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    _require(services.is_programme_staff_for(request.user, pesantren))
+    form = MappingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mapping_record(
+                user=request.user,
+                pesantren=pesantren,
+                assessed_on=form.cleaned_data["assessed_on"],
+                scores=form.scores(),
+                notes=form.notes(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The potential mapping is recorded."))
+            return redirect("pesantren:detail", pesantren.pk)
+    return render(request, "pesantren/potentialmapping_form.html", {"form": form, "pesantren": pesantren})
+
+
+@login_required
+def mentoring_create(request, pk):
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    _require(services.is_programme_staff_for(request.user, pesantren))
+    form = MentoringForm(request.POST or None, initial={"mentor": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentoring_record(user=request.user, pesantren=pesantren, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The mentoring session is logged."))
+            return redirect("pesantren:detail", pesantren.pk)
+    return render(request, "pesantren/mentoringsession_form.html", {"form": form, "pesantren": pesantren})
+
+
+@login_required
+def report_create(request, pk):
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    _require(services.is_pesantren_admin(request.user, pesantren))
+    form = ReportForm(request.POST or None, pesantren=pesantren)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_submit(
+                user=request.user,
+                pesantren=pesantren,
+                month=form.cleaned_data["month"],
+                business_unit=form.cleaned_data["business_unit"],
+                **form.figures(),
+            )
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The report is submitted to Diskop UKM."))
+            return redirect("pesantren:report_detail", report.pk)
+    return render(request, "pesantren/monthlyreport_form.html", {"form": form, "pesantren": pesantren})
+
+
+@login_required
+def report_detail(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "pesantren/monthlyreport_detail.html",
+        {
+            "report": report,
+            "pesantren": report.pesantren,
+            "revisions": report.revisions.select_related("created_by").order_by("-number"),
+            "is_admin": services.is_pesantren_admin(request.user, report.pesantren),
+            "is_staff": services.is_programme_staff_for(request.user, report.pesantren),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+def report_correct(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    _require(services.is_pesantren_admin(request.user, report.pesantren))
+    form = ReportCorrectForm.for_report(report, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_correct(
+                user=request.user, report=report, reason=form.cleaned_data["reason"], **form.figures()
+            )
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The correction is saved as a new revision and sent for verification."))
+            return redirect("pesantren:report_detail", report.pk)
+    return render(
+        request, "pesantren/monthlyreport_correct.html", {"form": form, "report": report, "pesantren": report.pesantren}
+    )
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_review(
+                user=request.user,
+                report=report,
+                verify=form.cleaned_data["decision"] == "verify",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The report is reviewed."))
+    return redirect("pesantren:report_detail", report.pk)
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+def card(request, pk):
+    """The printable Kartu OPOP of a verified pesantren, with a QR code to its verification page."""
+    pesantren = selectors.pesantren_get(user=request.user, pk=pk)
+    if not pesantren.card_number:
+        raise PermissionDenied
+    verify_url = request.build_absolute_uri(pesantren_card_url(pesantren))
+    return render(
+        request,
+        "pesantren/card.html",
+        {"pesantren": pesantren, "verify_url": verify_url, "qr_svg": mark_safe(_qr_svg(verify_url))},  # noqa: S308 - generated by qrcode
+    )
+
+
+def pesantren_card_url(pesantren: Pesantren) -> str:
+    return reverse("pesantren:card_verify", args=[pesantren.card_token])
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def directory(request):
+    """Verified and active pesantren for the public, by regency/city."""
+    region = request.GET.get("kabupaten_kota") or None
+    page = Paginator(selectors.public_pesantren_list(kabupaten_kota=region), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pesantren/pesantren_directory.html",
+        {"page": page, "regions": KabupatenKota.objects.all(), "region": region},
+    )
+
+
+def public_profile(request, slug):
+    pesantren = selectors.public_pesantren_get(slug=slug)
+    return render(
+        request,
+        "pesantren/pesantren_public.html",
+        {
+            "pesantren": pesantren,
+            "units": selectors.public_units(pesantren=pesantren),
+            "collaborators": pesantren.collaborators.all(),
+        },
+    )
+
+
+def card_verify(request, token):
+    pesantren = selectors.card_get(token=token)
+    return render(request, "pesantren/card_verify.html", {"pesantren": pesantren})
+
+
+# --- Diskop UKM staff ---------------------------------------------------------------------------
+
+
+def _staff_filter(request) -> PesantrenFilter:
+    _require(services.is_programme_staff(request.user))
+    return PesantrenFilter(request.GET or None, queryset=selectors.pesantren_list(user=request.user))
+
+
+@login_required
+def staff_list(request):
+    pesantren_filter = _staff_filter(request)
+    page = Paginator(pesantren_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pesantren/pesantren_list.html",
+        {"filter": pesantren_filter, "page": page, "query": query.urlencode(), "aspects": Aspect.values},
+    )
+
+
+EXPORT_COLUMNS = [
+    ("nspp", "NSPP"),
+    ("name", "Nama"),
+    ("kabupaten_kota", "Kabupaten/kota"),
+    ("kecamatan", "Kecamatan"),
+    ("desa", "Desa/kelurahan"),
+    ("cohort", "Angkatan"),
+    ("status", "Status"),
+    ("pengasuh", "Pengasuh"),
+    ("santri_count", "Jumlah santri"),
+    ("flagship_product", "Produk unggulan"),
+    *[(f"latest_{aspect}", f"Skor {aspect}") for aspect in Aspect.values],
+    ("reported_this_month", "Lapor bulan ini"),
+]
+
+
+@login_required
+def staff_export(request):
+    """CSV of the filtered list (the same filters and scope as the page). Every export is audited."""
+    pesantren_filter = _staff_filter(request)
+    rows = list(pesantren_filter.qs)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pesantren-opop.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    writer.writerow([label for _field, label in EXPORT_COLUMNS])
+    for pesantren in rows:
+        values = []
+        for field, _label in EXPORT_COLUMNS:
+            value = getattr(pesantren, field)
+            if field == "kabupaten_kota":
+                value = pesantren.kabupaten_kota.label
+            elif field == "reported_this_month":
+                value = "ya" if value else "tidak"
+            values.append("" if value is None else value)
+        writer.writerow(values)
+    applied = pesantren_filter.applied() if pesantren_filter.is_bound and pesantren_filter.form.is_valid() else {}
+    services.export_record(user=request.user, count=len(rows), filters=applied)
+    return response
+
+
+@login_required
+def verification_queue(request):
+    _require(services.is_programme_staff(request.user))
+    return render(request, "pesantren/verification_queue.html", selectors.verification_queue(user=request.user))
+
+
+@login_required
+def partners(request):
+    _require(services.is_programme_staff(request.user))
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_create(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The partner is added."))
+            return redirect("pesantren:partners")
+    return render(request, "pesantren/partner_list.html", {"form": form, "partners": selectors.partner_list()})
