@@ -19,11 +19,11 @@ from marketplace.catalogue.services import (
 )
 from marketplace.models import Address, Category, Order, Product, Store
 from marketplace.orders import services as orders
-from marketplace.orders.emails import mail_muted
 from marketplace.orders.reviews import review_create
 from marketplace.payments.base import seller_confirm_payment
 from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sign
 from opop.demo import demo_organisation, demo_user
+from opop.mail import mail_muted
 from opop.models import KabupatenKota, Membership, Organisation, User
 from opop.services import membership_add
 

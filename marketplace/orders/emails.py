@@ -1,8 +1,6 @@
 """E-mail to the buyer and the seller after each order transition. Sent only after the commit."""
 
 import logging
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,21 +11,6 @@ from marketplace.models import Order
 from opop.models import Membership
 
 logger = logging.getLogger(__name__)
-_muted: ContextVar[bool] = ContextVar("marketplace_mail_muted", default=False)
-
-
-@contextmanager
-def mail_muted():
-    """Within this block no order e-mail is scheduled (the demo seed writes history nobody should be mailed about)."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def mail_is_muted() -> bool:
-    return _muted.get()
 
 
 def _render(template: str, context: dict, language: str) -> tuple[str, str]:

@@ -26,7 +26,8 @@ from marketplace.models import (
     Store,
 )
 from marketplace.orders import states
-from marketplace.orders.emails import mail_is_muted, order_status_notify
+from marketplace.orders.emails import order_status_notify
+from opop.mail import on_commit_unless_muted
 from opop.models import User
 from opop.services import DomainError, audit_record
 
@@ -145,10 +146,8 @@ def _release(order: Order) -> None:
 
 
 def _notify(order: Order, event: OrderEvent) -> None:
-    if mail_is_muted():
-        return
     language = translation.get_language()
-    transaction.on_commit(lambda: order_status_notify(order_id=order.pk, event_id=event.pk, language=language))
+    on_commit_unless_muted(lambda: order_status_notify(order_id=order.pk, event_id=event.pk, language=language))
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 import logging
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from opop.formatting import normalise_phone
+from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record, organisation_create
@@ -239,8 +239,7 @@ def _notify_admins(pesantren: Pesantren, subject: str, body: str) -> None:
         .select_related("user")
         .values_list("user__email", flat=True)
     )
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=False))
+    send_mail_on_commit(subject=subject, body=body, recipients=recipients)
 
 
 @transaction.atomic
