@@ -245,3 +245,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.worker} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DirtyFigureKey(models.Model):
+    """A (month, kabupaten/kota) whose programme figures changed and must be rolled up again.
+
+    Writes in the pillar apps mark their key here, in the same transaction as the fact; the
+    reports app's rollup job recomputes only these keys and removes them.
+    """
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    kabupaten_kota = models.ForeignKey(KabupatenKota, verbose_name=_("regency/city"), on_delete=models.CASCADE)
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("changed figure key")
+        verbose_name_plural = _("changed figure keys")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "kabupaten_kota"], name="dirty_figure_key_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.kabupaten_kota_id}"
