@@ -79,6 +79,33 @@ VEHICLES = {
     ]
 }  # fmt: skip
 
+# Regular customers the demo's past business days are built from (the vehicles above stay payable
+# for a live demo). Plate, owner, vehicle: all deterministic.
+_DEMO_OWNERS = [
+    "Agus Salim", "Rina Wulandari", "Imam Bukhori", "Lailatul Fitriyah", "Moch. Ikhsan", "Ummi Kulsum",
+    "Zainul Arifin", "Nurul Hidayah", "Samsul Hadi", "Eka Puspitasari", "Rofiq Hidayat", "Siti Aminah",
+    "Taufik Hidayatullah", "Wahyu Ningsih", "Fauzan Adhim", "Dian Permatasari", "Kholil Anwar", "Mega Safitri",
+    "Yusuf Mansur", "Anisa Rahma", "Hasan Basri", "Latifah Hanum", "Mukhlis Efendi", "Puji Astuti",
+]  # fmt: skip
+_DEMO_PREFIXES = ["S", "S", "N", "W", "AG", "L"]
+DEMO_PLATES: list[str] = []
+for _i, _owner in enumerate(_DEMO_OWNERS, start=1):
+    _car = _i % 6 == 0
+    _vehicle = SandboxVehicle(
+        plate=f"{_DEMO_PREFIXES[_i % len(_DEMO_PREFIXES)]} {5100 + _i * 7} {'DU' if _i % 2 else 'SG'}",
+        owner_name=_owner,
+        nik=f"3517{_i:02d}0101900{_i:03d}",
+        chassis_last5=f"{10000 + _i * 379}",
+        vehicle_type=CAR if _car else MOTOR,
+        description="Toyota Calya 2020" if _car else ("Honda Beat 2022" if _i % 2 else "Yamaha Aerox 2021"),
+        ownership_order=1 + (_i % 3 == 0),
+        tax_base=(120_000_000 + _i * 1_000_000) if _car else (11_000_000 + _i * 250_000),
+        due_offset_days=(_i * 13) % 70 - 40,
+        stnk_offset_days=400 + _i * 30,
+    )
+    VEHICLES[_vehicle.plate] = _vehicle
+    DEMO_PLATES.append(_vehicle.plate)
+
 
 def _one_year_after(day: date) -> date:
     try:

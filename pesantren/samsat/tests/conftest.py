@@ -4,6 +4,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from opop.tests.factories import MembershipFactory
 from pesantren.samsat import services
@@ -15,6 +17,19 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=WIB)
 
 def at(hour: int, minute: int = 0, day: int = 24, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=WIB)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Assertions read the English source strings; one test checks the Indonesian default."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture

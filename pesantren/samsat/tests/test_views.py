@@ -270,3 +270,10 @@ def test_every_page_renders_for_its_roles(client, outlet_a, cashier_a, superviso
 def test_counter_pages_need_a_login(client, outlet_a):
     response = client.get(reverse("samsat:counter", args=[outlet_a.code]))
     assert response.status_code == 302 and "/akun/" in response.url
+
+
+def test_the_counter_speaks_indonesian_by_default(client, outlet_a, cashier_a):
+    client.cookies.clear()
+    client.force_login(cashier_a)
+    html = client.get(reverse("samsat:counter", args=[outlet_a.code])).content.decode()
+    assert "Cek tagihan" in html and "Pembayaran hari ini" in html
