@@ -1,5 +1,6 @@
 """Pages of Samsat OPOP: the public outlet list and verification, the counter, reports, Diskop staff."""
 
+import csv
 from datetime import date
 
 import qrcode
@@ -7,7 +8,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -290,19 +291,24 @@ def outlet_history(request, code):
             except DomainError:
                 payments = payments.none()
     page = Paginator(payments, 50).get_page(request.GET.get("page"))
-    counter_ids = access_for(request.user).organisation_ids(roles=selectors.COUNTER_ROLES)
     return render(
         request,
         "samsat/outlet_history.html",
-        {"outlet": outlet, "form": form, "page": page, "is_counter": outlet.organisation_id in counter_ids},
+        {"outlet": outlet, "form": form, "page": page, "is_counter": _is_counter(request, outlet)},
     )
+
+
+def _is_counter(request, outlet) -> bool:
+    return outlet.organisation_id in access_for(request.user).organisation_ids(roles=selectors.COUNTER_ROLES)
 
 
 @login_required
 def outlet_days(request, code):
     outlet = _report_outlet(request, code)
     return render(
-        request, "samsat/outlet_days.html", {"outlet": outlet, "days": selectors.day_summaries(outlet=outlet)}
+        request,
+        "samsat/outlet_days.html",
+        {"outlet": outlet, "days": selectors.day_summaries(outlet=outlet), "is_counter": _is_counter(request, outlet)},
     )
 
 
@@ -315,6 +321,8 @@ def day_report(request, code, day):
         raise Http404 from None
     payments = list(selectors.payment_list(outlet=outlet, day=business_day))
     close = selectors.day_close_list(outlet=outlet).filter(business_day=business_day).first()
+    if request.GET.get("format") == "csv":
+        return _day_csv(outlet, business_day, payments, close)
     return render(
         request,
         "samsat/day_report.html",
@@ -326,11 +334,42 @@ def day_report(request, code, day):
             "close": close,
             "items": list(close.items.all()) if close else [],
             "form": DayCloseForm(),
+            "is_counter": _is_counter(request, outlet),
             "can_close": close is None
             and business_day <= timezone.localdate()
             and selectors.is_supervisor(user=request.user, outlet=outlet),
         },
     )
+
+
+def _day_csv(outlet, day, payments, close) -> HttpResponse:
+    """The outlet's side of a business day, for the bank's operations team: one row per payment."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="samsat-{outlet.code}-{day.isoformat()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["outlet", "business_day", "receipt", "time_wib", "plate", "state", "ntpd", "total", "key"])
+    for payment in payments:
+        writer.writerow(
+            [
+                outlet.code,
+                day.isoformat(),
+                payment.receipt_number,
+                timezone.localtime(payment.created_at).strftime("%H:%M:%S"),
+                payment.plate,
+                payment.state,
+                payment.biller_ref or "",
+                payment.total,
+                payment.idempotency_key,
+            ]
+        )
+    if close is not None:
+        writer.writerow([])
+        writer.writerow(["expected_cash", "counted_cash", "difference", "gross", "outlet_fee", "net", "balanced"])
+        writer.writerow(
+            [close.expected_cash, close.counted_cash, close.difference, close.gross, close.outlet_fee, close.net,
+             close.balanced]
+        )  # fmt: skip
+    return response
 
 
 # --- Diskop staff ----------------------------------------------------------------------------------

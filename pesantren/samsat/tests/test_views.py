@@ -277,3 +277,36 @@ def test_the_counter_speaks_indonesian_by_default(client, outlet_a, cashier_a):
     client.force_login(cashier_a)
     html = client.get(reverse("samsat:counter", args=[outlet_a.code])).content.decode()
     assert "Cek tagihan" in html and "Pembayaran hari ini" in html
+
+
+def test_admin_lists_policy_and_a_read_only_ledger(client, superuser, outlet_a, cashier_a):
+    payment = pay_now(outlet_a, cashier_a)
+    client.force_login(superuser)
+    for model in [
+        "pkbrate",
+        "opsenrate",
+        "latefeerule",
+        "swdklljtariff",
+        "outletfeerule",
+        "outlet",
+        "payment",
+        "dayclose",
+    ]:
+        assert client.get(reverse(f"admin:samsat_{model}_changelist")).status_code == 200, model
+    assert client.get(reverse("admin:samsat_payment_change", args=[payment.pk])).status_code == 200
+    assert client.get(reverse("admin:samsat_payment_add")).status_code == 403
+    assert client.get(reverse("admin:samsat_pkbrate_add")).status_code == 200
+
+
+def test_day_report_downloads_as_csv(client, outlet_a, cashier_a, supervisor_a):
+    payment = pay_now(outlet_a, cashier_a)
+    services.samsat_day_close(
+        outlet=outlet_a, business_day=payment.business_day, counted_cash=payment.total, actor=supervisor_a
+    )
+    client.force_login(supervisor_a)
+    response = client.get(
+        reverse("samsat:day_report", args=[outlet_a.code, payment.business_day.isoformat()]), {"format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    assert payment.receipt_number in body and "confirmed" in body and "353720" in body
