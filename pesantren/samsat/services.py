@@ -248,6 +248,10 @@ def samsat_payment_make(
         raise DomainError(_("The NIK or chassis number does not match this vehicle; nothing was charged."))
     try:
         with transaction.atomic():
+            # The outlet row is the day's lock: a day close waits for this insert, and sees it.
+            Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
+            if _day_closed(outlet, day):
+                raise DomainError(_("Today's business day is closed at this outlet; no more payments until tomorrow."))
             payment = Payment.objects.create(
                 idempotency_key=bill.idempotency_key,
                 bill=bill,
@@ -470,6 +474,7 @@ def samsat_day_close(
 
     now = now or timezone.now()
     _require_role(actor, outlet, SUPERVISOR_ROLES)
+    Outlet.objects.select_for_update().filter(pk=outlet.pk).first()
     if business_day > timezone.localdate(now):
         raise DomainError(_("A business day can only be closed once it has started."))
     if counted_cash is None or counted_cash < 0:

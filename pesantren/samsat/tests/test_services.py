@@ -437,3 +437,30 @@ def test_reprint_is_logged(cashier_a, pay):
     services.samsat_receipt_reprint(payment=payment, actor=cashier_a)
     assert payment.prints.count() == 2
     assert AuditEvent.objects.filter(action="samsat.receipt.reprinted").count() == 2
+
+
+def test_on_postgresql_the_database_refuses_ledger_updates(pay):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    payment = pay()
+    for queryset in (Payment.objects.filter(pk=payment.pk), PaymentOutcome.objects.filter(payment=payment)):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            queryset.update(created_at=NOW)
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            queryset._raw_delete(queryset.db)
+
+
+def test_a_second_bill_for_a_vehicle_already_paid_fails_without_charge(outlet_a, cashier_a):
+    first = inquire(outlet_a, cashier_a, "S 1234 AB")
+    second = inquire(outlet_a, cashier_a, "S 1234 AB")
+    for bill in (first, second):
+        services.samsat_payment_make(
+            outlet=outlet_a, cashier=cashier_a, idempotency_key=bill.idempotency_key, nik="3517011203900001", now=NOW
+        )
+    states = {p.bill_id: p.state for p in Payment.objects.all()}
+    assert states == {first.pk: PaymentState.CONFIRMED, second.pk: PaymentState.FAILED}
+    assert SandboxBooking.objects.count() == 1
+    failed = PaymentOutcome.objects.get(payment__bill=second)
+    assert "already paid" in failed.message
