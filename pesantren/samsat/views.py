@@ -119,6 +119,7 @@ def counter(request, code):
             "figures": figures,
             "today": today,
             "is_supervisor": selectors.is_supervisor(user=request.user, outlet=outlet),
+            "scenarios": getattr(get_biller(), "scenarios", list)(),
         },
     )
 

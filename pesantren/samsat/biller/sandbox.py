@@ -107,6 +107,20 @@ for _i, _owner in enumerate(_DEMO_OWNERS, start=1):
     DEMO_PLATES.append(_vehicle.plate)
 
 
+# What each headline plate shows in a demo; the counter lists them while the sandbox is in use.
+SCENARIOS = [
+    ("S 1234 AB", "on time"),
+    ("S 4821 KD", "2 months late (car)"),
+    ("N 3456 BC", "3 months late, 2nd ownership"),
+    ("L 1717 ZZ", "car, 3rd ownership"),
+    ("M 8899 KL", "blocked"),
+    ("P 5678 RT", "STNK 5-year renewal due"),
+    ("W 2345 QA", "more than 12 months late"),
+    (TIMEOUT_AFTER_BOOKING, "timeout; advice finds it paid"),
+    (TIMEOUT_BEFORE_BOOKING, "timeout; advice finds nothing"),
+]
+
+
 def _one_year_after(day: date) -> date:
     try:
         return day.replace(year=day.year + 1)
@@ -120,6 +134,14 @@ def _ref(prefix: str, key: str) -> str:
 
 class SandboxBiller(Biller):
     is_simulation = True
+
+    @staticmethod
+    def scenarios() -> list[dict]:
+        """Plates to try at the counter, with the NIK and chassis digits a customer would give."""
+        return [
+            {"plate": plate, "what": what, "nik": VEHICLES[plate].nik, "chassis": VEHICLES[plate].chassis_last5}
+            for plate, what in SCENARIOS
+        ]
 
     def _vehicle(self, plate: str) -> SandboxVehicle:
         vehicle = VEHICLES.get(plate)

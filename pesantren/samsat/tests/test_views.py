@@ -310,3 +310,22 @@ def test_day_report_downloads_as_csv(client, outlet_a, cashier_a, supervisor_a):
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode()
     assert payment.receipt_number in body and "confirmed" in body and "353720" in body
+
+
+def test_counter_lists_sandbox_plates_while_the_sandbox_is_the_biller(client, outlet_a, cashier_a):
+    client.force_login(cashier_a)
+    html = client.get(reverse("samsat:counter", args=[outlet_a.code])).content.decode()
+    assert "S 9999 TO" in html and "3517011203900001" in html
+
+
+def test_staff_and_public_lists_cost_a_fixed_number_of_queries(
+    client, province_staff, outlet_a, outlet_b, cashier_a, django_assert_max_num_queries
+):
+    pay_now(outlet_a, cashier_a)
+    for n in range(5):
+        OutletFactory(organisation=outlet_b.organisation, name=f"Gerai tambahan {n}")
+    with django_assert_max_num_queries(4):
+        client.get(reverse("samsat:outlet_public_list"))
+    client.force_login(province_staff)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("samsat:staff_outlet_list"))
