@@ -130,6 +130,14 @@ def samsat_outlet_update(*, actor: User, outlet: Outlet, **changes) -> Outlet:
 # --- Inquiry and payment -------------------------------------------------------------------------
 
 
+def _has_open_payment(plate: str, day: date) -> bool:
+    """An uncertain or pending payment of this plate (any outlet, last week): paying again could pay twice."""
+    from pesantren.samsat.selectors import payments_with_state
+
+    recent = payments_with_state(Payment.objects.filter(plate=plate, business_day__gte=day - timedelta(days=7)))
+    return any(p.state in (PaymentState.UNCERTAIN, PaymentState.PENDING) for p in recent)
+
+
 def samsat_bill_inquire(*, outlet: Outlet, cashier: User, plate: str, now: datetime | None = None) -> Bill:
     """Ask the biller for a plate's bill and keep it, with the idempotency key its payment will use.
 
@@ -143,6 +151,11 @@ def samsat_bill_inquire(*, outlet: Outlet, cashier: User, plate: str, now: datet
     plate = plate_normalise(plate)
     if _day_closed(outlet, timezone.localdate(now)):
         raise DomainError(_("Today's business day is closed at this outlet; no more payments until tomorrow."))
+    if _has_open_payment(plate, timezone.localdate(now)):
+        raise DomainError(
+            _("A payment for %(plate)s is still uncertain: run its status check before taking another.")
+            % {"plate": plate}
+        )
     try:
         answer = get_biller().inquire(plate=plate, on=timezone.localdate(now))
     except BillerRefusal as refusal:

@@ -464,3 +464,12 @@ def test_a_second_bill_for_a_vehicle_already_paid_fails_without_charge(outlet_a,
     assert SandboxBooking.objects.count() == 1
     failed = PaymentOutcome.objects.get(payment__bill=second)
     assert "already paid" in failed.message
+
+
+def test_no_new_inquiry_for_a_plate_whose_payment_is_uncertain(outlet_a, outlet_b, cashier_a, cashier_b, pay):
+    payment = pay(plate="S 9998 TO", nik="3517076208820013")
+    for outlet, cashier in ((outlet_a, cashier_a), (outlet_b, cashier_b)):
+        with pytest.raises(DomainError, match="still uncertain"):
+            inquire(outlet, cashier, "S 9998 TO")
+    services.samsat_payment_advise(payment=payment, actor=cashier_a, now=NOW)
+    assert inquire(outlet_b, cashier_b, "S 9998 TO").total > 0
