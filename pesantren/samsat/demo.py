@@ -1,4 +1,4 @@
-"""Samsat OPOP demo: outlets at four pesantren, a cashier and a supervisor, past business days.
+"""Samsat OPOP demo: outlets at four pesantren and a Laku Pandai agent, a cashier and a supervisor, past business days.
 
 Idempotent: outlets and memberships are looked up first, and the past days are only built for an
 outlet that has no payments yet. Past days use the sandbox's regular customers, so the headline
@@ -17,7 +17,7 @@ from pesantren.samsat.biller.sandbox import DEMO_PLATES, VEHICLES
 from pesantren.samsat.models import Outlet, Payment
 
 OUTLETS = [
-    # (pesantren, kabupaten/kota, outlet name, address, opening hours, lat, lng, Laku Pandai)
+    # (pesantren, kabupaten/kota, outlet name, address, opening hours, lat, lng, Laku Pandai[, counter])
     (
         "Pondok Pesantren Darul Ulum",
         "35.17",
@@ -58,6 +58,17 @@ OUTLETS = [
         "113.673500",
         False,
     ),
+    (
+        "Pondok Pesantren Nurul Jadid",
+        "35.13",
+        "Agen Laku Pandai Kopontren Nurul Jadid",
+        "Jl. KH. Zaini Mun'im, Karanganyar, Paiton, Probolinggo",
+        "Sabtu-Kamis 08.00-15.00 WIB",
+        "-7.722800",
+        "113.479600",
+        True,
+        False,
+    ),
 ]
 
 
@@ -67,7 +78,7 @@ def _ensure_member(user, organisation, role):
 
 
 def _outlet(staff, spec) -> Outlet:
-    pesantren, kode, name, address, hours, lat, lng, laku_pandai = spec
+    pesantren, kode, name, address, hours, lat, lng, laku_pandai, *counter = spec
     organisation = demo_organisation(pesantren, Organisation.Kind.PESANTREN, kode)
     outlet = Outlet.objects.filter(organisation=organisation, name=name).first()
     if outlet is None:
@@ -79,6 +90,7 @@ def _outlet(staff, spec) -> Outlet:
             opening_hours=hours,
             latitude=lat,
             longitude=lng,
+            takes_samsat_payments=counter[0] if counter else True,
             is_laku_pandai_agent=laku_pandai,
         )
     return outlet

@@ -62,6 +62,7 @@ class OutletForm(forms.ModelForm):
             "opening_hours",
             "latitude",
             "longitude",
+            "takes_samsat_payments",
             "is_laku_pandai_agent",
             "is_active",
         ]

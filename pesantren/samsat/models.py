@@ -154,6 +154,11 @@ class Outlet(TimeStampedModel):
     opening_hours = models.CharField(_("opening hours"), max_length=120)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    takes_samsat_payments = models.BooleanField(
+        _("Samsat OPOP counter"),
+        default=True,
+        help_text=_("Off for a pesantren listed only as a Laku Pandai agent."),
+    )
     is_laku_pandai_agent = models.BooleanField(_("Laku Pandai agent"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     registered_by = models.ForeignKey(

@@ -19,7 +19,9 @@ OUTLET_REGION = "organisation__kabupaten_kota"
 
 def counter_outlets(*, user) -> QuerySet[Outlet]:
     """Outlets where `user` works the counter (cashier, supervisor or owner of the koppontren)."""
-    qs = Outlet.objects.filter(is_active=True).select_related("organisation__kabupaten_kota")
+    qs = Outlet.objects.filter(is_active=True, takes_samsat_payments=True).select_related(
+        "organisation__kabupaten_kota"
+    )
     return scope_queryset(qs, user, organisation_field="organisation", region_field=None, roles=COUNTER_ROLES)
 
 

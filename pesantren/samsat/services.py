@@ -77,6 +77,7 @@ def samsat_outlet_register(
     opening_hours: str,
     latitude=None,
     longitude=None,
+    takes_samsat_payments: bool = True,
     is_laku_pandai_agent: bool = False,
 ) -> Outlet:
     """Register a pesantren's koppontren as an outlet. Diskop staff only (region-scoped staff: their region)."""
@@ -94,16 +95,32 @@ def samsat_outlet_register(
         opening_hours=opening_hours,
         latitude=latitude,
         longitude=longitude,
+        takes_samsat_payments=takes_samsat_payments,
         is_laku_pandai_agent=is_laku_pandai_agent,
         registered_by=actor,
     )
+    _check_listing(outlet)
     outlet.full_clean()
     outlet.save()
     audit_record(actor=actor, action="samsat.outlet.registered", organisation=organisation, target=outlet)
     return outlet
 
 
-OUTLET_FIELDS = ("name", "address", "opening_hours", "latitude", "longitude", "is_laku_pandai_agent", "is_active")
+def _check_listing(outlet: Outlet) -> None:
+    if not outlet.takes_samsat_payments and not outlet.is_laku_pandai_agent:
+        raise DomainError(_("A listed point is a Samsat OPOP counter, a Laku Pandai agent, or both."))
+
+
+OUTLET_FIELDS = (
+    "name",
+    "address",
+    "opening_hours",
+    "latitude",
+    "longitude",
+    "takes_samsat_payments",
+    "is_laku_pandai_agent",
+    "is_active",
+)
 
 
 @transaction.atomic
@@ -115,6 +132,7 @@ def samsat_outlet_update(*, actor: User, outlet: Outlet, **changes) -> Outlet:
         raise DomainError(f"Unknown outlet fields: {sorted(unknown)}")
     for field, value in changes.items():
         setattr(outlet, field, value)
+    _check_listing(outlet)
     outlet.full_clean()
     outlet.save(update_fields=[*changes, "updated_at"])
     audit_record(
@@ -146,8 +164,8 @@ def samsat_bill_inquire(*, outlet: Outlet, cashier: User, plate: str, now: datet
     """
     now = now or timezone.now()
     _require_role(cashier, outlet, COUNTER_ROLES)
-    if not outlet.is_active:
-        raise DomainError(_("This outlet is not active."))
+    if not outlet.is_active or not outlet.takes_samsat_payments:
+        raise DomainError(_("This outlet is not an active Samsat OPOP counter."))
     plate = plate_normalise(plate)
     if _day_closed(outlet, timezone.localdate(now)):
         raise DomainError(_("Today's business day is closed at this outlet; no more payments until tomorrow."))

@@ -43,7 +43,8 @@ OUTLETS = Outlet.objects.select_related("organisation__kabupaten_kota")
 
 
 def _counter_outlet(request, code) -> Outlet:
-    return get_for_user_or_404(OUTLETS.filter(is_active=True), request.user, scope=COUNTER_SCOPE, code=code)
+    counters = OUTLETS.filter(is_active=True, takes_samsat_payments=True)
+    return get_for_user_or_404(counters, request.user, scope=COUNTER_SCOPE, code=code)
 
 
 def _counter_payment(request, outlet, pk):

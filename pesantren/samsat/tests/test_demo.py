@@ -13,7 +13,7 @@ def test_seed_demo_builds_samsat_days_and_is_idempotent(capsys):
     first = {model.__name__: model.objects.count() for model in MODELS}
     output = capsys.readouterr().out
     assert "kasir@opop.test" in output and "supervisor.samsat@opop.test" in output
-    assert first["Outlet"] == 4 and first["Payment"] >= 10 and first["Reversal"] == 2
+    assert first["Outlet"] == 5 and first["Payment"] >= 10 and first["Reversal"] == 2
     assert DayClose.objects.filter(difference=-5_000).exists()
     assert DayClose.objects.filter(balanced=True).count() == first["DayClose"]
     call_command("seed_demo")

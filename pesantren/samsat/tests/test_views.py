@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from opop.models import AuditEvent
+from opop.services import DomainError
 from pesantren.samsat import services
 from pesantren.samsat.models import Bill, DayClose, Outlet, Payment, ReceiptPrint, Reversal, SandboxBooking
 from pesantren.samsat.tests.factories import OutletFactory
@@ -329,3 +330,25 @@ def test_staff_and_public_lists_cost_a_fixed_number_of_queries(
     client.force_login(province_staff)
     with django_assert_max_num_queries(10):
         client.get(reverse("samsat:staff_outlet_list"))
+
+
+def test_a_laku_pandai_only_point_is_listed_but_takes_no_payments(client, pesantren_b, outlet_a, admin_b):
+    agent = OutletFactory(
+        organisation=pesantren_b,
+        name="Agen Laku Pandai Sidogiri",
+        takes_samsat_payments=False,
+        is_laku_pandai_agent=True,
+    )
+    with pytest.raises(DomainError, match="not an active Samsat OPOP counter"):
+        services.samsat_bill_inquire(outlet=agent, cashier=admin_b, plate="S 1234 AB")
+    html = client.get(reverse("samsat:outlet_public_list")).content.decode()
+    assert "Agen Laku Pandai Sidogiri" in html
+    client.force_login(admin_b)
+    assert client.get(reverse("samsat:counter", args=[agent.code])).status_code == 404
+
+
+def test_a_listed_point_is_a_counter_or_an_agent(province_staff, outlet_a):
+    with pytest.raises(DomainError, match="counter, a Laku Pandai agent, or both"):
+        services.samsat_outlet_update(
+            actor=province_staff, outlet=outlet_a, takes_samsat_payments=False, is_laku_pandai_agent=False
+        )
