@@ -473,3 +473,15 @@ def test_no_new_inquiry_for_a_plate_whose_payment_is_uncertain(outlet_a, outlet_
             inquire(outlet, cashier, "S 9998 TO")
     services.samsat_payment_advise(payment=payment, actor=cashier_a, now=NOW)
     assert inquire(outlet_b, cashier_b, "S 9998 TO").total > 0
+
+
+def test_outlet_fee_follows_the_policy_row_in_force_on_the_business_day(outlet_a, supervisor_a, pay):
+    from pesantren.samsat.models import OutletFeeRule
+
+    OutletFeeRule.objects.create(effective_from=date(2026, 11, 24), fee_per_payment=5_000)
+    payment = pay()
+    close = services.samsat_day_close(
+        outlet=outlet_a, business_day=date(2026, 11, 24), counted_cash=payment.total, actor=supervisor_a, now=at(16)
+    )
+    assert close.outlet_fee == 5_000
+    assert close.net == payment.total - 5_000

@@ -352,3 +352,19 @@ def test_a_listed_point_is_a_counter_or_an_agent(province_staff, outlet_a):
         services.samsat_outlet_update(
             actor=province_staff, outlet=outlet_a, takes_samsat_payments=False, is_laku_pandai_agent=False
         )
+
+
+def test_region_staff_cannot_register_an_outlet_outside_their_region(client, jombang_staff, pesantren_b):
+    client.force_login(jombang_staff)
+    response = client.post(
+        reverse("samsat:staff_outlet_create"),
+        {
+            "organisation": pesantren_b.pk,
+            "name": "X",
+            "address": "Y",
+            "opening_hours": "Z",
+            "takes_samsat_payments": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert not Outlet.objects.exists()
