@@ -10,10 +10,13 @@ from opop.permissions import access_for
 # adds its links here as it lands.
 NAV_ITEMS = [
     (_("OPOP Mart"), "marketplace:home", "everyone"),
+    (_("Samsat OPOP outlets"), "samsat:outlet_public_list", "everyone"),
     (_("My organisations"), "opop:organisation_list", "member"),
     (_("OPOP pesantren"), "pesantren:directory", "everyone"),
     (_("My pesantren"), "pesantren:mine", "member"),
     (_("Pesantren"), "pesantren:staff_list", "programme_staff"),
+    (_("Samsat counter"), "samsat:counter_home", "samsat_counter"),
+    (_("Samsat outlets (Diskop)"), "samsat:staff_outlet_list", "programme_staff"),
     (_("Diskop workspace"), "reports:dashboard", "programme_staff"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
@@ -28,6 +31,8 @@ def _visible(who: str, user, access) -> bool:
         return access.superuser or bool(access.memberships)
     if who == "programme_staff":
         return access.programme_staff or access.superuser
+    if who == "samsat_counter":
+        return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
     if who == "superuser":
         return user.is_staff
     return False

@@ -223,3 +223,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Samsat OPOP: the biller adapter (the sandbox until a real one is configured), the reversal
+# cut-off in WIB on the payment's business day, and how long a pay code from an inquiry lives.
+SAMSAT_BILLER = env_str("SAMSAT_BILLER", "pesantren.samsat.biller.sandbox.SandboxBiller")
+SAMSAT_REVERSAL_CUTOFF = env_str("SAMSAT_REVERSAL_CUTOFF", "20:00")
+SAMSAT_PAY_CODE_MINUTES = env_int("SAMSAT_PAY_CODE_MINUTES", 120)

@@ -38,7 +38,11 @@ def test_unknown_language_cookie_falls_back_to_indonesian(client):
 def test_every_indonesian_translation_is_filled_in():
     """English is the msgid; every string must also exist in Bahasa Indonesia, none fuzzy."""
     base = Path(settings.BASE_DIR)
-    files = [base / "locale/id/LC_MESSAGES/django.po", *base.glob("*/locale/id/LC_MESSAGES/django.po")]
+    files = [
+        base / "locale/id/LC_MESSAGES/django.po",
+        *base.glob("*/locale/id/LC_MESSAGES/django.po"),
+        *base.glob("*/*/locale/id/LC_MESSAGES/django.po"),
+    ]
     assert files[0].exists()
     for path in files:
         catalogue = polib.pofile(str(path))

@@ -8,3 +8,8 @@ class SamsatConfig(AppConfig):
     name = "pesantren.samsat"
     label = "samsat"
     verbose_name = _("Samsat OPOP")
+
+
+# The kernel's navigation (opop/context_processors.py) shows these labels; they are marked here so
+# this app's catalogue carries their translations.
+NAV_LABELS = (_("Samsat OPOP outlets"), _("Samsat counter"), _("Samsat outlets (Diskop)"))

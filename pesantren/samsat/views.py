@@ -1,0 +1,418 @@
+"""Pages of Samsat OPOP: the public outlet list and verification, the counter, reports, Diskop staff."""
+
+import csv
+from datetime import date
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opop.permissions import access_for, get_for_user_or_404
+from opop.services import DomainError
+from pesantren.samsat import selectors, services
+from pesantren.samsat.biller import get_biller
+from pesantren.samsat.forms import (
+    DayCloseForm,
+    HistoryFilterForm,
+    InquiryForm,
+    OutletFilterForm,
+    OutletForm,
+    PayForm,
+    ReversalForm,
+)
+from pesantren.samsat.models import Bill, Outlet, Payment, PaymentState
+from pesantren.samsat.plates import plate_normalise
+
+COUNTER_SCOPE = {"organisation_field": "organisation", "region_field": None, "roles": selectors.COUNTER_ROLES}
+REPORT_SCOPE = {
+    "organisation_field": "organisation",
+    "region_field": selectors.OUTLET_REGION,
+    "roles": selectors.REPORT_ROLES,
+}
+STAFF_SCOPE = {"organisation_field": None, "region_field": selectors.OUTLET_REGION}
+OUTLETS = Outlet.objects.select_related("organisation__kabupaten_kota")
+
+
+def _counter_outlet(request, code) -> Outlet:
+    counters = OUTLETS.filter(is_active=True, takes_samsat_payments=True)
+    return get_for_user_or_404(counters, request.user, scope=COUNTER_SCOPE, code=code)
+
+
+def _counter_payment(request, outlet, pk):
+    try:
+        return selectors.counter_payments(user=request.user).get(outlet=outlet, pk=pk)
+    except (Payment.DoesNotExist, ValueError):  # a foreign payment looks like a missing one
+        raise Http404 from None
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=1)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG we generate ourselves
+
+
+# --- Public ----------------------------------------------------------------------------------------
+
+
+def outlet_public_list(request):
+    form = OutletFilterForm(request.GET or None)
+    region = (
+        form.cleaned_data["kabupaten_kota"].kode if form.is_valid() and form.cleaned_data["kabupaten_kota"] else None
+    )
+    outlets = list(selectors.public_outlets(kabupaten_kota=region))
+    groups: dict = {}
+    for outlet in outlets:
+        groups.setdefault(outlet.organisation.kabupaten_kota, []).append(outlet)
+    return render(request, "samsat/outlet_public_list.html", {"form": form, "groups": groups.items()})
+
+
+def payment_verify(request, code):
+    payment = selectors.payment_by_verification(code=code)
+    if payment is None:
+        raise Http404
+    return render(
+        request,
+        "samsat/payment_verify.html",
+        {"payment": payment, "simulation": get_biller().is_simulation},
+    )
+
+
+# --- Counter ---------------------------------------------------------------------------------------
+
+
+@login_required
+def counter_home(request):
+    outlets = list(selectors.counter_outlets(user=request.user))
+    if len(outlets) == 1:
+        return redirect("samsat:counter", code=outlets[0].code)
+    return render(request, "samsat/counter_home.html", {"outlets": outlets})
+
+
+@login_required
+def counter(request, code):
+    outlet = _counter_outlet(request, code)
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bill = services.samsat_bill_inquire(outlet=outlet, cashier=request.user, plate=form.cleaned_data["plate"])
+        except DomainError as error:
+            form.add_error("plate", str(error))
+        else:
+            return redirect("samsat:bill", code=outlet.code, key=bill.idempotency_key)
+    today = timezone.localdate()
+    payments = list(selectors.payment_list(outlet=outlet, day=today))
+    figures = services.day_figures(payments=payments, day=today)
+    return render(
+        request,
+        "samsat/counter.html",
+        {
+            "outlet": outlet,
+            "form": form,
+            "payments": payments,
+            "figures": figures,
+            "today": today,
+            "is_supervisor": selectors.is_supervisor(user=request.user, outlet=outlet),
+            "scenarios": getattr(get_biller(), "scenarios", list)(),
+        },
+    )
+
+
+@login_required
+def bill_detail(request, code, key):
+    outlet = _counter_outlet(request, code)
+    try:
+        bill = Bill.objects.get(outlet=outlet, idempotency_key=key)
+    except Bill.DoesNotExist:
+        raise Http404 from None
+    existing = selectors.counter_payments(user=request.user).filter(idempotency_key=bill.idempotency_key).first()
+    if existing is not None:
+        # Refresh or back button after paying: show the receipt, never the pay form again.
+        return redirect("samsat:payment", code=outlet.code, pk=existing.pk)
+    form = PayForm(request.POST or None, initial={"idempotency_key": bill.idempotency_key})
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.samsat_payment_make(
+                outlet=outlet,
+                cashier=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                nik=form.cleaned_data["nik"],
+                chassis_last5=form.cleaned_data["chassis_last5"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("samsat:payment", code=outlet.code, pk=payment.pk)
+    return render(
+        request,
+        "samsat/bill_detail.html",
+        {"outlet": outlet, "bill": bill, "form": form, "expired": timezone.now() >= bill.expires_at},
+    )
+
+
+@login_required
+def payment_detail(request, code, pk):
+    outlet = _counter_outlet(request, code)
+    payment = _counter_payment(request, outlet, pk)
+    return render(
+        request,
+        "samsat/payment_detail.html",
+        {
+            "outlet": outlet,
+            "payment": payment,
+            "bill": payment.bill,
+            "outcomes": payment.outcomes.select_related("actor"),
+            "reversal": getattr(payment, "reversal", None) if payment.state == PaymentState.REVERSED else None,
+            "reversal_form": ReversalForm(),
+            "is_supervisor": selectors.is_supervisor(user=request.user, outlet=outlet),
+            "States": PaymentState,
+        },
+    )
+
+
+@login_required
+def receipt(request, code, pk):
+    outlet = _counter_outlet(request, code)
+    payment = _counter_payment(request, outlet, pk)
+    if payment.state not in (PaymentState.CONFIRMED, PaymentState.REVERSED):
+        raise Http404
+    size = request.GET.get("size", "80")
+    size = size if size in ("58", "80", "a4") else "80"
+    verify_url = request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code]))
+    copy = payment.prints.count()
+    return render(
+        request,
+        "samsat/receipt.html",
+        {
+            "outlet": outlet,
+            "payment": payment,
+            "bill": payment.bill,
+            "size": size,
+            "copy": copy,
+            "verify_url": verify_url,
+            "qr_svg": _qr_svg(verify_url),
+            "simulation": get_biller().is_simulation,
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def receipt_reprint(request, code, pk):
+    outlet = _counter_outlet(request, code)
+    payment = _counter_payment(request, outlet, pk)
+    services.samsat_receipt_reprint(payment=payment, actor=request.user)
+    size = request.POST.get("size", "80")
+    return redirect(reverse("samsat:receipt", args=[outlet.code, payment.pk]) + f"?size={size}")
+
+
+@login_required
+@require_POST
+def payment_advise(request, code, pk):
+    outlet = _counter_outlet(request, code)
+    payment = _counter_payment(request, outlet, pk)
+    try:
+        services.samsat_payment_advise(payment=payment, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        payment = _counter_payment(request, outlet, pk)
+        messages.success(request, _("Status check done: %(state)s.") % {"state": payment.get_state_display()})
+    return redirect("samsat:payment", code=outlet.code, pk=pk)
+
+
+@login_required
+@require_POST
+def payment_reverse(request, code, pk):
+    outlet = _counter_outlet(request, code)
+    payment = _counter_payment(request, outlet, pk)
+    form = ReversalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason for the reversal."))
+    else:
+        try:
+            services.samsat_payment_reverse(
+                payment=payment, supervisor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The payment is reversed; hand the cash back to the customer."))
+    return redirect("samsat:payment", code=outlet.code, pk=pk)
+
+
+@login_required
+@require_POST
+def day_close(request, code):
+    outlet = _counter_outlet(request, code)
+    form = DayCloseForm(request.POST)
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        raise Http404 from None
+    if not form.is_valid():
+        messages.error(request, _("Enter the cash counted in the drawer."))
+    else:
+        try:
+            services.samsat_day_close(
+                outlet=outlet, business_day=day, counted_cash=form.cleaned_data["counted_cash"], actor=request.user
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The business day is closed."))
+    return redirect("samsat:day_report", code=outlet.code, day=day.isoformat())
+
+
+# --- Reports for the outlet's people and Diskop staff ----------------------------------------------
+
+
+def _report_outlet(request, code) -> Outlet:
+    return get_for_user_or_404(OUTLETS, request.user, scope=REPORT_SCOPE, code=code)
+
+
+@login_required
+def outlet_history(request, code):
+    outlet = _report_outlet(request, code)
+    form = HistoryFilterForm(request.GET or None)
+    payments = selectors.payment_list(outlet=outlet)
+    if form.is_valid():
+        if form.cleaned_data["day"]:
+            payments = payments.filter(business_day=form.cleaned_data["day"])
+        if form.cleaned_data["plate"]:
+            try:
+                payments = payments.filter(plate=plate_normalise(form.cleaned_data["plate"]))
+            except DomainError:
+                payments = payments.none()
+    page = Paginator(payments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "samsat/outlet_history.html",
+        {"outlet": outlet, "form": form, "page": page, "is_counter": _is_counter(request, outlet)},
+    )
+
+
+def _is_counter(request, outlet) -> bool:
+    return outlet.organisation_id in access_for(request.user).organisation_ids(roles=selectors.COUNTER_ROLES)
+
+
+@login_required
+def outlet_days(request, code):
+    outlet = _report_outlet(request, code)
+    return render(
+        request,
+        "samsat/outlet_days.html",
+        {"outlet": outlet, "days": selectors.day_summaries(outlet=outlet), "is_counter": _is_counter(request, outlet)},
+    )
+
+
+@login_required
+def day_report(request, code, day):
+    outlet = _report_outlet(request, code)
+    try:
+        business_day = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    payments = list(selectors.payment_list(outlet=outlet, day=business_day))
+    close = selectors.day_close_list(outlet=outlet).filter(business_day=business_day).first()
+    if request.GET.get("format") == "csv":
+        return _day_csv(outlet, business_day, payments, close)
+    return render(
+        request,
+        "samsat/day_report.html",
+        {
+            "outlet": outlet,
+            "day": business_day,
+            "payments": payments,
+            "figures": services.day_figures(payments=payments, day=business_day),
+            "close": close,
+            "items": list(close.items.all()) if close else [],
+            "form": DayCloseForm(),
+            "is_counter": _is_counter(request, outlet),
+            "can_close": close is None
+            and business_day <= timezone.localdate()
+            and selectors.is_supervisor(user=request.user, outlet=outlet),
+        },
+    )
+
+
+def _day_csv(outlet, day, payments, close) -> HttpResponse:
+    """The outlet's side of a business day, for the bank's operations team: one row per payment."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="samsat-{outlet.code}-{day.isoformat()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["outlet", "business_day", "receipt", "time_wib", "plate", "state", "ntpd", "total", "key"])
+    for payment in payments:
+        writer.writerow(
+            [
+                outlet.code,
+                day.isoformat(),
+                payment.receipt_number,
+                timezone.localtime(payment.created_at).strftime("%H:%M:%S"),
+                payment.plate,
+                payment.state,
+                payment.biller_ref or "",
+                payment.total,
+                payment.idempotency_key,
+            ]
+        )
+    if close is not None:
+        writer.writerow([])
+        writer.writerow(["expected_cash", "counted_cash", "difference", "gross", "outlet_fee", "net", "balanced"])
+        writer.writerow(
+            [close.expected_cash, close.counted_cash, close.difference, close.gross, close.outlet_fee, close.net,
+             close.balanced]
+        )  # fmt: skip
+    return response
+
+
+# --- Diskop staff ----------------------------------------------------------------------------------
+
+
+def _require_staff(request):
+    access = access_for(request.user)
+    if not (access.programme_staff or access.superuser):
+        raise Http404
+
+
+@login_required
+def staff_outlet_list(request):
+    _require_staff(request)
+    return render(
+        request,
+        "samsat/staff_outlet_list.html",
+        {
+            "outlets": selectors.staff_outlets(user=request.user),
+            "months": selectors.monthly_report(user=request.user),
+        },
+    )
+
+
+@login_required
+def staff_outlet_form(request, code=None):
+    _require_staff(request)
+    outlet = get_for_user_or_404(OUTLETS, request.user, scope=STAFF_SCOPE, code=code) if code else None
+    form = OutletForm(
+        request.POST or None, instance=outlet, organisations=selectors.registrable_organisations(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            if outlet is None:
+                outlet = services.samsat_outlet_register(actor=request.user, **data)
+            else:
+                outlet = services.samsat_outlet_update(actor=request.user, outlet=outlet, **data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Outlet %(code)s saved.") % {"code": outlet.code})
+            return redirect("samsat:staff_outlet_list")
+    return render(request, "samsat/outlet_form.html", {"form": form, "outlet": outlet})
