@@ -35,7 +35,11 @@ class CheckoutForm(forms.Form):
     """The address, and for each store how the buyer receives and pays. Fields per store are added at runtime."""
 
     address = forms.ModelChoiceField(
-        label=_("Ship to"), queryset=Address.objects.none(), required=False, empty_label=None
+        label=_("Ship to"),
+        queryset=Address.objects.none(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, user, stores, **kwargs):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -86,6 +88,8 @@ def test_checkout_page_shows_totals_per_order_and_grand_total(client, shopper, a
     cart_set(user=shopper, session={}, product=product_b, variant=None, quantity=2)
     body = client.get(reverse("marketplace:checkout")).content.decode()
     assert "Rp160.000" in body and "Rp130.000" in body and "Rp290.000" in body
+    # The address book is a real choice the browser submits: a checked radio button per address.
+    assert re.search(rf'<input type="radio" name="address" value="{address.pk}"[^>]*checked', body)
     response = client.post(
         reverse("marketplace:checkout"),
         {
