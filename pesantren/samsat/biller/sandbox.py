@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pesantren.samsat.biller.base import (
     Biller,
@@ -109,15 +110,15 @@ for _i, _owner in enumerate(_DEMO_OWNERS, start=1):
 
 # What each headline plate shows in a demo; the counter lists them while the sandbox is in use.
 SCENARIOS = [
-    ("S 1234 AB", "on time"),
-    ("S 4821 KD", "2 months late (car)"),
-    ("N 3456 BC", "3 months late, 2nd ownership"),
-    ("L 1717 ZZ", "car, 3rd ownership"),
-    ("M 8899 KL", "blocked"),
-    ("P 5678 RT", "STNK 5-year renewal due"),
-    ("W 2345 QA", "more than 12 months late"),
-    (TIMEOUT_AFTER_BOOKING, "timeout; advice finds it paid"),
-    (TIMEOUT_BEFORE_BOOKING, "timeout; advice finds nothing"),
+    ("S 1234 AB", gettext_lazy("on time")),
+    ("S 4821 KD", gettext_lazy("2 months late (car)")),
+    ("N 3456 BC", gettext_lazy("3 months late, 2nd ownership")),
+    ("L 1717 ZZ", gettext_lazy("car, 3rd ownership")),
+    ("M 8899 KL", gettext_lazy("blocked")),
+    ("P 5678 RT", gettext_lazy("STNK 5-year renewal due")),
+    ("W 2345 QA", gettext_lazy("more than 12 months late")),
+    (TIMEOUT_AFTER_BOOKING, gettext_lazy("timeout; advice finds it paid")),
+    (TIMEOUT_BEFORE_BOOKING, gettext_lazy("timeout; advice finds nothing")),
 ]
 
 
