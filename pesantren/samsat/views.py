@@ -41,6 +41,8 @@ REPORT_SCOPE = {
 STAFF_SCOPE = {"organisation_field": None, "region_field": selectors.OUTLET_REGION}
 OUTLETS = Outlet.objects.select_related("organisation__kabupaten_kota")
 
+RECEIPT_SIZES = ("58", "80", "a4")  # thermal 58 mm, thermal 80 mm, A4
+
 
 def _counter_outlet(request, code) -> Outlet:
     counters = OUTLETS.filter(is_active=True, takes_samsat_payments=True)
@@ -184,7 +186,7 @@ def receipt(request, code, pk):
     if payment.state not in (PaymentState.CONFIRMED, PaymentState.REVERSED):
         raise Http404
     size = request.GET.get("size", "80")
-    size = size if size in ("58", "80", "a4") else "80"
+    size = size if size in RECEIPT_SIZES else "80"
     verify_url = request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code]))
     copy = payment.prints.count()
     return render(
@@ -209,8 +211,14 @@ def receipt(request, code, pk):
 def receipt_reprint(request, code, pk):
     outlet = _counter_outlet(request, code)
     payment = _counter_payment(request, outlet, pk)
-    services.samsat_receipt_reprint(payment=payment, actor=request.user)
+    try:
+        services.samsat_receipt_reprint(payment=payment, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("samsat:payment", code=outlet.code, pk=payment.pk)
     size = request.POST.get("size", "80")
+    if size not in RECEIPT_SIZES:
+        size = "80"
     return redirect(reverse("samsat:receipt", args=[outlet.code, payment.pk]) + f"?size={size}")
 
 

@@ -1,0 +1,64 @@
+"""How to build a concrete URL for each named pattern, from the permission world's objects."""
+
+from django.urls import reverse
+
+from opop.tests.permission_world import World
+
+
+def _kwargs(name: str, world: World) -> dict | None:
+    o = world.objects
+    pesantren, order, outlet, payment = o["pesantren"], o["order"], o["outlet"], o["payment"]
+    item = order.items.first()
+    table = {
+        "account_confirm_email": {"key": "not-a-real-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
+        "opop:organisation_detail": {"slug": pesantren.organisation.slug},
+        "marketplace:category": {"slug": o["product"].category.slug},
+        "marketplace:product": {"slug": o["product"].slug},
+        "marketplace:store": {"slug": o["store"].slug},
+        "marketplace:cart_add": {"slug": o["product"].slug},
+        "marketplace:cart_update": {"key": str(o["product"].pk)},
+        "marketplace:order_detail": {"number": order.number},
+        "marketplace:order_action": {"number": order.number, "action": "cancel"},
+        "marketplace:review_add": {"number": order.number, "item_id": item.pk},
+        "marketplace:sandbox_page": {"transaction_id": o["gateway_payment"].provider_transaction_id},
+        "marketplace:sandbox_pay": {"transaction_id": o["gateway_payment"].provider_transaction_id},
+        "marketplace:seller_order_detail": {"number": order.number},
+        "marketplace:seller_order_action": {"number": order.number, "action": "process"},
+        "pesantren:card": {"pk": pesantren.pk},
+        "pesantren:card_verify": {"token": pesantren.card_token} if hasattr(pesantren, "card_token") else None,
+        "pesantren:collaborators": {"pk": pesantren.pk},
+        "pesantren:detail": {"pk": pesantren.pk},
+        "pesantren:edit": {"pk": pesantren.pk},
+        "pesantren:mapping_create": {"pk": pesantren.pk},
+        "pesantren:mentoring_create": {"pk": pesantren.pk},
+        "pesantren:public": {"slug": pesantren.organisation.slug},
+        "pesantren:report_correct": {"pk": o["report"].pk},
+        "pesantren:report_create": {"pk": pesantren.pk},
+        "pesantren:report_detail": {"pk": o["report"].pk},
+        "pesantren:report_review": {"pk": o["report"].pk},
+        "pesantren:transition": {"pk": pesantren.pk},
+        "pesantren:unit_create": {"pk": pesantren.pk},
+        "pesantren:unit_edit": {"unit_pk": o["unit"].pk},
+        "samsat:advise": {"code": outlet.code, "pk": payment.pk},
+        "samsat:bill": {"code": outlet.code, "key": o["bill"].idempotency_key},
+        "samsat:counter": {"code": outlet.code},
+        "samsat:day_close": {"code": outlet.code},
+        "samsat:day_report": {"code": outlet.code, "day": payment.business_day.isoformat()},
+        "samsat:days": {"code": outlet.code},
+        "samsat:history": {"code": outlet.code},
+        "samsat:payment": {"code": outlet.code, "pk": payment.pk},
+        "samsat:receipt": {"code": outlet.code, "pk": payment.pk},
+        "samsat:reprint": {"code": outlet.code, "pk": payment.pk},
+        "samsat:reverse": {"code": outlet.code, "pk": payment.pk},
+        "samsat:staff_outlet_edit": {"code": outlet.code},
+        "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
+    }
+    return table.get(name, {})
+
+
+def url_for(name: str, world: World) -> str | None:
+    kwargs = _kwargs(name, world)
+    if kwargs is None:
+        return None
+    return reverse(name, kwargs=kwargs or None)

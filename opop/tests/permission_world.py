@@ -1,0 +1,95 @@
+"""The world the permission matrix runs in: the demo data, plus one staff member of store A.
+
+Every URL of the project is requested by each role against objects that belong to side A
+(Pondok Pesantren Darul Ulum, Kab. Jombang), so "A's people see it, B's people get 404" is what
+most rows say.
+"""
+
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from opop.models import Membership, Organisation, User
+
+ROLES = [
+    "anonymous",
+    "shopper",
+    "seller_a_owner",  # admin.pesantren@opop.test: owner of Darul Ulum (pesantren, store, Samsat outlet)
+    "seller_a_staff",
+    "seller_b_owner",  # penjual.sidogiri@opop.test: owner of the Sidogiri store (Kab. Pasuruan)
+    "cashier",  # kasir@opop.test: cashier at the Darul Ulum and Sidogiri Samsat outlets
+    "staff_region",  # Diskop staff scoped to Kab. Jombang
+    "staff_province",
+    "superuser",
+]
+
+EMAILS = {
+    "shopper": "pembeli@opop.test",
+    "seller_a_owner": "admin.pesantren@opop.test",
+    "seller_a_staff": "staf.darululum@opop.test",
+    "seller_b_owner": "penjual.sidogiri@opop.test",
+    "cashier": "kasir@opop.test",
+    "staff_region": "staf.jombang@opop.test",
+    "staff_province": "staf.diskop@opop.test",
+    "superuser": "superadmin@opop.test",
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    objects: dict[str, object]
+
+
+def build_world() -> World:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    darul_ulum = Organisation.objects.get(name="Pondok Pesantren Darul Ulum")
+    staff, _ = User.objects.get_or_create(email=EMAILS["seller_a_staff"], defaults={"full_name": "Staf Darul Ulum"})
+    Membership.objects.get_or_create(user=staff, organisation=darul_ulum, defaults={"role": Membership.Role.STAFF})
+    users = {role: (User.objects.get(email=EMAILS[role]) if role != "anonymous" else None) for role in ROLES}
+    return World(users=users, objects=_objects(darul_ulum))
+
+
+def _objects(darul_ulum: Organisation) -> dict[str, object]:
+    from marketplace.models import Order, Product, Store
+    from marketplace.models import Payment as MartPayment
+    from pesantren.models import BusinessUnit, MonthlyReport, Pesantren
+    from pesantren.samsat.models import Bill, Outlet, Payment
+
+    pesantren = Pesantren.objects.get(organisation=darul_ulum)
+    store = Store.objects.get(organisation=darul_ulum)
+    outlet = Outlet.objects.get(organisation=darul_ulum)
+    payment = Payment.objects.filter(outlet=outlet).order_by("-pk").first()
+    order = Order.objects.filter(store=store).order_by("-pk").first()
+    return {
+        "pesantren": pesantren,
+        "unit": BusinessUnit.objects.filter(pesantren=pesantren).first(),
+        "report": MonthlyReport.objects.filter(pesantren=pesantren).order_by("-pk").first(),
+        "store": store,
+        "product": Product.objects.filter(store=store).first(),
+        "order": order,
+        "outlet": outlet,
+        "payment": payment,
+        "gateway_payment": MartPayment.objects.filter(provider="sandbox")
+        .filter(order__buyer__email=EMAILS["shopper"], order__status=Order.Status.AWAITING_PAYMENT)
+        .order_by("-pk")
+        .first(),
+        "bill": Bill.objects.filter(outlet=outlet).order_by("-pk").first(),
+    }
+
+
+def url_names() -> list[str]:
+    """Every named URL pattern of the project, as `namespace:name`."""
+    names: list[str] = []
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace
+                walk(entry.url_patterns, inner or namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.append(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, "")
+    return sorted(set(names))
