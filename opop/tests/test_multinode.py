@@ -12,7 +12,7 @@ from django.db import connection
 
 from opop.models import WorkerHeartbeat
 from opop.tests.cluster import Cluster
-from opop.tests.factories import MembershipFactory
+from opop.tests.factories import MembershipFactory, UserFactory
 
 MULTINODE = bool(os.environ.get("CELERY_BROKER_URL") and os.environ.get("REDIS_URL")) and os.environ.get(
     "DATABASE_URL", ""
@@ -54,8 +54,9 @@ class Browser:
         with self.opener.open(url, timeout=20) as response:
             return response.status, response.geturl(), response.read().decode()
 
-    def post_form(self, url: str, data: dict) -> tuple[int, str, str]:
-        _status, _url, page = self.get(url)
+    def post_form(self, url: str, data: dict, *, form_page: str | None = None) -> tuple[int, str, str]:
+        """POST `data` to `url` with the CSRF token of the form on `form_page` (default: `url` itself)."""
+        _status, _url, page = self.get(form_page or url)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
         request = urllib.request.Request(url, data=body, headers={"Referer": url})  # noqa: S310 - loopback
@@ -82,3 +83,18 @@ def test_beat_schedules_and_a_worker_runs_the_heartbeat(cluster):
     while time.monotonic() < deadline and not WorkerHeartbeat.objects.exists():
         time.sleep(0.5)
     assert WorkerHeartbeat.objects.exists(), cluster.log("beat") + cluster.log("worker1")
+
+
+def test_a_cart_started_on_one_node_continues_on_the_other_after_login(cluster, settings):
+    from marketplace.tests.factories import ProductFactory
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    product = ProductFactory(name="Kopi Robusta Bululawang", stock=12)
+    UserFactory(email="pembeli.cluster@opop.test")
+    node1, node2 = cluster.nodes
+    browser = Browser()
+    product_url = f"{node1}/mart/produk/{product.slug}/"
+    browser.post_form(f"{node1}/mart/keranjang/tambah/{product.slug}/", {"quantity": "2"}, form_page=product_url)
+    browser.post_form(f"{node2}/akun/login/", {"login": "pembeli.cluster@opop.test", "password": "sandi-rahasia-123"})
+    _status, _url, cart = browser.get(f"{node2}/mart/keranjang/")
+    assert "Kopi Robusta Bululawang" in cart, cluster.log("web2")
