@@ -261,3 +261,51 @@ def test_tasks_have_stable_names_and_beat_runs_them():
     assert tasks.rollup_check_task.name == "reports.rollup_check"
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"reports.rollup_incremental", "reports.rollup_check"} <= schedule
+
+
+def test_a_verified_report_reaches_the_rollup_once_the_transaction_commits(
+    facts, province_staff, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    rollup_full()
+    # The fixture's writes already queued one rollup in the test's never-committed transaction.
+    connection.run_on_commit.clear()
+    report = MonthlyReport.objects.get(pesantren=facts["darul"], month=FEB)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report_services.report_review(user=province_staff, report=report, verify=True)
+    assert len(callbacks) >= 1
+    assert _row(FEB, "35.17", 2021).omzet == 100_000_000
+    assert not DirtyFigureKey.objects.exists()
+
+
+def test_a_rolled_back_write_queues_nothing_and_marks_nothing(facts, province_staff):
+    from django.db import transaction
+
+    report = MonthlyReport.objects.get(pesantren=facts["darul"], month=FEB)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        report_services.report_review(user=province_staff, report=report, verify=True)
+        raise RuntimeError
+    assert not DirtyFigureKey.objects.exists()
+
+
+def test_pesantren_verification_marks_its_month(db, province_staff):
+    from pesantren.services import registry
+
+    pesantren = pesantren_in("35.17", 2024, "PP Baru")
+    Pesantren.objects.filter(pk=pesantren.pk).update(status=Pesantren.Status.SUBMITTED)
+    pesantren.refresh_from_db()
+    registry.pesantren_transition(user=province_staff, pesantren=pesantren, to_status="verified", cohort=2024)
+    assert DirtyFigureKey.objects.filter(kabupaten_kota_id="35.17", month=timezone.localdate().replace(day=1)).exists()
+    rollup_drain()
+    assert _row(timezone.localdate().replace(day=1), "35.17", 2024).pesantren_verified_net == 1
+
+
+def test_demo_seed_rolls_everything_up_and_is_idempotent(facts):
+    from reports import demo
+
+    demo.seed({})
+    first = _snapshot()
+    demo.seed({})
+    assert _snapshot() == first
+    assert FigureRollup.objects.exists()
