@@ -6,15 +6,17 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 70, 10, 16, 44
+# Drawn at 640 units wide and scaled to the screen: 17-unit text stays legible at a phone's 360 px.
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 84, 10, 18, 52
+MAX_LABELS = 6
 PALETTE = ["#1b7a43", "#c27c0e", "#2f5fa7", "#a23b72", "#5a6b2f", "#6c4f9e", "#0f7c80", "#b5482a"]
 
 
 @dataclass
 class Series:
     label: str
-    values: list[int | float]
+    values: list[int | float | None]
 
 
 def _compact(value: float) -> str:
@@ -29,7 +31,7 @@ def _frame(title: str, labels: list[str], top: float) -> tuple[list[str], float]
     plot_h = HEIGHT - TOP - BOTTOM
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">',
+        f'xmlns="http://www.w3.org/2000/svg" font-size="17" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
     for step in range(5):
@@ -37,7 +39,7 @@ def _frame(title: str, labels: list[str], top: float) -> tuple[list[str], float]
         y = TOP + plot_h - plot_h * step / 4
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{_compact(value)}</text>')
-    every = max(1, len(labels) // 12 + (1 if len(labels) % 12 else 0)) if len(labels) > 12 else 1
+    every = -(-len(labels) // MAX_LABELS) if len(labels) > MAX_LABELS else 1
     slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     for index, label in enumerate(labels):
         if index % every:
@@ -50,7 +52,7 @@ def _frame(title: str, labels: list[str], top: float) -> tuple[list[str], float]
 
 
 def _top(series: list[Series]) -> float:
-    top = max((max(s.values, default=0) for s in series), default=0)
+    top = max((max((v for v in s.values if v is not None), default=0) for s in series), default=0)
     return float(top) if top > 0 else 1.0
 
 
@@ -75,13 +77,15 @@ def line_chart(title: str, labels: list[str], series: list[Series]) -> SafeStrin
     slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     for number, line in enumerate(series):
         colour = PALETTE[number % len(PALETTE)]
+        # None is "no figure" (a year not yet reached): the line stops there instead of dropping to 0.
         points = " ".join(
             f"{LEFT + slot * (index + 0.5):.1f},{TOP + plot_h - plot_h * max(value, 0) / top:.1f}"
             for index, value in enumerate(line.values)
+            if value is not None
         )
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{points}"/>')
         parts.append(
-            f'<text x="{LEFT + 8 + 90 * number}" y="{HEIGHT - 6}" fill="{colour}" font-weight="bold">'
+            f'<text x="{LEFT + 8 + 110 * (number % 5)}" y="{HEIGHT - 6}" fill="{colour}" font-weight="bold">'
             f"{escape(line.label)}</text>"
         )
     parts.append("</svg>")
@@ -109,7 +113,7 @@ def cartogram(title: str, tiles: list[dict]) -> SafeString:
     values = sorted({tile["value"] for tile in tiles if tile["value"]})
     parts = [
         f'<svg class="chart cartogram" viewBox="0 0 {10 * (size_w + gap)} {5 * (size_h + gap)}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="10">',
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">',
         f"<title>{escape(title)}</title>",
     ]
     for tile in tiles:
@@ -129,7 +133,7 @@ def cartogram(title: str, tiles: list[dict]) -> SafeString:
             f"<title>{escape(name)}: {escape(tile['display'])}</title></rect>"
         )
         parts.append(
-            f'<text x="{x + size_w / 2}" y="{y + 20}" text-anchor="middle" fill="{ink}">{escape(name[:12])}</text>'
+            f'<text x="{x + size_w / 2}" y="{y + 20}" text-anchor="middle" fill="{ink}">{escape(name[:13])}</text>'
         )
         parts.append(
             f'<text x="{x + size_w / 2}" y="{y + 36}" text-anchor="middle" fill="{ink}" font-weight="bold">'

@@ -72,8 +72,8 @@ def _replace(keys: set[Key] | None, figures: dict[RowKey, dict], pesantren_rows:
         FigureRollup.objects.filter(_keys_q(keys)).delete()
         PesantrenMonthRollup.objects.filter(_keys_q(keys)).delete()
     objects = _figure_objects(figures)
-    FigureRollup.objects.bulk_create(objects, batch_size=1000)
-    PesantrenMonthRollup.objects.bulk_create(_pesantren_objects(pesantren_rows), batch_size=1000)
+    FigureRollup.objects.bulk_create(objects, batch_size=5000)
+    PesantrenMonthRollup.objects.bulk_create(_pesantren_objects(pesantren_rows), batch_size=5000)
     return len(objects)
 
 

@@ -14,7 +14,7 @@ appended to `SOURCES`, e.g.::
         def figure_rows(self, keys):
             qs = SantriBusiness.objects.filter(status="verified")
             qs = self.restrict(qs, keys, month="verified_at", region="kabupaten_kota_id", moment=True)
-            for row in qs.values(m=self.month_of("verified_at", moment=True), k=F("kabupaten_kota_id")).annotate(
+            for row in qs.values(m=self.month_of("verified_at"), k=F("kabupaten_kota_id")).annotate(
                 participants=Count("id")
             ):
                 yield self.row(keys, row, Pillar.SANTRIPRENEUR, None, participants=row["participants"])

@@ -186,8 +186,9 @@ def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
             ),
         ),
     ]
-    latest = month_rows[-1] if month_rows else None
-    return {"tables": tables, "latest": latest, "pillars": pillar_rows}
+    period_totals = {key: sum(row[key] or 0 for row in month_rows) for key in ("omzet", "jobs_created", "mart_sales")}
+    period_totals["samsat_payments"] = sum(row["samsat_payments"] or 0 for row in month_rows)
+    return {"tables": tables, "totals": period_totals if month_rows else None, "pillars": pillar_rows}
 
 
 REGION_COLUMNS = [
@@ -317,6 +318,7 @@ def cohorts(scope: Scope | None, filters: Filters) -> list[Table]:
         if offset >= 0:
             by_cohort.setdefault(row["cohort"], {})[offset] = row
     span = max((max(years) for years in by_cohort.values()), default=0) + 1
+    last_year = max((row["year"] for row in rows), default=0)
     tables = []
     for measure, label, kind in (
         ("omzet", _("Turnover (omzet)"), "rupiah"),
@@ -339,7 +341,13 @@ def cohorts(scope: Scope | None, filters: Filters) -> list[Table]:
                     str(_("%(measure)s by year since joining") % {"measure": label}),
                     [str(offset) for offset in range(span)],
                     [
-                        charts.Series(str(cohort), [years.get(o, {}).get(measure, 0) for o in range(span)])
+                        charts.Series(
+                            str(cohort),
+                            [
+                                years.get(o, {}).get(measure, 0) if cohort + o <= last_year else None
+                                for o in range(span)
+                            ],
+                        )
                         for cohort, years in sorted(by_cohort.items())
                     ],
                 ),
