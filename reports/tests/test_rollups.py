@@ -309,3 +309,34 @@ def test_demo_seed_rolls_everything_up_and_is_idempotent(facts):
     demo.seed({})
     assert _snapshot() == first
     assert FigureRollup.objects.exists()
+
+
+def test_a_new_source_is_one_small_class_in_the_registry(facts, monkeypatch):
+    from django.db.models import Count, F
+
+    from reports import sources
+    from reports.models import Pillar
+
+    class PretendSantripreneurSource(sources.Source):
+        """Counts each verified pesantren as one santripreneur, where the real source will count santri businesses."""
+
+        name = "pretend_santripreneur"
+
+        def figure_rows(self, keys):
+            qs = self.restrict(
+                Pesantren.objects.all(), keys, month="created_at", region="kabupaten_kota_id", moment=True
+            )
+            rows = qs.values(m=self.month_of("created_at"), k=F("kabupaten_kota_id")).annotate(n=Count("id"))
+            for row in rows:
+                if self.wanted(keys, row["m"], row["k"]):
+                    key = (sources.as_month(row["m"]), row["k"], Pillar.SANTRIPRENEUR.value, None)
+                    yield key, {"participants": row["n"]}
+
+    monkeypatch.setattr(sources, "SOURCES", [*sources.SOURCES, PretendSantripreneurSource()])
+    rollup_full()
+    this_month = timezone.localdate().replace(day=1)
+    assert _row(this_month, "35.17", None, pillar="santripreneur").participants == 2
+    assert _row(this_month, "35.14", None, pillar="santripreneur").participants == 1
+    figures_mark_dirty(when=this_month, kabupaten_kota_id="35.17")
+    rollup_drain()
+    assert _row(this_month, "35.17", None, pillar="santripreneur").participants == 2
