@@ -9,7 +9,11 @@ from django.db import connection, transaction
 def _run_rollup() -> None:
     from reports.tasks import rollup_incremental_task
 
-    rollup_incremental_task.delay()
+    if rollup_incremental_task.app.conf.task_always_eager:
+        # No broker (dev, `make run`): run now; delay() would first build an unused broker connection.
+        rollup_incremental_task.apply()
+    else:
+        rollup_incremental_task.delay()
 
 
 def queue_rollup_on_commit(sender, **kwargs) -> None:
