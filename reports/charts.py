@@ -61,6 +61,7 @@ def bar_chart(title: str, labels: list[str], series: Series) -> SafeString:
     parts, plot_h = _frame(title, labels, top)
     slot = (WIDTH - LEFT - RIGHT) / max(len(labels), 1)
     for index, value in enumerate(series.values):
+        value = value or 0
         height = plot_h * max(value, 0) / top
         x = LEFT + slot * index + slot * 0.15
         parts.append(

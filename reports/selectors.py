@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from opop.models import KabupatenKota
@@ -174,6 +174,19 @@ def pesantren_figures(scope: Scope, kode: str, filters: Filters) -> list[dict]:
         )
         .order_by("-omzet", "pesantren__name")
     )
+
+
+def reporting_pesantren_counts() -> tuple[dict[date, int], dict[int, int]]:
+    """How many pesantren have verified figures, per month and per year (distinct). Two queries."""
+    per_month = dict(
+        PesantrenMonthRollup.objects.values("month").annotate(n=Count("pesantren_id")).values_list("month", "n")
+    )
+    per_year = dict(
+        PesantrenMonthRollup.objects.values(year=ExtractYear("month"))
+        .annotate(n=Count("pesantren_id", distinct=True))
+        .values_list("year", "n")
+    )
+    return per_month, per_year
 
 
 def data_as_of():

@@ -357,15 +357,40 @@ def cohorts(scope: Scope | None, filters: Filters) -> list[Table]:
     return tables
 
 
+# The public page never shows a report-based figure that fewer pesantren than this stand behind, so
+# no figure there is one pesantren's finances.
+PUBLIC_MIN_PESANTREN = 3
+
+
 def public(filters: Filters) -> list[Table]:
-    """Province-level figures per year for everyone: no region, cohort or pesantren breakdown."""
+    """Province-level figures per year for everyone: no region, cohort or pesantren breakdown.
+
+    Omzet and jobs of a year are shown only when at least PUBLIC_MIN_PESANTREN pesantren reported
+    in it; aset is that of the year's latest month with at least as many reporting pesantren.
+    """
     province = Filters(year=None, pillar=filters.pillar)
-    yearly = selectors.yearly_series(selectors.monthly_series(selectors.rollups(None, province)))
+    monthly = selectors.monthly_series(selectors.rollups(None, province))
+    per_month, per_year = selectors.reporting_pesantren_counts()
+    yearly = selectors.yearly_series(monthly)
+    aset_by_year = {}
+    for row in monthly:
+        if per_month.get(row["month"], 0) >= PUBLIC_MIN_PESANTREN:
+            aset_by_year[row["month"].year] = row["aset"]
     verified = 0
     rows = []
     for row in yearly:
         verified += row["pesantren_verified_net"]
-        rows.append({**row, "period": str(row["year"]), "verified": verified})
+        enough = per_year.get(row["year"], 0) >= PUBLIC_MIN_PESANTREN
+        rows.append(
+            {
+                **row,
+                "period": str(row["year"]),
+                "verified": verified,
+                "omzet": row["omzet"] if enough else None,
+                "jobs_created": row["jobs_created"] if enough else None,
+                "aset": aset_by_year.get(row["year"]),
+            }
+        )
     return [
         Table(
             "province",
@@ -384,7 +409,12 @@ def public(filters: Filters) -> list[Table]:
             chart=charts.bar_chart(
                 str(_("Turnover (omzet) by year")),
                 [row["period"] for row in rows],
-                charts.Series(str(_("Omzet")), [row["omzet"] for row in rows]),
+                charts.Series(str(_("Omzet")), [row["omzet"] or 0 for row in rows]),
             ),
+            note=_(
+                "Turnover, assets and jobs are shown only where at least %(n)s pesantren reported, "
+                "so no figure is that of a single pesantren."
+            )
+            % {"n": PUBLIC_MIN_PESANTREN},
         )
     ]

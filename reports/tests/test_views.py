@@ -169,14 +169,27 @@ def test_region_staff_export_holds_only_their_region(client, figures, jombang_st
 
 
 def test_public_page_shows_province_totals_and_no_pesantren_name(client, figures):
+    third = pesantren_in("35.78", 2023, "PP Ketiga Surabaya")
+    for month in (date(2026, 1, 1), date(2026, 2, 1)):
+        verified_report(third, month, omzet=10_000_000, **FIGS)
+    rollup_full()
     response = client.get(reverse("reports:public"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Rp280.000.000" in body  # 2026, province-wide
-    for name in ("PP Darul Ulum Jombang", "PP Sidogiri Pasuruan", "Jombang", "Pasuruan"):
+    assert "Rp300.000.000" in body  # 2026, province-wide, three pesantren
+    for name in ("PP Darul Ulum Jombang", "PP Sidogiri Pasuruan", "PP Ketiga", "Jombang", "Pasuruan", "Surabaya"):
         assert name not in body
     export = client.get(reverse("reports:public"), {"export": "csv", "table": "province"}).content.decode()
     assert "Darul" not in export and "Jombang" not in export
+
+
+def test_public_page_hides_report_figures_that_fewer_than_three_pesantren_stand_behind(client, figures):
+    rows = client.get(reverse("reports:public")).context["report_tables"][0].rows
+    year_2026 = next(row for row in rows if row["period"] == "2026")
+    # Only two pesantren reported: their total would let each work out the other's omzet.
+    assert year_2026["omzet"] is None and year_2026["aset"] is None and year_2026["jobs_created"] is None
+    assert "Rp280.000.000" not in client.get(reverse("reports:public")).content.decode()
+    assert year_2026["mart_sales"] == 250_000
 
 
 def _many_rollup_rows():
@@ -227,7 +240,7 @@ def test_dashboards_cost_a_fixed_number_of_queries(
 
 def test_public_page_costs_a_fixed_number_of_queries(client, db, django_assert_max_num_queries):
     _many_rollup_rows()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert client.get(reverse("reports:public")).status_code == 200
 
 
