@@ -103,6 +103,9 @@ def yearly_series(monthly: list[dict]) -> list[dict]:
         if row["reports"]:
             for field in STOCK_FIELDS:
                 year[field] = row[field] or 0
+    # Years without any figure still get a row, so running totals and trends have no silent gaps.
+    for missing in range(min(years, default=0), max(years, default=-1) + 1):
+        years.setdefault(missing, {"year": missing, **dict.fromkeys(FLOW_FIELDS, 0)})
     for year in years.values():
         for field in STOCK_FIELDS:
             year.setdefault(field, 0)

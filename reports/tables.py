@@ -2,7 +2,7 @@
 with one template; `reports.formatters` turns the same tables into CSV and XLSX."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +91,19 @@ FIGURE_COLUMNS = [
 ]
 
 
+def _month_chart(title, rows: list[dict], field: str, series_label) -> str:
+    """A bar per calendar month from the first to the last month with figures; empty months show as 0."""
+    values = {row["month"]: row[field] or 0 for row in rows}
+    labels, points = [], []
+    if values:
+        month, last = min(values), max(values)
+        while month <= last:
+            labels.append(f"{month:%Y-%m}")
+            points.append(values.get(month, 0))
+            month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return charts.bar_chart(str(title), labels, charts.Series(str(series_label), points))
+
+
 def _figure_rows(rows: list[dict], label_key: str, label) -> list[dict]:
     return [{label_key: label(row), **row, "contribution_avg_pct": _average_pct(row)} for row in rows]
 
@@ -126,13 +139,22 @@ def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
     ]
     for row in pillar_rows:
         row["progress"] = row["achieved"] * 100 / row["target"]
+    pillar_rows.insert(
+        1,
+        {
+            "pillar": str(Pillar.PESANTRENPRENEUR.label),
+            "measure": str(_("Verified pesantren")),
+            "achieved": totals[Pillar.PESANTRENPRENEUR]["verified_total"],
+            "target": None,
+            "progress": None,
+        },
+    )
     month_rows = _figure_rows(monthly, "period", lambda row: f"{row['month']:%Y-%m}")
     year_rows = _figure_rows(yearly, "period", lambda row: str(row["year"]))
     product_rows = [
         {"year": year, "target": target, "achieved": products.get(year, 0)}
         for year, target in YEARLY_PRODUCT_TARGETS.items()
     ] + [{"year": year, "target": None, "achieved": count} for year, count in sorted(products.items()) if year > 2023]
-    labels = [row["period"] for row in month_rows]
     tables = [
         Table(
             "pillars",
@@ -152,11 +174,7 @@ def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
             _("Figures by month"),
             [Column("period", _("Month"), "text"), *FIGURE_COLUMNS],
             month_rows,
-            chart=charts.bar_chart(
-                str(_("Turnover (omzet) by month")),
-                labels,
-                charts.Series(str(_("Omzet")), [r["omzet"] for r in month_rows]),
-            ),
+            chart=_month_chart(_("Turnover (omzet) by month"), month_rows, "omzet", _("Omzet")),
             note=_("Assets are the sum of the assets reported in that month."),
         ),
         Table(
@@ -300,11 +318,7 @@ def region_detail(scope: Scope, kode: str, filters: Filters) -> list[Table]:
             _("Figures by month"),
             [Column("period", _("Month"), "text"), *FIGURE_COLUMNS],
             month_rows,
-            chart=charts.bar_chart(
-                str(_("Turnover (omzet) by month")),
-                [row["period"] for row in month_rows],
-                charts.Series(str(_("Omzet")), [row["omzet"] for row in month_rows]),
-            ),
+            chart=_month_chart(_("Turnover (omzet) by month"), month_rows, "omzet", _("Omzet")),
         ),
     ]
 

@@ -190,6 +190,15 @@ def test_public_page_hides_report_figures_that_fewer_than_three_pesantren_stand_
     assert year_2026["omzet"] is None and year_2026["aset"] is None and year_2026["jobs_created"] is None
     assert "Rp280.000.000" not in client.get(reverse("reports:public")).content.decode()
     assert year_2026["mart_sales"] == 250_000
+    # Every year from the first figure on has a row, with the running count of verified pesantren.
+    assert [(row["period"], row["verified"]) for row in rows] == [
+        ("2021", 1),
+        ("2022", 2),
+        ("2023", 2),
+        ("2024", 2),
+        ("2025", 2),
+        ("2026", 2),
+    ]
 
 
 def _many_rollup_rows():
