@@ -126,21 +126,44 @@ def rollup_full() -> RollupResult:
     return RollupResult(keys=keys, rows=rows)
 
 
-def _stored() -> dict[RowKey, dict]:
-    return {
-        (row["month"], row["kabupaten_kota_id"], row["pillar"], row["cohort"]): {f: row[f] for f in FIGURE_FIELDS}
-        for row in FigureRollup.objects.values("month", "kabupaten_kota_id", "pillar", "cohort", *FIGURE_FIELDS)
-    }
+# Rows compared by the nightly check, keyed (table, month, kabupaten/kota, rest of the key).
+CheckKey = tuple[str, object, str, tuple]
+
+
+def _stored() -> dict[CheckKey, dict]:
+    rows: dict[CheckKey, dict] = {}
+    for row in FigureRollup.objects.values("month", "kabupaten_kota_id", "pillar", "cohort", *FIGURE_FIELDS):
+        key = ("figures", row["month"], row["kabupaten_kota_id"], (row["pillar"], row["cohort"]))
+        rows[key] = {f: row[f] for f in FIGURE_FIELDS}
+    for row in PesantrenMonthRollup.objects.values(
+        "month", "kabupaten_kota_id", "pesantren_id", "cohort", *PESANTREN_FIELDS
+    ):
+        key = ("pesantren", row["month"], row["kabupaten_kota_id"], (row["pesantren_id"], row["cohort"]))
+        rows[key] = {f: row[f] for f in PESANTREN_FIELDS}
+    return rows
+
+
+def _computed() -> dict[CheckKey, dict]:
+    figures, pesantren_rows = compute(None)
+    rows: dict[CheckKey, dict] = {}
+    for o in _figure_objects(figures):
+        rows[("figures", o.month, o.kabupaten_kota_id, (o.pillar, o.cohort))] = {
+            f: getattr(o, f) for f in FIGURE_FIELDS
+        }
+    for o in _pesantren_objects(pesantren_rows):
+        key = ("pesantren", o.month, o.kabupaten_kota_id, (o.pesantren_id, o.cohort))
+        rows[key] = {f: getattr(o, f) for f in PESANTREN_FIELDS}
+    return rows
 
 
 def rollup_differences() -> list[dict]:
     """Where the stored rollup differs from a fresh full computation, leaving out keys still marked dirty."""
-    computed = _computed_rows()
+    computed = _computed()
     stored = _stored()
     pending = set(DirtyFigureKey.objects.values_list("month", "kabupaten_kota_id"))
     differences = []
     for key in sorted(set(computed) | set(stored), key=str):
-        if (key[0], key[1]) in pending:
+        if (key[1], key[2]) in pending:
             continue
         want, have = computed.get(key), stored.get(key)
         if want != have:
@@ -148,26 +171,18 @@ def rollup_differences() -> list[dict]:
     return differences
 
 
-def _computed_rows() -> dict[RowKey, dict]:
-    figures, _pesantren = compute(None)
-    return {
-        (o.month, o.kabupaten_kota_id, o.pillar, o.cohort): {f: getattr(o, f) for f in FIGURE_FIELDS}
-        for o in _figure_objects(figures)
-    }
-
-
 def rollup_check() -> int:
     """Nightly: compare the incrementally kept rollup with a full rebuild, log each difference, then rebuild."""
     differences = rollup_differences()
     for difference in differences[:100]:
-        month, region, pillar, cohort = difference["key"]
+        table, month, region, rest = difference["key"]
         logger.warning(
             "reports.rollup.mismatch",
             extra={
+                "table": table,
                 "month": month.isoformat(),
                 "kabupaten_kota": region,
-                "pillar": pillar,
-                "cohort": cohort,
+                **({"pillar": rest[0], "cohort": rest[1]} if table == "figures" else {"pesantren": rest[0]}),
                 "full": difference["full"],
                 "incremental": difference["incremental"],
             },

@@ -237,10 +237,24 @@ def test_nightly_check_logs_and_repairs_a_difference(facts, caplog):
     with caplog.at_level(logging.WARNING, logger="reports.services"):
         assert rollup_check() == 1
     record = next(r for r in caplog.records if r.getMessage() == "reports.rollup.mismatch")
-    assert record.kabupaten_kota == "35.17" and record.month == "2024-01-01"
+    assert record.kabupaten_kota == "35.17" and record.month == "2024-01-01" and record.table == "figures"
     assert record.full["omzet"] == 100_000_000 and record.incremental["omzet"] == 1
     assert _row(JAN, "35.17", 2021).omzet == 100_000_000
     assert rollup_check() == 0
+
+
+def test_nightly_check_also_compares_the_per_pesantren_rows(facts):
+    rollup_full()
+    PesantrenMonthRollup.objects.filter(pesantren=facts["sidogiri"]).delete()
+    assert rollup_check() == 1
+    assert PesantrenMonthRollup.objects.filter(pesantren=facts["sidogiri"]).exists()
+
+
+def test_nightly_check_leaves_keys_still_waiting_for_the_incremental_job_alone(facts):
+    rollup_full()
+    FigureRollup.objects.filter(month=JAN, kabupaten_kota_id="35.17", cohort=2021).update(omzet=1)
+    figures_mark_dirty(when=JAN, kabupaten_kota_id="35.17")
+    assert rollup_differences() == []
 
 
 def test_rollup_command_runs_incremental_and_full(facts):
