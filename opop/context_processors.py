@@ -18,6 +18,7 @@ NAV_ITEMS = [
     (_("Samsat counter"), "samsat:counter_home", "samsat_counter"),
     (_("Samsat outlets (Diskop)"), "samsat:staff_outlet_list", "programme_staff"),
     (_("Diskop workspace"), "reports:dashboard", "programme_staff"),
+    (_("OPOP in figures"), "reports:public", "everyone"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from opop.settings.env import env_bool, env_int, env_list, env_str, mailers_from_env
@@ -196,6 +197,12 @@ CELERY_BEAT_SCHEDULE = {
     # OPOP Mart: unpaid orders hold stock; every 5 minutes the expired ones are cancelled and the stock released,
     # so a reserved unit is back on sale at most 5 minutes after the payment window closes.
     "marketplace-expire-unpaid-orders": {"task": "marketplace.expire_unpaid_orders", "schedule": 300.0},
+    # Programme dashboards: every 5 minutes the (month, kabupaten/kota) keys marked dirty by a verified
+    # report, a paid order or a Samsat payment are rolled up, so a dashboard is at most 5 minutes behind.
+    "reports-rollup-incremental": {"task": "reports.rollup_incremental", "schedule": 300.0},
+    # Nightly at 02:00 WIB, when nobody reads the dashboards: a full rebuild checks that the incremental
+    # rollup agrees with the facts, logs each difference (reports.rollup.mismatch) and repairs it.
+    "reports-rollup-check": {"task": "reports.rollup_check", "schedule": crontab(hour=2, minute=0)},
 }
 
 # OPOP Mart: hours a buyer has to pay before the order expires; the gateway's webhook secret; a real

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opop.figures import figures_mark_dirty
 from opop.models import Membership, Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record
@@ -228,6 +229,10 @@ def _outcome_record(*, payment: Payment, status: str, source: str, actor: User, 
             actor=actor,
             created_at=now,
         )
+        if status == PaymentOutcome.Status.CONFIRMED:
+            figures_mark_dirty(
+                when=payment.business_day, kabupaten_kota_id=payment.outlet.organisation.kabupaten_kota_id
+            )
         audit_record(
             actor=actor,
             action=f"samsat.payment.{status}",
@@ -396,6 +401,7 @@ def samsat_payment_reverse(*, payment: Payment, supervisor: User, reason: str, n
                 )
         except IntegrityError:
             return Reversal.objects.get(payment=payment)
+        figures_mark_dirty(when=payment.business_day, kabupaten_kota_id=payment.outlet.organisation.kabupaten_kota_id)
         audit_record(
             actor=supervisor,
             action="samsat.payment.reversed",

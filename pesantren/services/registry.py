@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from opop.figures import figures_mark_dirty
 from opop.formatting import normalise_phone
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
@@ -284,6 +285,8 @@ def pesantren_transition(
     pesantren.status_changed_at = timezone.now()
     pesantren.save(update_fields=update_fields)
     StatusChange.objects.create(pesantren=pesantren, from_status=source, to_status=to_status, actor=user, reason=reason)
+    if {source, to_status} & {S.VERIFIED, S.ACTIVE}:
+        figures_mark_dirty(when=pesantren.status_changed_at, kabupaten_kota_id=pesantren.kabupaten_kota_id)
     audit_record(
         actor=user,
         action=f"pesantren.{to_status}",

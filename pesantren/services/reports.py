@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from opop.figures import figures_mark_dirty
 from opop.models import User
 from opop.services import DomainError, audit_record
 from pesantren.models import (
@@ -112,6 +113,8 @@ def report_correct(*, user: User, report: MonthlyReport, reason: str = "", **fig
     report.submitted_by = user
     report.save(update_fields=[*FIGURE_FIELDS, "revision", "status", "submitted_by", "updated_at"])
     MonthlyReportRevision.objects.create(report=report, number=report.revision, created_by=user, reason=reason, **clean)
+    if previous_status == MonthlyReport.Status.VERIFIED:
+        figures_mark_dirty(when=report.month, kabupaten_kota_id=report.pesantren.kabupaten_kota_id)
     audit_record(
         actor=user,
         action="pesantren.report_corrected",
@@ -137,6 +140,8 @@ def report_review(*, user: User, report: MonthlyReport, verify: bool, note: str 
     report.reviewed_at = timezone.now()
     report.review_note = note
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
+    if verify:
+        figures_mark_dirty(when=report.month, kabupaten_kota_id=report.pesantren.kabupaten_kota_id)
     audit_record(
         actor=user,
         action="pesantren.report_verified" if verify else "pesantren.report_returned",

@@ -1,0 +1,201 @@
+"""Reads for the dashboards: rollup tables only, scoped to the acting user, a fixed few queries each."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+
+from opop.models import KabupatenKota
+from opop.permissions import access_for
+from reports.models import FigureRollup, PesantrenMonthRollup, Pillar, RollupRun
+
+# Flows: a sum over months means something. Stocks (aset, workers) are read at one month instead.
+FLOW_FIELDS = (
+    "omzet",
+    "jobs_created",
+    "contribution",
+    "operating_costs",
+    "contribution_pct_bp_sum",
+    "contribution_reports",
+    "reports",
+    "pesantren_verified_net",
+    "flagship_products",
+    "participants",
+    "mart_orders",
+    "mart_sales",
+    "mart_p2p_sales",
+    "samsat_payments",
+    "samsat_amount",
+)
+STOCK_FIELDS = ("aset", "workers")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the acting user may see: None is the whole province, else one kabupaten/kota code."""
+
+    region: str | None
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    kabupaten_kota: str | None = None
+    cohort: int | None = None
+    pillar: str | None = None
+
+    @property
+    def start(self) -> date | None:
+        return date(self.year, 1, 1) if self.year else None
+
+    @property
+    def end(self) -> date | None:
+        return date(self.year + 1, 1, 1) if self.year else None
+
+
+def dashboard_scope(user) -> Scope:
+    """Programme staff (their region, or the province) and superusers only; anyone else is refused."""
+    access = access_for(user)
+    if not (access.superuser or access.programme_staff):
+        raise PermissionDenied
+    return Scope(region=None if access.province_wide else access.region)
+
+
+def regions_for(scope: Scope) -> QuerySet:
+    qs = KabupatenKota.objects.order_by("kode")
+    return qs.filter(kode=scope.region) if scope.region else qs
+
+
+def _sums(fields=FLOW_FIELDS + STOCK_FIELDS) -> dict:
+    return {field: Sum(field) for field in fields}
+
+
+def rollups(scope: Scope | None, filters: Filters, *, with_period: bool = True) -> QuerySet:
+    """FigureRollup rows the scope may see, narrowed by the filters. scope None: the public, province-wide."""
+    qs = FigureRollup.objects.all()
+    if scope is not None and scope.region:
+        qs = qs.filter(kabupaten_kota_id=scope.region)
+    if filters.kabupaten_kota:
+        qs = qs.filter(kabupaten_kota_id=filters.kabupaten_kota)
+    if filters.cohort:
+        qs = qs.filter(cohort=filters.cohort)
+    if filters.pillar:
+        qs = qs.filter(pillar=filters.pillar)
+    if with_period and filters.year:
+        qs = qs.filter(month__gte=filters.start, month__lt=filters.end)
+    return qs
+
+
+def monthly_series(qs: QuerySet) -> list[dict]:
+    """One row per month: flows summed, stocks summed over the keys of that month. One query."""
+    return list(qs.values("month").annotate(**_sums()).order_by("month"))
+
+
+def yearly_series(monthly: list[dict]) -> list[dict]:
+    """Per year: flows summed over months; stocks as at the year's latest month with figures."""
+    years: dict[int, dict] = {}
+    for row in monthly:
+        year = years.setdefault(row["month"].year, {"year": row["month"].year, **dict.fromkeys(FLOW_FIELDS, 0)})
+        for field in FLOW_FIELDS:
+            year[field] += row[field] or 0
+        if row["reports"]:
+            for field in STOCK_FIELDS:
+                year[field] = row[field] or 0
+    # Years without any figure still get a row, so running totals and trends have no silent gaps.
+    for missing in range(min(years, default=0), max(years, default=-1) + 1):
+        years.setdefault(missing, {"year": missing, **dict.fromkeys(FLOW_FIELDS, 0)})
+    for year in years.values():
+        for field in STOCK_FIELDS:
+            year.setdefault(field, 0)
+    return [years[key] for key in sorted(years)]
+
+
+def pillar_totals(qs: QuerySet) -> dict[str, dict]:
+    """Totals since the start per pillar (participants, flagship products, verified pesantren). One query."""
+    rows = qs.values("pillar").annotate(
+        participants_total=Sum("participants"),
+        flagship_total=Sum("flagship_products"),
+        verified_total=Sum("pesantren_verified_net"),
+    )
+    totals = {pillar: {"participants_total": 0, "flagship_total": 0, "verified_total": 0} for pillar in Pillar.values}
+    for row in rows:
+        totals[row["pillar"]] = {key: row[key] or 0 for key in totals[row["pillar"]]}
+    return totals
+
+
+def flagship_by_year(qs: QuerySet) -> dict[int, int]:
+    rows = qs.values(year=ExtractYear("month")).annotate(total=Sum("flagship_products"))
+    return {row["year"]: row["total"] or 0 for row in rows}
+
+
+def region_figures(scope: Scope, filters: Filters, year: int) -> dict[str, dict]:
+    """Per kabupaten/kota: `year` and the year before, and verified pesantren at the end of `year`. One query."""
+    qs = rollups(scope, filters, with_period=False)
+    current = Q(month__gte=date(year, 1, 1), month__lt=date(year + 1, 1, 1))
+    previous = Q(month__gte=date(year - 1, 1, 1), month__lt=date(year, 1, 1))
+    fields = ("omzet", "jobs_created", "contribution", "contribution_pct_bp_sum", "contribution_reports")
+    fields += ("mart_sales", "samsat_payments", "samsat_amount", "flagship_products", "reports")
+    # Aggregates get an "a_" prefix: an alias equal to a field name would shadow the field.
+    annotations = {f"a_{field}": Sum(field, filter=current) for field in fields}
+    annotations |= {f"a_previous_{field}": Sum(field, filter=previous) for field in ("omzet", "jobs_created")}
+    annotations["a_verified"] = Sum("pesantren_verified_net", filter=Q(month__lt=date(year + 1, 1, 1)))
+    rows = qs.values("kabupaten_kota_id").annotate(**annotations)
+    return {
+        row["kabupaten_kota_id"]: {key.removeprefix("a_"): value or 0 for key, value in row.items()} for row in rows
+    }
+
+
+def cohort_growth(scope: Scope | None, filters: Filters) -> list[dict]:
+    """Omzet and jobs per cohort and calendar year (pesantrenpreneur). One query."""
+    qs = rollups(scope, filters, with_period=False).filter(cohort__isnull=False, pillar=Pillar.PESANTRENPRENEUR)
+    return list(
+        qs.values("cohort", year=ExtractYear("month"))
+        .annotate(omzet=Sum("omzet"), jobs_created=Sum("jobs_created"), reports=Sum("reports"))
+        .order_by("cohort", "year")
+    )
+
+
+def pesantren_figures(scope: Scope, kode: str, filters: Filters) -> list[dict]:
+    """Per pesantren in one kabupaten/kota over the period, with names for the staff drill-down. One query."""
+    qs = PesantrenMonthRollup.objects.filter(kabupaten_kota_id=kode)
+    if scope.region and scope.region != kode:
+        qs = qs.none()
+    if filters.year:
+        qs = qs.filter(month__gte=filters.start, month__lt=filters.end)
+    if filters.cohort:
+        qs = qs.filter(cohort=filters.cohort)
+    return list(
+        qs.values("pesantren_id", "pesantren__name", "cohort")
+        .annotate(
+            omzet=Sum("omzet"),
+            jobs_created=Sum("jobs_created"),
+            contribution=Sum("contribution"),
+            operating_costs=Sum("operating_costs"),
+            reports=Sum("reports"),
+        )
+        .order_by("-omzet", "pesantren__name")
+    )
+
+
+def reporting_pesantren_counts() -> tuple[dict[date, int], dict[int, int]]:
+    """How many pesantren have verified figures, per month and per year (distinct). Two queries."""
+    per_month = dict(
+        PesantrenMonthRollup.objects.values("month").annotate(n=Count("pesantren_id")).values_list("month", "n")
+    )
+    per_year = dict(
+        PesantrenMonthRollup.objects.values(year=ExtractYear("month"))
+        .annotate(n=Count("pesantren_id", distinct=True))
+        .values_list("year", "n")
+    )
+    return per_month, per_year
+
+
+def data_as_of():
+    run = RollupRun.objects.exclude(kind=RollupRun.Kind.CHECK).order_by("-finished_at").first()
+    return run.finished_at if run else None
+
+
+def available_years(today: date) -> list[int]:
+    return list(range(today.year, 2018, -1))

@@ -1,0 +1,93 @@
+"""Programme dashboards. Views read rollup tables only, through reports.tables and reports.selectors."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from reports import selectors, tables
+from reports.formatters import FORMATTERS
+from reports.forms import DashboardFilterForm
+
+
+def _query_without(request, *names) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _render(request, template: str, context: dict, report_tables: list):
+    """Render the page, or one of its tables as CSV/XLSX when ?export=csv|xlsx&table=<slug>."""
+    export = request.GET.get("export")
+    if export in FORMATTERS:
+        for table in report_tables:
+            if table.slug == request.GET.get("table"):
+                return FORMATTERS[export](table)
+        raise Http404
+    context |= {
+        "report_tables": report_tables,
+        "query": _query_without(request, "export", "table"),
+        "data_as_of": selectors.data_as_of(),
+    }
+    return render(request, template, context)
+
+
+def _staff_filters(request, *, with_region=True):
+    scope = selectors.dashboard_scope(request.user)
+    regions = list(selectors.regions_for(scope))
+    form = DashboardFilterForm(
+        request.GET or None, regions=regions, today=timezone.localdate(), with_region=with_region
+    )
+    filters = form.filters() if request.GET else selectors.Filters()
+    return scope, regions, form, filters
+
+
+@login_required
+def dashboard(request):
+    scope, _regions, form, filters = _staff_filters(request)
+    report = tables.overview(scope, filters, today=timezone.localdate())
+    return _render(request, "reports/dashboard.html", {"form": form, **report}, report["tables"])
+
+
+@login_required
+def regions(request):
+    scope, _regions, form, filters = _staff_filters(request, with_region=False)
+    year = filters.year or timezone.localdate().year
+    sort = request.GET.get("sort", "region")
+    descending = request.GET.get("dir") == "desc"
+    table = tables.regions(scope, filters, year=year, sort=sort, descending=descending)
+    figure = request.GET.get("figure", "omzet")
+    context = {
+        "form": form,
+        "year": year,
+        "sort": sort,
+        "descending": descending,
+        "figure": figure,
+        "figures": [(column.key, column.label) for column in table.columns if column.key in tables.CARTOGRAM_FIGURES],
+        "cartogram": tables.regions_cartogram(table, figure),
+        "sort_query": _query_without(request, "sort", "dir", "export", "table"),
+    }
+    return _render(request, "reports/regions.html", context, [table])
+
+
+@login_required
+def region(request, kode: str):
+    scope, regions, form, filters = _staff_filters(request, with_region=False)
+    current = next((item for item in regions if item.kode == kode), None)
+    if current is None:
+        raise Http404
+    report_tables = tables.region_detail(scope, kode, filters)
+    return _render(request, "reports/region_detail.html", {"form": form, "region": current}, report_tables)
+
+
+@login_required
+def cohorts(request):
+    scope, _regions, form, filters = _staff_filters(request)
+    return _render(request, "reports/cohorts.html", {"form": form}, tables.cohorts(scope, filters))
+
+
+def public(request):
+    """Transparency page for everyone: province-level aggregates per year, nothing per pesantren or region."""
+    report_tables = tables.public(selectors.Filters())
+    return _render(request, "reports/public.html", {}, report_tables)
