@@ -1,10 +1,19 @@
-"""Mark programme figures as changed. Pillar apps call this; the reports app rolls the keys up."""
+"""Mark programme figures as changed. Pillar apps call this; the reports app rolls the keys up.
+
+After the writing transaction commits, the incremental rollup task (registered by the reports app
+under ROLLUP_TASK) is queued once per transaction: in dev, where Celery is eager, the dashboards are
+current as soon as the page that wrote the fact returns; with a broker a worker picks it up, and
+beat's periodic run is the safety net.
+"""
 
 from datetime import date, datetime
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from opop.models import DirtyFigureKey
+
+ROLLUP_TASK = "reports.rollup_incremental"
 
 
 def month_start(value: date | datetime) -> date:
@@ -16,12 +25,32 @@ def month_start(value: date | datetime) -> date:
 def figures_mark_dirty(*, when: date | datetime, kabupaten_kota_id: str | None) -> None:
     """Note that the figures of `when`'s month in that kabupaten/kota changed. Cheap and idempotent.
 
-    Call it inside the transaction that writes the fact, so a rolled-back write marks nothing.
+    Call it inside the transaction that writes the fact, so a rolled-back write marks nothing. Marking
+    a key that is already dirty moves its `marked_at` forward, so a rollup that is running right now
+    does not delete the new mark (it deletes only the keys whose `marked_at` it saw).
     """
     if not kabupaten_kota_id:
         return
-    month = month_start(when)
     DirtyFigureKey.objects.bulk_create(
-        [DirtyFigureKey(month=month, kabupaten_kota_id=kabupaten_kota_id)],
-        ignore_conflicts=True,
+        [DirtyFigureKey(month=month_start(when), kabupaten_kota_id=kabupaten_kota_id, marked_at=timezone.now())],
+        update_conflicts=True,
+        update_fields=["marked_at"],
+        unique_fields=["month", "kabupaten_kota"],
     )
+    if not any(callback is _queue_rollup for _sids, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(_queue_rollup)
+
+
+def _queue_rollup() -> None:
+    from opop.celery import app
+
+    task = app.tasks.get(ROLLUP_TASK)
+    if task is None:  # a web process imports the apps' tasks modules only when first needed
+        app.loader.import_default_modules()
+        task = app.tasks.get(ROLLUP_TASK)
+    if task is None:  # the reports app is not installed: nobody rolls up
+        return
+    if app.conf.task_always_eager:
+        task.apply()  # no broker (dev, tests): run now, without building an unused broker connection
+    else:
+        task.delay()

@@ -52,6 +52,7 @@ def _kwargs(name: str, world: World) -> dict | None:
         "samsat:reprint": {"code": outlet.code, "pk": payment.pk},
         "samsat:reverse": {"code": outlet.code, "pk": payment.pk},
         "samsat:staff_outlet_edit": {"code": outlet.code},
+        "reports:region": {"kode": pesantren.kabupaten_kota_id},
         "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
     }
     return table.get(name, {})

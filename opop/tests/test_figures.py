@@ -29,3 +29,18 @@ def test_a_rolled_back_write_marks_nothing():
         figures_mark_dirty(when=date(2026, 9, 9), kabupaten_kota_id="35.07")
         raise RuntimeError("the fact was not written")
     assert not DirtyFigureKey.objects.exists()
+
+
+def test_marking_an_already_dirty_key_moves_it_forward():
+    figures_mark_dirty(when=date(2026, 10, 3), kabupaten_kota_id="35.17")
+    first = DirtyFigureKey.objects.get().marked_at
+    figures_mark_dirty(when=date(2026, 10, 20), kabupaten_kota_id="35.17")
+    assert DirtyFigureKey.objects.count() == 1
+    assert DirtyFigureKey.objects.get().marked_at > first
+
+
+def test_the_rollup_is_queued_once_per_committed_transaction(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        figures_mark_dirty(when=date(2026, 10, 3), kabupaten_kota_id="35.17")
+        figures_mark_dirty(when=date(2026, 10, 3), kabupaten_kota_id="35.78")
+    assert len(callbacks) == 1
