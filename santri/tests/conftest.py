@@ -18,3 +18,12 @@ def pes_a(pesantren_a, admin_a):
 def pes_b(pesantren_b, admin_b):
     """The Pasuruan pesantren (admin_b owns it)."""
     return PesantrenFactory(organisation=pesantren_b, name="PP Sidogiri", nspp="510035140002")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages are asserted in English, the msgid language."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
