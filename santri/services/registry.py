@@ -8,7 +8,7 @@ import secrets
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,12 +64,32 @@ def card_number_for(santri: Santri) -> str:
     return body + card_check_digit(body)
 
 
+def _update_many(santri_list: list[Santri], fields: list[str]) -> None:
+    """UPDATE … WHERE id = %s through executemany: for thousands of rows far quicker than
+    bulk_update's CASE expressions, on SQLite and PostgreSQL alike."""
+    if not santri_list:
+        return
+    quote = connection.ops.quote_name
+    model_fields = [Santri._meta.get_field(name) for name in fields]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 - names come from the model, values are parameters
+        quote(Santri._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in model_fields),
+        quote(Santri._meta.pk.column),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(santri, field.attname), connection) for field in model_fields] + [santri.pk]
+        for santri in santri_list
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _assign_cards(pesantren: Pesantren, santri_list: list[Santri]) -> None:
     kode = pesantren.kabupaten_kota_id.replace(".", "")
     for santri in santri_list:
         body = kode + f"{santri.pk:08d}"
         santri.card_number = body + card_check_digit(body)
-    Santri.objects.bulk_update(santri_list, ["card_number"], batch_size=1000)
+    _update_many(santri_list, ["card_number"])
 
 
 # --- single edits -------------------------------------------------------------------------------
@@ -156,7 +176,7 @@ def santri_upsert(*, pesantren: Pesantren, rows: list[dict], actor: User | None,
                 santri.pk = by_nis[santri.nis]
         _assign_cards(pesantren, created)
     if changed:
-        Santri.objects.bulk_update(changed, [*UPSERT_FIELDS, "updated_at"], batch_size=1000)
+        _update_many(changed, [*UPSERT_FIELDS, "updated_at"])
     audit_record(
         actor=actor,
         action="santri.upserted",
