@@ -238,14 +238,14 @@ def test_admin_adds_and_edits_a_santri_with_the_import_rules(client, pes_a, admi
     client.force_login(admin_a)
     data = {"nis": "777", "name": "Zainal Arifin", "nik": "123", "gender": "L", "entry_year": 2022, "status": "active"}
     response = client.post(reverse("santri:create", args=[pes_a.pk]), data)
-    assert "A NIK has exactly 16 digits." in response.content.decode()
+    assert "NIK terdiri dari tepat 16 digit." in response.content.decode()  # Indonesian by default
     data["nik"] = "3517010101070009"
     response = client.post(reverse("santri:create", args=[pes_a.pk]), data)
     santri = Santri.objects.get(nis="777")
     assert response.url == reverse("santri:detail", args=[santri.pk])
     other = SantriFactory(pesantren=pes_a, nis="778")
     response = client.post(reverse("santri:edit", args=[other.pk]), {**data, "name": "Dobel"})
-    assert "Another santri of this pesantren has NIS 777." in response.content.decode()
+    assert "Santri lain di pesantren ini sudah memakai NIS 777." in response.content.decode()
 
 
 # --- API -----------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def test_api_upserts_by_nis_with_per_row_errors(client, pes_a, admin_a):
     data = response.json()
     assert (data["created"], data["updated"]) == (2, 0)
     assert data["errors"][0]["row"] == 2 and data["errors"][0]["nis"] == "A2"
-    assert "Gender must be L or P." in data["errors"][0]["errors"]
+    assert "Jenis kelamin harus L atau P." in data["errors"][0]["errors"]  # Indonesian unless asked otherwise
     response = _api(client, plain, {"santri": [{"nis": "A1", "name": "Ahmad Baru", "gender": "L", "entry_year": 2022}]})
     assert response.json()["updated"] == 1
     assert Santri.objects.filter(pesantren=pes_a).count() == 2
