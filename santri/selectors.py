@@ -1,5 +1,6 @@
 """Reads of the Santripreneur pillar, scoped to the acting user, relations prefetched."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
@@ -68,7 +69,7 @@ def santri_for_card(*, token) -> Santri:
     )
     try:
         return queryset.exclude(card_number=None).get(card_token=token)
-    except (Santri.DoesNotExist, ValueError, Exception):
+    except (Santri.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
 
 
