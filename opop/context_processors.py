@@ -19,6 +19,10 @@ NAV_ITEMS = [
     (_("Samsat outlets (Diskop)"), "samsat:staff_outlet_list", "programme_staff"),
     (_("Diskop workspace"), "reports:dashboard", "programme_staff"),
     (_("OPOP in figures"), "reports:public", "everyone"),
+    (_("Santripreneur"), "santri:home", "member"),
+    (_("Programme activities"), "santri:event_list", "member"),
+    (_("Business-idea competitions"), "santri:competition_list", "everyone"),
+    (_("Alumni"), "alumni:home", "authenticated"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -28,6 +32,8 @@ def _visible(who: str, user, access) -> bool:
         return True
     if not user.is_authenticated:
         return False
+    if who == "authenticated":
+        return True
     if who == "member":
         return access.superuser or bool(access.memberships)
     if who == "programme_staff":

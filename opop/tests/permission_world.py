@@ -48,7 +48,19 @@ def build_world() -> World:
     staff, _ = User.objects.get_or_create(email=EMAILS["seller_a_staff"], defaults={"full_name": "Staf Darul Ulum"})
     Membership.objects.get_or_create(user=staff, organisation=darul_ulum, defaults={"role": Membership.Role.STAFF})
     users = {role: (User.objects.get(email=EMAILS[role]) if role != "anonymous" else None) for role in ROLES}
+    _santri_paperwork(darul_ulum, users["seller_a_owner"])
     return World(users=users, objects=_objects(darul_ulum))
+
+
+def _santri_paperwork(darul_ulum: Organisation, admin: User) -> None:
+    """An import waiting for confirmation and an API token, which the demo does not leave lying around."""
+    from pesantren.models import Pesantren
+    from santri.services.registry import api_token_create, import_preview
+
+    pesantren = Pesantren.objects.get(organisation=darul_ulum)
+    api_token_create(user=admin, pesantren=pesantren, name="SIAKAD")
+    csv = b"nis,nama,jenis_kelamin,tahun_masuk\n2026901,Ahmad Fauzan,L,2026\n"
+    import_preview(user=admin, pesantren=pesantren, filename="santri.csv", content=csv)
 
 
 def _objects(darul_ulum: Organisation) -> dict[str, object]:
@@ -76,6 +88,7 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
         .order_by("-pk")
         .first(),
         "bill": Bill.objects.filter(outlet=outlet).order_by("-pk").first(),
+        **_santri_objects(pesantren),
     }
 
 
@@ -93,3 +106,32 @@ def url_names() -> list[str]:
 
     walk(get_resolver().url_patterns, "")
     return sorted(set(names))
+
+
+def _santri_objects(pesantren) -> dict[str, object]:
+    from alumni.models import AlumniBusiness, AlumniReport, Alumnus, Collaboration
+    from santri.models import (
+        ApiToken,
+        Competition,
+        Event,
+        ImportBatch,
+        Proposal,
+        Registration,
+        Santri,
+        SantriBusiness,
+    )
+
+    return {
+        "santri": Santri.objects.filter(pesantren=pesantren).order_by("pk").first(),
+        "santri_business": SantriBusiness.objects.filter(pesantren=pesantren).order_by("pk").first(),
+        "import_batch": ImportBatch.objects.filter(pesantren=pesantren).order_by("pk").first(),
+        "api_token": ApiToken.objects.filter(pesantren=pesantren).order_by("pk").first(),
+        "event": Event.objects.order_by("pk").first(),
+        "registration": Registration.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
+        "competition": Competition.objects.order_by("pk").first(),
+        "proposal": Proposal.objects.filter(pesantren=pesantren).order_by("pk").first(),
+        "alumnus": Alumnus.objects.filter(pesantren=pesantren).order_by("pk").first(),
+        "alumni_business": AlumniBusiness.objects.order_by("pk").first(),
+        "alumni_report": AlumniReport.objects.order_by("pk").first(),
+        "collaboration": Collaboration.objects.filter(pesantren=pesantren).order_by("pk").first(),
+    }

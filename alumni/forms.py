@@ -1,0 +1,74 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from alumni.models import AlumniBusiness, Collaboration
+from opop.models import KabupatenKota
+from pesantren.models import BusinessUnit, Pesantren
+
+
+class AlumnusForm(forms.Form):
+    pesantren = forms.ModelChoiceField(
+        label=_("Pesantren you graduated from"),
+        queryset=Pesantren.objects.filter(status__in=["verified", "active"]).order_by("name"),
+    )
+    graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950)
+
+    def clean_graduation_year(self):
+        year = self.cleaned_data["graduation_year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("Give the year you graduated."))
+        return year
+
+
+class GraduateForm(forms.Form):
+    email = forms.EmailField(label=_("The graduate's e-mail address"))
+    graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("verify", _("Verify")), ("return", _("Return / refuse"))]
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BusinessForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=BusinessUnit.Sector.choices)
+    nib = forms.CharField(
+        label=_("NIB"), max_length=13, required=False, help_text=_("13 digits, if the business has one.")
+    )
+    kabupaten_kota = forms.ModelChoiceField(label=_("Regency/city"), queryset=KabupatenKota.objects.all())
+    workers = forms.IntegerField(label=_("Workers"), min_value=0)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), input_formats=["%Y-%m"]
+    )
+    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), min_value=0)
+    workers = forms.IntegerField(label=_("Workers"), min_value=0)
+
+
+class ReportCorrectForm(forms.Form):
+    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), min_value=0)
+    workers = forms.IntegerField(label=_("Workers"), min_value=0)
+    reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CollaborationForm(forms.Form):
+    business = forms.ModelChoiceField(label=_("Alumni business"), queryset=AlumniBusiness.objects.none())
+    pesantren = forms.ModelChoiceField(label=_("Pesantren"), queryset=Pesantren.objects.none())
+    kind = forms.ChoiceField(label=_("Role of the business"), choices=Collaboration.Kind.choices)
+    description = forms.CharField(
+        label=_("What you do together"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, businesses, pesantren, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].queryset = businesses
+        self.fields["pesantren"].queryset = pesantren

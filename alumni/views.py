@@ -1,0 +1,224 @@
+"""Sosiopreneur pages: alumni profile and verification, businesses, reports, collaborations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alumni import selectors, services
+from alumni.forms import (
+    AlumnusForm,
+    BusinessForm,
+    CollaborationForm,
+    GraduateForm,
+    ReportCorrectForm,
+    ReportForm,
+    ReviewForm,
+)
+from alumni.models import AlumniBusiness
+from opop.permissions import access_for
+from opop.services import DomainError
+from pesantren.models import Pesantren
+from santri import selectors as santri_selectors
+from santri.views.common import form_error, require
+
+
+@login_required
+def home(request):
+    """One page for every role: the alumnus's profile and businesses, the pesantren admin's
+    verifications and collaborations to confirm, the staff's report queue."""
+    user = request.user
+    access = access_for(user)
+    alumnus = selectors.my_alumnus(user=user)
+    form = None
+    if alumnus is None:
+        form = AlumnusForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.alumnus_register(user=user, **form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, _("Registered. Your pesantren will verify you."))
+                return redirect("alumni:home")
+    return render(
+        request,
+        "alumni/home.html",
+        {
+            "alumnus": alumnus,
+            "form": form,
+            "businesses": selectors.business_list(user=user),
+            "to_verify": selectors.alumni_to_verify(user=user),
+            "my_alumni": selectors.alumni_of_my_pesantren(user=user)[:50],
+            "collaborations": selectors.collaborations_for(user=user),
+            "report_queue": selectors.report_queue(user=user) if access.programme_staff or access.superuser else None,
+            "admin_pesantren": santri_selectors.admin_pesantren(user=user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def alumnus_review(request, pk):
+    alumnus = selectors.alumnus_get_for_admin(user=request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alumnus_verify(
+                user=request.user,
+                alumnus=alumnus,
+                verify=form.cleaned_data["decision"] == "verify",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("alumni:home")
+
+
+@login_required
+def graduate(request, santri_pk):
+    """Turn a santri into an alumnus: the registry's data is reused, only an e-mail is asked."""
+    santri = santri_selectors.santri_get(user=request.user, pk=santri_pk)
+    from pesantren.services import is_pesantren_admin
+
+    require(is_pesantren_admin(request.user, santri.pesantren))
+    form = GraduateForm(request.POST or None, initial={"graduation_year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.alumnus_from_santri(user=request.user, santri=santri, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s is now an alumnus.") % {"name": santri.name})
+            return redirect("santri:detail", santri.pk)
+    return render(request, "alumni/graduate_form.html", {"form": form, "santri": santri})
+
+
+@login_required
+def business_create(request):
+    form = BusinessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            business = services.business_create(user=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Business registered."))
+            return redirect("alumni:business_detail", business.pk)
+    return render(request, "alumni/business_form.html", {"form": form})
+
+
+@login_required
+def business_detail(request, pk):
+    business = selectors.business_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "alumni/business_detail.html",
+        {
+            "business": business,
+            "is_member": services.is_business_member(request.user, business),
+            "is_staff": services.is_staff_for_region(request.user, business.kabupaten_kota_id),
+            **selectors.business_file(business=business),
+        },
+    )
+
+
+@login_required
+def report_create(request, pk):
+    business = selectors.business_get(user=request.user, pk=pk)
+    require(services.is_business_member(request.user, business))
+    last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+    form = ReportForm(request.POST or None, initial={"month": last_month, "workers": business.workers})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_submit(user=request.user, business=business, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Report submitted."))
+            return redirect("alumni:business_detail", business.pk)
+    return render(request, "alumni/report_form.html", {"form": form, "business": business})
+
+
+@login_required
+def report_correct(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    require(services.is_business_member(request.user, report.business))
+    form = ReportCorrectForm(request.POST or None, initial={"omzet": report.omzet, "workers": report.workers})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_correct(user=request.user, report=report, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Correction saved as a new revision."))
+            return redirect("alumni:business_detail", report.business_id)
+    return render(request, "alumni/report_form.html", {"form": form, "business": report.business, "report": report})
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_review(
+                user=request.user,
+                report=report,
+                verify=form.cleaned_data["decision"] == "verify",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("alumni:business_detail", report.business_id)
+
+
+@login_required
+def collaboration_propose(request):
+    """A business proposes to a pesantren, or a pesantren admin to a business."""
+    mine = selectors.business_list(user=request.user).filter(
+        organisation_id__in=access_for(request.user).organisation_ids(roles=("owner", "staff"))
+    )
+    admin_pesantren = santri_selectors.admin_pesantren(user=request.user)
+    if mine.exists():
+        businesses, pesantren = mine, Pesantren.objects.filter(status__in=["verified", "active"]).order_by("name")
+    elif admin_pesantren.exists():
+        businesses, pesantren = selectors.businesses_open_to_collaboration(), admin_pesantren
+    else:
+        raise PermissionDenied
+    form = CollaborationForm(request.POST or None, businesses=businesses, pesantren=pesantren)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.collaboration_propose(user=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Proposed. The other side must confirm."))
+            return redirect("alumni:home")
+    return render(request, "alumni/collaboration_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def collaboration_respond(request, pk):
+    collaboration = selectors.collaboration_get(user=request.user, pk=pk)
+    try:
+        services.collaboration_respond(
+            user=request.user, collaboration=collaboration, accept=request.POST.get("accept") == "1"
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("alumni:home")
+
+
+__all__ = ["AlumniBusiness"]

@@ -1,0 +1,233 @@
+"""Demo data of the Santripreneur pillar (people are invented): santri of four pesantren, santri
+businesses, programme events with attendance and certificates, and a business-idea competition
+with scores and published winners.
+
+Idempotent: each piece is keyed (santri by pesantren, business by name, event and competition by
+title) and built once through the services; past history is then moved back in time.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from opop.models import KabupatenKota, Membership, User
+from pesantren.models import Partner, Pesantren
+from santri import services
+from santri.models import Competition, Event, Santri, SantriBusiness
+from santri.validation import validate_rows
+
+DEMO_PESANTREN = [
+    "Pondok Pesantren Darul Ulum",
+    "Pondok Pesantren Sidogiri",
+    "Pondok Pesantren Nurul Huda Bululawang",
+    "Pondok Pesantren Bahrul Ulum Diwek",
+]
+MALE = ["Ahmad", "Muhammad", "Abdul", "Rizki", "Ilham", "Fajar", "Hasan", "Yusuf", "Fikri", "Zainal", "Imam"]
+FEMALE = ["Siti", "Nur", "Fatimah", "Aisyah", "Zahra", "Laila", "Khusnul", "Ummi", "Annisa", "Rohmah", "Dewi"]
+LAST = ["Fauzi", "Hidayat", "Maulana", "Hakim", "Aminah", "Khoiriyah", "Arifin", "Rahmawati", "Mubarok", "Syarifah"]
+SKILLS = ["Menjahit", "Barista", "Desain grafis", "Budidaya lele", "Sablon", "Kuliner", "Hidroponik", "Fotografi"]
+INTERESTS = ["Kuliner", "Fesyen muslim", "Pertanian", "Peternakan", "Digital marketing", "Kerajinan"]
+BUSINESSES = {
+    "Pondok Pesantren Darul Ulum": [("Kopi Santri Daroel", "food", 2023, 4_750_000, 3)],
+    "Pondok Pesantren Sidogiri": [("Sablon Santri Sidogiri", "fashion", 2024, 3_200_000, 2)],
+    "Pondok Pesantren Nurul Huda Bululawang": [("Roastery Kopi Dampit Santri", "food", 2022, 8_900_000, 4)],
+    "Pondok Pesantren Bahrul Ulum Diwek": [("Lele Santri Diwek", "livestock", 2024, 2_600_000, 2)],
+}
+PDF = b"%PDF-1.4\n% OPOP demo proposal\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _admin(pesantren: Pesantren) -> User:
+    membership = (
+        Membership.objects.filter(organisation=pesantren.organisation, role__in=["owner", "staff"])
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    user = membership.user
+    user.__dict__.pop("_opop_access", None)
+    return user
+
+
+def _santri_rows(index: int, count: int) -> list[dict]:
+    rng = random.Random(index)  # noqa: S311 - invented demo names, not secrets
+    rows = []
+    for n in range(count):
+        female = n % 2 == 1
+        entry = 2019 + n % 6
+        rows.append(
+            {
+                "nis": f"{entry}{index:02d}{n + 1:03d}",
+                "name": f"{rng.choice(FEMALE if female else MALE)} {rng.choice(LAST)}",
+                "nik": f"35{rng.randrange(10, 80)}{rng.randrange(10**11, 10**12)}" if n % 3 else "",
+                "gender": "P" if female else "L",
+                "birth_date": date(entry - 13, 1 + n % 12, 1 + (n * 7) % 28).isoformat(),
+                "entry_year": entry,
+                "status": "graduated" if entry == 2019 else "active",
+                "skills": SKILLS[(index + n) % len(SKILLS)],
+                "interests": INTERESTS[(index * 3 + n) % len(INTERESTS)],
+            }
+        )
+    return rows
+
+
+def _fresh(user: User) -> User:
+    user.__dict__.pop("_opop_access", None)
+    return user
+
+
+def seed(users: dict[str, User]) -> None:
+    pesantren_list = [p for p in (Pesantren.objects.filter(name=name).first() for name in DEMO_PESANTREN) if p]
+    for index, pesantren in enumerate(pesantren_list, start=1):
+        admin = _admin(pesantren)
+        if not Santri.objects.filter(pesantren=pesantren).exists():
+            good, _bad = validate_rows(list(enumerate(_santri_rows(index, 18), start=2)))
+            services.santri_upsert(pesantren=pesantren, rows=good, actor=admin, source="demo")
+        for name, sector, year, omzet, members in BUSINESSES.get(pesantren.name, []):
+            if SantriBusiness.objects.filter(pesantren=pesantren, name=name).exists():
+                continue
+            santri = list(Santri.objects.filter(pesantren=pesantren, status="active").order_by("nis")[:members])
+            services.santri_business_save(
+                user=admin,
+                pesantren=pesantren,
+                members=santri,
+                name=name,
+                sector=sector,
+                started_on=date(year, 3, 1),
+                monthly_omzet=omzet,
+            )
+    staff = _fresh(users["Diskop UKM staff"])
+    _events(staff, pesantren_list)
+    _competitions(staff, users, pesantren_list)
+
+
+def _events(staff: User, pesantren_list: list[Pesantren]) -> None:
+    today = timezone.localdate()
+    partner = Partner.objects.filter(name="Bank Jatim Syariah").first()
+    its = Partner.objects.filter(name="ITS Surabaya").first()
+    specs = [
+        # title, kind, place, region, days from today (start, end), quota, partner, completes track, invited
+        ("OPOP Akademi Angkatan 2025", "akademi", "BPSDM Jatim, Surabaya", "35.78", (-120, -116), 40, its, True, True),
+        (
+            "Santri OPOP Camp 2026",
+            "camp",
+            "Bumi Perkemahan Coban Rondo, Batu",
+            "35.79",
+            (-30, -28),
+            60,
+            partner,
+            False,
+            False,
+        ),
+        (
+            "OPOP Training Centre: Inkubasi Kopi",
+            "training_centre",
+            "UPT Pelatihan Koperasi, Malang",
+            "35.73",
+            (20, 24),
+            25,
+            its,
+            True,
+            False,
+        ),
+        ("Bakti SMK OPOP: Desain Kemasan", "bakti_smk", "SMKN 1 Jombang", "35.17", (35, 36), 30, None, False, False),
+        (
+            "OPOP Expo 2026",
+            "expo",
+            "Grand City Convention Hall, Surabaya",
+            "35.78",
+            (60, 62),
+            200,
+            partner,
+            False,
+            False,
+        ),
+        ("Rakor Angkatan 2026", "rakor", "Kantor Diskop UKM Jatim, Surabaya", "35.78", (45, 45), 80, None, False, True),
+    ]
+    for title, kind, place, kode, (start, end), quota, partner_row, track, invite_only in specs:
+        if Event.objects.filter(title=title).exists():
+            continue
+        event = services.event_create(
+            user=staff,
+            kind=kind,
+            title=title,
+            place=place,
+            kabupaten_kota=KabupatenKota.objects.get(kode=kode),
+            starts_on=today + timedelta(days=max(start, 1)),
+            ends_on=today + timedelta(days=max(end, 1)),
+            organiser="Diskop UKM Jatim",
+            partner=partner_row,
+            quota=quota,
+            completes_track=track,
+            invited_pesantren=pesantren_list[:2] if invite_only else (),
+            description="Kegiatan program OPOP Jawa Timur untuk santri dan pengurus pesantren.",
+        )
+        registrants = []
+        for pesantren in pesantren_list[:2] if invite_only else pesantren_list:
+            admin = _admin(pesantren)
+            for santri in Santri.objects.filter(pesantren=pesantren, status="active").order_by("-nis")[:3]:
+                registrants.append(services.registration_create(user=admin, event=event, santri=santri))
+        if start < 0:  # history: move the event back, then staff record who came
+            Event.objects.filter(pk=event.pk).update(
+                starts_on=today + timedelta(days=start), ends_on=today + timedelta(days=end)
+            )
+            event.refresh_from_db()
+            for n, registration in enumerate(registrants):
+                registration.event = event
+                services.attendance_mark(user=staff, registration=registration, attended=n % 4 != 3)
+
+
+def _competitions(staff: User, users: dict[str, User], pesantren_list: list[Pesantren]) -> None:
+    judges = [_fresh(users["Diskop UKM staff"]), _fresh(users["Diskop staff (Jombang)"])]
+    specs = [
+        ("Lomba Ide Bisnis Santri 2025", -40, True),
+        ("Lomba Ide Bisnis Santri 2026", 21, False),
+    ]
+    ideas = [
+        ("Tim Kopi Lereng", "Kopi robusta kemasan sachet untuk warung kopi desa"),
+        ("Tim Sabun Herbal", "Sabun sereh dan kelor dari kebun pesantren"),
+        ("Tim Lele Asap", "Lele asap vakum untuk oleh-oleh"),
+        ("Tim Batik Santri", "Batik tulis motif pesantren untuk seragam sekolah"),
+    ]
+    for title, deadline_days, publish in specs:
+        if Competition.objects.filter(title=title).exists():
+            continue
+        competition = services.competition_create(
+            user=staff,
+            title=title,
+            deadline=timezone.now() + timedelta(days=max(deadline_days, 1)),
+            description="Lomba ide bisnis untuk tim santri (1-5 orang) dari pesantren peserta OPOP.",
+            criteria=[("Inovasi", 30), ("Kelayakan usaha", 30), ("Dampak sosial", 20), ("Presentasi", 20)],
+            judges=judges,
+            winners_count=3,
+        )
+        proposals = []
+        for n, pesantren in enumerate(pesantren_list):
+            team, idea = ideas[n % len(ideas)]
+            members = list(Santri.objects.filter(pesantren=pesantren, status="active").order_by("nis")[:3])
+            proposals.append(
+                services.proposal_submit(
+                    user=_admin(pesantren),
+                    competition=competition,
+                    pesantren=pesantren,
+                    members=members,
+                    attachment=ContentFile(PDF, name=f"proposal-{n + 1}.pdf"),
+                    team_name=team,
+                    title=idea,
+                    text=f"{idea}. Modal awal Rp5.000.000, target omzet Rp3.000.000 per bulan, dijual di OPOP Mart.",
+                )
+            )
+        if not publish:
+            continue
+        for n, proposal in enumerate(proposals):
+            criteria = list(competition.criteria.all())
+            for j, judge in enumerate(judges):
+                judge.__dict__.pop("_opop_access", None)
+                if services.competitions.judge_conflict(judge, proposal):
+                    continue
+                scores = {c.pk: 60 + (n * 7 + j * 5 + i * 3) % 35 for i, c in enumerate(criteria)}
+                services.score_record(judge=judge, proposal=proposal, scores=scores)
+        Competition.objects.filter(pk=competition.pk).update(deadline=timezone.now() + timedelta(days=deadline_days))
+        competition.refresh_from_db()
+        services.competition_publish(user=staff, competition=competition)

@@ -1,0 +1,152 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pesantren.models import BusinessUnit, Partner, Pesantren
+from santri.models import Event, Santri
+from santri.services.competitions import MAX_TEAM
+
+
+class SantriForm(forms.Form):
+    """The fields of one santri; the rules are the import's (santri.validation.validate_row)."""
+
+    nis = forms.CharField(label=_("NIS"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=150)
+    nik = forms.CharField(
+        label=_("NIK"), max_length=16, required=False, help_text=_("16 digits; optional; never shown publicly.")
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Santri.Gender.choices)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    entry_year = forms.IntegerField(label=_("Entry year"), min_value=1900, max_value=2100)
+    status = forms.ChoiceField(label=_("Status"), choices=Santri.Status.choices)
+    skills = forms.CharField(label=_("Skills"), max_length=255, required=False)
+    interests = forms.CharField(label=_("Interests"), max_length=255, required=False)
+
+    @classmethod
+    def from_santri(cls, santri: Santri, data=None):
+        initial = {field: getattr(santri, field) for field in cls.base_fields}
+        return cls(data, initial=initial)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: nis, nama, nik, jenis_kelamin (L/P), tanggal_lahir, tahun_masuk, status, keterampilan, minat."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Used by"), max_length=100, help_text=_("For example: SIAKAD pondok."))
+
+
+class SantriBusinessForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=BusinessUnit.Sector.choices)
+    started_on = forms.DateField(label=_("Started"), widget=forms.DateInput(attrs={"type": "date"}))
+    monthly_omzet = forms.IntegerField(label=_("Monthly turnover (Rp)"), min_value=0)
+    members = forms.ModelMultipleChoiceField(label=_("Santri members"), queryset=Santri.objects.none())
+
+    def __init__(self, *args, pesantren: Pesantren, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Santri.objects.filter(pesantren=pesantren, status=Santri.Status.ACTIVE)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "starts_on",
+            "ends_on",
+            "place",
+            "kabupaten_kota",
+            "organiser",
+            "partner",
+            "quota",
+            "completes_track",
+            "invited_pesantren",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.all()
+        self.fields["invited_pesantren"].required = False
+        self.fields["invited_pesantren"].help_text = _("Leave empty for an event open to every pesantren.")
+
+
+class RegistrationForm(forms.Form):
+    santri = forms.ModelChoiceField(label=_("Santri"), queryset=Santri.objects.none())
+
+    def __init__(self, *args, santri_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["santri"].queryset = santri_qs
+
+
+class CompetitionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    deadline = forms.DateTimeField(
+        label=_("Submission deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    winners_count = forms.IntegerField(label=_("Number of winners"), min_value=1, max_value=20, initial=3)
+    criteria = forms.CharField(
+        label=_("Rubric"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One criterion a line as 'name: weight'; the weights add up to 100."),
+        initial="Inovasi: 30\nKelayakan usaha: 30\nDampak sosial: 20\nPresentasi: 20",
+    )
+    judges = forms.CharField(
+        label=_("Judges' e-mail addresses"), required=False, help_text=_("Separated by commas or spaces.")
+    )
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("The deadline must be in the future."))
+        return deadline
+
+    def clean_criteria(self):
+        criteria = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            if not line.strip():
+                continue
+            name, sep, weight = line.rpartition(":")
+            if not sep or not weight.strip().isdigit():
+                raise forms.ValidationError(_("Write each criterion as 'name: weight', e.g. 'Inovasi: 30'."))
+            criteria.append((name.strip(), int(weight)))
+        return criteria
+
+
+class ProposalForm(forms.Form):
+    team_name = forms.CharField(label=_("Team name"), max_length=120)
+    title = forms.CharField(label=_("Business idea"), max_length=200)
+    text = forms.CharField(label=_("Proposal"), widget=forms.Textarea)
+    attachment = forms.FileField(label=_("Attachment"), help_text=_("PDF, DOCX or PPTX, at most 5 MB."))
+    members = forms.ModelMultipleChoiceField(
+        label=_("Team members"), queryset=Santri.objects.none(), help_text=_("1 to 5 santri.")
+    )
+
+    def __init__(self, *args, pesantren: Pesantren, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Santri.objects.filter(pesantren=pesantren, status=Santri.Status.ACTIVE)
+
+    def clean_members(self):
+        members = self.cleaned_data["members"]
+        if len(members) > MAX_TEAM:
+            raise forms.ValidationError(_("A team has 1 to 5 santri."))
+        return members

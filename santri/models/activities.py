@@ -1,0 +1,93 @@
+"""Programme activities: OPOP Akademi, Santri OPOP Camp, Training Centre, Bakti SMK, Expo, rakor."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from opop.models import KabupatenKota, TimeStampedModel
+from pesantren.models import Partner, Pesantren
+from santri.models.registry import Santri
+
+
+class Event(TimeStampedModel):
+    """A training or event of the programme, with a quota and an optional invitation list."""
+
+    class Kind(models.TextChoices):
+        AKADEMI = "akademi", _("OPOP Akademi")
+        CAMP = "camp", _("Santri OPOP Camp")
+        TRAINING_CENTRE = "training_centre", _("OPOP Training Centre")
+        BAKTI_SMK = "bakti_smk", _("Bakti SMK OPOP")
+        EXPO = "expo", _("OPOP Expo")
+        RAKOR = "rakor", _("Coordination meeting (rakor)")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    place = models.CharField(_("place"), max_length=200)
+    kabupaten_kota = models.ForeignKey(
+        KabupatenKota, verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
+    )
+    organiser = models.CharField(_("organiser"), max_length=200, default="Diskop UKM Jatim")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quota = models.PositiveIntegerField(_("quota"))
+    completes_track = models.BooleanField(
+        _("completes the entrepreneurship track"),
+        default=False,
+        help_text=_("Santri who attend count as having completed the entrepreneurship track."),
+    )
+    invited_pesantren = models.ManyToManyField(
+        Pesantren, verbose_name=_("invited pesantren"), blank=True, related_name="invited_events"
+    )
+    invited_santri = models.ManyToManyField(
+        Santri, verbose_name=_("invited santri"), blank=True, related_name="invited_events"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="event_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Registration(models.Model):
+    """A santri registered for an event; attendance marked by staff gives a certificate."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    santri = models.ForeignKey(Santri, verbose_name=_("santri"), on_delete=models.CASCADE, related_name="registrations")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    attendance_marked_at = models.DateTimeField(_("attendance marked"), null=True, blank=True)
+    certificate_token = models.UUIDField(_("certificate id"), default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "santri"], name="registration_once_per_santri"),
+        ]
+
+    def __str__(self):
+        return f"{self.santri} @ {self.event}"
