@@ -148,6 +148,7 @@ def business_create(
         name=name, kind=Organisation.Kind.ALUMNI_BUSINESS, kabupaten_kota=kabupaten_kota, owner=user, actor=user
     )
     business.save()
+    figures_mark_dirty(when=business.created_at, kabupaten_kota_id=business.kabupaten_kota_id)
     user.__dict__.pop("_opop_access", None)
     audit_record(actor=user, action="alumni.business_created", organisation=business.organisation, target=business)
     return business

@@ -301,13 +301,60 @@ class SamsatSource(Source):
                 )
 
 
-# Santripreneur and sosiopreneur participant sources join this list when santri/ and alumni/ land.
+class SantripreneurSource(Source):
+    """Santripreneur: santri counted in the month they became santripreneurs, by their pesantren's cohort."""
+
+    name = "santripreneur"
+
+    def figure_rows(self, keys):
+        from santri.models import Santri
+
+        region = "pesantren__kabupaten_kota_id"
+        qs = self.restrict(
+            Santri.objects.filter(santripreneur_since__isnull=False), keys, month="santripreneur_since", region=region
+        )
+        rows = qs.values(m=self.month_of("santripreneur_since"), k=F(region), cohort=F("pesantren__cohort")).annotate(
+            n=Count("id")
+        )
+        for row in rows:
+            if self.wanted(keys, row["m"], row["k"]):
+                yield (
+                    (as_month(row["m"]), row["k"], Pillar.SANTRIPRENEUR.value, row["cohort"]),
+                    {"participants": row["n"]},
+                )
+
+
+class SosiopreneurSource(Source):
+    """Sosiopreneur: alumni businesses counted in the month they registered, and their verified omzet."""
+
+    name = "sosiopreneur"
+
+    def figure_rows(self, keys):
+        from alumni.models import AlumniBusiness, AlumniReport
+
+        businesses = self.restrict(
+            AlumniBusiness.objects.all(), keys, month="created_at", region="kabupaten_kota_id", moment=True
+        )
+        for row in businesses.values(m=self.month_of("created_at"), k=F("kabupaten_kota_id")).annotate(n=Count("id")):
+            if self.wanted(keys, row["m"], row["k"]):
+                yield (as_month(row["m"]), row["k"], Pillar.SOSIOPRENEUR.value, None), {"participants": row["n"]}
+        region = "business__kabupaten_kota_id"
+        reports = self.restrict(
+            AlumniReport.objects.filter(status=AlumniReport.Status.VERIFIED), keys, month="month", region=region
+        )
+        for row in reports.values("month", k=F(region)).annotate(omzet=Sum("omzet")):
+            if self.wanted(keys, row["month"], row["k"]):
+                yield (row["month"], row["k"], Pillar.SOSIOPRENEUR.value, None), {"omzet": row["omzet"]}
+
+
 SOURCES: list[Source] = [
     MonthlyReportSource(),
     VerifiedPesantrenSource(),
     FlagshipProductSource(),
     MartSalesSource(),
     SamsatSource(),
+    SantripreneurSource(),
+    SosiopreneurSource(),
 ]
 
 
