@@ -18,6 +18,9 @@ NAV_ITEMS = [
     (_("Samsat counter"), "samsat:counter_home", "samsat_counter"),
     (_("Samsat outlets (Diskop)"), "samsat:staff_outlet_list", "programme_staff"),
     (_("Diskop workspace"), "reports:dashboard", "programme_staff"),
+    (_("Halal certification"), "halal:case_list", "authenticated"),
+    (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
+    (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -27,6 +30,8 @@ def _visible(who: str, user, access) -> bool:
         return True
     if not user.is_authenticated:
         return False
+    if who == "authenticated":  # e.g. halal cases: businesses and the companions assigned to them
+        return True
     if who == "member":
         return access.superuser or bool(access.memberships)
     if who == "programme_staff":

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "santri",
     "alumni",
     "marketplace",
+    "marketplace.halal",
     "reports",
 ]
 
@@ -196,6 +197,9 @@ CELERY_BEAT_SCHEDULE = {
     # OPOP Mart: unpaid orders hold stock; every 5 minutes the expired ones are cancelled and the stock released,
     # so a reserved unit is back on sale at most 5 minutes after the payment window closes.
     "marketplace-expire-unpaid-orders": {"task": "marketplace.expire_unpaid_orders", "schedule": 300.0},
+    # Halal: hourly, businesses are reminded of certificates expiring within 90/30 days and of uncertified food
+    # products past the 17 Oct 2026 obligation; each reminder is recorded once, so the frequent run sends nothing twice.
+    "halal-send-reminders": {"task": "halal.send_reminders", "schedule": 3600.0},
 }
 
 # OPOP Mart: hours a buyer has to pay before the order expires; the gateway's webhook secret; a real
