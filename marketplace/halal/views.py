@@ -190,7 +190,9 @@ def case_attach(request, pk):
     form = AttachForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.case_attach(actor=request.user, case=case, **form.cleaned_data, upload=form.cleaned_data["file"])
+            services.case_attach(
+                actor=request.user, case=case, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
         except (DomainError, ValidationError) as exc:
             messages.error(request, str(exc))
         else:
