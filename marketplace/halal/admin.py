@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from marketplace.halal.models import Certificate, FlagshipProposal, HalalCase, Reminder, SelfDeclarePolicy
+from marketplace.halal.models import (
+    Certificate,
+    FlagshipProposal,
+    FlagshipTarget,
+    HalalCase,
+    LegalityRecord,
+    Reminder,
+    SelfDeclarePolicy,
+)
 
 
 @admin.register(SelfDeclarePolicy)
@@ -43,6 +51,22 @@ class FlagshipProposalAdmin(admin.ModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ["kind", "certificate", "product", "sent_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FlagshipTarget)
+class FlagshipTargetAdmin(admin.ModelAdmin):
+    """Yearly targets are data: staff add the coming year's target here."""
+
+    list_display = ["year", "target"]
+
+
+@admin.register(LegalityRecord)
+class LegalityRecordAdmin(admin.ModelAdmin):
+    list_display = ["product", "kind", "number", "status", "verified_by"]
+    list_filter = ["kind", "status"]
 
     def has_change_permission(self, request, obj=None):
         return False

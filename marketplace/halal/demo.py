@@ -161,6 +161,30 @@ def _proposals(staff: User) -> None:
             )
 
 
+LEGALITY = [
+    # (product, kind, number, verdict: True verified / False rejected / None pending, note)
+    ("Beras Organik Darul Ulum 5 kg", "pirt", "2063517010123-27", None, ""),
+    ("Keripik Tempe Jombang", "pirt", "2063517020456-26", True, ""),
+    ("Madu Hutan Sidogiri 500 g", "bpom_md", "MD 251128001234", True, ""),
+    ("Kopi Robusta Bululawang 250 g", "nib", "9120301234567", True, ""),
+    ("Kopi Luwak Liar Malang 100 g", "nib", "9120301234568", False, "NIB terdaftar atas nama usaha lain di OSS."),
+    ("Keripik Pisang Agung Malang", "pirt", "2073507010999-28", None, ""),
+]
+
+
+def _legality(staff: User) -> None:
+    from marketplace.halal import legality
+    from marketplace.halal.models import LegalityRecord
+
+    for name, kind, number, verdict, note in LEGALITY:
+        product = Product.objects.filter(name=name).select_related("store__organisation").first()
+        if product is None or LegalityRecord.objects.filter(product=product, kind=kind).exists():
+            continue
+        record = legality.legality_record_submit(actor=_owner(product), product=product, kind=kind, number=number)
+        if verdict is not None:
+            legality.legality_record_verify(actor=staff, record=record, verified=verdict, note=note)
+
+
 def seed(users: dict[str, User]) -> None:
     companion = demo_user(*COMPANION)
     users["halal companion"] = companion
@@ -169,3 +193,4 @@ def seed(users: dict[str, User]) -> None:
         _certificates(staff)
         _cases(staff, companion)
         _proposals(staff)
+        _legality(staff)

@@ -3,7 +3,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.halal.models import CRITERIA, AttachmentKind, HalalCase, Scheme, certificate_number_validator
+from marketplace.halal.legality import normalise_number
+from marketplace.halal.models import (
+    CRITERIA,
+    AttachmentKind,
+    HalalCase,
+    LegalityKind,
+    LegalityStatus,
+    Scheme,
+    certificate_number_validator,
+)
 from marketplace.halal.selectors import QUEUE_STATUS_CHOICES
 from marketplace.halal.uploads import validate_attachment
 from marketplace.models import Product
@@ -161,3 +170,27 @@ class DecideForm(forms.Form):
 
 class VerifyForm(forms.Form):
     number = forms.CharField(label=_("Certificate number"), max_length=40)
+
+
+class LegalityForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=LegalityKind.choices)
+    number = forms.CharField(label=_("Number"), max_length=60)
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("number"):
+            try:
+                data["number"] = normalise_number(data["kind"], data["number"])
+            except ValidationError as exc:
+                self.add_error("number", exc)
+        return data
+
+
+class LegalityFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *LegalityKind.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *LegalityStatus.choices], required=False)

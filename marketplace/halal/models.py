@@ -307,3 +307,72 @@ class FlagshipProposal(TimeStampedModel):
     @property
     def total_score(self) -> int:
         return sum(getattr(self, field) or 0 for field, _label in CRITERIA)
+
+
+class FlagshipTarget(models.Model):
+    """The programme's target of new flagship products for one year; staff add new years in the admin."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    target = models.PositiveIntegerField(_("new flagship products"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("flagship target")
+        verbose_name_plural = _("flagship targets")
+
+    def __str__(self):
+        return f"{self.year}: {self.target}"
+
+
+class LegalityKind(models.TextChoices):
+    NIB = "nib", _("NIB (business number)")
+    PIRT = "pirt", _("P-IRT (SPP-IRT)")
+    BPOM_MD = "bpom_md", _("BPOM MD")
+    BPOM_ML = "bpom_ml", _("BPOM ML (import)")
+    TRADEMARK = "trademark", _("Trademark registration")
+    SNI = "sni", _("SNI certificate")
+
+
+class LegalityStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LegalityRecord(TimeStampedModel):
+    """A legal identifier of a product (or of its business, for the NIB), checked by Diskop staff."""
+
+    product = models.ForeignKey(
+        "marketplace.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="legality_records"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LegalityKind.choices)
+    number = models.CharField(_("number"), max_length=60)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LegalityStatus.choices, default=LegalityStatus.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["product_id", "kind"]
+        verbose_name = _("legality record")
+        verbose_name_plural = _("legality records")
+        constraints = [models.UniqueConstraint(fields=["product", "kind"], name="halal_one_legality_per_kind")]
+
+    def __str__(self):
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return f"P-IRT No. {self.number}" if self.kind == LegalityKind.PIRT else self.number

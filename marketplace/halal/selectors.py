@@ -139,3 +139,55 @@ def certificate_public(*, number: str) -> Certificate | None:
         .prefetch_related("products")
         .first()
     )
+
+
+def legality_records_for(*, user) -> QuerySet:
+    from marketplace.halal.models import LegalityRecord
+
+    return scope_queryset(
+        LegalityRecord.objects.all(),
+        user,
+        organisation_field="product__store__organisation",
+        region_field="product__store__organisation__kabupaten_kota",
+        roles=BUSINESS_ROLES,
+    ).select_related("product__store__organisation__kabupaten_kota", "verified_by")
+
+
+def flagship_progress(*, user) -> list[dict]:
+    """Per year: the target and the products approved that year (in the user's region for regional staff)."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from marketplace.halal.models import FlagshipStatus, FlagshipTarget
+
+    approved = dict(
+        flagship_proposals_for(user=user)
+        .filter(status=FlagshipStatus.APPROVED)
+        .annotate(year=ExtractYear("decided_at", tzinfo=timezone.get_current_timezone()))
+        .values("year")
+        .annotate(n=Count("id"))
+        .values_list("year", "n")
+    )
+    targets = dict(FlagshipTarget.objects.values_list("year", "target"))
+    return [
+        {"year": year, "target": targets.get(year), "approved": approved.get(year, 0)}
+        for year in sorted(set(targets) | set(approved), reverse=True)
+    ]
+
+
+def flagship_by_region(*, user, year: int) -> list[tuple[str, int]]:
+    """(kabupaten/kota label, approved flagship products) in `year`, most first."""
+    from django.db.models import Count
+
+    from marketplace.halal.models import FlagshipStatus
+    from opop.models import KabupatenKota
+
+    rows = list(
+        flagship_proposals_for(user=user)
+        .filter(status=FlagshipStatus.APPROVED, decided_at__year=year)
+        .values_list("product__store__organisation__kabupaten_kota")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    labels = {k.kode: k.label for k in KabupatenKota.objects.filter(kode__in=[kode for kode, _n in rows])}
+    return [(labels.get(kode, "—"), n) for kode, n in rows]

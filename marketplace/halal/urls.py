@@ -19,4 +19,7 @@ urlpatterns = [
     path("unggulan/", views.flagship_list, name="flagship_list"),
     path("unggulan/usul/", views.flagship_propose, name="flagship_propose"),
     path("unggulan/<int:pk>/putuskan/", views.flagship_decide, name="flagship_decide"),
+    path("legalitas/", views.legality_list, name="legality_list"),
+    path("legalitas/catat/", views.legality_submit, name="legality_submit"),
+    path("legalitas/<int:pk>/verifikasi/", views.legality_verify, name="legality_verify"),
 ]
