@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from marketplace.halal import services
+from marketplace.halal import flagship, services
 from marketplace.halal.models import Certificate, FlagshipProposal, HalalCase, Scheme
 from marketplace.models import Product
 from opop.demo import demo_user
@@ -147,11 +147,11 @@ def _proposals(staff: User) -> None:
         product = Product.objects.filter(name=name).select_related("store__organisation").first()
         if product is None or FlagshipProposal.objects.filter(product=product).exists():
             continue
-        proposal = services.flagship_propose(
+        proposal = flagship.flagship_propose(
             actor=_owner(product), product=product, motivation="Produk terlaris toko, kemasan sudah berlabel."
         )
         if decision is not None:
-            services.flagship_decide(
+            flagship.flagship_decide(
                 actor=staff,
                 proposal=proposal,
                 approve=decision,

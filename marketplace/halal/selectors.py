@@ -95,6 +95,20 @@ def product_queue(*, user, on: date | None = None) -> QuerySet[Product]:
     )
 
 
+def queue_figures(queryset: QuerySet[Product]) -> dict[str, int]:
+    """Counts for the dashboards: certified, in process, and not started (no case, a draft or a rejection).
+
+    One query over two columns; the annotations are subqueries, which SQL cannot aggregate directly.
+    """
+    in_process = {CaseStatus.SUBMITTED, CaseStatus.ASSIGNED, CaseStatus.VERIFICATION, CaseStatus.FATWA}
+    figures = {"total": 0, "certified": 0, "in_process": 0, "not_started": 0}
+    for certified, status in queryset.order_by().values_list("certified", "case_status"):
+        figures["total"] += 1
+        key = "certified" if certified else "in_process" if status in in_process else "not_started"
+        figures[key] += 1
+    return figures
+
+
 def urgency(product, *, today: date | None = None) -> tuple[str, str]:
     """(css level, label) of how urgent a queue row is, after the 17 October 2026 deadline."""
     today = today or timezone.localdate()

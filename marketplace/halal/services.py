@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +14,6 @@ from marketplace.halal.models import (
     CaseEvent,
     CaseStatus,
     Certificate,
-    FlagshipProposal,
-    FlagshipStatus,
     HalalCase,
     Scheme,
 )
@@ -24,7 +21,6 @@ from marketplace.halal.notifications import case_notify
 from marketplace.halal.policy import self_declare_reasons
 from marketplace.halal.uploads import validate_attachment
 from marketplace.models import Product
-from opop.figures import figures_mark_dirty
 from opop.models import Membership, Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record
@@ -74,6 +70,9 @@ TRANSITIONS = {
         Transition("issue", (CaseStatus.FATWA,), CaseStatus.ISSUED, gettext_lazy("Record certificate")),
         Transition("return", OPEN_STATES, CaseStatus.DRAFT, gettext_lazy("Return for fixes")),
         Transition("reject", OPEN_STATES, CaseStatus.REJECTED, gettext_lazy("Reject")),
+        Transition(
+            "reopen", (CaseStatus.ISSUED,), CaseStatus.DRAFT, gettext_lazy("Composition or process changed: reopen")
+        ),
     )
 }
 
@@ -83,7 +82,7 @@ def may_transition(user, case: HalalCase, name: str) -> bool:
     transition = TRANSITIONS.get(name)
     if transition is None or case.status not in transition.sources:
         return False
-    if name == "submit":
+    if name in ("submit", "reopen"):
         return is_business_member(user, case.organisation_id)
     if name in ("start_verification", "send_to_fatwa"):
         return is_assignee(user, case)
@@ -243,6 +242,8 @@ def case_transition(
     note = note.strip()
     if action in ("return", "reject") and not note:
         raise DomainError(_("Please give the reason."))
+    if action == "reopen" and not note:
+        raise DomainError(_("Describe what changed in the composition or the process."))
     if action == "submit":
         kinds = set(case.attachments.values_list("kind", flat=True)) | {kind for kind, _u in attachments or ()}
         missing = [k for k in REQUIRED_ON_SUBMIT if k not in kinds]
@@ -266,7 +267,7 @@ def case_transition(
     source = case.status
     case.status = transition.target
     case.status_changed_at = timezone.now()
-    if action in ("return", "reject"):
+    if action in ("return", "reject", "reopen"):
         case.reason = note
     elif action == "submit":
         case.reason = ""
@@ -282,6 +283,11 @@ def case_transition(
     )
     _store_attachments(case, event, actor, attachments)
     cert = None
+    if action == "reopen":
+        # The certificate no longer describes the product: hide the badge until an update is certified.
+        certificate = Certificate.objects.filter(case=case, revoked=False).first()
+        if certificate is not None:
+            certificate_revoke(actor=actor, certificate=certificate, reason=note)
     if action == "issue":
         if not certificate:
             raise DomainError(_("Enter the certificate details."))
@@ -393,79 +399,3 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
         data={"reason": reason},
     )
     return certificate
-
-
-# --- flagship curation -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def flagship_propose(*, actor: User, product: Product, motivation: str = "") -> FlagshipProposal:
-    """Propose a product as OPOP flagship (its seller, or staff of its region)."""
-    organisation = product.store.organisation
-    if not (is_business_member(actor, organisation.pk) or is_staff_for(actor, organisation)):
-        raise DomainError(_("You may not propose this product."))
-    if product.is_flagship:
-        raise DomainError(_("This product is already an OPOP flagship product."))
-    if FlagshipProposal.objects.filter(product=product, status=FlagshipStatus.PROPOSED).exists():
-        raise DomainError(_("This product already has an open proposal."))
-    proposal = FlagshipProposal.objects.create(product=product, proposed_by=actor, motivation=motivation)
-    audit_record(actor=actor, action="halal.flagship.proposed", organisation=organisation, target=proposal)
-    return proposal
-
-
-@transaction.atomic
-def flagship_decide(
-    *, actor: User, proposal: FlagshipProposal, approve: bool, scores: dict, notes: str = "", reason: str = ""
-) -> FlagshipProposal:
-    """Score and decide a proposal (staff of the product's region). Approval sets the product's flagship flag."""
-    proposal = (
-        FlagshipProposal.objects.select_for_update().select_related("product__store__organisation").get(pk=proposal.pk)
-    )
-    organisation = proposal.product.store.organisation
-    if not is_staff_for(actor, organisation):
-        raise DomainError(_("Only Diskop staff of this region can curate flagship products."))
-    if proposal.status != FlagshipStatus.PROPOSED:
-        raise DomainError(_("This proposal has already been decided."))
-    if not approve and not reason.strip():
-        raise DomainError(_("Please give the reason."))
-    for field, value in scores.items():
-        setattr(proposal, field, value)
-    if approve and any(value is None for value in scores.values()):
-        raise DomainError(_("Score every criterion before approving."))
-    proposal.notes = notes
-    proposal.reason = reason
-    proposal.status = FlagshipStatus.APPROVED if approve else FlagshipStatus.REJECTED
-    proposal.decided_by = actor
-    proposal.decided_at = timezone.now()
-    try:
-        proposal.full_clean()
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages)) from None
-    proposal.save()
-    if approve:
-        product_flagship_set(actor=actor, product=proposal.product, flagship=True)
-    audit_record(
-        actor=actor,
-        action=f"halal.flagship.{proposal.status}",
-        organisation=organisation,
-        target=proposal,
-        data={"total": proposal.total_score, "reason": reason},
-    )
-    return proposal
-
-
-@transaction.atomic
-def product_flagship_set(*, actor: User, product: Product, flagship: bool) -> None:
-    """Set the catalogue's flagship flag (marketplace has no service for it) and mark the region's figures."""
-    changed = Product.objects.filter(pk=product.pk).exclude(is_flagship=flagship).update(is_flagship=flagship)
-    product.is_flagship = flagship
-    if changed:
-        organisation = product.store.organisation
-        audit_record(
-            actor=actor,
-            action="halal.product.flagship_set",
-            organisation=organisation,
-            target=product,
-            data={"flagship": flagship},
-        )
-        figures_mark_dirty(when=timezone.now(), kabupaten_kota_id=organisation.kabupaten_kota_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketplace.halal import views
+from marketplace.halal import curation_views, views
 
 app_name = "halal"
 
@@ -16,10 +16,10 @@ urlpatterns = [
     path("produk/csv/", views.product_queue_csv, name="product_queue_csv"),
     path("sertifikat/", views.certificate_search, name="certificate_search"),
     path("sertifikat/<str:number>/", views.certificate_verify, name="certificate_verify"),
-    path("unggulan/", views.flagship_list, name="flagship_list"),
-    path("unggulan/usul/", views.flagship_propose, name="flagship_propose"),
-    path("unggulan/<int:pk>/putuskan/", views.flagship_decide, name="flagship_decide"),
-    path("legalitas/", views.legality_list, name="legality_list"),
-    path("legalitas/catat/", views.legality_submit, name="legality_submit"),
-    path("legalitas/<int:pk>/verifikasi/", views.legality_verify, name="legality_verify"),
+    path("unggulan/", curation_views.flagship_list, name="flagship_list"),
+    path("unggulan/usul/", curation_views.flagship_propose, name="flagship_propose"),
+    path("unggulan/<int:pk>/putuskan/", curation_views.flagship_decide, name="flagship_decide"),
+    path("legalitas/", curation_views.legality_list, name="legality_list"),
+    path("legalitas/catat/", curation_views.legality_submit, name="legality_submit"),
+    path("legalitas/<int:pk>/verifikasi/", curation_views.legality_verify, name="legality_verify"),
 ]

@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from marketplace.halal import legality
+from marketplace.halal.flagship import flagship_decide
 from marketplace.halal.models import FlagshipProposal, FlagshipTarget, LegalityRecord
 from marketplace.halal.selectors import flagship_progress
-from marketplace.halal.services import flagship_decide
 from opop.services import DomainError
 
 

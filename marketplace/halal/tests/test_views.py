@@ -167,6 +167,8 @@ def test_queue_filters_by_status_scheme_and_region_and_exports_csv(
     assert names({"status": "none"}) == {"Kurma Sidogiri"}
     assert names({"status": "fatwa", "scheme": "reguler"}) == {"Keripik Tempe"}
     assert names({"kabupaten_kota": "35.14"}) == {"Kurma Sidogiri"}
+    figures = client.get(url).context["figures"]
+    assert figures == {"total": 3, "certified": 1, "in_process": 1, "not_started": 1}
     response = client.get(reverse("halal:product_queue_csv"), {"kabupaten_kota": "35.17"})
     lines = response.content.decode().strip().splitlines()
     assert response["Content-Type"].startswith("text/csv") and len(lines) == 3

@@ -25,6 +25,7 @@ RULES = {
     "issue": ({CaseStatus.FATWA}, STAFF),
     "return": (OPEN, STAFF),
     "reject": (OPEN, STAFF),
+    "reopen": ({CaseStatus.ISSUED}, {"admin_a"}),
 }
 TARGET = {
     "submit": CaseStatus.SUBMITTED,
@@ -34,6 +35,7 @@ TARGET = {
     "issue": CaseStatus.ISSUED,
     "return": CaseStatus.DRAFT,
     "reject": CaseStatus.REJECTED,
+    "reopen": CaseStatus.DRAFT,
 }
 ACTORS = ["admin_a", "admin_b", "jombang_staff", "pasuruan_staff", "province_staff", "companion", "other", "superuser"]
 
@@ -70,7 +72,7 @@ def kwargs_for(action, companion, documents):
         return {"assignee": companion, "inspection_body": "LP3H UIN Sunan Ampel"}
     if action == "issue":
         return {"certificate": {"number": "ID35170000123450922", "issued_on": date(2026, 11, 20)}}
-    if action in ("return", "reject"):
+    if action in ("return", "reject", "reopen"):
         return {"note": "Daftar bahan belum lengkap."}
     return {}
 
@@ -256,3 +258,24 @@ def test_after_submission_the_business_can_no_longer_attach_but_the_companion_ca
     with pytest.raises(DomainError):
         services.case_attach(actor=admin_a, case=case, kind="photo", upload=pdf_upload())
     services.case_attach(actor=companion, case=case, kind="report", upload=pdf_upload("laporan.pdf"))
+
+
+def test_reopening_after_a_composition_change_hides_the_badge_until_recertified(
+    pesantren_a, admin_a, product_a, jombang_staff
+):
+    case = CaseFactory(organisation=pesantren_a, products=[product_a], status=CaseStatus.FATWA)
+    services.case_transition(
+        actor=jombang_staff,
+        case=case,
+        action="issue",
+        certificate={"number": "ID35170000444440922", "issued_on": date(2026, 11, 2)},
+    )
+    product_a.refresh_from_db()
+    assert product_a.is_halal
+    with pytest.raises(DomainError, match="what changed"):
+        services.case_transition(actor=admin_a, case=case, action="reopen")
+    services.case_transition(actor=admin_a, case=case, action="reopen", note="Ganti minyak goreng ke merek lain")
+    case.refresh_from_db()
+    product_a.refresh_from_db()
+    assert case.status == CaseStatus.DRAFT and not product_a.is_halal
+    assert Certificate.objects.get(number="ID35170000444440922").revoked
