@@ -1,16 +1,19 @@
-"""Expiry and obligation reminders. Each is recorded in `Reminder` first, so it is sent once."""
+"""Expiry and obligation reminders (each recorded in `Reminder` first, so sent once); lapsed badges cleared."""
 
 import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.halal.models import Certificate, Reminder
 from marketplace.halal.notifications import business_emails
 from marketplace.halal.selectors import FOOD_DEADLINE, annotate_halal, food_products
+from marketplace.halal.services import product_halal_sync
+from marketplace.models import Product
 from opop.mail import send_mail_on_commit
 
 logger = logging.getLogger(__name__)
@@ -91,7 +94,21 @@ def obligation_reminders_send(*, today: date | None = None) -> int:
     return sent
 
 
+def expired_badges_clear(*, today: date | None = None) -> int:
+    """Products whose halal number belongs to an expired or revoked certificate lose the badge (or take another)."""
+    today = today or timezone.localdate()
+    lapsed = Certificate.objects.filter(Q(revoked=True) | Q(expires_on__lt=today)).values("number")
+    products = Product.objects.filter(halal_certificate_number__in=lapsed).select_related("store__organisation")
+    for product in products:
+        product_halal_sync(product=product, on=today)
+    return len(products)
+
+
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
-    result = {"expiry": expiry_reminders_send(today=today), "obligation": obligation_reminders_send(today=today)}
+    result = {
+        "expiry": expiry_reminders_send(today=today),
+        "obligation": obligation_reminders_send(today=today),
+        "badges_cleared": expired_badges_clear(today=today),
+    }
     logger.info("halal.reminders_sent", extra=result)
     return result

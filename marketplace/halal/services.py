@@ -360,9 +360,9 @@ def valid_certificate_for(product: Product, *, on: date | None = None) -> Certif
 
 
 @transaction.atomic
-def product_halal_sync(*, product: Product, actor: User | None = None) -> str:
+def product_halal_sync(*, product: Product, actor: User | None = None, on: date | None = None) -> str:
     """Make the product's halal number follow its valid certificates: the catalogue badge and filter read it."""
-    cert = valid_certificate_for(product)
+    cert = valid_certificate_for(product, on=on)
     number = cert.number if cert else ""
     if (
         Product.objects.filter(pk=product.pk)

@@ -135,3 +135,21 @@ def test_revoking_a_certificate_hides_the_halal_number(pesantren_a, admin_a, pro
     services.certificate_revoke(actor=admin_a, certificate=cert, reason="Komposisi berubah: ganti pemasok minyak")
     product_a.refresh_from_db()
     assert product_a.halal_certificate_number == "" and not product_a.is_halal
+
+
+def test_the_periodic_run_takes_the_badge_off_when_the_certificate_expires(pesantren_a, admin_a, product_a):
+    services.certificate_record(
+        actor=admin_a,
+        number="ID35170000222220922",
+        organisation=pesantren_a,
+        products=[product_a],
+        issued_on=date(2022, 1, 5),
+        expires_on=date(2026, 12, 31),
+    )
+    assert reminders_send(today=date(2026, 12, 31))["badges_cleared"] == 0
+    product_a.refresh_from_db()
+    assert product_a.is_halal
+    assert reminders_send(today=date(2027, 1, 1))["badges_cleared"] == 1
+    product_a.refresh_from_db()
+    assert not product_a.is_halal
+    assert reminders_send(today=date(2027, 1, 2))["badges_cleared"] == 0
