@@ -23,6 +23,9 @@ NAV_ITEMS = [
     (_("Programme activities"), "santri:event_list", "member"),
     (_("Business-idea competitions"), "santri:competition_list", "everyone"),
     (_("Alumni"), "alumni:home", "authenticated"),
+    (_("Halal certification"), "halal:case_list", "authenticated"),
+    (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
+    (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -32,7 +35,7 @@ def _visible(who: str, user, access) -> bool:
         return True
     if not user.is_authenticated:
         return False
-    if who == "authenticated":
+    if who == "authenticated":  # e.g. halal cases: businesses and the companions assigned to them
         return True
     if who == "member":
         return access.superuser or bool(access.memberships)

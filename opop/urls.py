@@ -25,6 +25,7 @@ urlpatterns = [
     path("santri/", include("santri.urls")),
     path("alumni/", include("alumni.urls")),
     path("mart/", include("marketplace.urls")),
+    path("halal/", include("marketplace.halal.urls")),
     path("laporan/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "santri",
     "alumni",
     "marketplace",
+    "marketplace.halal",
     "reports",
 ]
 
@@ -203,6 +204,9 @@ CELERY_BEAT_SCHEDULE = {
     # Nightly at 02:00 WIB, when nobody reads the dashboards: a full rebuild checks that the incremental
     # rollup agrees with the facts, logs each difference (reports.rollup.mismatch) and repairs it.
     "reports-rollup-check": {"task": "reports.rollup_check", "schedule": crontab(hour=2, minute=0)},
+    # Halal: hourly, businesses are reminded of certificates expiring within 90/30 days and of uncertified food
+    # products past the 17 Oct 2026 obligation; each reminder is recorded once, so the frequent run sends nothing twice.
+    "halal-send-reminders": {"task": "halal.send_reminders", "schedule": 3600.0},
 }
 
 # OPOP Mart: hours a buyer has to pay before the order expires; the gateway's webhook secret; a real

@@ -89,6 +89,7 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
         .first(),
         "bill": Bill.objects.filter(outlet=outlet).order_by("-pk").first(),
         **_santri_objects(pesantren),
+        **_halal_objects(darul_ulum, store),
     }
 
 
@@ -134,4 +135,17 @@ def _santri_objects(pesantren) -> dict[str, object]:
         "alumni_business": AlumniBusiness.objects.order_by("pk").first(),
         "alumni_report": AlumniReport.objects.order_by("pk").first(),
         "collaboration": Collaboration.objects.filter(pesantren=pesantren).order_by("pk").first(),
+    }
+
+
+def _halal_objects(darul_ulum: Organisation, store) -> dict[str, object]:
+    from marketplace.halal.models import CaseAttachment, Certificate, FlagshipProposal, HalalCase, LegalityRecord
+
+    case = HalalCase.objects.filter(organisation=darul_ulum).order_by("pk").first()
+    return {
+        "halal_case": case,
+        "halal_attachment": CaseAttachment.objects.filter(case=case).order_by("pk").first(),
+        "certificate": Certificate.objects.order_by("pk").first(),
+        "flagship_proposal": FlagshipProposal.objects.order_by("pk").first(),
+        "legality": LegalityRecord.objects.filter(product__store=store).order_by("pk").first(),
     }

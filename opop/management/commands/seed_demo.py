@@ -14,7 +14,7 @@ from django.db import transaction
 from opop.demo import DEMO_PASSWORD, seed_kernel
 from opop.mail import mail_muted
 
-DOMAIN_APPS = ["pesantren", "samsat", "santri", "alumni", "marketplace", "reports"]
+DOMAIN_APPS = ["pesantren", "samsat", "santri", "alumni", "marketplace", "halal", "reports"]
 
 
 class Command(BaseCommand):

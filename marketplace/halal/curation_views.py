@@ -1,0 +1,174 @@
+"""Curation pages: flagship proposals and decisions, product legality records and their verification."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.halal import flagship, legality, selectors, services
+from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, ProposeForm
+from marketplace.halal.models import FlagshipStatus
+from marketplace.halal.views import PAGE_SIZE, _is_staff
+from marketplace.models import Product
+from opop.permissions import access_for, scope_queryset
+from opop.services import DomainError
+
+# --- flagship curation -----------------------------------------------------------------------------
+
+
+def _proposable_products(user):
+    return scope_queryset(
+        Product.objects.filter(is_active=True, is_flagship=False),
+        user,
+        organisation_field="store__organisation",
+        region_field="store__organisation__kabupaten_kota",
+        roles=services.BUSINESS_ROLES,
+    ).select_related("store")
+
+
+@login_required
+def flagship_list(request):
+    proposals = selectors.flagship_proposals_for(user=request.user)
+    status = request.GET.get("status") or ""
+    if status in FlagshipStatus.values:
+        proposals = proposals.filter(status=status)
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "halal/flagship_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": FlagshipStatus.choices,
+            "products": _proposable_products(request.user)[:200],
+            "is_staff": _is_staff(request.user),
+            "propose_form": ProposeForm(),
+            "progress": selectors.flagship_progress(user=request.user),
+            "this_year": timezone.localdate().year,
+            "by_region": selectors.flagship_by_region(user=request.user, year=timezone.localdate().year),
+        },
+    )
+
+
+@login_required
+@require_POST
+def flagship_propose(request):
+    product = _proposable_products(request.user).filter(pk=request.POST.get("product") or 0).first()
+    if product is None:
+        raise Http404
+    form = ProposeForm(request.POST)
+    form.is_valid()
+    try:
+        flagship.flagship_propose(
+            actor=request.user, product=product, motivation=form.cleaned_data.get("motivation", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Product proposed as OPOP flagship."))
+    return redirect("halal:flagship_list")
+
+
+@login_required
+def flagship_decide(request, pk):
+    proposal = selectors.flagship_proposals_for(user=request.user).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    if not services.is_staff_for(request.user, proposal.product.store.organisation):
+        raise PermissionDenied
+    form = DecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            flagship.flagship_decide(
+                actor=request.user,
+                proposal=proposal,
+                approve=form.cleaned_data["decision"] == "approve",
+                scores=form.scores(),
+                notes=form.cleaned_data["notes"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("halal:flagship_list")
+    return render(request, "halal/flagship_decide.html", {"proposal": proposal, "form": form})
+
+
+# --- product legality ------------------------------------------------------------------------------
+
+
+def _own_products(user):
+    return Product.objects.filter(
+        store__organisation_id__in=access_for(user).organisation_ids(roles=services.BUSINESS_ROLES)
+    ).select_related("store")
+
+
+@login_required
+def legality_list(request):
+    records = selectors.legality_records_for(user=request.user)
+    filter_form = LegalityFilterForm(request.GET or None)
+    if filter_form.is_valid():
+        for field in ("kind", "status"):
+            if filter_form.cleaned_data[field]:
+                records = records.filter(**{field: filter_form.cleaned_data[field]})
+    own = _own_products(request.user)
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "halal/legality_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "form": LegalityForm(products=own) if own.exists() else None,
+            "is_staff": _is_staff(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def legality_submit(request):
+    form = LegalityForm(request.POST, products=_own_products(request.user))
+    if form.is_valid():
+        try:
+            legality.legality_record_submit(
+                actor=request.user,
+                product=form.cleaned_data["product"],
+                kind=form.cleaned_data["kind"],
+                number=form.cleaned_data["number"],
+            )
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Legality recorded; Diskop staff will verify it."))
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect("halal:legality_list")
+
+
+@login_required
+@require_POST
+def legality_verify(request, pk):
+    record = selectors.legality_records_for(user=request.user).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    if not services.is_staff_for(request.user, record.product.store.organisation):
+        raise PermissionDenied
+    try:
+        legality.legality_record_verify(
+            actor=request.user,
+            record=record,
+            verified=request.POST.get("decision") == "verify",
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Verification recorded."))
+    return redirect("halal:legality_list")

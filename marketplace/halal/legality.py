@@ -1,0 +1,88 @@
+"""Validation of legal identifiers (NIB, P-IRT, BPOM MD/ML) and their records' writes."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.halal.models import LegalityKind, LegalityRecord, LegalityStatus
+from marketplace.halal.services import is_business_member, is_staff_for
+from marketplace.models import Product
+from opop.models import User
+from opop.services import DomainError, audit_record
+
+
+def normalise_number(kind: str, raw: str) -> str:
+    """Return the number in its standard form, or raise ValidationError with a message for the seller."""
+    value = " ".join((raw or "").split()).upper()
+    if kind == LegalityKind.NIB:
+        digits = value.replace(" ", "")
+        if not re.fullmatch(r"\d{13}", digits):
+            raise ValidationError(_("An NIB has exactly 13 digits, e.g. 9120001234567."))
+        return digits
+    if kind == LegalityKind.PIRT:
+        value = value.removeprefix("P-IRT").strip().removeprefix("NO.").strip()
+        if not re.fullmatch(r"[\d\-. ]+", value) or len(re.sub(r"\D", "", value)) < 15:
+            raise ValidationError(_("A P-IRT (SPP-IRT) number has at least 15 digits, e.g. 2063517020456-26."))
+        return value
+    if kind in (LegalityKind.BPOM_MD, LegalityKind.BPOM_ML):
+        prefix = "MD" if kind == LegalityKind.BPOM_MD else "ML"
+        match = re.fullmatch(rf"{prefix}\s?(\d{{12}})", value)
+        if not match:
+            raise ValidationError(
+                _("A BPOM %(prefix)s number is %(prefix)s followed by 12 digits, e.g. %(prefix)s 251128001234.")
+                % {"prefix": prefix}
+            )
+        return f"{prefix} {match.group(1)}"
+    if not value:
+        raise ValidationError(_("Enter the number."))
+    return value
+
+
+@transaction.atomic
+def legality_record_submit(*, actor: User, product: Product, kind: str, number: str) -> LegalityRecord:
+    """The seller records (or corrects) a legal identifier of its product; it waits for verification."""
+    organisation = product.store.organisation
+    if not is_business_member(actor, organisation.pk):
+        raise DomainError(_("Only the seller can record its product's legality."))
+    number = normalise_number(kind, number)
+    record, _created = LegalityRecord.objects.update_or_create(
+        product=product,
+        kind=kind,
+        defaults={
+            "number": number,
+            "status": LegalityStatus.PENDING,
+            "submitted_by": actor,
+            "verified_by": None,
+            "verified_at": None,
+            "note": "",
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="halal.legality.submitted",
+        organisation=organisation,
+        target=record,
+        data={"number": number},
+    )
+    return record
+
+
+@transaction.atomic
+def legality_record_verify(*, actor: User, record: LegalityRecord, verified: bool, note: str = "") -> LegalityRecord:
+    """Staff of the product's region confirm the number against the source register, or reject it with a note."""
+    record = LegalityRecord.objects.select_for_update().select_related("product__store__organisation").get(pk=record.pk)
+    organisation = record.product.store.organisation
+    if not is_staff_for(actor, organisation):
+        raise DomainError(_("Only Diskop staff of this region can verify legality."))
+    if not verified and not note.strip():
+        raise DomainError(_("Please give the reason."))
+    record.status = LegalityStatus.VERIFIED if verified else LegalityStatus.REJECTED
+    record.note = note
+    record.verified_by = actor
+    record.verified_at = timezone.now()
+    record.save(update_fields=["status", "note", "verified_by", "verified_at", "updated_at"])
+    audit_record(actor=actor, action=f"halal.legality.{record.status}", organisation=organisation, target=record)
+    return record

@@ -1,0 +1,289 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.halal import selectors, services
+from marketplace.halal.forms import (
+    STEP_FORMS,
+    AttachForm,
+    CaseForm,
+    QueueFilterForm,
+    StepForm,
+    VerifyForm,
+)
+from marketplace.halal.models import CaseAttachment, CaseStatus
+from marketplace.halal.policy import self_declare_reasons
+from opop.permissions import access_for
+from opop.services import DomainError
+
+PAGE_SIZE = 50
+
+
+def _form_error(form, exc) -> None:
+    form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+
+
+def _is_staff(user) -> bool:
+    access = access_for(user)
+    return access.programme_staff or access.superuser
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request):
+    cases = selectors.cases_for(user=request.user)
+    form = QueueFilterForm(request.GET or None)
+    form.fields["status"].choices = [("", "—"), *CaseStatus.choices]
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kabupaten_kota"]:
+            cases = cases.filter(organisation__kabupaten_kota=data["kabupaten_kota"])
+        if data["scheme"]:
+            cases = cases.filter(scheme=data["scheme"])
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+    workload = None
+    if _is_staff(request.user):
+        workload = (
+            selectors.cases_for(user=request.user)
+            .filter(assignee__isnull=False)
+            .values("assignee__email", "assignee__full_name")
+            .annotate(
+                open=Count("id", filter=Q(status__in=services.OPEN_STATES)),
+                done=Count("id", filter=Q(status=CaseStatus.ISSUED)),
+            )
+            .order_by("-open", "assignee__email")
+        )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "halal/halalcase_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "is_staff": _is_staff(request.user),
+            "can_create": selectors.business_organisations(user=request.user).exists(),
+            "workload": workload,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def case_create(request):
+    organisations = selectors.business_organisations(user=request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            case = services.case_create(actor=request.user, **data)
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Draft case created. Attach the documents, then submit it."))
+            return redirect(case)
+    return render(request, "halal/halalcase_form.html", {"form": form})
+
+
+@login_required
+def case_edit(request, pk):
+    case = selectors.case_detail_for(user=request.user, pk=pk)
+    if not services.may_edit(request.user, case):
+        raise PermissionDenied
+    form = CaseForm(
+        request.POST or None, instance=case, organisations=selectors.business_organisations(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        products = data.pop("products")
+        case.refresh_from_db()
+        try:
+            services.case_update(actor=request.user, case=case, products=products, **data)
+        except (DomainError, ValidationError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Case saved."))
+            return redirect(case)
+    return render(request, "halal/halalcase_form.html", {"form": form, "case": case})
+
+
+@login_required
+def case_detail(request, pk):
+    case = selectors.case_detail_for(user=request.user, pk=pk)
+    steps = [
+        (name, services.TRANSITIONS[name].label, STEP_FORMS.get(name, StepForm)(prefix=name))
+        for name in services.allowed_transitions(request.user, case)
+    ]
+    return render(
+        request,
+        "halal/halalcase_detail.html",
+        {
+            "case": case,
+            "events": case.events.select_related("actor").prefetch_related("attachments"),
+            "attachments": case.attachments.select_related("uploaded_by"),
+            "steps": steps,
+            "attach_form": AttachForm() if services.may_attach(request.user, case) else None,
+            "can_edit": services.may_edit(request.user, case),
+            "eligibility": self_declare_reasons(case=case),
+            "certificate": getattr(case, "certificate", None) if case.status == CaseStatus.ISSUED else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_step(request, pk, action):
+    case = selectors.case_detail_for(user=request.user, pk=pk)
+    if action not in services.TRANSITIONS:
+        raise Http404
+    if not services.may_transition(request.user, case, action):
+        raise PermissionDenied
+    form = STEP_FORMS.get(action, StepForm)(request.POST, request.FILES, prefix=action)
+    if form.is_valid():
+        extra = {}
+        if action == "assign":
+            extra = {"assignee": form.cleaned_data["assignee"], "inspection_body": form.cleaned_data["inspection_body"]}
+        if action == "issue":
+            extra = {"certificate": form.certificate()}
+        try:
+            services.case_transition(
+                actor=request.user,
+                case=case,
+                action=action,
+                note=form.cleaned_data["note"],
+                occurred_on=form.cleaned_data["occurred_on"],
+                attachments=form.attachments(),
+                **extra,
+            )
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("Step recorded."))
+    else:
+        errors = [f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()]
+        messages.error(request, " ".join(errors))
+    return redirect("halal:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_attach(request, pk):
+    case = selectors.case_detail_for(user=request.user, pk=pk)
+    if not services.may_attach(request.user, case):
+        raise PermissionDenied
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.case_attach(
+                actor=request.user, case=case, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Document attached."))
+    else:
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+    return redirect(case)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = CaseAttachment.objects.filter(
+        pk=pk, case__in=selectors.cases_for(user=request.user).values("pk")
+    ).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+# --- staff queue of products needing certification -------------------------------------------------
+
+
+def _queue(request):
+    if not _is_staff(request.user):
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET or None)
+    return form, form.apply(selectors.product_queue(user=request.user))
+
+
+@login_required
+def product_queue(request):
+    form, products = _queue(request)
+    page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses = dict(CaseStatus.choices)
+    rows = [
+        (product, *selectors.urgency(product), statuses.get(product.case_status, "")) for product in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "halal/product_queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filter_form": form,
+            "query": query.urlencode(),
+            "deadline": selectors.FOOD_DEADLINE,
+            "figures": selectors.queue_figures(products),
+        },
+    )
+
+
+@login_required
+def product_queue_csv(request):
+    _form, products = _queue(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="halal-produk.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Product"), _("Business"), _("Regency/city"), _("Category"), _("Status"), _("Scheme"), _("Urgency")]
+    )
+    statuses = dict(CaseStatus.choices)
+    for product in products.iterator(chunk_size=500):
+        status = _("Certified") if product.certified else statuses.get(product.case_status, _("No case yet"))
+        writer.writerow(
+            [
+                product.name,
+                product.store.organisation.name,
+                product.store.organisation.kabupaten_kota.label if product.store.organisation.kabupaten_kota else "",
+                product.category.name,
+                status,
+                product.case_scheme or "",
+                selectors.urgency(product)[1],
+            ]
+        )
+    return response
+
+
+# --- certificates --------------------------------------------------------------------------------
+
+
+def certificate_search(request):
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("halal:certificate_verify", number=form.cleaned_data["number"].strip().upper())
+    return render(request, "halal/certificate_search.html", {"form": form})
+
+
+def certificate_verify(request, number):
+    certificate = selectors.certificate_public(number=number)
+    return render(
+        request,
+        "halal/certificate_verify.html",
+        {"certificate": certificate, "number": number, "form": VerifyForm(initial={"number": number})},
+        status=200 if certificate else 404,
+    )
