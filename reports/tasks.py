@@ -6,8 +6,9 @@ from reports.services import rollup_check, rollup_drain, rollup_full
 
 
 @shared_task(name="reports.rollup_incremental")
-def rollup_incremental_task() -> int:
-    return rollup_drain()
+def rollup_incremental_task(limit: int = 500) -> int:
+    """Roll up dirty keys, `limit` per transaction, until none is left; any number of workers may run it."""
+    return rollup_drain(limit=limit)
 
 
 @shared_task(name="reports.rollup_full")

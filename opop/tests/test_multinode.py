@@ -98,3 +98,25 @@ def test_a_cart_started_on_one_node_continues_on_the_other_after_login(cluster, 
     browser.post_form(f"{node2}/akun/login/", {"login": "pembeli.cluster@opop.test", "password": "sandi-rahasia-123"})
     _status, _url, cart = browser.get(f"{node2}/mart/keranjang/")
     assert "Kopi Robusta Bululawang" in cart, cluster.log("web2")
+
+
+def test_two_workers_roll_up_every_dirty_key_exactly_once(cluster):
+    from datetime import date
+
+    from opop.celery import app
+    from opop.models import DirtyFigureKey
+    from reports.models import RollupRun
+
+    months = [date(year, month, 1) for year in range(2021, 2026) for month in range(1, 13)]
+    DirtyFigureKey.objects.bulk_create(
+        [DirtyFigureKey(month=month, kabupaten_kota_id=kode) for month in months for kode in ("35.17", "35.78")]
+    )
+    for _ in range(8):  # more jobs than needed, racing on two workers: SKIP LOCKED shares the keys out
+        app.send_task("reports.rollup_incremental", kwargs={"limit": 5}, queue=cluster.queue)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and DirtyFigureKey.objects.exists():
+        time.sleep(0.5)
+    assert not DirtyFigureKey.objects.exists(), cluster.log("worker1") + cluster.log("worker2")
+    time.sleep(2)  # let the last jobs find nothing and finish
+    done = sum(RollupRun.objects.filter(kind=RollupRun.Kind.INCREMENTAL).values_list("keys", flat=True))
+    assert done == len(months) * 2
