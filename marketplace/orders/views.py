@@ -58,6 +58,7 @@ def checkout(request):
                     session=request.session,
                     address=form.cleaned_data["address"],
                     choices=form.choices(),
+                    on_behalf_of=form.cleaned_data.get("on_behalf_of"),
                 )
                 messages.success(
                     request, _("Thank you! %(n)d order(s) placed; pay each one below.") % {"n": len(orders)}
