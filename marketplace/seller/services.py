@@ -85,6 +85,7 @@ def product_duplicate(*, product: Product, actor: User) -> Product:
             source = getattr(photo, field)
             with source.open("rb") as handle:
                 getattr(new, field).save(source.name.rsplit("/", 1)[-1], ContentFile(handle.read()), save=False)
+        new.width, new.height = photo.width, photo.height
         new.save()
     return copy
 
