@@ -413,9 +413,81 @@ def _orders(shopper: User, products: dict[str, Product], stores: dict[str, Store
     orders.order_refund(order=refunded, actor=seller(refunded))
 
 
+# Seller centre demo: (product, stock movements (kind, quantity, reason)), applied once.
+STOCK_HISTORY = {
+    "Beras Organik Darul Ulum 5 kg": [
+        ("restock", 30, "Panen sawah pesantren, gabah digiling di koppontren"),
+        ("correction", -2, "Stock opname: 2 karung basah terkena bocor gudang"),
+    ],
+    "Keripik Tempe Jombang": [("restock", 40, "Produksi dapur santri putri")],
+    "Kitab Safinatun Najah Terjemah": [("correction", -22, "Dipakai untuk santri baru angkatan 2026")],
+    "Kopiah Rajut Santri": [("correction", -56, "Dikirim ke bazar OPOP Surabaya, belum kembali")],
+}
+# (store, product) → [(minimum quantity, unit price)]: grosir for pesantren buying from each other.
+WHOLESALE = {
+    "Beras Organik Darul Ulum 5 kg": [(10, 80000), (50, 76000)],
+    "Air Mineral Santri 1 dus": [(10, 35000), (50, 33000)],
+    "Kurma Sidogiri Premium 1 kg": [(10, 88000)],
+    "Garam Krosok Madura 1 kg": [(20, 10000), (100, 9000)],
+}
+
+
+def _seller_centre(users: dict[str, User], products: dict[str, Product], stores: dict[str, Store]) -> None:
+    """Stock history, low stock, wholesale prices, a staff member of Darul Ulum's store and a B2B order."""
+    from marketplace.catalogue.stock import stock_move
+    from marketplace.models import StockMovement, StoreInvitation, WholesaleTier
+    from marketplace.seller.team import invitation_accept, invitation_send, invitation_token
+
+    admin = users["pesantren admin"]
+    for name, moves in STOCK_HISTORY.items():
+        product = products[name]
+        for kind, quantity, reason in moves:
+            if not StockMovement.objects.filter(product=product, reason=reason).exists():
+                stock_move(product=product, quantity=quantity, kind=kind, actor=admin, reason=reason)
+    Product.objects.filter(name="Kitab Safinatun Najah Terjemah").update(low_stock_threshold=5)
+    Product.objects.filter(name="Kopiah Rajut Santri").update(low_stock_threshold=10)
+    for name, tiers in WHOLESALE.items():
+        for minimum, price in tiers:
+            WholesaleTier.objects.get_or_create(
+                product=products[name], min_quantity=minimum, defaults={"unit_price": price}
+            )
+    darul_ulum = stores["Koppontren Darul Ulum"]
+    staff = demo_user("staf.koppontren@opop.test", "Ahmad Fauzi", "+6281331234567")
+    users["store staff (Darul Ulum)"] = staff
+    if not StoreInvitation.objects.filter(store=darul_ulum, email=staff.email).exists():
+        invitation = invitation_send(store=darul_ulum, email=staff.email, role="staff", actor=admin)
+        invitation_accept(token=invitation_token(invitation), user=staff)
+    if not StoreInvitation.objects.filter(store=darul_ulum, email="bendahara.koppontren@opop.test").exists():
+        invitation_send(store=darul_ulum, email="bendahara.koppontren@opop.test", role="owner", actor=admin)
+    if Order.objects.filter(is_pesantren_trade=True).exists():
+        return
+    # Transaksi bilateral: the rice-producing Darul Ulum buys drinking water and dates from Sidogiri for the pondok.
+    address = admin.addresses.first() or Address.objects.create(
+        user=admin,
+        label="Pondok",
+        recipient_name="Koppontren Darul Ulum",
+        phone=admin.phone or "+6281330001111",
+        kabupaten_kota=KabupatenKota.objects.get(kode="35.17"),
+        kecamatan="Peterongan",
+        desa="Rejoso",
+        street="Kompleks PP Darul Ulum, Jl. Raya Rejoso",
+        postal_code="61481",
+        is_default=True,
+    )
+    cart_set(user=admin, session={}, product=products["Air Mineral Santri 1 dus"], variant=None, quantity=20)
+    cart_set(user=admin, session={}, product=products["Kurma Sidogiri Premium 1 kg"], variant=None, quantity=10)
+    (order,) = orders.order_place(
+        buyer=admin, session={}, address=address, choices={}, on_behalf_of=darul_ulum.organisation
+    )
+    seller = Membership.objects.filter(organisation=order.store.organisation).first().user
+    seller_confirm_payment(order=order, actor=seller)
+    orders.order_start_processing(order=order, actor=seller)
+
+
 def seed(users: dict[str, User]) -> None:
     with mail_muted():
         categories = _categories()
         stores = _stores(users)
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
+        _seller_centre(users, products, stores)
