@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketplace.cart.services import cart_set
 from marketplace.models import Product, ShippingRate, Store, StoreInvitation
@@ -65,9 +65,9 @@ def test_holiday_mode_shows_products_but_refuses_orders(client, admin_a, store_a
     page = client.get(product_a.get_absolute_url())
     assert page.status_code == 200 and "Libur Idul Fitri" in page.content.decode()
     fresh = Product.objects.select_related("store").get(pk=product_a.pk)
-    with pytest.raises(DomainError, match="holiday"):
+    with translation.override("en"), pytest.raises(DomainError, match="holiday"):
         cart_set(user=shopper, session={}, product=fresh, variant=None, quantity=2)
-    with pytest.raises(DomainError, match="holiday"):
+    with translation.override("en"), pytest.raises(DomainError, match="holiday"):
         place(shopper, [], address=address)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.catalogue.stock import low_stock, stock_restock, stock_set
-from marketplace.models import Order, StockMovement
+from marketplace.models import Order, Payment, StockMovement
 from marketplace.seller import access
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import StockForm
@@ -26,9 +26,11 @@ def dashboard(request, store):
     month = timezone.localdate().replace(day=1)
     figures = orders.aggregate(
         to_do=Count("id", filter=Q(status__in=TO_DO)),
-        proofs=Count("id", filter=Q(status=S.AWAITING_PAYMENT, payments__status="proof_uploaded")),
         month_orders=Count("id", filter=Q(paid_at__date__gte=month) & ~Q(status__in=(S.CANCELLED, S.REFUNDED))),
         month_revenue=Sum("total", filter=Q(paid_at__date__gte=month) & ~Q(status__in=(S.CANCELLED, S.REFUNDED))),
+    )
+    figures["proofs"] = (
+        orders.filter(status=S.AWAITING_PAYMENT, payments__status=Payment.Status.PROOF_UPLOADED).distinct().count()
     )
     return render(
         request,
