@@ -74,7 +74,13 @@ def checkout(request):
             error = str(exc)
             messages.error(request, error)
     if plans is None and error is None:
-        plans = services.checkout_plan(buyer=request.user, session=request.session, address=addresses[0], choices={})
+        try:
+            plans = services.checkout_plan(
+                buyer=request.user, session=request.session, address=addresses[0], choices={}
+            )
+        except DomainError as exc:  # e.g. a store went on holiday while its product sat in the cart
+            messages.error(request, str(exc))
+            return redirect("marketplace:cart")
     return render(
         request,
         "marketplace/checkout.html",

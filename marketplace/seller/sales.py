@@ -100,3 +100,21 @@ def bar_chart(rows: list[Bucket], *, width: int = 640, height: int = 220) -> dic
             }
         )
     return {"width": width, "height": height, "bars": bars, "peak": peak, "base_y": height - pad_bottom}
+
+
+def month_sales(*, organisation_id: int, month: date) -> dict:
+    """OPOP Mart sales of one organisation's store in one calendar month (paid, not cancelled or refunded), for
+    the programme's monthly omzet: the pesantren report form can prefill its marketplace line from this."""
+    start = month.replace(day=1)
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    store = Store.objects.filter(organisation_id=organisation_id).first()
+    if store is None:
+        return {"revenue": 0, "orders": 0, "pesantren_trade_revenue": 0}
+    figures = sales_orders(store, start, end).aggregate(
+        revenue=Sum("subtotal"), orders=Count("id"), trade=Sum("subtotal", filter=Q(is_pesantren_trade=True))
+    )
+    return {
+        "revenue": figures["revenue"] or 0,
+        "orders": figures["orders"],
+        "pesantren_trade_revenue": figures["trade"] or 0,
+    }

@@ -178,3 +178,27 @@ def test_only_an_admin_of_the_pesantren_may_buy_for_it(shopper, address, product
         services.order_place(buyer=shopper, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
     (order,) = services.order_place(buyer=shopper, session={}, address=address, choices={})
     assert not order.is_pesantren_trade and order.buyer_organisation is None
+
+
+def test_month_sales_feed_the_programme_omzet(shopper, address, product_a, admin_a, pesantren_a, pesantren_b):
+    from marketplace.seller.sales import month_sales
+
+    order = place(shopper, [(product_a, 2)], address=address)[0]
+    seller_confirm_payment(order=order, actor=admin_a)
+    today = timezone.localdate()
+    assert month_sales(organisation_id=pesantren_a.pk, month=today) == {
+        "revenue": 240000,
+        "orders": 1,
+        "pesantren_trade_revenue": 0,
+    }
+    assert month_sales(organisation_id=pesantren_a.pk, month=today.replace(day=1) - timedelta(days=1))["revenue"] == 0
+    assert month_sales(organisation_id=pesantren_b.pk, month=today)["revenue"] == 0
+    services.order_start_processing(order=order, actor=admin_a)
+    services.order_ship(order=order, actor=admin_a, courier="JNE", tracking_number="X1")
+    services.order_request_refund(order=order, buyer=shopper, reason="Rusak")
+    from opop.models import DirtyFigureKey
+
+    DirtyFigureKey.objects.all().delete()
+    services.order_refund(order=order, actor=admin_a)
+    assert DirtyFigureKey.objects.filter(kabupaten_kota_id="35.17").exists()
+    assert month_sales(organisation_id=pesantren_a.pk, month=today)["revenue"] == 0

@@ -145,3 +145,19 @@ def test_foreign_team_rows_answer_404(client, admin_a, store_a, admin_b, store_b
     assert client.post(reverse("marketplace:seller_invitation_withdraw", args=[invitation.pk])).status_code == 404
     assert Membership.objects.filter(pk=other.pk).exists()
     assert not StoreInvitation.objects.get(pk=invitation.pk).revoked
+
+
+def test_checkout_with_a_holiday_store_in_the_cart_goes_back_to_the_cart(client, shopper, address, product_a, store_a):
+    cart_set(user=shopper, session={}, product=product_a, variant=None, quantity=1)
+    Store.objects.filter(pk=store_a.pk).update(is_on_holiday=True, holiday_message="Libur pondok.")
+    client.force_login(shopper)
+    response = client.get(reverse("marketplace:checkout"))
+    assert response.status_code == 302 and response["Location"] == reverse("marketplace:cart")
+
+
+def test_the_seller_centre_is_in_the_navigation_of_sellers_only(client, shopper, admin_a, store_a, jombang_staff):
+    url = reverse("marketplace:seller_dashboard")
+    for user, shown in ((admin_a, True), (shopper, False), (jombang_staff, False)):
+        client.force_login(user)
+        links = [item["url"] for item in client.get(reverse("marketplace:cart")).context["nav_items"]]
+        assert (url in links) is shown, user
