@@ -81,22 +81,23 @@ def bar_chart(rows: list[Bucket], *, width: int = 640, height: int = 220) -> dic
     """Geometry of an SVG bar chart of revenue per bucket (the template draws it)."""
     peak = max((row.revenue for row in rows), default=0) or 1
     pad_left, pad_bottom, top = 8, 24, 10
-    slot = (width - pad_left) / max(len(rows), 1)
+    slot = (width - pad_left - 14) / max(len(rows), 1)  # room on the right for the last label
     bar_width = max(slot * 0.7, 1)
     plot = height - pad_bottom - top
     bars = []
     label_every = max(1, len(rows) // 8)
     for i, row in enumerate(rows):
         h = round(plot * row.revenue / peak, 1)
+        # Coordinates as strings with a dot: a localised "12,5" would break the SVG in Indonesian.
         bars.append(
             {
-                "x": round(pad_left + i * slot + (slot - bar_width) / 2, 1),
-                "y": round(top + plot - h, 1),
-                "width": round(bar_width, 1),
-                "height": h,
+                "x": f"{pad_left + i * slot + (slot - bar_width) / 2:.1f}",
+                "y": f"{top + plot - h:.1f}",
+                "width": f"{bar_width:.1f}",
+                "height": f"{h:.1f}",
                 "row": row,
                 "label": row.start if i % label_every == 0 else None,
-                "label_x": round(pad_left + i * slot + slot / 2, 1),
+                "label_x": f"{pad_left + i * slot + slot / 2:.1f}",
             }
         )
     return {"width": width, "height": height, "bars": bars, "peak": peak, "base_y": height - pad_bottom}

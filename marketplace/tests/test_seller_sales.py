@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,7 @@ def test_sales_report_counts_paid_orders_by_period_with_chart_and_csv(
     params = {"start": (today - timedelta(days=6)).isoformat(), "end": today.isoformat(), "group": "day"}
     page = seller.get(reverse("marketplace:seller_sales"), params).content.decode()
     assert "<svg" in page and page.count("<rect") == 7
+    assert not re.search(r'(x|y|width|height)="\d+,\d', page)  # no Indonesian decimal commas in the SVG
     response = seller.get(reverse("marketplace:seller_sales"), {**params, "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[-1][1:] == ["380000", "2", "6"] and len(rows) == 9
