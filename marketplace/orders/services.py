@@ -200,7 +200,8 @@ def order_place(
             total=plan.total,
             expires_at=None
             if plan.payment_method == Order.PaymentMethod.CASH_ON_PICKUP
-            else timezone.now() + timedelta(hours=plan.store.order_expiry_hours or payment_window().seconds // 3600),
+            else timezone.now()
+            + (timedelta(hours=plan.store.order_expiry_hours) if plan.store.order_expiry_hours else payment_window()),
             buyer_organisation=on_behalf_of,
             is_pesantren_trade=on_behalf_of is not None and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
         )

@@ -10,6 +10,7 @@ from marketplace.images import render, validate_image_upload
 from marketplace.models import (
     Order,
     OrderEvent,
+    OrderItem,
     Payment,
     Product,
     ProductPhoto,
@@ -126,6 +127,12 @@ def variant_delete(*, variant: ProductVariant) -> None:
     """Only an empty variant goes: its stock would otherwise vanish from the ledger."""
     if ProductVariant.objects.filter(pk=variant.pk).values_list("stock", flat=True).first():
         raise DomainError(_("Bring the variant's stock to 0 (a correction) before deleting it."))
+    open_orders = OrderItem.objects.filter(variant=variant).exclude(
+        order__status__in=(Order.Status.COMPLETED, Order.Status.CANCELLED, Order.Status.REFUNDED)
+    )
+    if open_orders.exists():
+        # A cancellation would have to put the units back on this variant's shelf.
+        raise DomainError(_("This variant is in orders still open; delete it once they are finished."))
     variant.delete()
 
 

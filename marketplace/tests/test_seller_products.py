@@ -204,3 +204,18 @@ def test_the_stock_page_restocks_corrects_and_lists_low_stock(seller, store_a, a
         ("correction", -1, admin_a.pk),
         ("restock", 3, admin_a.pk),
     ]
+
+
+def test_a_variant_in_an_open_order_cannot_be_deleted(seller, store_a, shopper, address):
+    from marketplace.catalogue.stock import stock_set
+    from marketplace.orders.services import order_cancel_by_buyer
+    from marketplace.tests.helpers import place
+
+    product = ProductFactory(store=store_a, stock=0)
+    variant = variant_create(product=product, name="Merah", price=30000, stock=1)
+    (order,) = place(shopper, [(Product.objects.get(pk=product.pk), 1, variant)], address=address)
+    stock_set(product=product, variant=variant, stock=0, actor=None, reason="opname")  # already 0 after the sale
+    seller.post(reverse("marketplace:seller_variant_action", args=[product.pk, variant.pk, "delete"]))
+    assert ProductVariant.objects.filter(pk=variant.pk).exists()
+    order_cancel_by_buyer(order=order, buyer=shopper)
+    assert ProductVariant.objects.get(pk=variant.pk).stock == 1 == ledger_sum(product=product, variant=variant)
