@@ -459,6 +459,7 @@ def _seller_centre(users: dict[str, User], products: dict[str, Product], stores:
         invitation_accept(token=invitation_token(invitation), user=staff)
     if not StoreInvitation.objects.filter(store=darul_ulum, email="bendahara.koppontren@opop.test").exists():
         invitation_send(store=darul_ulum, email="bendahara.koppontren@opop.test", role="owner", actor=admin)
+    _sales_history(users, products, darul_ulum)
     if Order.objects.filter(is_pesantren_trade=True).exists():
         return
     # Transaksi bilateral: the rice-producing Darul Ulum buys drinking water and dates from Sidogiri for the pondok.
@@ -482,6 +483,61 @@ def _seller_centre(users: dict[str, User], products: dict[str, Product], stores:
     seller = Membership.objects.filter(organisation=order.store.organisation).first().user
     seller_confirm_payment(order=order, actor=seller)
     orders.order_start_processing(order=order, actor=seller)
+
+
+def _sales_history(users: dict[str, User], products: dict[str, Product], store: Store) -> None:
+    """A month of completed sales at Darul Ulum's store, so the sales report and its chart have a shape."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opop.figures import figures_mark_dirty
+
+    buyer = demo_user("wali.santri@opop.test", "Hj. Khadijah Mahmudah", "+6281335550123")
+    users["store customer (wali santri)"] = buyer
+    if Order.objects.filter(buyer=buyer).exists():
+        return
+    address = buyer.addresses.first() or Address.objects.create(
+        user=buyer,
+        label="Rumah",
+        recipient_name=buyer.get_full_name(),
+        phone=buyer.phone,
+        kabupaten_kota=KabupatenKota.objects.get(kode="35.15"),
+        kecamatan="Waru",
+        desa="Kureksari",
+        street="Perum Griya Kureksari Blok C-12",
+        postal_code="61256",
+        is_default=True,
+    )
+    seller = users["pesantren admin"]
+    basket = [
+        ("Beras Organik Darul Ulum 5 kg", 2),
+        ("Keripik Tempe Jombang", 5),
+        ("Beras Organik Darul Ulum 5 kg", 1),
+        ("Kitab Safinatun Najah Terjemah", 1),
+        ("Keripik Tempe Jombang", 3),
+        ("Beras Organik Darul Ulum 5 kg", 3),
+        ("Keripik Tempe Jombang", 10),
+        ("Beras Organik Darul Ulum 5 kg", 2),
+    ]
+    now = timezone.now()
+    for days_ago, (name, quantity) in zip(range(26, 0, -3), basket, strict=False):
+        product = Product.objects.get(pk=products[name].pk)
+        cart_set(user=buyer, session={}, product=product, variant=None, quantity=quantity)
+        (order,) = orders.order_place(
+            buyer=buyer, session={}, address=address, choices={store.pk: ("shipping", "bank_transfer")}
+        )
+        seller_confirm_payment(order=order, actor=seller)
+        orders.order_start_processing(order=order, actor=seller)
+        orders.order_ship(order=order, actor=seller, courier="J&T", tracking_number=f"JT{order.pk:010d}")
+        orders.order_mark_delivered(order=order, actor=seller)
+        orders.order_confirm_receipt(order=order, buyer=buyer)
+        # Demo history: the order happened `days_ago` days ago.
+        when = now - timedelta(days=days_ago)
+        Order.objects.filter(pk=order.pk).update(
+            created_at=when, paid_at=when + timedelta(hours=2), completed_at=when + timedelta(days=2)
+        )
+        figures_mark_dirty(when=when, kabupaten_kota_id=store.organisation.kabupaten_kota_id)
 
 
 def seed(users: dict[str, User]) -> None:
