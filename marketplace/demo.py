@@ -20,6 +20,7 @@ from marketplace.catalogue.services import (
 from marketplace.models import Address, Category, Order, Product, Store
 from marketplace.orders import services as orders
 from marketplace.orders.reviews import review_create
+from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.base import seller_confirm_payment
 from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sign
 from opop.demo import demo_organisation, demo_user
@@ -538,6 +539,23 @@ def _sales_history(users: dict[str, User], products: dict[str, Product], store: 
             created_at=when, paid_at=when + timedelta(hours=2), completed_at=when + timedelta(days=2)
         )
         figures_mark_dirty(when=when, kabupaten_kota_id=store.organisation.kabupaten_kota_id)
+    # Today's work: a paid order to process, and the demo shopper's transfer proof to check.
+    cart_set(
+        user=buyer,
+        session={},
+        product=Product.objects.get(pk=products["Kopiah Rajut Santri"].pk),
+        variant=None,
+        quantity=2,
+    )
+    (waiting,) = orders.order_place(
+        buyer=buyer, session={}, address=address, choices={store.pk: ("shipping", "bank_transfer")}
+    )
+    seller_confirm_payment(order=waiting, actor=seller)
+    pending = Order.objects.filter(
+        store=store, status=Order.Status.AWAITING_PAYMENT, payment_method="bank_transfer"
+    ).first()
+    if pending is not None:
+        transfer_proof_upload(order=pending, buyer=pending.buyer, upload=product_image("Bukti transfer Bank Jatim"))
 
 
 def seed(users: dict[str, User]) -> None:

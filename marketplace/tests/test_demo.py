@@ -107,6 +107,8 @@ def test_the_seller_centre_demo_is_complete_idempotent_and_every_seller_page_ren
         assert product.stock == ledger_sum(product=product), product
     admin = User.objects.get(email="admin.pesantren@opop.test")
     client.force_login(admin)
+    figures = client.get(reverse("marketplace:seller_dashboard")).context["figures"]
+    assert figures["to_do"] >= 1 and figures["proofs"] == 1  # a paid order to process, a transfer proof to check
     report = client.get(reverse("marketplace:seller_sales")).context["report"]
     assert report["totals"]["orders"] >= 8 and sum(1 for row in report["rows"] if row.revenue) >= 8
     low = client.get(reverse("marketplace:seller_stock") + "?low=1").context["products"]
