@@ -161,3 +161,32 @@ def test_the_seller_centre_is_in_the_navigation_of_sellers_only(client, shopper,
         client.force_login(user)
         links = [item["url"] for item in client.get(reverse("marketplace:cart")).context["nav_items"]]
         assert (url in links) is shown, user
+
+
+def test_the_logo_is_validated_and_resized(client, admin_a, store_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from marketplace.tests.factories import image_upload
+
+    client.force_login(admin_a)
+    response = client.post(
+        reverse("marketplace:seller_settings"),
+        {**settings_data(), "logo_upload": SimpleUploadedFile("logo.jpg", b"bukan gambar", content_type="image/jpeg")},
+    )
+    assert response.context["form"].errors["logo_upload"]
+    client.post(reverse("marketplace:seller_settings"), {**settings_data(), "logo_upload": image_upload(800, 800)})
+    store_a.refresh_from_db()
+    assert store_a.logo.name.endswith(".webp") and store_a.logo.width == 160
+
+
+def test_a_seller_of_two_stores_switches_between_them(client, admin_a, store_a, pesantren_b, store_b):
+    from opop.services import membership_add
+
+    membership_add(organisation=pesantren_b, user=admin_a, role="staff")
+    client.force_login(admin_a)
+    assert client.get(reverse("marketplace:seller_dashboard")).context["store"] in (store_a, store_b)
+    client.get(reverse("marketplace:seller_choose_store", args=[store_b.pk]))
+    assert client.get(reverse("marketplace:seller_dashboard")).context["store"] == store_b
+    assert client.get(reverse("marketplace:seller_bank")).status_code == 404  # staff there, not owner
+    client.get(reverse("marketplace:seller_choose_store", args=[store_a.pk]))
+    assert client.get(reverse("marketplace:seller_bank")).status_code == 200
