@@ -12,7 +12,9 @@ from marketplace.models import (
     ProductVariant,
     Review,
     ShippingRate,
+    StockMovement,
     Store,
+    WholesaleTier,
 )
 
 
@@ -38,6 +40,7 @@ class StoreAdmin(admin.ModelAdmin):
 class VariantInline(admin.TabularInline):
     model = ProductVariant
     extra = 0
+    readonly_fields = ["stock"]  # stock moves only through the stock ledger (marketplace.catalogue.stock)
 
 
 class PhotoInline(admin.TabularInline):
@@ -47,13 +50,38 @@ class PhotoInline(admin.TabularInline):
     readonly_fields = ["small"]
 
 
+class WholesaleTierInline(admin.TabularInline):
+    model = WholesaleTier
+    extra = 0
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "store", "category", "price", "stock", "is_flagship", "is_active"]
     list_filter = ["is_flagship", "is_active", "category"]
     search_fields = ["name", "store__name"]
     list_select_related = ["store", "category"]
-    inlines = [VariantInline, PhotoInline]
+    readonly_fields = ["stock", "sold_count"]  # stock moves only through the stock ledger
+    inlines = [VariantInline, PhotoInline, WholesaleTierInline]
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    """Read-only: the ledger is written by marketplace.catalogue.stock only."""
+
+    list_display = ["created_at", "product", "variant", "kind", "quantity", "actor", "order", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["product__name", "reason", "order__number"]
+    list_select_related = ["product", "variant", "actor", "order"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class OrderItemInline(admin.TabularInline):

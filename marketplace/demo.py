@@ -20,6 +20,7 @@ from marketplace.catalogue.services import (
 from marketplace.models import Address, Category, Order, Product, Store
 from marketplace.orders import services as orders
 from marketplace.orders.reviews import review_create
+from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.base import seller_confirm_payment
 from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sign
 from opop.demo import demo_organisation, demo_user
@@ -413,9 +414,154 @@ def _orders(shopper: User, products: dict[str, Product], stores: dict[str, Store
     orders.order_refund(order=refunded, actor=seller(refunded))
 
 
+# Seller centre demo: (product, stock movements (kind, quantity, reason)), applied once.
+STOCK_HISTORY = {
+    "Beras Organik Darul Ulum 5 kg": [
+        ("restock", 30, "Panen sawah pesantren, gabah digiling di koppontren"),
+        ("correction", -2, "Stock opname: 2 karung basah terkena bocor gudang"),
+    ],
+    "Keripik Tempe Jombang": [("restock", 40, "Produksi dapur santri putri")],
+    "Kitab Safinatun Najah Terjemah": [("correction", -22, "Dipakai untuk santri baru angkatan 2026")],
+    "Kopiah Rajut Santri": [("correction", -56, "Dikirim ke bazar OPOP Surabaya, belum kembali")],
+}
+# (store, product) → [(minimum quantity, unit price)]: grosir for pesantren buying from each other.
+WHOLESALE = {
+    "Beras Organik Darul Ulum 5 kg": [(10, 80000), (50, 76000)],
+    "Air Mineral Santri 1 dus": [(10, 35000), (50, 33000)],
+    "Kurma Sidogiri Premium 1 kg": [(10, 88000)],
+    "Garam Krosok Madura 1 kg": [(20, 10000), (100, 9000)],
+}
+
+
+def _seller_centre(users: dict[str, User], products: dict[str, Product], stores: dict[str, Store]) -> None:
+    """Stock history, low stock, wholesale prices, a staff member of Darul Ulum's store and a B2B order."""
+    from marketplace.catalogue.stock import stock_move
+    from marketplace.models import StockMovement, StoreInvitation, WholesaleTier
+    from marketplace.seller.team import invitation_accept, invitation_send, invitation_token
+
+    admin = users["pesantren admin"]
+    for name, moves in STOCK_HISTORY.items():
+        product = products[name]
+        for kind, quantity, reason in moves:
+            if not StockMovement.objects.filter(product=product, reason=reason).exists():
+                stock_move(product=product, quantity=quantity, kind=kind, actor=admin, reason=reason)
+    Product.objects.filter(name="Kitab Safinatun Najah Terjemah").update(low_stock_threshold=5)
+    Product.objects.filter(name="Kopiah Rajut Santri").update(low_stock_threshold=10)
+    for name, tiers in WHOLESALE.items():
+        for minimum, price in tiers:
+            WholesaleTier.objects.get_or_create(
+                product=products[name], min_quantity=minimum, defaults={"unit_price": price}
+            )
+    darul_ulum = stores["Koppontren Darul Ulum"]
+    staff = demo_user("staf.koppontren@opop.test", "Ahmad Fauzi", "+6281331234567")
+    users["store staff (Darul Ulum)"] = staff
+    if not StoreInvitation.objects.filter(store=darul_ulum, email=staff.email).exists():
+        invitation = invitation_send(store=darul_ulum, email=staff.email, role="staff", actor=admin)
+        invitation_accept(token=invitation_token(invitation), user=staff)
+    if not StoreInvitation.objects.filter(store=darul_ulum, email="bendahara.koppontren@opop.test").exists():
+        invitation_send(store=darul_ulum, email="bendahara.koppontren@opop.test", role="owner", actor=admin)
+    _sales_history(users, products, darul_ulum)
+    if Order.objects.filter(is_pesantren_trade=True).exists():
+        return
+    # Transaksi bilateral: the rice-producing Darul Ulum buys drinking water and dates from Sidogiri for the pondok.
+    address = admin.addresses.first() or Address.objects.create(
+        user=admin,
+        label="Pondok",
+        recipient_name="Koppontren Darul Ulum",
+        phone=admin.phone or "+6281330001111",
+        kabupaten_kota=KabupatenKota.objects.get(kode="35.17"),
+        kecamatan="Peterongan",
+        desa="Rejoso",
+        street="Kompleks PP Darul Ulum, Jl. Raya Rejoso",
+        postal_code="61481",
+        is_default=True,
+    )
+    cart_set(user=admin, session={}, product=products["Air Mineral Santri 1 dus"], variant=None, quantity=20)
+    cart_set(user=admin, session={}, product=products["Kurma Sidogiri Premium 1 kg"], variant=None, quantity=10)
+    (order,) = orders.order_place(
+        buyer=admin, session={}, address=address, choices={}, on_behalf_of=darul_ulum.organisation
+    )
+    seller = Membership.objects.filter(organisation=order.store.organisation).first().user
+    seller_confirm_payment(order=order, actor=seller)
+    orders.order_start_processing(order=order, actor=seller)
+
+
+def _sales_history(users: dict[str, User], products: dict[str, Product], store: Store) -> None:
+    """A month of completed sales at Darul Ulum's store, so the sales report and its chart have a shape."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from opop.figures import figures_mark_dirty
+
+    buyer = demo_user("wali.santri@opop.test", "Hj. Khadijah Mahmudah", "+6281335550123")
+    users["store customer (wali santri)"] = buyer
+    if Order.objects.filter(buyer=buyer).exists():
+        return
+    address = buyer.addresses.first() or Address.objects.create(
+        user=buyer,
+        label="Rumah",
+        recipient_name=buyer.get_full_name(),
+        phone=buyer.phone,
+        kabupaten_kota=KabupatenKota.objects.get(kode="35.15"),
+        kecamatan="Waru",
+        desa="Kureksari",
+        street="Perum Griya Kureksari Blok C-12",
+        postal_code="61256",
+        is_default=True,
+    )
+    seller = users["pesantren admin"]
+    basket = [
+        ("Beras Organik Darul Ulum 5 kg", 2),
+        ("Keripik Tempe Jombang", 5),
+        ("Beras Organik Darul Ulum 5 kg", 1),
+        ("Kitab Safinatun Najah Terjemah", 1),
+        ("Keripik Tempe Jombang", 3),
+        ("Beras Organik Darul Ulum 5 kg", 3),
+        ("Keripik Tempe Jombang", 10),
+        ("Beras Organik Darul Ulum 5 kg", 2),
+    ]
+    now = timezone.now()
+    for days_ago, (name, quantity) in zip(range(26, 0, -3), basket, strict=False):
+        product = Product.objects.get(pk=products[name].pk)
+        cart_set(user=buyer, session={}, product=product, variant=None, quantity=quantity)
+        (order,) = orders.order_place(
+            buyer=buyer, session={}, address=address, choices={store.pk: ("shipping", "bank_transfer")}
+        )
+        seller_confirm_payment(order=order, actor=seller)
+        orders.order_start_processing(order=order, actor=seller)
+        orders.order_ship(order=order, actor=seller, courier="J&T", tracking_number=f"JT{order.pk:010d}")
+        orders.order_mark_delivered(order=order, actor=seller)
+        orders.order_confirm_receipt(order=order, buyer=buyer)
+        # Demo history: the order happened `days_ago` days ago.
+        when = now - timedelta(days=days_ago)
+        Order.objects.filter(pk=order.pk).update(
+            created_at=when, paid_at=when + timedelta(hours=2), completed_at=when + timedelta(days=2)
+        )
+        figures_mark_dirty(when=when, kabupaten_kota_id=store.organisation.kabupaten_kota_id)
+    # Today's work: a paid order to process, and the demo shopper's transfer proof to check.
+    cart_set(
+        user=buyer,
+        session={},
+        product=Product.objects.get(pk=products["Kopiah Rajut Santri"].pk),
+        variant=None,
+        quantity=2,
+    )
+    (waiting,) = orders.order_place(
+        buyer=buyer, session={}, address=address, choices={store.pk: ("shipping", "bank_transfer")}
+    )
+    seller_confirm_payment(order=waiting, actor=seller)
+    pending = Order.objects.filter(
+        store=store, status=Order.Status.AWAITING_PAYMENT, payment_method="bank_transfer"
+    ).first()
+    if pending is not None:
+        transfer_proof_upload(order=pending, buyer=pending.buyer, upload=product_image("Bukti transfer Bank Jatim"))
+
+
 def seed(users: dict[str, User]) -> None:
     with mail_muted():
         categories = _categories()
         stores = _stores(users)
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
+        _seller_centre(users, products, stores)

@@ -1,11 +1,11 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
 from marketplace.cart import views as cart
 from marketplace.catalogue import views as catalogue
-from marketplace.orders import seller_views as seller
 from marketplace.orders import views as orders
 from marketplace.payments import views as payments
+from marketplace.seller import urls as seller_urls
 from marketplace.sitemaps import SITEMAPS
 
 app_name = "marketplace"
@@ -30,7 +30,5 @@ urlpatterns = [
     path("bayar/<str:transaction_id>/", payments.sandbox_page, name="sandbox_page"),
     path("bayar/<str:transaction_id>/sandbox/", payments.sandbox_pay, name="sandbox_pay"),
     path("pembayaran/webhook/sandbox/", payments.gateway_webhook, name="gateway_webhook"),
-    path("penjual/pesanan/", seller.seller_order_list, name="seller_order_list"),
-    path("penjual/pesanan/<str:number>/", seller.seller_order_detail, name="seller_order_detail"),
-    path("penjual/pesanan/<str:number>/<slug:action>/", seller.seller_order_action, name="seller_order_action"),
+    path("penjual/", include(seller_urls)),
 ]

@@ -14,6 +14,7 @@ NAV_ITEMS = [
     (_("My organisations"), "opop:organisation_list", "member"),
     (_("OPOP pesantren"), "pesantren:directory", "everyone"),
     (_("My pesantren"), "pesantren:mine", "member"),
+    (_("Seller centre"), "marketplace:seller_dashboard", "seller"),
     (_("Pesantren"), "pesantren:staff_list", "programme_staff"),
     (_("Samsat counter"), "samsat:counter_home", "samsat_counter"),
     (_("Samsat outlets (Diskop)"), "samsat:staff_outlet_list", "programme_staff"),
@@ -29,6 +30,8 @@ NAV_ITEMS = [
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
+SELLER_KINDS = (Organisation.Kind.PESANTREN, Organisation.Kind.SANTRI_BUSINESS, Organisation.Kind.ALUMNI_BUSINESS)
+
 
 def _visible(who: str, user, access) -> bool:
     if who == "everyone":
@@ -43,6 +46,8 @@ def _visible(who: str, user, access) -> bool:
         return access.programme_staff or access.superuser
     if who == "samsat_counter":
         return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
+    if who == "seller":
+        return any(kind in SELLER_KINDS and role in ("owner", "staff") for _id, kind, role in access.memberships)
     if who == "superuser":
         return user.is_staff
     return False

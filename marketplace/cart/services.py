@@ -20,6 +20,11 @@ def quantity_check(*, product: Product, variant: ProductVariant | None, quantity
     """Raise DomainError if `quantity` of this product cannot be ordered now."""
     if not product.is_active or not product.store.is_active:
         raise DomainError(_("%(name)s is no longer on sale.") % {"name": product.name})
+    if product.store.is_on_holiday:
+        raise DomainError(
+            _("%(store)s is on holiday and takes no orders now. %(message)s")
+            % {"store": product.store, "message": product.store.holiday_message}
+        )
     if variant is None and product.variants.exists():
         raise DomainError(_("Choose a variant of %(name)s.") % {"name": product.name})
     if variant is not None and variant.product_id != product.pk:
@@ -128,7 +133,12 @@ class CartLine:
 
     @property
     def unit_price(self) -> int:
-        return self.variant.price if self.variant else self.product.price
+        """The variant's or product's price, or the wholesale price for this quantity when lower."""
+        price = self.variant.price if self.variant else self.product.price
+        for tier in self.product.wholesale_tiers.all():
+            if self.quantity >= tier.min_quantity:
+                price = min(price, tier.unit_price)
+        return price
 
     @property
     def line_total(self) -> int:
@@ -161,7 +171,7 @@ def cart_lines(*, user, session) -> list[CartLine]:
         raw = list(CartItem.objects.filter(user=user).values_list("product_id", "variant_id", "quantity"))
     else:
         raw = [(*map(int, key.split(":")), qty) for key, qty in _session_cart(session).items()]
-    products = product_cards().in_bulk([product_id for product_id, _v, _q in raw])
+    products = product_cards().prefetch_related("wholesale_tiers").in_bulk([product_id for product_id, _v, _q in raw])
     variants = ProductVariant.objects.in_bulk([variant_id for _p, variant_id, _q in raw if variant_id])
     lines = []
     for product_id, variant_id, quantity in raw:

@@ -35,7 +35,9 @@ def category_with_descendants(category: Category) -> list[int]:
 def product_detail(*, slug: str) -> Product:
     return (
         product_cards()
-        .prefetch_related("variants", Prefetch("reviews", queryset=Review.objects.select_related("buyer")))
+        .prefetch_related(
+            "variants", "wholesale_tiers", Prefetch("reviews", queryset=Review.objects.select_related("buyer"))
+        )
         .get(slug=slug)
     )
 

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from marketplace.images import photo_renditions, render, validate_image_upload
 from marketplace.models import (
@@ -82,21 +84,54 @@ def shipping_rate_set(*, store: Store, kabupaten_kota: KabupatenKota, price: int
 @transaction.atomic
 def product_create(*, store: Store, category: Category, name: str, price: int, stock: int = 0, **fields) -> Product:
     """Put a product on sale. `fields` are further Product fields (weight_grams, halal_certificate_number…)."""
+    from marketplace.catalogue.stock import stock_restock
+
+    actor = fields.pop("actor", None)
+    if stock < 0:
+        raise DomainError(_("Stock cannot be negative."))
     product = Product(
-        store=store, category=category, name=name, price=price, stock=stock, slug=_unique_slug(Product, name), **fields
+        store=store, category=category, name=name, price=price, stock=0, slug=_unique_slug(Product, name), **fields
     )
     product.full_clean()
     product.save()
+    if stock:
+        stock_restock(product=product, quantity=stock, actor=actor, reason=gettext("Opening stock"))
+        product.refresh_from_db(fields=["stock"])
     return product
 
 
 @transaction.atomic
-def variant_create(*, product: Product, name: str, price: int, stock: int = 0, position: int = 0) -> ProductVariant:
-    variant = ProductVariant(product=product, name=name, price=price, stock=stock, position=position)
+def variant_create(
+    *, product: Product, name: str, price: int, stock: int = 0, position: int = 0, actor=None
+) -> ProductVariant:
+    """Add a variant with its opening stock. The product's stock is the total of its variants'; stock the
+    product held before its first variant leaves the shelf as a correction (it now belongs to a variant)."""
+    from marketplace.catalogue.stock import Kind, stock_move
+
+    if stock < 0:
+        raise DomainError(_("Stock cannot be negative."))
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if not product.variants.exists() and product.stock > 0:
+        stock_move(
+            product=product,
+            quantity=-product.stock,
+            kind=Kind.CORRECTION,
+            actor=actor,
+            reason=gettext("Stock moved to the variants."),
+        )
+    variant = ProductVariant(product=product, name=name, price=price, stock=0, position=position)
     variant.full_clean()
     variant.save()
-    # The product shows the total of its variants' stock, so a listing needs no extra query.
-    Product.objects.filter(pk=product.pk).update(stock=sum(product.variants.values_list("stock", flat=True)))
+    if stock:
+        stock_move(
+            product=product,
+            variant=variant,
+            quantity=stock,
+            kind=Kind.RESTOCK,
+            actor=actor,
+            reason=gettext("Opening stock"),
+        )
+        variant.refresh_from_db(fields=["stock"])
     return variant
 
 

@@ -19,6 +19,7 @@ from marketplace.models.orders import (
     Payment,
     Review,
 )
+from marketplace.models.seller import StockMovement, StoreInvitation, WholesaleTier
 
 __all__ = [
     "PILLAR_BY_KIND",
@@ -35,5 +36,8 @@ __all__ = [
     "ProductVariant",
     "Review",
     "ShippingRate",
+    "StockMovement",
     "Store",
+    "StoreInvitation",
+    "WholesaleTier",
 ]

@@ -68,6 +68,16 @@ class Store(TimeStampedModel):
     bank_account_name = models.CharField(_("account holder"), max_length=100, blank=True)
     rating_average = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, default=0)
     rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
+    opening_hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True, help_text=_("For example: Sat-Thu 08.00-16.00, Friday closed.")
+    )
+    order_expiry_hours = models.PositiveSmallIntegerField(
+        _("hours to pay"), default=24, help_text=_("Unpaid orders are cancelled after this many hours.")
+    )
+    is_on_holiday = models.BooleanField(
+        _("holiday mode"), default=False, help_text=_("Products stay visible but cannot be bought.")
+    )
+    holiday_message = models.CharField(_("holiday message"), max_length=250, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -134,6 +144,9 @@ class Product(TimeStampedModel):
     is_flagship = models.BooleanField(_("OPOP flagship product"), default=False)
     is_active = models.BooleanField(_("on sale"), default=True)
     sold_count = models.PositiveIntegerField(_("sold"), default=0)
+    low_stock_threshold = models.PositiveIntegerField(
+        _("low-stock alert at"), default=5, help_text=_("The product appears on the restock list at this stock.")
+    )
     rating_average = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, default=0)
     rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
 
@@ -162,6 +175,10 @@ class Product(TimeStampedModel):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def is_low_on_stock(self) -> bool:
+        return self.stock <= self.low_stock_threshold
 
 
 class ProductVariant(models.Model):

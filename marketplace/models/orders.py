@@ -167,6 +167,18 @@ class Order(TimeStampedModel):
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     stock_released = models.BooleanField(default=False, editable=False)
+    buyer_organisation = models.ForeignKey(
+        "opop.Organisation",
+        verbose_name=_("bought for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mart_purchases",
+        help_text=_("The pesantren the buyer bought on behalf of."),
+    )
+    is_pesantren_trade = models.BooleanField(
+        _("pesantren-to-pesantren trade"), default=False, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Address, Order, Review
-from opop.models import KabupatenKota
+from opop.models import KabupatenKota, Organisation
 
 
 class AddressForm(forms.ModelForm):
@@ -46,6 +46,18 @@ class CheckoutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["address"].queryset = user.addresses.select_related("kabupaten_kota")
         self.stores = stores
+        from marketplace.orders.services import buying_organisation_ids
+
+        pesantren = buying_organisation_ids(user)
+        if pesantren:
+            # B2B: a pesantren admin buys for the pesantren (transaksi bilateral antar pesantren).
+            self.fields["on_behalf_of"] = forms.ModelChoiceField(
+                label=_("Buy as"),
+                queryset=Organisation.objects.filter(pk__in=pesantren),
+                required=False,
+                empty_label=_("Myself"),
+                help_text=_("Buying for your pesantren marks the order as pesantren-to-pesantren trade."),
+            )
         for store in stores:
             deliveries = [(Order.Delivery.SHIPPING, Order.Delivery.SHIPPING.label)]
             payments = [

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marketplace.cart.services import StoreCart, cart_by_store, cart_clear, cart_lines
+from marketplace.catalogue.stock import Kind, NotEnoughStock, stock_move
 from marketplace.models import (
     Address,
     Order,
@@ -27,8 +28,10 @@ from marketplace.models import (
 )
 from marketplace.orders import states
 from marketplace.orders.emails import order_status_notify
+from opop.figures import figures_mark_dirty, month_start
 from opop.mail import on_commit_unless_muted
-from opop.models import User
+from opop.models import Organisation, User
+from opop.permissions import access_for
 from opop.services import DomainError, audit_record
 
 logger = logging.getLogger(__name__)
@@ -87,6 +90,11 @@ def checkout_plan(
         raise DomainError(_("Your cart is empty."))
     plans = []
     for group in groups:
+        if group.store.is_on_holiday:
+            raise DomainError(
+                _("%(store)s is on holiday and takes no orders now. %(message)s")
+                % {"store": group.store, "message": group.store.holiday_message}
+            )
         delivery, method = choices.get(group.store.pk, (Order.Delivery.SHIPPING, Order.PaymentMethod.BANK_TRANSFER))
         if delivery not in Order.Delivery.values or method not in Order.PaymentMethod.values:
             raise DomainError(_("Choose how to receive and pay for the order from %(store)s.") % {"store": group.store})
@@ -102,46 +110,45 @@ def checkout_plan(
 # ---------------------------------------------------------------- placing orders
 
 
+def buying_organisation_ids(user: User) -> list[int]:
+    """Pesantren the user may buy on behalf of (owner or staff of the pesantren)."""
+    return access_for(user).organisation_ids(roles=("owner", "staff"), kinds=(Organisation.Kind.PESANTREN,))
+
+
 def _new_number() -> str:
     return f"OPM-{timezone.localdate():%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int) -> None:
-    """Take `quantity` off the shelf with a conditional UPDATE; a buyer who lost the race gets a clear message."""
+def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int, order: Order) -> None:
+    """Take `quantity` off the shelf as a sale movement (a conditional UPDATE); a buyer who lost the race gets a
+    clear message."""
     label = f"{product.name} ({variant.name})" if variant else product.name
     if quantity < product.min_order:
         raise DomainError(_("The minimum order for %(name)s is %(min)d.") % {"name": label, "min": product.min_order})
-    if variant is not None:
-        taken = ProductVariant.objects.filter(pk=variant.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
-    else:
-        taken = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(stock=F("stock") - quantity)
-    if not taken:
-        left = (
-            (ProductVariant if variant else Product)
-            .objects.filter(pk=(variant or product).pk)
-            .values_list("stock", flat=True)
-            .first()
-        )
+    try:
+        stock_move(product=product, variant=variant, quantity=-quantity, kind=Kind.SALE, actor=order.buyer, order=order)
+    except NotEnoughStock as exc:
         raise DomainError(
             _("Sorry, %(name)s has just sold out: only %(left)d left, you wanted %(qty)d. Your cart was kept.")
-            % {"name": label, "left": left or 0, "qty": quantity}
-        )
-    product_update = {"sold_count": F("sold_count") + quantity}
-    if variant is not None:
-        # The product's stock is the sum of its variants'; keep it in step.
-        product_update["stock"] = F("stock") - quantity
-    Product.objects.filter(pk=product.pk).update(**product_update)
+            % {"name": label, "left": exc.left, "qty": quantity}
+        ) from None
+    Product.objects.filter(pk=product.pk).update(sold_count=F("sold_count") + quantity)
 
 
-def _release(order: Order) -> None:
+def _release(order: Order, actor: User | None) -> None:
     if order.stock_released:
         return
-    for item in order.items.all():
-        if item.variant_id:
-            ProductVariant.objects.filter(pk=item.variant_id).update(stock=F("stock") + item.quantity)
-        Product.objects.filter(pk=item.product_id).update(
-            stock=F("stock") + item.quantity, sold_count=F("sold_count") - item.quantity
+    for item in order.items.select_related("product", "variant"):
+        stock_move(
+            product=item.product,
+            variant=item.variant,
+            quantity=item.quantity,
+            kind=Kind.CANCELLATION,
+            actor=actor,
+            reason=order.number,
+            order=order,
         )
+        Product.objects.filter(pk=item.product_id).update(sold_count=F("sold_count") - item.quantity)
     order.stock_released = True
 
 
@@ -151,21 +158,31 @@ def _notify(order: Order, event: OrderEvent) -> None:
 
 
 @transaction.atomic
-def order_place(*, buyer: User, session, address: Address | None, choices: dict[int, tuple[str, str]]) -> list[Order]:
+def order_place(
+    *,
+    buyer: User,
+    session,
+    address: Address | None,
+    choices: dict[int, tuple[str, str]],
+    on_behalf_of: Organisation | None = None,
+) -> list[Order]:
     """Turn the cart into one order per store, reserving the stock, and start each payment.
 
-    Guarantees: either every order is placed and every unit reserved, or nothing changes (the
-    cart stays). Raises DomainError when stock, minimum order or a choice forbids it."""
+    `on_behalf_of`: a pesantren the buyer administers buys (B2B); orders from another pesantren's store are
+    tagged pesantren-to-pesantren trade. Guarantees: either every order is placed and every unit reserved, or
+    nothing changes (the cart stays). Raises DomainError when stock, minimum order or a choice forbids it."""
     from marketplace.payments import provider_for
 
     if address is not None and address.user_id != buyer.pk:
         raise DomainError(_("Choose one of your own addresses."))
+    if on_behalf_of is not None and on_behalf_of.pk not in buying_organisation_ids(buyer):
+        raise DomainError(_("You can only buy on behalf of a pesantren you administer."))
     plans = checkout_plan(buyer=buyer, session=session, address=address, choices=choices)
+    if on_behalf_of is not None and any(plan.store.organisation_id == on_behalf_of.pk for plan in plans):
+        raise DomainError(_("A pesantren cannot buy from its own store."))
     group_id = uuid.uuid4()
     orders = []
     for plan in plans:
-        for line in plan.group.lines:
-            _reserve(product=line.product, variant=line.variant, quantity=line.quantity)
         shipping = plan.delivery == Order.Delivery.SHIPPING
         order = Order.objects.create(
             number=_new_number(),
@@ -183,8 +200,13 @@ def order_place(*, buyer: User, session, address: Address | None, choices: dict[
             total=plan.total,
             expires_at=None
             if plan.payment_method == Order.PaymentMethod.CASH_ON_PICKUP
-            else timezone.now() + payment_window(),
+            else timezone.now()
+            + (timedelta(hours=plan.store.order_expiry_hours) if plan.store.order_expiry_hours else payment_window()),
+            buyer_organisation=on_behalf_of,
+            is_pesantren_trade=on_behalf_of is not None and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
         )
+        for line in plan.group.lines:
+            _reserve(product=line.product, variant=line.variant, quantity=line.quantity, order=order)
         OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,
@@ -236,8 +258,15 @@ def order_transition(
     if to_status == S.COMPLETED:
         locked.completed_at = now
     if to_status in states.RELEASES_STOCK:
-        _release(locked)
+        _release(locked, actor)
     locked.save()
+    if to_status in (S.PAID, S.COMPLETED, S.REFUNDED) or (to_status == S.CANCELLED and locked.paid_at):
+        # Mart sales count in the programme's monthly figures of the store's kabupaten/kota.
+        kode = (
+            Organisation.objects.filter(store__pk=locked.store_id).values_list("kabupaten_kota_id", flat=True).first()
+        )
+        for when in {month_start(locked.paid_at or now), month_start(now)}:
+            figures_mark_dirty(when=when, kabupaten_kota_id=kode)
     event = OrderEvent.objects.create(
         order=locked, actor=actor, from_status=from_status, to_status=to_status, note=note
     )

@@ -58,6 +58,7 @@ def checkout(request):
                     session=request.session,
                     address=form.cleaned_data["address"],
                     choices=form.choices(),
+                    on_behalf_of=form.cleaned_data.get("on_behalf_of"),
                 )
                 messages.success(
                     request, _("Thank you! %(n)d order(s) placed; pay each one below.") % {"n": len(orders)}
@@ -73,7 +74,13 @@ def checkout(request):
             error = str(exc)
             messages.error(request, error)
     if plans is None and error is None:
-        plans = services.checkout_plan(buyer=request.user, session=request.session, address=addresses[0], choices={})
+        try:
+            plans = services.checkout_plan(
+                buyer=request.user, session=request.session, address=addresses[0], choices={}
+            )
+        except DomainError as exc:  # e.g. a store went on holiday while its product sat in the cart
+            messages.error(request, str(exc))
+            return redirect("marketplace:cart")
     return render(
         request,
         "marketplace/checkout.html",

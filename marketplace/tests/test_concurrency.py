@@ -9,7 +9,7 @@ from django.db import connection, connections
 from django.utils import translation
 
 from marketplace.cart.services import cart_set
-from marketplace.models import Order, Product
+from marketplace.models import Order, Product, StockMovement
 from marketplace.orders.services import order_place
 from marketplace.tests.factories import AddressFactory, ProductFactory
 from opop.services import DomainError
@@ -53,3 +53,6 @@ def test_twenty_buyers_race_for_the_last_five_units(transactional_db):
     assert all("sold out" in outcome for outcome in outcomes if outcome != "ok")
     assert Product.objects.get(pk=product.pk).stock == 0
     assert Order.objects.count() == 5
+    # The stock ledger holds one sale movement per winner and no trace of the losers.
+    sales = StockMovement.objects.filter(product=product, kind="sale")
+    assert sales.count() == 5 and sum(sales.values_list("quantity", flat=True)) == -5

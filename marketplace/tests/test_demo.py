@@ -62,7 +62,8 @@ def test_every_mart_page_renders_for_the_demo_shopper_and_seller(client, demo):
     )
     pages += [reverse("marketplace:checkout"), reverse("marketplace:order_list"), reverse("marketplace:address_list")]
     pages += [
-        reverse("marketplace:order_detail", args=[number]) for number in Order.objects.values_list("number", flat=True)
+        reverse("marketplace:order_detail", args=[number])
+        for number in Order.objects.filter(buyer=demo).values_list("number", flat=True)
     ]
     for url in pages:
         assert client.get(url).status_code == 200, url
@@ -83,3 +84,54 @@ def test_home_page_first_load_stays_under_150_kb(client, demo):
     for src in set(re.findall(rb'<img src="(/media/[^"]+)"', html)):
         total += (Path(settings.MEDIA_ROOT) / src.decode().removeprefix(settings.MEDIA_URL)).stat().st_size
     assert total < 150 * 1024, total
+
+
+def test_the_seller_centre_demo_is_complete_idempotent_and_every_seller_page_renders(client, demo):
+    from marketplace.catalogue.stock import ledger_sum
+    from marketplace.models import StockMovement, StoreInvitation, WholesaleTier
+
+    def seller_counts():
+        return (StockMovement.objects.count(), StoreInvitation.objects.count(), WholesaleTier.objects.count())
+
+    first = seller_counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert seller_counts() == first
+    store = Store.objects.get(name="Koppontren Darul Ulum")
+    assert Membership.objects.filter(
+        organisation=store.organisation, role="staff", user__email="staf.koppontren@opop.test"
+    ).exists()
+    trade = Order.objects.get(is_pesantren_trade=True)
+    assert trade.buyer_organisation == store.organisation and trade.store.name == "Kopontren Sidogiri Mart"
+    assert trade.items.get(product_name="Air Mineral Santri 1 dus").unit_price == 35000  # the wholesale price
+    for product in Product.objects.filter(store=store):
+        assert product.stock == ledger_sum(product=product), product
+    admin = User.objects.get(email="admin.pesantren@opop.test")
+    client.force_login(admin)
+    figures = client.get(reverse("marketplace:seller_dashboard")).context["figures"]
+    assert figures["to_do"] >= 1 and figures["proofs"] == 1  # a paid order to process, a transfer proof to check
+    report = client.get(reverse("marketplace:seller_sales")).context["report"]
+    assert report["totals"]["orders"] >= 8 and sum(1 for row in report["rows"] if row.revenue) >= 8
+    low = client.get(reverse("marketplace:seller_stock") + "?low=1").context["products"]
+    assert {p.name for p in low} >= {"Kitab Safinatun Najah Terjemah", "Kopiah Rajut Santri"}
+    product = Product.objects.filter(store=store, variants__isnull=False).first()
+    order = Order.objects.filter(store=store).first()
+    for name, args in [
+        ("marketplace:seller_dashboard", []),
+        ("marketplace:seller_product_list", []),
+        ("marketplace:seller_product_create", []),
+        ("marketplace:seller_product_edit", [product.pk]),
+        ("marketplace:seller_stock", []),
+        ("marketplace:seller_order_list", []),
+        ("marketplace:seller_order_detail", [order.number]),
+        ("marketplace:seller_order_print", [order.number, "invoice"]),
+        ("marketplace:seller_order_print", [order.number, "packing-slip"]),
+        ("marketplace:seller_sales", []),
+        ("marketplace:seller_settings", []),
+        ("marketplace:seller_bank", []),
+        ("marketplace:seller_team", []),
+        ("marketplace:seller_bulk", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    client.force_login(User.objects.get(email="staf.koppontren@opop.test"))
+    assert client.get(reverse("marketplace:seller_dashboard")).status_code == 200
+    assert client.get(reverse("marketplace:seller_bank")).status_code == 404

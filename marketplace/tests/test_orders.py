@@ -217,7 +217,7 @@ def test_seller_moves_the_order_through_the_seller_page(client, order, admin_a):
     assert "J&amp;T" in body
 
 
-def test_foreign_orders_answer_404_everywhere(client, order, admin_b, shopper):
+def test_foreign_orders_answer_404_everywhere(client, order, admin_b, store_b, shopper):
     client.force_login(admin_b)  # another pesantren's admin, and not the buyer
     for name, args in [
         ("marketplace:order_detail", [order.number]),
@@ -259,7 +259,7 @@ def test_my_orders_and_store_orders_cost_a_fixed_number_of_queries(
 
 
 def test_sellers_see_a_store_orders_link_and_shoppers_do_not(client, shopper, admin_a, store_a):
-    link = reverse("marketplace:seller_order_list")
+    link = reverse("marketplace:seller_dashboard")
     client.force_login(shopper)
     assert link not in client.get(reverse("marketplace:home")).content.decode()
     client.force_login(admin_a)

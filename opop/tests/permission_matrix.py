@@ -92,10 +92,35 @@ def _kwargs(name: str, world: World) -> dict | None:
         "halal:certificate_verify": {"number": o["certificate"].number},
         "halal:flagship_decide": {"pk": o["flagship_proposal"].pk},
         "halal:legality_verify": {"pk": o["legality"].pk},
+        "marketplace:seller_choose_store": {"store_id": o["store"].pk},
+        "marketplace:seller_product_edit": {"pk": o["product"].pk},
+        "marketplace:seller_product_publish": {"pk": o["product"].pk},
+        "marketplace:seller_product_duplicate": {"pk": o["product"].pk},
+        "marketplace:seller_photo_add": {"pk": o["photo"].product_id},
+        "marketplace:seller_photo_action": {"pk": o["photo"].product_id, "photo_id": o["photo"].pk, "action": "up"},
+        "marketplace:seller_variant_add": {"pk": o["variant"].product_id},
+        "marketplace:seller_variant_action": {
+            "pk": o["variant"].product_id,
+            "variant_id": o["variant"].pk,
+            "action": "delete",
+        },
+        "marketplace:seller_tier_add": {"pk": o["tier"].product_id},
+        "marketplace:seller_tier_delete": {"pk": o["tier"].product_id, "tier_id": o["tier"].pk},
+        "marketplace:seller_stock_change": {"pk": o["product"].pk},
+        "marketplace:seller_order_print": {"number": order.number, "document": "invoice"},
+        "marketplace:seller_team_member": {"pk": o["team_member"].pk, "action": "remove"},
+        "marketplace:seller_invitation_withdraw": {"pk": o["invitation"].pk},
+        "marketplace:seller_invitation_accept": {"token": _invitation_token(o["invitation"])},
         "reports:region": {"kode": pesantren.kabupaten_kota_id},
         "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
     }
     return table.get(name, {})
+
+
+def _invitation_token(invitation) -> str:
+    from marketplace.seller.team import invitation_token
+
+    return invitation_token(invitation)
 
 
 def url_for(name: str, world: World) -> str | None:

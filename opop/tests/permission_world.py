@@ -73,7 +73,7 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
     store = Store.objects.get(organisation=darul_ulum)
     outlet = Outlet.objects.get(organisation=darul_ulum)
     payment = Payment.objects.filter(outlet=outlet).order_by("-pk").first()
-    order = Order.objects.filter(store=store).order_by("-pk").first()
+    order = Order.objects.filter(store=store, buyer__email=EMAILS["shopper"]).order_by("-pk").first()
     return {
         "pesantren": pesantren,
         "unit": BusinessUnit.objects.filter(pesantren=pesantren).first(),
@@ -90,6 +90,7 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
         "bill": Bill.objects.filter(outlet=outlet).order_by("-pk").first(),
         **_santri_objects(pesantren),
         **_halal_objects(darul_ulum, store),
+        **_seller_objects(store),
     }
 
 
@@ -148,4 +149,17 @@ def _halal_objects(darul_ulum: Organisation, store) -> dict[str, object]:
         "certificate": Certificate.objects.order_by("pk").first(),
         "flagship_proposal": FlagshipProposal.objects.order_by("pk").first(),
         "legality": LegalityRecord.objects.filter(product__store=store).order_by("pk").first(),
+    }
+
+
+def _seller_objects(store) -> dict[str, object]:
+    from marketplace.models import ProductPhoto, ProductVariant, StoreInvitation, WholesaleTier
+    from opop.models import Membership
+
+    return {
+        "photo": ProductPhoto.objects.filter(product__store=store).order_by("pk").first(),
+        "variant": ProductVariant.objects.filter(product__store=store).order_by("pk").first(),
+        "tier": WholesaleTier.objects.filter(product__store=store).order_by("pk").first(),
+        "invitation": StoreInvitation.objects.filter(store=store).order_by("pk").first(),
+        "team_member": Membership.objects.filter(organisation=store.organisation, role="staff").order_by("pk").first(),
     }

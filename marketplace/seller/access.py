@@ -1,0 +1,120 @@
+"""Whose store is this? Every seller-centre view gets its store and rows here, through opop.permissions.
+
+Owners and staff of a store's organisation act for the store; only owners change bank details and the team.
+A foreign or unknown id answers 404, the same as a missing one.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import redirect
+
+from marketplace.models import Order, Product, ProductPhoto, ProductVariant, Store, WholesaleTier
+from opop.permissions import access_for, get_for_user_or_404, scope_queryset
+
+SELLER_ROLES = ("owner", "staff")
+OWNER_ROLES = ("owner",)
+SESSION_KEY = "seller_store"
+
+
+def seller_stores(user, *, roles=SELLER_ROLES) -> QuerySet:
+    return scope_queryset(
+        Store.objects.select_related("organisation__kabupaten_kota"),
+        user,
+        organisation_field="organisation",
+        roles=roles,
+    )
+
+
+def is_owner(user, store: Store) -> bool:
+    access = access_for(user)
+    return access.superuser or store.organisation_id in access.organisation_ids(roles=OWNER_ROLES)
+
+
+def current_store(request) -> Store | None:
+    """The store the seller is working on: the one chosen in this session, else their first."""
+    stores = seller_stores(request.user)
+    chosen = request.session.get(SESSION_KEY)
+    store = stores.filter(pk=chosen).first() if chosen else None
+    return store or stores.first()
+
+
+def seller_view(view):
+    """Log in, find the seller's store (none: back to the store-less page) and pass it as `store`."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        store = current_store(request)
+        if store is None:
+            if view.__name__ == "dashboard":
+                return view(request, *args, store=None, **kwargs)
+            raise Http404
+        request.seller_is_owner = is_owner(request.user, store)
+        request.seller_section = _section(view)
+        return view(request, *args, store=store, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _section(view) -> str:
+    """Which seller-nav entry a view belongs to."""
+    name, module = view.__name__, view.__module__.rsplit(".", 1)[-1]
+    if name == "dashboard":
+        return "dashboard"
+    if name == "bulk_update":
+        return "products"
+    if name.startswith(("team", "invitation")):
+        return "team"
+    return {"store": "settings"}.get(module, module)
+
+
+def choose_store(request, store_id):
+    store = get_for_user_or_404(Store.objects.all(), request.user, scope={"roles": SELLER_ROLES}, pk=store_id)
+    request.session[SESSION_KEY] = store.pk
+    return redirect("marketplace:seller_dashboard")
+
+
+# Rows of the current store only; anything else is 404.
+
+
+def store_products(store: Store) -> QuerySet:
+    return Product.objects.filter(store=store)
+
+
+def product_or_404(store: Store, pk) -> Product:
+    try:
+        return Product.objects.select_related("category", "store").get(store=store, pk=pk)
+    except (Product.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _child_or_404(model, store: Store, pk, product: Product):
+    try:
+        return model.objects.get(product__store=store, product=product, pk=pk)
+    except (model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def photo_or_404(store, product, pk) -> ProductPhoto:
+    return _child_or_404(ProductPhoto, store, pk, product)
+
+
+def variant_or_404(store, product, pk) -> ProductVariant:
+    return _child_or_404(ProductVariant, store, pk, product)
+
+
+def tier_or_404(store, product, pk) -> WholesaleTier:
+    return _child_or_404(WholesaleTier, store, pk, product)
+
+
+def store_orders(store: Store) -> QuerySet:
+    return Order.objects.filter(store=store)
+
+
+def order_or_404(store: Store, number: str, queryset: QuerySet | None = None) -> Order:
+    try:
+        return (queryset if queryset is not None else Order.objects.all()).get(store=store, number=number)
+    except Order.DoesNotExist:
+        raise Http404 from None

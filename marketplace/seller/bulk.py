@@ -1,0 +1,160 @@
+"""Bulk price and stock update from a CSV or XLSX file: parse and check every row first (a preview with per-row
+errors), then apply all rows in one transaction, or none. Stock changes are correction movements."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from marketplace.catalogue.stock import stock_set
+from marketplace.models import Product, ProductVariant, Store
+from opop.models import User
+from opop.services import DomainError
+
+COLUMNS = ["product_id", "variant", "name", "price", "stock"]
+MAX_ROWS = 2000
+THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+
+@dataclass
+class BulkRow:
+    line: int
+    product_id: int | None = None
+    variant_id: int | None = None
+    label: str = ""
+    price: int | None = None
+    stock: int | None = None
+    old_price: int | None = None
+    old_stock: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return (self.price is not None and self.price != self.old_price) or (
+            self.stock is not None and self.stock != self.old_stock
+        )
+
+
+def export_rows(store: Store) -> list[list]:
+    rows = [COLUMNS]
+    for product in Product.objects.filter(store=store).prefetch_related("variants").order_by("name", "id"):
+        variants = list(product.variants.all())
+        if not variants:
+            rows.append([product.pk, "", product.name, product.price, product.stock])
+        for variant in variants:
+            rows.append([product.pk, variant.name, product.name, variant.price, variant.stock])
+    return rows
+
+
+def _read(upload) -> list[list[str]]:
+    name = upload.name.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(upload, read_only=True, data_only=True).active
+        except Exception:
+            raise DomainError(_("This is not an XLSX file we can read.")) from None
+        return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(_("Save the CSV as UTF-8.")) from None
+    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;") if text.strip() else csv.excel
+    return list(csv.reader(io.StringIO(text), dialect))
+
+
+def _number(value: str, what: str, errors: list[str]) -> int | None:
+    value = (value or "").strip().removesuffix(".0")
+    if value == "":
+        return None
+    if THOUSANDS.match(value):
+        value = value.replace(".", "").replace(",", "")  # 85.000 or 85,000
+    if not value.lstrip("-").isdigit():
+        errors.append(_("%(what)s “%(value)s” is not a whole number.") % {"what": what, "value": value})
+        return None
+    number = int(value)
+    if number < 0:
+        errors.append(_("%(what)s cannot be negative.") % {"what": what})
+        return None
+    return number
+
+
+def bulk_parse(*, store: Store, upload) -> list[BulkRow]:
+    table = [row for row in _read(upload) if any(str(cell).strip() for cell in row)]
+    if not table:
+        raise DomainError(_("The file is empty."))
+    header = [str(cell).strip().lower() for cell in table[0]]
+    missing = [c for c in ("product_id", "price", "stock") if c not in header]
+    if missing:
+        raise DomainError(_("The first row needs the columns %(cols)s.") % {"cols": ", ".join(COLUMNS)})
+    if len(table) - 1 > MAX_ROWS:
+        raise DomainError(_("At most %(n)d rows at once.") % {"n": MAX_ROWS})
+    index = {name: header.index(name) for name in COLUMNS if name in header}
+    products = Product.objects.filter(store=store).in_bulk()
+    variants = {(v.product_id, v.name.strip().lower()): v for v in ProductVariant.objects.filter(product__store=store)}
+    with_variants = {product_id for product_id, _name in variants}
+    rows, seen = [], set()
+    for line, cells in enumerate(table[1:], start=2):
+        cells = list(cells) + [""] * len(header)
+
+        def get(name, cells=cells):
+            return str(cells[index[name]]).strip() if name in index else ""
+
+        row = BulkRow(line=line)
+        product_id = _number(get("product_id"), "product_id", row.errors)
+        product = products.get(product_id) if product_id is not None else None
+        if product is None:
+            if not row.errors:
+                row.errors.append(_("No product %(id)s in this store.") % {"id": get("product_id") or "—"})
+            rows.append(row)
+            continue
+        row.product_id, row.label = product.pk, product.name
+        variant_name = get("variant")
+        target = product
+        if variant_name:
+            variant = variants.get((product.pk, variant_name.lower()))
+            if variant is None:
+                row.errors.append(
+                    _("%(name)s has no variant “%(variant)s”.") % {"name": product.name, "variant": variant_name}
+                )
+            else:
+                row.variant_id, row.label, target = variant.pk, f"{product.name} ({variant.name})", variant
+        elif product.pk in with_variants:
+            row.errors.append(_("%(name)s has variants: give the variant's name.") % {"name": product.name})
+        key = (row.product_id, row.variant_id)
+        if key in seen:
+            row.errors.append(_("This product appears twice in the file."))
+        seen.add(key)
+        row.old_price, row.old_stock = target.price, target.stock
+        row.price = _number(get("price"), _("Price"), row.errors)
+        row.stock = _number(get("stock"), _("Stock"), row.errors)
+        if row.price == 0:
+            row.errors.append(_("A price of 0 is not allowed."))
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def bulk_apply(*, store: Store, rows: list[BulkRow], actor: User) -> int:
+    """Apply every row or none. Raises DomainError if any row has an error."""
+    if any(row.errors for row in rows):
+        raise DomainError(_("Fix the rows with errors first; nothing was changed."))
+    changed = 0
+    reason = _("Bulk update from file")
+    for row in rows:
+        if not row.changes:
+            continue
+        product = Product.objects.get(store=store, pk=row.product_id)
+        variant = ProductVariant.objects.get(product=product, pk=row.variant_id) if row.variant_id else None
+        target = variant or product
+        if row.price is not None and row.price != target.price:
+            type(target).objects.filter(pk=target.pk).update(price=row.price)
+        if row.stock is not None:
+            stock_set(product=product, variant=variant, stock=row.stock, actor=actor, reason=reason)
+        changed += 1
+    return changed

@@ -1,0 +1,162 @@
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.images import validate_image_upload
+from marketplace.models import Category, Order, Product, ShippingRate, Store, StoreInvitation
+from marketplace.seller.services import BANK_FIELDS, PRODUCT_FIELDS, STORE_FIELDS
+from opop.models import KabupatenKota
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = PRODUCT_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.select_related("parent")
+        self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} > {c.name}" if c.parent else c.name
+        for name in ("price", "weight_grams", "min_order", "low_stock_threshold"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+
+class ProductCreateForm(ProductForm):
+    opening_stock = forms.IntegerField(
+        label=_("Opening stock"), min_value=0, initial=0, help_text=_("Products with variants: give stock per variant.")
+    )
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo"), help_text=_("JPEG, PNG or WebP, at most 5 MB, at least 200 pixels a side.")
+    )
+
+    def clean_photo(self):
+        upload = self.cleaned_data["photo"]
+        validate_image_upload(upload)
+        upload.seek(0)
+        return upload
+
+
+class VariantForm(forms.Form):
+    name = forms.CharField(label=_("Variant"), max_length=100)
+    price = forms.IntegerField(label=_("Price (Rp)"), min_value=0)
+    stock = forms.IntegerField(label=_("Opening stock"), min_value=0, initial=0, required=False)
+
+
+class TierForm(forms.Form):
+    min_quantity = forms.IntegerField(label=_("From quantity"), min_value=2)
+    unit_price = forms.IntegerField(label=_("Unit price (Rp)"), min_value=1)
+
+
+class StockForm(forms.Form):
+    ACTIONS = [("restock", _("Restock: add")), ("correction", _("Correction: counted stock is"))]
+    action = forms.ChoiceField(label=_("What"), choices=ACTIONS)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0)
+    reason = forms.CharField(label=_("Why"), max_length=250, required=False)
+
+
+class StoreForm(forms.ModelForm):
+    logo_upload = forms.FileField(label=_("Logo"), required=False, help_text=_("A square JPEG, PNG or WebP."))
+
+    class Meta:
+        model = Store
+        fields = STORE_FIELDS
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if upload:
+            validate_image_upload(upload, min_side=64)
+            upload.seek(0)
+        return upload
+
+    def clean_order_expiry_hours(self):
+        hours = self.cleaned_data["order_expiry_hours"]
+        if not 1 <= hours <= 168:
+            raise ValidationError(_("Give between 1 and 168 hours (a week)."))
+        return hours
+
+
+class BankForm(forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = BANK_FIELDS
+        widgets = {"bank_account_number": forms.TextInput(attrs={"inputmode": "numeric"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+
+class ShippingRateForm(forms.ModelForm):
+    class Meta:
+        model = ShippingRate
+        fields = ["kabupaten_kota", "price"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten_kota"].queryset = KabupatenKota.objects.all()
+
+    def validate_unique(self):
+        pass  # an existing destination's rate is updated
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=StoreInvitation.Role.choices, initial="staff")
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=StoreInvitation.Role.choices)
+
+
+class OrderFilter(django_filters.FilterSet):
+    created_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_to = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    payment_method = django_filters.ChoiceFilter(choices=Order.PaymentMethod.choices, label=_("Payment"))
+    q = django_filters.CharFilter(field_name="number", lookup_expr="icontains", label=_("Order number"))
+
+    class Meta:
+        model = Order
+        fields = []
+
+
+class ReportForm(forms.Form):
+    GROUPS = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=_("By"), choices=GROUPS, initial="day")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["start"] > data["end"]:
+                raise ValidationError(_("The start comes after the end."))
+            if (data["end"] - data["start"]).days > 731:
+                raise ValidationError(_("Choose at most two years."))
+        return data
+
+
+class BulkUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("At most 2 MB and 2,000 rows."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > 2 * 1024 * 1024:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        return upload

@@ -1,0 +1,133 @@
+"""The order queue (tabs by state with counts, filters), order detail with its actions, packing slip, invoice."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from marketplace.models import Order
+from marketplace.orders import selectors, services, states
+from marketplace.orders.forms import ReasonForm, ShipForm
+from marketplace.payments.base import seller_confirm_payment
+from marketplace.seller import access
+from marketplace.seller.access import seller_view
+from marketplace.seller.forms import OrderFilter
+from marketplace.seller.services import transfer_proof_reject
+from opop.services import DomainError
+
+S = Order.Status
+# The queue's tabs: (key, label, statuses).
+TABS = [
+    ("new", gettext_lazy("To pay"), (S.AWAITING_PAYMENT,)),
+    ("paid", gettext_lazy("To process"), (S.PAID,)),
+    ("processing", gettext_lazy("Processing"), (S.PROCESSING,)),
+    ("shipped", gettext_lazy("Shipped"), (S.SHIPPED, S.DELIVERED)),
+    ("completed", gettext_lazy("Completed"), (S.COMPLETED,)),
+    ("refund", gettext_lazy("Refunds"), (S.REFUND_REQUESTED, S.REFUNDED)),
+    ("cancelled", gettext_lazy("Cancelled"), (S.CANCELLED,)),
+]
+
+
+@seller_view
+def order_queue(request, store):
+    params = request.GET.copy()
+    tab = params.pop("tab", ["all"])[-1]
+    status = params.pop("status", [""])[-1]
+    params.pop("page", None)
+    filtered = OrderFilter(params, queryset=access.store_orders(store)).qs
+    counts = dict(filtered.order_by().values_list("status").annotate(n=Count("id")))
+    tabs = [
+        {"key": key, "label": label, "count": sum(counts.get(s, 0) for s in statuses), "statuses": statuses}
+        for key, label, statuses in TABS
+    ]
+    orders = filtered.select_related("buyer", "buyer_organisation").prefetch_related("items")
+    current = next((t for t in tabs if t["key"] == tab), None)
+    if current is not None:
+        orders = orders.filter(status__in=current["statuses"])
+    elif status in S.values:
+        orders = orders.filter(status=status)
+    page = Paginator(orders, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "marketplace/seller/order_queue.html",
+        {
+            "store": store,
+            "page_obj": page,
+            "tabs": tabs,
+            "tab": tab,
+            "total": sum(counts.values()),
+            "filter": OrderFilter(params),
+            "filters": urlencode({k: v for k, v in params.items() if v}),
+            "querystring": urlencode({"tab": tab, **{k: v for k, v in params.items() if v}}),
+        },
+    )
+
+
+def _order(store, number):
+    return access.order_or_404(store, number, selectors.with_details(Order.objects.all()))
+
+
+@seller_view
+def order_detail(request, store, number):
+    order = _order(store, number)
+    payments = list(order.payments.all())
+    return render(
+        request,
+        "marketplace/seller/order_detail.html",
+        {
+            "store": store,
+            "order": order,
+            "payment": payments[0] if payments else None,
+            "moves": states.next_moves(order.status, states.SELLER),
+            "ship_form": ShipForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@seller_view
+def order_print(request, store, number, document):
+    order = _order(store, number)
+    if document not in ("packing-slip", "invoice"):
+        return redirect("marketplace:seller_order_detail", number=order.number)
+    return render(
+        request, f"marketplace/seller/print_{document.replace('-', '_')}.html", {"store": store, "order": order}
+    )
+
+
+@seller_view
+@require_POST
+def order_action(request, store, number, action):
+    order = _order(store, number)
+    reason = ReasonForm(request.POST)
+    reason_text = reason.cleaned_data["reason"] if reason.is_valid() else ""
+    try:
+        if action == "confirm_payment":
+            seller_confirm_payment(order=order, actor=request.user)
+        elif action == "reject_proof":
+            transfer_proof_reject(order=order, actor=request.user, reason=reason_text)
+        elif action == "process":
+            services.order_start_processing(order=order, actor=request.user)
+        elif action == "ship":
+            services.order_ship(
+                order=order,
+                actor=request.user,
+                courier=request.POST.get("courier", ""),
+                tracking_number=request.POST.get("tracking_number", ""),
+            )
+        elif action == "deliver":
+            services.order_mark_delivered(order=order, actor=request.user)
+        elif action == "cancel":
+            services.order_cancel_by_seller(order=order, actor=request.user, reason=reason_text)
+        elif action == "refund":
+            services.order_refund(order=order, actor=request.user)
+        else:
+            raise DomainError(_("Unknown action."))
+        messages.success(request, _("Order updated."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("marketplace:seller_order_detail", number=order.number)

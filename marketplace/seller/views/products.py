@@ -1,0 +1,216 @@
+"""Products of the current store: list, create, edit, publish, duplicate, photos, variants, wholesale tiers."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.catalogue.services import product_create, product_photo_add, variant_create
+from marketplace.models import ProductPhoto
+from marketplace.seller import access, services
+from marketplace.seller.access import seller_view
+from marketplace.seller.forms import PhotoForm, ProductCreateForm, ProductForm, TierForm, VariantForm
+from opop.services import DomainError
+
+
+def _errors(exc) -> str:
+    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+@seller_view
+def product_list(request, store):
+    products = (
+        access.store_products(store)
+        .select_related("category")
+        .prefetch_related(Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")), "variants")
+        .order_by("name", "id")
+    )
+    show = request.GET.get("show", "")
+    q = request.GET.get("q", "").strip()
+    if show == "published":
+        products = products.filter(is_active=True)
+    elif show == "unpublished":
+        products = products.filter(is_active=False)
+    if q:
+        products = products.filter(name__icontains=q)
+    page = Paginator(products, 40).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "marketplace/seller/product_list.html",
+        {"store": store, "page_obj": page, "show": show, "q": q, "querystring": f"show={show}&q={q}"},
+    )
+
+
+@seller_view
+def product_create_view(request, store):
+    form = ProductCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        stock = data.pop("opening_stock")
+        try:
+            product = product_create(store=store, stock=stock, actor=request.user, **data)
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Product saved. Add photos and variants below."))
+            return redirect("marketplace:seller_product_edit", pk=product.pk)
+    return render(request, "marketplace/seller/product_form.html", {"store": store, "form": form, "product": None})
+
+
+def _edit_context(store, product, **forms):
+    return {
+        "store": store,
+        "product": product,
+        "form": forms.get("form") or ProductForm(instance=product),
+        "photo_form": forms.get("photo_form") or PhotoForm(),
+        "variant_form": forms.get("variant_form") or VariantForm(),
+        "tier_form": forms.get("tier_form") or TierForm(),
+        "photos": product.photos.all(),
+        "variants": product.variants.all(),
+        "tiers": product.wholesale_tiers.all(),
+    }
+
+
+@seller_view
+def product_edit(request, store, pk):
+    product = access.product_or_404(store, pk)
+    form = ProductForm(request.POST or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_update(
+                product=product,
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS},
+            )
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Product saved."))
+            return redirect("marketplace:seller_product_edit", pk=product.pk)
+    return render(request, "marketplace/seller/product_form.html", _edit_context(store, product, form=form))
+
+
+@seller_view
+@require_POST
+def product_publish(request, store, pk):
+    product = access.product_or_404(store, pk)
+    publish = request.POST.get("publish") == "1"
+    services.product_publish(product=product, actor=request.user, publish=publish)
+    messages.success(request, _("Product is on sale.") if publish else _("Product is hidden from the shop."))
+    return redirect(request.POST.get("next") or "marketplace:seller_product_list")
+
+
+@seller_view
+@require_POST
+def product_duplicate(request, store, pk):
+    product = access.product_or_404(store, pk)
+    copy = services.product_duplicate(product=product, actor=request.user)
+    messages.success(request, _("Copy made; it stays hidden until you publish it."))
+    return redirect("marketplace:seller_product_edit", pk=copy.pk)
+
+
+@seller_view
+@require_POST
+def photo_add(request, store, pk):
+    product = access.product_or_404(store, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            product_photo_add(product=product, upload=form.cleaned_data["photo"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect("marketplace:seller_product_edit", pk=product.pk)
+    else:
+        for error in form.errors.get("photo", []):
+            messages.error(request, error)
+    return render(
+        request, "marketplace/seller/product_form.html", _edit_context(store, product, photo_form=form), status=400
+    )
+
+
+@seller_view
+@require_POST
+def photo_action(request, store, pk, photo_id, action):
+    product = access.product_or_404(store, pk)
+    photo = access.photo_or_404(store, product, photo_id)
+    if action == "up":
+        services.photo_move(photo=photo, step=-1)
+    elif action == "down":
+        services.photo_move(photo=photo, step=1)
+    elif action == "delete":
+        services.photo_delete(photo=photo)
+        messages.success(request, _("Photo deleted."))
+    return redirect("marketplace:seller_product_edit", pk=product.pk)
+
+
+@seller_view
+@require_POST
+def variant_add(request, store, pk):
+    product = access.product_or_404(store, pk)
+    form = VariantForm(request.POST)
+    if form.is_valid():
+        try:
+            variant_create(
+                product=product,
+                name=form.cleaned_data["name"],
+                price=form.cleaned_data["price"],
+                stock=form.cleaned_data["stock"] or 0,
+                position=product.variants.count(),
+                actor=request.user,
+            )
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Variant added."))
+    else:
+        messages.error(request, _("Check the variant's name and price."))
+    return redirect("marketplace:seller_product_edit", pk=product.pk)
+
+
+@seller_view
+@require_POST
+def variant_action(request, store, pk, variant_id, action):
+    product = access.product_or_404(store, pk)
+    variant = access.variant_or_404(store, product, variant_id)
+    try:
+        if action == "delete":
+            services.variant_delete(variant=variant)
+            messages.success(request, _("Variant deleted."))
+        else:
+            form = VariantForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Check the variant's name and price."))
+            services.variant_update(variant=variant, name=form.cleaned_data["name"], price=form.cleaned_data["price"])
+            messages.success(request, _("Variant saved."))
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, _errors(exc))
+    return redirect("marketplace:seller_product_edit", pk=product.pk)
+
+
+@seller_view
+@require_POST
+def tier_add(request, store, pk):
+    product = access.product_or_404(store, pk)
+    form = TierForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError(_("A wholesale price starts at 2 pieces or more."))
+        services.wholesale_tier_set(product=product, **form.cleaned_data)
+        messages.success(request, _("Wholesale price saved."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("marketplace:seller_product_edit", pk=product.pk)
+
+
+@seller_view
+@require_POST
+def tier_delete(request, store, pk, tier_id):
+    product = access.product_or_404(store, pk)
+    access.tier_or_404(store, product, tier_id).delete()
+    messages.success(request, _("Wholesale price removed."))
+    return redirect("marketplace:seller_product_edit", pk=product.pk)

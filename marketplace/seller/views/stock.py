@@ -1,0 +1,89 @@
+"""The dashboard and the stock page: restock, correct, the restock list and the movement history."""
+
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.catalogue.stock import low_stock, stock_restock, stock_set
+from marketplace.models import Order, Payment, StockMovement
+from marketplace.seller import access
+from marketplace.seller.access import seller_view
+from marketplace.seller.forms import StockForm
+from opop.services import DomainError
+
+S = Order.Status
+TO_DO = (S.PAID, S.PROCESSING, S.REFUND_REQUESTED)
+
+
+@seller_view
+def dashboard(request, store):
+    if store is None:
+        return render(request, "marketplace/seller/no_store.html", status=404)
+    orders = access.store_orders(store)
+    month = timezone.localdate().replace(day=1)
+    figures = orders.aggregate(
+        to_do=Count("id", filter=Q(status__in=TO_DO)),
+        month_orders=Count("id", filter=Q(paid_at__date__gte=month) & ~Q(status__in=(S.CANCELLED, S.REFUNDED))),
+        month_revenue=Sum("total", filter=Q(paid_at__date__gte=month) & ~Q(status__in=(S.CANCELLED, S.REFUNDED))),
+    )
+    figures["proofs"] = (
+        orders.filter(status=S.AWAITING_PAYMENT, payments__status=Payment.Status.PROOF_UPLOADED).distinct().count()
+    )
+    return render(
+        request,
+        "marketplace/seller/dashboard.html",
+        {
+            "store": store,
+            "figures": figures,
+            "low": low_stock(access.store_products(store))[:8],
+            "stores": access.seller_stores(request.user),
+        },
+    )
+
+
+@seller_view
+def stock_overview(request, store):
+    products = access.store_products(store).prefetch_related("variants").order_by("name", "id")
+    only_low = request.GET.get("low") == "1"
+    if only_low:
+        products = low_stock(products)
+    movements = (
+        StockMovement.objects.filter(product__store=store)
+        .select_related("product", "variant", "actor", "order")
+        .order_by("-created_at", "-id")[:50]
+    )
+    return render(
+        request,
+        "marketplace/seller/stock.html",
+        {"store": store, "products": products, "movements": movements, "form": StockForm(), "only_low": only_low},
+    )
+
+
+@seller_view
+@require_POST
+def stock_change(request, store, pk):
+    product = access.product_or_404(store, pk)
+    variant_id = request.POST.get("variant")
+    variant = access.variant_or_404(store, product, variant_id) if variant_id else None
+    form = StockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a quantity of 0 or more."))
+        return redirect("marketplace:seller_stock")
+    data = form.cleaned_data
+    try:
+        if data["action"] == "restock":
+            stock_restock(
+                product=product, variant=variant, quantity=data["quantity"], actor=request.user, reason=data["reason"]
+            )
+        else:
+            stock_set(
+                product=product, variant=variant, stock=data["quantity"], actor=request.user, reason=data["reason"]
+            )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Stock of %(name)s updated.") % {"name": variant or product})
+    return redirect(request.POST.get("next") or "marketplace:seller_stock")

@@ -1,0 +1,122 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from marketplace.models import Order, Payment, Product
+from marketplace.payments.bank_transfer import transfer_proof_upload
+from marketplace.tests.factories import image_upload
+from marketplace.tests.helpers import place
+
+pytestmark = pytest.mark.django_db
+S = Order.Status
+
+
+@pytest.fixture
+def seller(client, admin_a, store_a):
+    client.force_login(admin_a)
+    return client
+
+
+@pytest.fixture
+def order(shopper, address, product_a):
+    (order,) = place(shopper, [(product_a, 2)], address=address)
+    return order
+
+
+def act(client, order, action, **data):
+    return client.post(reverse("marketplace:seller_order_action", args=[order.number, action]), data)
+
+
+def test_the_queue_has_tabs_with_counts_and_filters(seller, shopper, address, product_a, admin_a):
+    Product.objects.filter(pk=product_a.pk).update(stock=100)
+    orders = [place(shopper, [(product_a, 1)], address=address)[0] for _ in range(3)]
+    (gateway,) = place(
+        shopper, [(product_a, 1)], address=address, choices={product_a.store_id: ("shipping", "gateway")}
+    )
+    act(seller, orders[0], "confirm_payment")
+    act(seller, orders[1], "cancel", reason="Stok rusak")
+    response = seller.get(reverse("marketplace:seller_order_list"))
+    tabs = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
+    assert tabs["new"] == 2 and tabs["paid"] == 1 and tabs["cancelled"] == 1 and response.context["total"] == 4
+    response = seller.get(reverse("marketplace:seller_order_list"), {"tab": "new"})
+    assert {o.number for o in response.context["page_obj"]} == {orders[2].number, gateway.number}
+    response = seller.get(reverse("marketplace:seller_order_list"), {"tab": "new", "payment_method": "gateway"})
+    assert [o.number for o in response.context["page_obj"]] == [gateway.number]
+    assert {t["key"]: t["count"] for t in response.context["tabs"]}["new"] == 1
+    response = seller.get(
+        reverse("marketplace:seller_order_list"), {"created_from": "2000-01-01", "created_to": "2000-01-02"}
+    )
+    assert response.context["total"] == 0
+
+
+def test_the_order_queue_costs_a_fixed_number_of_queries(
+    seller, shopper, address, product_a, django_assert_max_num_queries
+):
+    Product.objects.filter(pk=product_a.pk).update(stock=100)
+    for _ in range(30):
+        place(shopper, [(product_a, 1)], address=address)
+    with django_assert_max_num_queries(12):
+        body = seller.get(reverse("marketplace:seller_order_list")).content.decode()
+    assert body.count("Sarung Tenun Darul Ulum") == 30
+
+
+def test_from_transfer_proof_to_completed(seller, order, shopper, admin_a, django_capture_on_commit_callbacks):
+    transfer_proof_upload(order=order, buyer=shopper, upload=image_upload())
+    body = seller.get(reverse("marketplace:seller_order_detail", args=[order.number])).content.decode()
+    assert order.payments.get().proof.url in body
+    with django_capture_on_commit_callbacks(execute=True):
+        act(seller, order, "reject_proof", reason="Dana belum masuk ke rekening")
+    order.refresh_from_db()
+    assert order.status == S.AWAITING_PAYMENT and order.payments.get().status == Payment.Status.PENDING
+    assert any("Dana belum masuk" in m.body and m.to == [shopper.email] for m in mail.outbox)
+    assert "Dana belum masuk" in order.events.last().note
+    act(seller, order, "reject_proof", reason="")  # nothing waiting any more
+    transfer_proof_upload(order=order, buyer=shopper, upload=image_upload())
+    act(seller, order, "confirm_payment")
+    act(seller, order, "process")
+    act(seller, order, "ship", courier="JNE", tracking_number="JNE0012345")
+    act(seller, order, "deliver")
+    order.refresh_from_db()
+    assert order.status == S.DELIVERED and order.tracking_number == "JNE0012345"
+    for document in ("packing-slip", "invoice"):
+        page = seller.get(reverse("marketplace:seller_order_print", args=[order.number, document])).content.decode()
+        assert "Sarung Tenun Darul Ulum" in page and order.number in page
+
+
+def test_a_pickup_order_is_marked_picked_up(seller, shopper, address, product_a):
+    (order,) = place(
+        shopper, [(product_a, 1)], address=address, choices={product_a.store_id: ("pickup", "cash_on_pickup")}
+    )
+    for action in ("confirm_payment", "process", "deliver"):
+        act(seller, order, action)
+    order.refresh_from_db()
+    assert order.status == S.DELIVERED
+
+
+def test_cancel_needs_a_reason_and_returns_the_stock(seller, order, product_a):
+    product_a.refresh_from_db()
+    assert product_a.stock == 8
+    act(seller, order, "cancel", reason="")
+    assert Order.objects.get(pk=order.pk).status == S.AWAITING_PAYMENT
+    act(seller, order, "confirm_payment")
+    act(seller, order, "cancel", reason="Kain sobek saat dikemas")
+    order.refresh_from_db()
+    product_a.refresh_from_db()
+    assert order.status == S.CANCELLED and order.cancel_reason == "Kain sobek saat dikemas"
+    assert product_a.stock == 10
+    assert order.stock_movements.filter(kind="cancellation").get().quantity == 2
+
+
+def test_foreign_orders_answer_404_on_every_seller_order_view(client, order, admin_b, store_b):
+    client.force_login(admin_b)
+    for url in [
+        reverse("marketplace:seller_order_detail", args=[order.number]),
+        reverse("marketplace:seller_order_print", args=[order.number, "invoice"]),
+        reverse("marketplace:seller_order_print", args=[order.number, "packing-slip"]),
+    ]:
+        assert client.get(url).status_code == 404
+    for action in ("confirm_payment", "reject_proof", "process", "cancel", "ship", "deliver", "refund"):
+        assert act(client, order, action, reason="x").status_code == 404
+    order.refresh_from_db()
+    assert order.status == S.AWAITING_PAYMENT
+    assert client.get(reverse("marketplace:seller_order_list")).context["total"] == 0
