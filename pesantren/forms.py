@@ -201,11 +201,18 @@ class ReportForm(FiguresForm):
     )
     field_order = ["month", "business_unit", *FIGURE_FIELDS]
 
-    def __init__(self, *args, pesantren: Pesantren, **kwargs):
+    def __init__(self, *args, pesantren: Pesantren, month=None, mart_revenue: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_unit"].queryset = BusinessUnit.objects.filter(pesantren=pesantren, is_active=True)
-        # Figures are usually reported once a month is over: propose the previous month.
-        self.fields["month"].initial = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+        self.fields["month"].initial = month or default_report_month()
+        # The store's OPOP Mart sales are part of the month's omzet: start from them, the admin adds the rest.
+        if mart_revenue:
+            self.fields["omzet"].initial = mart_revenue
+
+
+def default_report_month():
+    """Figures are usually reported once a month is over: propose the previous month."""
+    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 class ReportCorrectForm(FiguresForm):

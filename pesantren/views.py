@@ -1,4 +1,5 @@
 import csv
+from datetime import datetime
 
 import qrcode
 import qrcode.image.svg
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.seller.sales import month_sales
 from opop.models import KabupatenKota
 from opop.services import DomainError
 from pesantren import selectors, services
@@ -28,6 +30,7 @@ from pesantren.forms import (
     ReportForm,
     ReviewForm,
     TransitionForm,
+    default_report_month,
     profile_values,
 )
 from pesantren.models import Aspect, Pesantren
@@ -232,7 +235,9 @@ def mentoring_create(request, pk):
 def report_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
     _require(services.is_pesantren_admin(request.user, pesantren))
-    form = ReportForm(request.POST or None, pesantren=pesantren)
+    month = _month_param(request.GET.get("month")) or default_report_month()
+    mart = month_sales(organisation_id=pesantren.organisation_id, month=month)
+    form = ReportForm(request.POST or None, pesantren=pesantren, month=month, mart_revenue=mart["revenue"])
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_submit(
@@ -247,7 +252,19 @@ def report_create(request, pk):
         else:
             messages.success(request, _("The report is submitted to Diskop UKM."))
             return redirect("pesantren:report_detail", report.pk)
-    return render(request, "pesantren/monthlyreport_form.html", {"form": form, "pesantren": pesantren})
+    return render(
+        request,
+        "pesantren/monthlyreport_form.html",
+        {"form": form, "pesantren": pesantren, "mart": mart, "mart_month": month},
+    )
+
+
+def _month_param(value: str | None):
+    """`?month=2026-10` → 1 Oct 2026; anything else → None."""
+    try:
+        return datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
 
 
 @login_required

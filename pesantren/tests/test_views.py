@@ -442,3 +442,30 @@ def test_navigation_links_to_the_pesantren_pages(client, admin_a, province_staff
     assert reverse("pesantren:mine") in client.get("/").content.decode()
     client.force_login(province_staff)
     assert reverse("pesantren:staff_list") in client.get("/").content.decode()
+
+
+def test_the_report_form_starts_from_the_months_opop_mart_sales(client, pes_a, admin_a):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from marketplace.models import Order
+    from reports.tests.factories import paid_order, store_of
+
+    wib = ZoneInfo("Asia/Jakarta")
+    store = store_of(pes_a)
+    paid_order(store, subtotal=150_000, paid_at=datetime(2026, 10, 31, 23, 30, tzinfo=wib))  # still October in WIB
+    paid_order(store, subtotal=50_000, paid_at=datetime(2026, 10, 2, 9, tzinfo=wib), status=Order.Status.PAID)
+    paid_order(store, subtotal=70_000, paid_at=datetime(2026, 10, 5, 9, tzinfo=wib), status=Order.Status.REFUNDED)
+    paid_order(store, subtotal=999_000, paid_at=datetime(2026, 9, 30, 9, tzinfo=wib))  # September
+    client.force_login(admin_a)
+    response = client.get(reverse("pesantren:report_create", args=[pes_a.pk]) + "?month=2026-10")
+    form = response.context["form"]
+    assert form["omzet"].initial == 200_000
+    assert str(form["month"].initial) == "2026-10-01"
+    assert "Rp200.000" in response.content.decode()
+
+
+def test_without_mart_sales_the_report_form_leaves_omzet_empty(client, pes_a, admin_a):
+    client.force_login(admin_a)
+    response = client.get(reverse("pesantren:report_create", args=[pes_a.pk]) + "?month=bukan-bulan")
+    assert response.context["form"]["omzet"].initial is None
