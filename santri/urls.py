@@ -21,6 +21,7 @@ urlpatterns = [
     path("s/<int:pk>/ubah/", registry.santri_form, name="edit"),
     path("s/<int:pk>/hapus/", registry.santri_delete, name="delete"),
     path("s/<int:pk>/kartu/", registry.card, name="card"),
+    path("s/<int:pk>/kartu.png", registry.card_download, name="card_png"),
     path("s/<int:pk>/jalur-wirausaha/", registry.track_complete, name="track_complete"),
     path("kartu/<uuid:token>/", registry.card_verify, name="card_verify"),
     path("api/v1/santri/upsert", api.upsert, name="api_upsert"),

@@ -152,6 +152,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "santri:business_edit": ("GET", "login 404 200 200 404 404 403 403 403"),
     "santri:business_list": ("GET", "login 404 200 200 404 404 200 200 200"),
     "santri:card": ("GET", "login 404 200 200 404 404 200 200 200"),
+    "santri:card_png": ("GET", "login 404 200 200 404 404 200 200 200"),
     "santri:card_verify": ("GET", "200 200 200 200 200 200 200 200 200"),
     "santri:certificate": ("GET", "login 404 200 200 404 404 404 200 200"),
     "santri:competition_create": ("GET", "login 403 403 403 403 403 200 200 200"),

@@ -67,6 +67,7 @@ def _kwargs(name: str, world: World) -> dict | None:
         "santri:edit": {"pk": o["santri"].pk},
         "santri:delete": {"pk": o["santri"].pk},
         "santri:card": {"pk": o["santri"].pk},
+        "santri:card_png": {"pk": o["santri"].pk},
         "santri:track_complete": {"pk": o["santri"].pk},
         "santri:card_verify": {"token": o["santri"].card_token} if hasattr(o["santri"], "card_token") else None,
         "santri:event_detail": {"pk": o["event"].pk},

@@ -347,6 +347,29 @@ def test_printable_card_has_an_svg_qr_code_to_the_verification_page(client, pes_
     assert reverse("santri:card_verify", args=[santri.card_token]) in html
 
 
+def test_the_card_downloads_as_a_credit_card_sized_png_with_a_qr_code(client, pes_a, admin_a):
+    from io import BytesIO
+
+    from PIL import Image
+
+    santri = SantriFactory(pesantren=pes_a)
+    client.force_login(admin_a)
+    response = client.get(reverse("santri:card_png", args=[santri.pk]))
+    assert response["Content-Type"] == "image/png"
+    assert santri.card_number in response["Content-Disposition"]
+    image = Image.open(BytesIO(response.content))
+    assert image.size == (1012, 638)
+    qr_area = image.convert("L").crop((672, 170, 972, 470))
+    dark = sum(1 for value in qr_area.get_flattened_data() if value < 80)
+    assert 0.2 < dark / (300 * 300) < 0.8  # a QR code, not an empty square
+
+
+def test_another_pesantrens_card_png_answers_404(client, pes_a, pes_b, admin_b):
+    santri = SantriFactory(pesantren=pes_a)
+    client.force_login(admin_b)
+    assert client.get(reverse("santri:card_png", args=[santri.pk])).status_code == 404
+
+
 # --- santripreneur status ------------------------------------------------------------------------
 
 
