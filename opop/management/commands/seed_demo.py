@@ -29,5 +29,6 @@ class Command(BaseCommand):
                 if find_spec(module_name) is not None:
                     import_module(module_name).seed(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        width = max(len(role) for role in users)
         for role, user in users.items():
-            self.stdout.write(f"  {role:<22} {user.email}")
+            self.stdout.write(f"  {role:<{width}}  {user.email}")
