@@ -49,6 +49,7 @@ def _kwargs(name: str, world: World) -> dict | None:
         "samsat:history": {"code": outlet.code},
         "samsat:payment": {"code": outlet.code, "pk": payment.pk},
         "samsat:receipt": {"code": outlet.code, "pk": payment.pk},
+        "samsat:receipt_pdf": {"code": outlet.code, "pk": payment.pk},
         "samsat:reprint": {"code": outlet.code, "pk": payment.pk},
         "samsat:reverse": {"code": outlet.code, "pk": payment.pk},
         "samsat:staff_outlet_edit": {"code": outlet.code},

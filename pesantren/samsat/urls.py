@@ -12,6 +12,7 @@ urlpatterns = [
     path("loket/<str:code>/tagihan/<uuid:key>/", views.bill_detail, name="bill"),
     path("loket/<str:code>/transaksi/<int:pk>/", views.payment_detail, name="payment"),
     path("loket/<str:code>/transaksi/<int:pk>/struk/", views.receipt, name="receipt"),
+    path("loket/<str:code>/transaksi/<int:pk>/struk.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("loket/<str:code>/transaksi/<int:pk>/cetak-ulang/", views.receipt_reprint, name="reprint"),
     path("loket/<str:code>/transaksi/<int:pk>/cek-status/", views.payment_advise, name="advise"),
     path("loket/<str:code>/transaksi/<int:pk>/batal/", views.payment_reverse, name="reverse"),

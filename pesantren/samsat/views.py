@@ -31,6 +31,7 @@ from pesantren.samsat.forms import (
 )
 from pesantren.samsat.models import Bill, Outlet, Payment, PaymentState
 from pesantren.samsat.plates import plate_normalise
+from pesantren.samsat.receipt_pdf import receipt_pdf_bytes
 
 COUNTER_SCOPE = {"organisation_field": "organisation", "region_field": None, "roles": selectors.COUNTER_ROLES}
 REPORT_SCOPE = {
@@ -179,31 +180,38 @@ def payment_detail(request, code, pk):
     )
 
 
-@login_required
-def receipt(request, code, pk):
+def _receipt_context(request, code, pk) -> dict:
+    """What a receipt shows, for the printable page and the PDF alike; 404 unless paid or reversed."""
     outlet = _counter_outlet(request, code)
     payment = _counter_payment(request, outlet, pk)
     if payment.state not in (PaymentState.CONFIRMED, PaymentState.REVERSED):
         raise Http404
     size = request.GET.get("size", "80")
-    size = size if size in RECEIPT_SIZES else "80"
-    verify_url = request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code]))
-    copy = payment.prints.count()
-    return render(
-        request,
-        "samsat/receipt.html",
-        {
-            "outlet": outlet,
-            "payment": payment,
-            "bill": payment.bill,
-            "size": size,
-            "copy": copy,
-            "verify_url": verify_url,
-            "qr_svg": _qr_svg(verify_url),
-            "simulation": get_biller().is_simulation,
-            "printed_at": timezone.localtime(),
-        },
-    )
+    return {
+        "outlet": outlet,
+        "payment": payment,
+        "bill": payment.bill,
+        "size": size if size in RECEIPT_SIZES else "80",
+        "copy": payment.prints.count(),
+        "verify_url": request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code])),
+        "simulation": get_biller().is_simulation,
+        "printed_at": timezone.localtime(),
+    }
+
+
+@login_required
+def receipt(request, code, pk):
+    context = _receipt_context(request, code, pk)
+    context["qr_svg"] = _qr_svg(context["verify_url"])
+    return render(request, "samsat/receipt.html", context)
+
+
+@login_required
+def receipt_pdf(request, code, pk):
+    context = _receipt_context(request, code, pk)
+    response = HttpResponse(receipt_pdf_bytes(context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="struk-{context["payment"].receipt_number}.pdf"'
+    return response
 
 
 @login_required
