@@ -360,6 +360,20 @@ def valid_certificate_for(product: Product, *, on: date | None = None) -> Certif
 
 
 @transaction.atomic
+def product_composition_changed(*, actor: User, product: Product, note: str) -> HalalCase | None:
+    """The seller confirms that a certified product's ingredients or process changed.
+
+    The certificate no longer describes the product: its case is reopened for an update (which
+    withdraws the certificate and hides the badge). Returns the case, or None when nothing certifies
+    the product. Raises DomainError when `note` is empty or the actor may not reopen the case.
+    """
+    certificate = valid_certificate_for(product)
+    if certificate is None or certificate.case is None:
+        return None
+    return case_transition(actor=actor, case=certificate.case, action="reopen", note=note)
+
+
+@transaction.atomic
 def product_halal_sync(*, product: Product, actor: User | None = None, on: date | None = None) -> str:
     """Make the product's halal number follow its valid certificates: the catalogue badge and filter read it."""
     cert = valid_certificate_for(product, on=on)

@@ -15,12 +15,31 @@ class ProductForm(forms.ModelForm):
         fields = PRODUCT_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, halal_certified: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if halal_certified:
+            # A halal certificate covers this exact composition and process: a change must be declared.
+            self.fields["halal_changed"] = forms.BooleanField(
+                label=_("The ingredients or the production process changed"),
+                required=False,
+                help_text=_(
+                    "The halal certificate then no longer covers this product: the Halal badge is hidden and "
+                    "its facilitation case is reopened for an update."
+                ),
+            )
+            self.fields["halal_change_note"] = forms.CharField(
+                label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
         self.fields["category"].queryset = Category.objects.select_related("parent")
         self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} > {c.name}" if c.parent else c.name
         for name in ("price", "weight_grams", "min_order", "low_stock_threshold"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("halal_changed") and not (cleaned.get("halal_change_note") or "").strip():
+            self.add_error("halal_change_note", _("Describe what changed in the composition or the process."))
+        return cleaned
 
 
 class ProductCreateForm(ProductForm):

@@ -219,3 +219,57 @@ def test_a_variant_in_an_open_order_cannot_be_deleted(seller, store_a, shopper, 
     assert ProductVariant.objects.filter(pk=variant.pk).exists()
     order_cancel_by_buyer(order=order, buyer=shopper)
     assert ProductVariant.objects.get(pk=variant.pk).stock == 1 == ledger_sum(product=product, variant=variant)
+
+
+def certified_product(pesantren_a, store_a, category, jombang_staff):
+    from datetime import date
+
+    from marketplace.halal import services as halal
+    from marketplace.halal.models import CaseStatus
+    from marketplace.halal.tests.factories import CaseFactory
+
+    product = ProductFactory(store=store_a, category=category, name="Keripik Tempe")
+    case = CaseFactory(organisation=pesantren_a, products=[product], status=CaseStatus.FATWA)
+    halal.case_transition(
+        actor=jombang_staff,
+        case=case,
+        action="issue",
+        certificate={"number": "ID35170000555550922", "issued_on": date(2026, 11, 2)},
+    )
+    product.refresh_from_db()
+    assert product.is_halal
+    return product, case
+
+
+def test_declaring_a_changed_composition_hides_the_halal_badge_and_reopens_the_case(
+    seller, pesantren_a, store_a, category, jombang_staff
+):
+    from marketplace.halal.models import CaseStatus
+
+    product, case = certified_product(pesantren_a, store_a, category, jombang_staff)
+    url = reverse("marketplace:seller_product_edit", args=[product.pk])
+    assert "halal_changed" in seller.get(url).context["form"].fields
+    data = product_data(category, name=product.name, halal_certificate_number=product.halal_certificate_number)
+    response = seller.post(url, {**data, "halal_changed": "on"})
+    assert "halal_change_note" in response.context["form"].errors  # a change must be described
+    product.refresh_from_db()
+    assert product.is_halal
+    seller.post(url, {**data, "halal_changed": "on", "halal_change_note": "Minyak goreng ganti merek"})
+    product.refresh_from_db()
+    case.refresh_from_db()
+    assert not product.is_halal and case.status == CaseStatus.DRAFT
+    assert case.certificate.revoked
+
+
+def test_an_edit_without_a_declared_change_keeps_the_badge(seller, pesantren_a, store_a, category, jombang_staff):
+    product, _case = certified_product(pesantren_a, store_a, category, jombang_staff)
+    data = product_data(category, name="Keripik Tempe Pedas", halal_certificate_number=product.halal_certificate_number)
+    seller.post(reverse("marketplace:seller_product_edit", args=[product.pk]), data)
+    product.refresh_from_db()
+    assert product.name == "Keripik Tempe Pedas" and product.is_halal
+
+
+def test_an_uncertified_product_is_not_asked_about_its_composition(seller, store_a, category):
+    product = ProductFactory(store=store_a, category=category)
+    form = seller.get(reverse("marketplace:seller_product_edit", args=[product.pk])).context["form"]
+    assert "halal_changed" not in form.fields

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.catalogue.services import product_create, product_photo_add, variant_create
+from marketplace.halal.services import product_composition_changed, valid_certificate_for
 from marketplace.models import ProductPhoto
 from marketplace.seller import access, services
 from marketplace.seller.access import seller_view
@@ -77,18 +79,26 @@ def _edit_context(store, product, **forms):
 @seller_view
 def product_edit(request, store, pk):
     product = access.product_or_404(store, pk)
-    form = ProductForm(request.POST or None, instance=product)
+    certified = valid_certificate_for(product) is not None
+    form = ProductForm(request.POST or None, instance=product, halal_certified=certified)
     if request.method == "POST" and form.is_valid():
         try:
-            services.product_update(
-                product=product,
-                actor=request.user,
-                **{name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS},
-            )
+            with transaction.atomic():
+                services.product_update(
+                    product=product,
+                    actor=request.user,
+                    **{name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS},
+                )
+                if form.cleaned_data.get("halal_changed"):
+                    product_composition_changed(
+                        actor=request.user, product=product, note=form.cleaned_data["halal_change_note"]
+                    )
         except (DomainError, ValidationError) as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Product saved."))
+            if form.cleaned_data.get("halal_changed"):
+                messages.warning(request, _("The Halal badge is hidden until the updated product is certified."))
             return redirect("marketplace:seller_product_edit", pk=product.pk)
     return render(request, "marketplace/seller/product_form.html", _edit_context(store, product, form=form))
 
