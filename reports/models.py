@@ -37,6 +37,7 @@ FIGURE_FIELDS = (
     "mart_p2p_sales",
     "samsat_payments",
     "samsat_amount",
+    "halal_certificates",
 )
 
 
@@ -70,6 +71,7 @@ class FigureRollup(models.Model):
     mart_p2p_sales = models.BigIntegerField(_("pesantren-to-pesantren trade (Rp)"), default=0)
     samsat_payments = models.IntegerField(_("Samsat payments"), default=0)
     samsat_amount = models.BigIntegerField(_("Samsat amount (Rp)"), default=0)
+    halal_certificates = models.IntegerField(_("halal certificates issued"), default=0)
 
     class Meta:
         ordering = ["month", "kabupaten_kota_id", "pillar", "cohort"]

@@ -28,6 +28,7 @@ FLOW_FIELDS = (
     "mart_p2p_sales",
     "samsat_payments",
     "samsat_amount",
+    "halal_certificates",
 )
 STOCK_FIELDS = ("aset", "workers")
 

@@ -347,6 +347,27 @@ class SosiopreneurSource(Source):
                 yield (row["month"], row["k"], Pillar.SOSIOPRENEUR.value, None), {"omzet": row["omzet"]}
 
 
+class HalalCertificateSource(Source):
+    """Halal certificates issued through the programme's facilitation (withdrawn ones not counted), by issue month."""
+
+    name = "halal_certificates"
+
+    def figure_rows(self, keys):
+        from marketplace.halal.models import Certificate
+
+        region = "organisation__kabupaten_kota_id"
+        qs = self.restrict(Certificate.objects.filter(revoked=False), keys, month="issued_on", region=region)
+        rows = qs.values(
+            m=self.month_of("issued_on"),
+            k=F(region),
+            pillar=self.pillar_case("organisation__kind"),
+            cohort=F("organisation__pesantren__cohort"),
+        ).annotate(n=Count("id"))
+        for row in rows:
+            if row["k"] and row["pillar"] and self.wanted(keys, row["m"], row["k"]):
+                yield (as_month(row["m"]), row["k"], row["pillar"], row["cohort"]), {"halal_certificates": row["n"]}
+
+
 SOURCES: list[Source] = [
     MonthlyReportSource(),
     VerifiedPesantrenSource(),
@@ -355,6 +376,7 @@ SOURCES: list[Source] = [
     SamsatSource(),
     SantripreneurSource(),
     SosiopreneurSource(),
+    HalalCertificateSource(),
 ]
 
 

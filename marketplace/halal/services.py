@@ -21,6 +21,7 @@ from marketplace.halal.notifications import case_notify
 from marketplace.halal.policy import self_declare_reasons
 from marketplace.halal.uploads import validate_attachment
 from marketplace.models import Product
+from opop.figures import figures_mark_dirty
 from opop.models import Membership, Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record
@@ -339,6 +340,7 @@ def certificate_record(
     cert.products.set(_check_products(organisation, products))
     for product in products:
         product_halal_sync(product=product, actor=actor)
+    figures_mark_dirty(when=cert.issued_on, kabupaten_kota_id=organisation.kabupaten_kota_id)
     audit_record(
         actor=actor,
         action="halal.certificate.recorded",
@@ -403,6 +405,7 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
         raise DomainError(_("Please give the reason."))
     certificate.revoked = True
     certificate.save(update_fields=["revoked", "updated_at"])
+    figures_mark_dirty(when=certificate.issued_on, kabupaten_kota_id=certificate.organisation.kabupaten_kota_id)
     for product in certificate.products.select_related("store__organisation"):
         product_halal_sync(product=product, actor=actor)
     audit_record(

@@ -74,3 +74,25 @@ def test_registering_an_alumni_business_marks_its_month_and_the_incremental_job_
     rollup_incremental()
     again = sorted(FigureRollup.objects.values_list("month", "kabupaten_kota_id", "pillar", "cohort", "participants"))
     assert again == full
+
+
+def test_halal_certificates_count_in_their_issue_month_until_withdrawn(pesantren_a, admin_a, jombang_staff):
+    from marketplace.halal import services as halal
+    from marketplace.halal.models import CaseStatus
+    from marketplace.halal.tests.factories import CaseFactory
+    from marketplace.tests.factories import ProductFactory, StoreFactory
+
+    product = ProductFactory(store=StoreFactory(organisation=pesantren_a))
+    case = CaseFactory(organisation=pesantren_a, products=[product], status=CaseStatus.FATWA)
+    halal.case_transition(
+        actor=jombang_staff,
+        case=case,
+        action="issue",
+        certificate={"number": "ID35170000777770922", "issued_on": date(2026, 11, 2)},
+    )
+    rollup_full()
+    assert row(date(2026, 11, 1), "35.17", "pesantrenpreneur", None).halal_certificates == 1
+    halal.case_transition(actor=admin_a, case=case, action="reopen", note="Ganti pemasok tepung")
+    assert DirtyFigureKey.objects.filter(month=date(2026, 11, 1), kabupaten_kota_id="35.17").exists()
+    rollup_incremental()
+    assert not FigureRollup.objects.filter(halal_certificates__gt=0).exists()
