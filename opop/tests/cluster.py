@@ -62,7 +62,6 @@ class Cluster:
             "AWS_S3_ENDPOINT_URL": self.s3_url,
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_QUERYSTRING_AUTH": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "ACCOUNT_EMAIL_VERIFICATION": "optional",

@@ -1,11 +1,13 @@
 """Several web nodes and workers over shared PostgreSQL, Redis and object storage (CI's second pass)."""
 
+import html
 import http.cookiejar
 import os
 import re
 import time
 import urllib.parse
 import urllib.request
+import uuid
 
 import pytest
 from django.db import connection
@@ -52,6 +54,26 @@ class Browser:
 
     def get(self, url: str) -> tuple[int, str, str]:
         with self.opener.open(url, timeout=20) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def post_multipart(self, url: str, data: dict, files: dict, *, form_page: str) -> tuple[int, str, str]:
+        """POST a multipart form (fields and `name: (filename, bytes, content type)` files) with the page's CSRF."""
+        _status, _url, page = self.get(form_page)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        boundary = f"opop{uuid.uuid4().hex}"
+        parts = []
+        for name, value in {**data, "csrfmiddlewaretoken": token}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content, content_type) in files.items():
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n"
+            )
+            parts.append(head.encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Referer": form_page, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 - loopback
+        with self.opener.open(request, timeout=30) as response:
             return response.status, response.geturl(), response.read().decode()
 
     def post_form(self, url: str, data: dict, *, form_page: str | None = None) -> tuple[int, str, str]:
@@ -120,3 +142,36 @@ def test_two_workers_roll_up_every_dirty_key_exactly_once(cluster):
     time.sleep(2)  # let the last jobs find nothing and finish
     done = sum(RollupRun.objects.filter(kind=RollupRun.Kind.INCREMENTAL).values_list("keys", flat=True))
     assert done == len(months) * 2
+
+
+def test_a_photo_uploaded_through_one_node_is_served_to_the_other_from_object_storage(cluster, settings):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from marketplace.tests.factories import ProductFactory, StoreFactory
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    owner = MembershipFactory(
+        user__email="penjual.cluster@opop.test", organisation__name="PP Foto", organisation__slug="pp-foto"
+    )
+    product = ProductFactory(store=StoreFactory(organisation=owner.organisation), name="Madu Klanceng Cluster")
+    photo = BytesIO()
+    Image.new("RGB", (640, 480), (200, 120, 40)).save(photo, format="JPEG")
+    node1, node2 = cluster.nodes
+    seller = Browser()
+    seller.post_form(f"{node1}/akun/login/", {"login": "penjual.cluster@opop.test", "password": "sandi-rahasia-123"})
+    edit_page = f"{node1}/mart/penjual/produk/{product.pk}/"
+    seller.post_multipart(
+        f"{node1}/mart/penjual/produk/{product.pk}/foto/",
+        {},
+        {"photo": ("madu.jpg", photo.getvalue(), "image/jpeg")},
+        form_page=edit_page,
+    )
+    _status, _url, page = Browser().get(f"{node2}/mart/produk/{product.slug}/")
+    sources = [html.unescape(s) for s in re.findall(r'src="([^"]+\.webp[^"]*)"', page)]
+    assert sources, cluster.log("web1") + cluster.log("web2")
+    assert all(source.startswith(cluster.s3_url) for source in sources), sources
+    with urllib.request.urlopen(sources[0], timeout=10) as response:  # noqa: S310 - the local object store
+        assert response.status == 200
+        assert Image.open(BytesIO(response.read())).format == "WEBP"
