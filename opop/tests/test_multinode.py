@@ -175,3 +175,38 @@ def test_a_photo_uploaded_through_one_node_is_served_to_the_other_from_object_st
     with urllib.request.urlopen(sources[0], timeout=10) as response:  # noqa: S310 - the local object store
         assert response.status == 200
         assert Image.open(BytesIO(response.read())).format == "WEBP"
+
+
+def test_a_job_whose_worker_dies_mid_run_is_run_again_and_nothing_is_lost(cluster):
+    """Kill the pool process running a full rollup: acks_late + reject_on_worker_lost put the job back."""
+    import signal
+    import subprocess
+
+    from bench.rollup import generate
+    from opop.celery import app
+    from reports.models import FigureRollup, RollupRun
+
+    generate(300, 60)  # 18,000 monthly reports: a full rollup takes long enough to be killed mid-run
+    logs = {name: len(cluster.log(name)) for name in ("worker1", "worker2")}
+    app.send_task("reports.rollup_full", queue=cluster.queue)
+    victim = None
+    deadline = time.monotonic() + 30
+    while victim is None and time.monotonic() < deadline:
+        for name in ("worker1", "worker2"):
+            if "reports.rollup_full" in cluster.log(name)[logs[name] :]:
+                victim = name
+                break
+        time.sleep(0.05)
+    assert victim, "no worker received the job"
+    children = subprocess.run(
+        ["pgrep", "-P", str(cluster.processes[victim].pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    assert children, "the worker has no pool process"
+    for pid in children:
+        os.kill(int(pid), signal.SIGKILL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not RollupRun.objects.filter(kind=RollupRun.Kind.FULL).exists():
+        time.sleep(0.5)
+    assert "WorkerLostError" in cluster.log(victim), cluster.log(victim)[-2000:]
+    assert RollupRun.objects.filter(kind=RollupRun.Kind.FULL).exists(), cluster.log("worker1") + cluster.log("worker2")
+    assert FigureRollup.objects.exists()
