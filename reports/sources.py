@@ -236,8 +236,8 @@ class FlagshipProductSource(Source):
 class MartSalesSource(Source):
     """OPOP Mart: orders paid and not cancelled or refunded, in the month of payment, by the seller's region.
 
-    Sales are the goods' subtotal (shipping passes through to the courier). The order model has no
-    pesantren-to-pesantren flag yet, so `mart_p2p_sales` stays 0.
+    Sales are the goods' subtotal (shipping passes through to the courier); `mart_p2p_sales` is the part
+    a pesantren bought on behalf of its pesantren (transaksi bilateral).
     """
 
     name = "mart_sales"
@@ -260,7 +260,11 @@ class MartSalesSource(Source):
             k=F(region),
             pillar=self.pillar_case("store__organisation__kind"),
             cohort=F("store__organisation__pesantren__cohort"),
-        ).annotate(mart_orders=Count("id"), mart_sales=Sum("subtotal"))
+        ).annotate(
+            mart_orders=Count("id"),
+            mart_sales=Sum("subtotal"),
+            mart_p2p_sales=Sum("subtotal", filter=Q(is_pesantren_trade=True)),
+        )
         for row in rows:
             if row["k"] and row["pillar"] and self.wanted(keys, row["m"], row["k"]):
                 yield (
@@ -268,6 +272,7 @@ class MartSalesSource(Source):
                     {
                         "mart_orders": row["mart_orders"],
                         "mart_sales": row["mart_sales"] or 0,
+                        "mart_p2p_sales": row["mart_p2p_sales"] or 0,
                     },
                 )
 

@@ -96,3 +96,17 @@ def test_halal_certificates_count_in_their_issue_month_until_withdrawn(pesantren
     assert DirtyFigureKey.objects.filter(month=date(2026, 11, 1), kabupaten_kota_id="35.17").exists()
     rollup_incremental()
     assert not FigureRollup.objects.filter(halal_certificates__gt=0).exists()
+
+
+def test_pesantren_to_pesantren_trade_is_counted_apart_within_mart_sales():
+    from marketplace.models import Order
+    from reports.tests.factories import paid_order, store_of
+
+    darul = pesantren_in("35.17", 2021, "PP Darul Ulum", joined=datetime(2021, 3, 5, 9, tzinfo=WIB))
+    store = store_of(darul)
+    paid_order(store, subtotal=60_000, paid_at=datetime(2024, 1, 10, 9, tzinfo=WIB))
+    trade = paid_order(store, subtotal=40_000, paid_at=datetime(2024, 1, 11, 9, tzinfo=WIB))
+    Order.objects.filter(pk=trade.pk).update(is_pesantren_trade=True)
+    rollup_full()
+    january = row(date(2024, 1, 1), "35.17", "pesantrenpreneur", 2021)
+    assert (january.mart_orders, january.mart_sales, january.mart_p2p_sales) == (2, 100_000, 40_000)
