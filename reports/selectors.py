@@ -193,6 +193,22 @@ def reporting_pesantren_counts() -> tuple[dict[date, int], dict[int, int]]:
     return per_month, per_year
 
 
+def contributing_regions_per_year() -> dict[int, dict[str, int]]:
+    """Per year, how many kabupaten/kota had OPOP Mart sales and Samsat payments. One query.
+
+    Every store and every Samsat outlet sits in one kabupaten/kota, so N regions mean at least N of them:
+    a cheap, conservative stand-in for a count of stores or outlets, read from the rollups alone."""
+    rows = (
+        FigureRollup.objects.values(year=ExtractYear("month"))
+        .annotate(
+            mart=Count("kabupaten_kota", distinct=True, filter=Q(mart_sales__gt=0)),
+            samsat=Count("kabupaten_kota", distinct=True, filter=Q(samsat_payments__gt=0)),
+        )
+        .values_list("year", "mart", "samsat")
+    )
+    return {year: {"mart": mart, "samsat": samsat} for year, mart, samsat in rows}
+
+
 def data_as_of():
     run = RollupRun.objects.exclude(kind=RollupRun.Kind.CHECK).order_by("-finished_at").first()
     return run.finished_at if run else None

@@ -380,11 +380,13 @@ def public(filters: Filters) -> list[Table]:
     """Province-level figures per year for everyone: no region, cohort or pesantren breakdown.
 
     Omzet and jobs of a year are shown only when at least PUBLIC_MIN_PESANTREN pesantren reported
-    in it; aset is that of the year's latest month with at least as many reporting pesantren.
+    in it; aset is that of the year's latest month with at least as many reporting pesantren. OPOP Mart
+    sales and Samsat payments likewise need as many kabupaten/kota (so at least as many stores/outlets).
     """
     province = Filters(year=None, pillar=filters.pillar)
     monthly = selectors.monthly_series(selectors.rollups(None, province))
     per_month, per_year = selectors.reporting_pesantren_counts()
+    regions = selectors.contributing_regions_per_year()
     yearly = selectors.yearly_series(monthly)
     aset_by_year = {}
     for row in monthly:
@@ -395,6 +397,9 @@ def public(filters: Filters) -> list[Table]:
     for row in yearly:
         verified += row["pesantren_verified_net"]
         enough = per_year.get(row["year"], 0) >= PUBLIC_MIN_PESANTREN
+        contributors = regions.get(row["year"], {})
+        mart_enough = contributors.get("mart", 0) >= PUBLIC_MIN_PESANTREN
+        samsat_enough = contributors.get("samsat", 0) >= PUBLIC_MIN_PESANTREN
         rows.append(
             {
                 **row,
@@ -403,6 +408,8 @@ def public(filters: Filters) -> list[Table]:
                 "omzet": row["omzet"] if enough else None,
                 "jobs_created": row["jobs_created"] if enough else None,
                 "aset": aset_by_year.get(row["year"]),
+                "mart_sales": row["mart_sales"] if mart_enough else None,
+                "samsat_payments": row["samsat_payments"] if samsat_enough else None,
             }
         )
     return [
@@ -426,7 +433,8 @@ def public(filters: Filters) -> list[Table]:
                 charts.Series(str(_("Omzet")), [row["omzet"] or 0 for row in rows]),
             ),
             note=_(
-                "Turnover, assets and jobs are shown only where at least %(n)s pesantren reported, "
+                "Turnover, assets and jobs are shown only where at least %(n)s pesantren reported, and "
+                "OPOP Mart sales and Samsat payments only where they come from at least %(n)s regencies/cities, "
                 "so no figure is that of a single pesantren."
             )
             % {"n": PUBLIC_MIN_PESANTREN},

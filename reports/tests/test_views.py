@@ -189,7 +189,8 @@ def test_public_page_hides_report_figures_that_fewer_than_three_pesantren_stand_
     # Only two pesantren reported: their total would let each work out the other's omzet.
     assert year_2026["omzet"] is None and year_2026["aset"] is None and year_2026["jobs_created"] is None
     assert "Rp280.000.000" not in client.get(reverse("reports:public")).content.decode()
-    assert year_2026["mart_sales"] == 250_000
+    # One store sold in 2026: the province's Mart total would be that store's turnover.
+    assert year_2026["mart_sales"] is None
     # Every year from the first figure on has a row, with the running count of verified pesantren.
     assert [(row["period"], row["verified"]) for row in rows] == [
         ("2021", 1),
@@ -199,6 +200,18 @@ def test_public_page_hides_report_figures_that_fewer_than_three_pesantren_stand_
         ("2025", 2),
         ("2026", 2),
     ]
+
+
+def test_public_page_shows_mart_sales_once_stores_in_three_regions_sold(client, figures):
+    surabaya = pesantren_in("35.78", 2023, "PP Ketiga Surabaya")
+    paid_order(store_of(figures["pasuruan"]), subtotal=100_000, paid_at=datetime(2026, 3, 3, 10, tzinfo=WIB))
+    rollup_full()
+    rows = client.get(reverse("reports:public")).context["report_tables"][0].rows
+    assert next(row for row in rows if row["period"] == "2026")["mart_sales"] is None  # two regions
+    paid_order(store_of(surabaya), subtotal=50_000, paid_at=datetime(2026, 4, 3, 10, tzinfo=WIB))
+    rollup_full()
+    rows = client.get(reverse("reports:public")).context["report_tables"][0].rows
+    assert next(row for row in rows if row["period"] == "2026")["mart_sales"] == 400_000
 
 
 def _many_rollup_rows():
