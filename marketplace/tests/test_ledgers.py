@@ -64,7 +64,8 @@ def test_ledger_rows_are_never_updated_or_deleted_through_the_models(row, reques
     ("row", "statement"),
     [
         ("movement", "UPDATE marketplace_stockmovement SET quantity = 99 WHERE id = %s"),
-        ("movement", "UPDATE marketplace_stockmovement SET product_id = product_id WHERE id = %s"),
+        ("movement", "UPDATE marketplace_stockmovement SET actor_id = NULL, quantity = 1 WHERE id = %s"),
+        ("movement", "UPDATE marketplace_stockmovement SET created_at = now() - interval '1 day' WHERE id = %s"),
         ("movement", "DELETE FROM marketplace_stockmovement WHERE id = %s"),
         ("event", "UPDATE marketplace_orderevent SET to_status = 'paid' WHERE id = %s"),
         ("event", "DELETE FROM marketplace_orderevent WHERE id = %s"),
