@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product, ProductVariant, Store
+from marketplace.models.ledger import AppendOnlyModel
 from opop.formatting import normalise_phone
 from opop.models import KabupatenKota, TimeStampedModel
 
@@ -141,6 +142,8 @@ class Order(TimeStampedModel):
         PICKUP = "pickup", _("Pickup at the pesantren")
 
     number = models.CharField(_("order number"), max_length=30, unique=True)
+    # The checkout's id, made when the checkout form is rendered: it doubles as the idempotency key, so a second
+    # submission of one form finds the orders the first one placed (one per store, per buyer).
     checkout_group = models.UUIDField(_("checkout"), db_index=True)
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="mart_orders"
@@ -188,6 +191,9 @@ class Order(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(total=models.F("subtotal") + models.F("shipping_cost")), name="order_total_adds_up"
             ),
+            models.UniqueConstraint(
+                fields=["buyer", "checkout_group", "store"], name="order_one_per_store_per_checkout"
+            ),
         ]
 
     def __str__(self):
@@ -221,10 +227,10 @@ class OrderItem(models.Model):
         return f"{self.product_name} x {self.quantity}"
 
 
-class OrderEvent(models.Model):
-    """One transition of an order: who moved it from which status to which, when, and why."""
+class OrderEvent(AppendOnlyModel):
+    """One transition of an order: who moved it from which status to which, when, and why. Append-only."""
 
-    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="events")
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,10 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product, ProductVariant, Store
+from marketplace.models.ledger import AppendOnlyModel
 
 
-class StockMovement(models.Model):
-    """One change of a product's (or variant's) stock. The stock on the shelf is the sum of its movements."""
+class StockMovement(AppendOnlyModel):
+    """One change of a product's (or variant's) stock. The stock on the shelf is the sum of its movements.
+
+    Append-only: a mistake is put right by a correction movement, never by editing one. A product with movements
+    cannot be deleted; a deleted (empty) variant leaves its movements on the product, which they still sum to."""
 
     class Kind(models.TextChoices):
         RESTOCK = "restock", _("Restock")
@@ -19,12 +23,12 @@ class StockMovement(models.Model):
         CORRECTION = "correction", _("Correction")
 
     product = models.ForeignKey(
-        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="stock_movements"
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="stock_movements"
     )
     variant = models.ForeignKey(
         ProductVariant,
         verbose_name=_("variant"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="stock_movements",

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,14 @@ class AddressForm(forms.ModelForm):
         self.fields["kabupaten_kota"].queryset = KabupatenKota.objects.all()
 
 
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 class CheckoutForm(forms.Form):
     """The address, and for each store how the buyer receives and pays. Fields per store are added at runtime."""
 
@@ -42,8 +52,17 @@ class CheckoutForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    # Made when the form is rendered; a second submission of the same form places nothing new (idempotency key).
+    checkout_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, user, stores, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["checkout_key"].initial = uuid.uuid4
+        key_name = self.add_prefix("checkout_key")
+        if self.is_bound and not _is_uuid(self.data.get(key_name)):
+            # A preview bound from the query string, or an old page: give the form its key now.
+            self.data = self.data.copy()
+            self.data[key_name] = str(uuid.uuid4())
         self.fields["address"].queryset = user.addresses.select_related("kabupaten_kota")
         self.stores = stores
         from marketplace.orders.services import buying_organisation_ids

@@ -110,6 +110,15 @@ def checkout_plan(
 # ---------------------------------------------------------------- placing orders
 
 
+def orders_placed_with_key(*, buyer: User, key) -> list[Order]:
+    """The orders one checkout form (its idempotency key) placed for `buyer`, empty when none yet."""
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:
+        return []
+    return list(Order.objects.filter(buyer=buyer, checkout_group=key).order_by("id"))
+
+
 def buying_organisation_ids(user: User) -> list[int]:
     """Pesantren the user may buy on behalf of (owner or staff of the pesantren)."""
     return access_for(user).organisation_ids(roles=("owner", "staff"), kinds=(Organisation.Kind.PESANTREN,))
@@ -165,14 +174,30 @@ def order_place(
     address: Address | None,
     choices: dict[int, tuple[str, str]],
     on_behalf_of: Organisation | None = None,
+    idempotency_key: uuid.UUID | str | None = None,
 ) -> list[Order]:
     """Turn the cart into one order per store, reserving the stock, and start each payment.
 
     `on_behalf_of`: a pesantren the buyer administers buys (B2B); orders from another pesantren's store are
     tagged pesantren-to-pesantren trade. Guarantees: either every order is placed and every unit reserved, or
-    nothing changes (the cart stays). Raises DomainError when stock, minimum order or a choice forbids it."""
+    nothing changes (the cart stays). Raises DomainError when stock, minimum order or a choice forbids it.
+
+    `idempotency_key` (the checkout form's id, a UUID) becomes the orders' `checkout_group`: the same key again —
+    a double click, a retry after a timeout, a concurrent request — returns the orders that key already placed
+    and changes nothing. The buyer's row is locked first, so two checkouts of one buyer never interleave and
+    the second one sees what the first committed; the unique (buyer, checkout_group, store) backs it up."""
     from marketplace.payments import provider_for
 
+    User.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).first()
+    if idempotency_key is not None:
+        try:
+            idempotency_key = uuid.UUID(str(idempotency_key))
+        except ValueError:
+            raise DomainError(_("This checkout form is damaged; reload the page and try again.")) from None
+        placed = orders_placed_with_key(buyer=buyer, key=idempotency_key)
+        if placed:
+            logger.info("marketplace.checkout_replayed", extra={"buyer": buyer.pk, "key": str(idempotency_key)})
+            return placed
     if address is not None and address.user_id != buyer.pk:
         raise DomainError(_("Choose one of your own addresses."))
     if on_behalf_of is not None and on_behalf_of.pk not in buying_organisation_ids(buyer):
@@ -180,7 +205,7 @@ def order_place(
     plans = checkout_plan(buyer=buyer, session=session, address=address, choices=choices)
     if on_behalf_of is not None and any(plan.store.organisation_id == on_behalf_of.pk for plan in plans):
         raise DomainError(_("A pesantren cannot buy from its own store."))
-    group_id = uuid.uuid4()
+    group_id = idempotency_key or uuid.uuid4()
     orders = []
     for plan in plans:
         shipping = plan.delivery == Order.Delivery.SHIPPING

@@ -36,9 +36,20 @@ def address_create(request):
     return render(request, "marketplace/address_form.html", {"form": form})
 
 
+def _placed(request, orders):
+    messages.success(request, _("Thank you! %(n)d order(s) placed; pay each one below.") % {"n": len(orders)})
+    return redirect("marketplace:order_list")
+
+
 @login_required
 def checkout(request):
     groups = cart_by_store(cart_lines(user=request.user, session=request.session))
+    if request.method == "POST" and "place" in request.POST:
+        # The same form submitted again (double click, retry after a timeout) answers as the first time did.
+        # Read after the cart: a first submission that emptied the cart meanwhile is seen here.
+        placed = services.orders_placed_with_key(buyer=request.user, key=request.POST.get("checkout_key", ""))
+        if placed:
+            return _placed(request, placed)
     if not groups:
         messages.info(request, _("Your cart is empty."))
         return redirect("marketplace:cart")
@@ -59,11 +70,9 @@ def checkout(request):
                     address=form.cleaned_data["address"],
                     choices=form.choices(),
                     on_behalf_of=form.cleaned_data.get("on_behalf_of"),
+                    idempotency_key=form.cleaned_data.get("checkout_key"),
                 )
-                messages.success(
-                    request, _("Thank you! %(n)d order(s) placed; pay each one below.") % {"n": len(orders)}
-                )
-                return redirect("marketplace:order_list")
+                return _placed(request, orders)
             plans = services.checkout_plan(
                 buyer=request.user,
                 session=request.session,

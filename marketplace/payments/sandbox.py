@@ -61,8 +61,12 @@ def sandbox_callback_body(*, payment: Payment, status: str = "paid") -> bytes:
 
 @transaction.atomic
 def gateway_webhook_handle(*, body: bytes, signature: str) -> str:
-    """Verify and apply one gateway callback. Returns what happened: "paid", "duplicate" or "ignored".
-    Raises InvalidSignature for a forged or altered body, DomainError for one we cannot match."""
+    """Verify and apply one gateway callback. Returns what happened: "paid" or "ignored".
+
+    Idempotent: the payment row is locked, so the same provider event delivered twice — one after the other or
+    at the same moment — credits once, and the redelivery answers what the first delivery answered ("paid" when
+    it paid the order, "ignored" when it came after the order was cancelled). Raises InvalidSignature for a
+    forged or altered body, DomainError for one we cannot match."""
     if not signature or not hmac.compare_digest(sign(body), signature):
         raise InvalidSignature("Invalid signature.")
     try:
@@ -78,12 +82,14 @@ def gateway_webhook_handle(*, body: bytes, signature: str) -> str:
     )
     if payment is None:
         raise DomainError("Unknown transaction.")
-    if payment.status == Payment.Status.CONFIRMED:
-        return "duplicate"
-    if status != "paid":
-        return "ignored"
     if amount != payment.amount:
         raise DomainError("Amount does not match.")
+    if status != "paid":
+        return "ignored"
+    if payment.status == Payment.Status.CONFIRMED:
+        # A redelivery: the money was credited once already. Answer as the first delivery did.
+        logger.info("marketplace.gateway_duplicate", extra={"transaction_id": transaction_id})
+        return "paid" if payment.order.paid_at is not None else "ignored"
     if payment.order.status != Order.Status.AWAITING_PAYMENT:
         # Paid after the order expired: keep the fact so the money goes back.
         audit_record(

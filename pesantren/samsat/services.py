@@ -365,13 +365,23 @@ def _cutoff() -> time:
 
 
 def samsat_payment_reverse(*, payment: Payment, supervisor: User, reason: str, now: datetime | None = None) -> Reversal:
-    """Reverse a confirmed payment: a supervisor, with a reason, on its business day before the cut-off."""
+    """Reverse a confirmed payment: a supervisor, with a reason, on its business day before the cut-off.
+
+    Idempotent: a payment has at most one reversal (a unique row). Asking again — a double click, a retry, a
+    concurrent request — returns that reversal and changes nothing, even after the cut-off; the biller's
+    reversal is keyed by the payment's idempotency key, so a concurrent second call books nothing twice."""
     now = now or timezone.now()
     _require_role(supervisor, payment.outlet, SUPERVISOR_ROLES)
+    existing = Reversal.objects.filter(payment=payment).first()
+    if existing is not None:
+        return existing
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise DomainError(_("Write the reason for the reversal."))
-    if payment.state != PaymentState.CONFIRMED:
+    state = payment.state
+    if state == PaymentState.REVERSED:  # reversed by a concurrent request since the check above
+        return Reversal.objects.get(payment=payment)
+    if state != PaymentState.CONFIRMED:
         raise DomainError(_("Only a paid, not yet reversed payment can be reversed."))
     local = timezone.localtime(now)
     if payment.business_day != local.date():

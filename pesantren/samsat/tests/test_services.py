@@ -229,8 +229,10 @@ def test_supervisor_reverses_on_the_same_day_before_cut_off(outlet_a, supervisor
     assert payment.outcomes.count() == 1  # the reversal is its own row; the payment row is untouched
     assert SandboxBooking.objects.get().reversed_at is not None
     assert AuditEvent.objects.filter(action="samsat.payment.reversed").exists()
-    with pytest.raises(DomainError, match="not yet reversed"):
-        services.samsat_payment_reverse(payment=payment, supervisor=supervisor_a, reason="lagi-lagi", now=at(19))
+    # Asking again (a double click, a retry) returns the one reversal and books nothing more.
+    again = services.samsat_payment_reverse(payment=payment, supervisor=supervisor_a, reason="lagi-lagi", now=at(19))
+    assert again.pk == reversal.pk and Reversal.objects.count() == 1
+    assert AuditEvent.objects.filter(action="samsat.payment.reversed").count() == 1
 
 
 def test_a_cashier_cannot_reverse(cashier_a, pay):
