@@ -89,6 +89,8 @@ def _trip(exc: BaseException) -> None:
 def _recovered() -> bool:
     """True once, for the first successful publish after this process saw the broker fail."""
     global _broker_down_until
+    if _broker_down_until is None:  # the usual case: no lock taken
+        return False
     with _breaker_lock:
         was_down = _broker_down_until is not None
         _broker_down_until = None

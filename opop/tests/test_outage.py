@@ -296,3 +296,61 @@ def test_two_relays_never_send_the_same_row():
         release.set()
         thread.join()
     assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A private redis-server this test may freeze (SIGSTOP: accepts connections, never answers) and kill."""
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.skip("needs redis-server installed (CI starts one)")
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    args += ["--dir", str(tmp_path)]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=5)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    try:
+        yield server, f"redis://127.0.0.1:{port}/0", client
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.kill()
+        server.wait(10)
+
+
+def test_a_frozen_broker_then_a_thawed_one_loses_no_task(own_redis, django_capture_on_commit_callbacks):
+    """A real Redis frozen with SIGSTOP (the kernel still accepts connections, nothing answers), then thawed."""
+    import signal
+
+    server, url, client = own_redis
+    with broker_at(url):
+        outbox.enqueue("opop.send_mail", MAIL)  # up: straight to the broker
+        assert [h["task"] for h in _queued(client)] == ["opop.send_mail"] and not OutboxMessage.objects.exists()
+        server.send_signal(signal.SIGSTOP)
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            outbox.enqueue_on_commit("reports.rollup_incremental", once_per_transaction=True)
+            outbox.enqueue_on_commit("opop.send_mail", MAIL)
+        stored = {str(i): n for i, n in OutboxMessage.objects.values_list("task_id", "task_name")}
+        assert sorted(stored.values()) == ["opop.send_mail", "reports.rollup_incremental"]
+        assert outbox.outbox_flush()["failed"] == 1 and OutboxMessage.objects.count() == 2  # still frozen
+        server.send_signal(signal.SIGCONT)
+        assert outbox.outbox_flush() == {"sent": 2, "failed": 0, "pending": 0}
+        assert outbox.outbox_flush()["sent"] == 0
+    queued = {h["id"]: h["task"] for h in _queued(client)}
+    # Every stored task arrived under its own task id. (A publish that timed out while Redis was frozen may
+    # still land when it thaws, so a task can arrive twice with the same id: tasks are idempotent.)
+    assert set(stored.items()) <= set(queued.items())
