@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from marketplace.orders.emails import order_status_notify
 from marketplace.orders.services import orders_expire_unpaid
 
 
@@ -9,3 +10,9 @@ from marketplace.orders.services import orders_expire_unpaid
 def expire_unpaid_orders() -> int:
     """Cancel unpaid orders whose payment time ran out and put their stock back. Idempotent."""
     return orders_expire_unpaid()
+
+
+@shared_task(name="marketplace.order_status_notify")
+def order_status_notify_task(*, order_id: int, event_id: int, language: str | None = None) -> None:
+    """Mail the buyer and the store what just happened to the order (queued after the commit, via the outbox)."""
+    order_status_notify(order_id=order_id, event_id=event_id, language=language)

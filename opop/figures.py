@@ -1,17 +1,18 @@
 """Mark programme figures as changed. Pillar apps call this; the reports app rolls the keys up.
 
 After the writing transaction commits, the incremental rollup task (registered by the reports app
-under ROLLUP_TASK) is queued once per transaction: in dev, where Celery is eager, the dashboards are
-current as soon as the page that wrote the fact returns; with a broker a worker picks it up, and
-beat's periodic run is the safety net.
+under ROLLUP_TASK) is queued once per transaction through the outbox (opop/outbox.py): in dev, where
+Celery is eager, the dashboards are current as soon as the page that wrote the fact returns; with a
+broker a worker picks it up (or the outbox keeps it while the broker is down), and beat's periodic run
+is the safety net (the dirty keys are in the database, so even a lost job loses nothing).
 """
 
 from datetime import date, datetime
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from opop.models import DirtyFigureKey
+from opop.outbox import enqueue_on_commit
 
 ROLLUP_TASK = "reports.rollup_incremental"
 
@@ -37,20 +38,4 @@ def figures_mark_dirty(*, when: date | datetime, kabupaten_kota_id: str | None) 
         update_fields=["marked_at"],
         unique_fields=["month", "kabupaten_kota"],
     )
-    if not any(callback is _queue_rollup for _sids, callback, _robust in connection.run_on_commit):
-        transaction.on_commit(_queue_rollup)
-
-
-def _queue_rollup() -> None:
-    from opop.celery import app
-
-    task = app.tasks.get(ROLLUP_TASK)
-    if task is None:  # a web process imports the apps' tasks modules only when first needed
-        app.loader.import_default_modules()
-        task = app.tasks.get(ROLLUP_TASK)
-    if task is None:  # the reports app is not installed: nobody rolls up
-        return
-    if app.conf.task_always_eager:
-        task.apply()  # no broker (dev, tests): run now, without building an unused broker connection
-    else:
-        task.delay()
+    enqueue_on_commit(ROLLUP_TASK, once_per_transaction=True)

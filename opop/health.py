@@ -1,4 +1,9 @@
-"""What /healthz checks: the database, the cache and the Celery broker, each with a short timeout."""
+"""What /healthz checks: the database, the cache and the Celery broker, each with a short timeout.
+
+The database is essential: without it nothing works ("error", 503). The cache and the broker are not:
+while either is down pages still render (the cache degrades to misses, opop/cache.py) and tasks wait in
+the outbox (opop/outbox.py), so the portal reports "degraded" (200) and names what is failing.
+"""
 
 import uuid
 
@@ -7,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from opop.models import WorkerHeartbeat
+from opop.models import OutboxMessage, WorkerHeartbeat
 
 
 def check_database() -> str:
@@ -17,7 +22,12 @@ def check_database() -> str:
     return "ok"
 
 
+ESSENTIAL = {"database"}
+
+
 def check_cache() -> str:
+    if hasattr(cache, "health_check"):  # the fault-tolerant Redis cache hides errors from callers, not from us
+        return cache.health_check()
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "1", 5)
     ok = cache.get(key) == "1"
@@ -32,8 +42,17 @@ def check_broker() -> str:
         return "eager"
     from opop.celery import app
 
-    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+    timeout = settings.OUTBOX_PUBLISH_TIMEOUT
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+    }
+    with app.connection_for_write(settings.CELERY_BROKER_URL, transport_options=options) as conn:
+        conn.ensure_connection(max_retries=1, timeout=2 * timeout)
+        channel = conn.default_channel
+        if hasattr(channel, "client"):  # Redis: one that accepts connections but never answers fails here
+            channel.client.ping()
     return "ok"
 
 
@@ -45,19 +64,25 @@ def last_worker_heartbeat() -> str | None:
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
 
 
-def run_checks() -> tuple[bool, dict]:
-    report: dict[str, str | None] = {}
-    healthy = True
+def run_checks() -> tuple[str, dict]:
+    """("ok" | "degraded" | "error", report): "error" when an essential dependency fails, "degraded" when
+    another does; the report has each check's result and `failing`, the names of the failing ones."""
+    report: dict[str, object] = {}
+    failing: list[str] = []
     for name, check in CHECKS.items():
         try:
             report[name] = check()
         except Exception as exc:
-            healthy = False
+            failing.append(name)
             report[name] = f"error: {exc.__class__.__name__}: {exc}"[:300]
     if report.get("database") == "ok":
         try:
             report["worker_last_seen"] = last_worker_heartbeat()
+            report["outbox_pending"] = OutboxMessage.objects.count()
         except Exception as exc:
-            healthy = False
+            failing.append("database")
             report["worker_last_seen"] = f"error: {exc.__class__.__name__}"
-    return healthy, report
+    report["failing"] = failing
+    if ESSENTIAL.intersection(failing):
+        return "error", report
+    return ("degraded" if failing else "ok"), report

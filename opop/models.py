@@ -1,5 +1,7 @@
 """The shared kernel: users, regions, organisations and who acts for them, audit events."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -267,3 +269,29 @@ class DirtyFigureKey(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.kabupaten_kota_id}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task that could not be handed to the broker (down or silent) when its transaction committed.
+
+    Written by opop.outbox after a failed publish and deleted once `outbox_flush` has sent it, so the table
+    is empty whenever the broker is healthy. Tasks are idempotent, so a message sent twice (the relay died
+    between the send and the delete) does no harm.
+    """
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    # The Celery task id, kept across re-sends: a worker (or a person reading logs) sees one id per job.
+    task_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self):
+        return f"{self.task_name} #{self.pk} ({self.attempts} attempts)"

@@ -17,18 +17,22 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    healthy, report = run_checks()
-    return JsonResponse({"status": "ok" if healthy else "error", **report}, status=200 if healthy else 503)
+    """Liveness and monitoring: 200 "ok", 200 "degraded" (cache or broker down, the portal still serves;
+    `failing` names them), 503 "error" (the database is down)."""
+    status, report = run_checks()
+    return JsonResponse({"status": status, **report}, status=503 if status == "error" else 200)
 
 
 @never_cache
 @require_GET
 def readyz(request):
-    """For the load balancer: 503 until the database answers and every migration is applied."""
-    healthy, report = run_checks()
+    """For the load balancer: 503 until the database answers and every migration is applied. A node whose
+    cache or broker is down stays in rotation ("degraded"): those are shared, so every node has the same
+    problem, and the portal still takes orders without them."""
+    status, report = run_checks()
     pending = pending_migrations() if report.get("database") == "ok" else []
-    ready = healthy and not pending
-    body = {"status": "ready" if ready else "not ready", **report, "pending_migrations": pending}
+    ready = status != "error" and not pending
+    body = {"status": "ready" if ready else "not ready", "health": status, **report, "pending_migrations": pending}
     return JsonResponse(body, status=200 if ready else 503)
 
 

@@ -27,9 +27,8 @@ from marketplace.models import (
     Store,
 )
 from marketplace.orders import states
-from marketplace.orders.emails import order_status_notify
 from opop.figures import figures_mark_dirty, month_start
-from opop.mail import on_commit_unless_muted
+from opop.mail import enqueue_mail_on_commit
 from opop.models import Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record
@@ -162,8 +161,10 @@ def _release(order: Order, actor: User | None) -> None:
 
 
 def _notify(order: Order, event: OrderEvent) -> None:
-    language = translation.get_language()
-    on_commit_unless_muted(lambda: order_status_notify(order_id=order.pk, event_id=event.pk, language=language))
+    enqueue_mail_on_commit(
+        "marketplace.order_status_notify",
+        {"order_id": order.pk, "event_id": event.pk, "language": translation.get_language()},
+    )
 
 
 @transaction.atomic

@@ -93,10 +93,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: Redis when REDIS_URL is set, process memory otherwise.
+# Cache and sessions: Redis when REDIS_URL is set, process memory otherwise. Redis is behind short socket
+# timeouts and a fault-tolerant backend (opop/cache.py): when Redis refuses or stops answering, every cache
+# read is a miss and every write a no-op for BREAKER_SECONDS, so pages still render and cached_db sessions
+# fall back to PostgreSQL. No retries: a cache miss is cheaper than waiting.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "0.5"))
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "opop.cache.FaultTolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "retry": None,
+                "BREAKER_SECONDS": env_int("REDIS_BREAKER_SECONDS", 10),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "opop"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -191,10 +206,30 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Short timeouts on every broker connection, so a Redis that refuses or never answers cannot hang a web
+# request or a worker: connect within 2 s, any command within 5 s (more than kombu's 1 s BRPOP), and keep
+# the TCP connection alive so a half-open one is noticed. Publishing from the web goes through the outbox
+# (opop/outbox.py), which uses even shorter timeouts, no retries and a per-process breaker.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(env_str("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": float(env_str("CELERY_BROKER_SOCKET_CONNECT_TIMEOUT", "2")),
+    "socket_timeout": float(env_str("CELERY_BROKER_SOCKET_TIMEOUT", "5")),
+    "socket_keepalive": True,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"]
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"]
+# The outbox: a task the web could not hand to the broker within OUTBOX_PUBLISH_TIMEOUT seconds is kept in
+# the database and re-sent by `outbox_flush` (beat every minute, each worker on start, the web after its next
+# successful publish). After a failure a process writes straight to the outbox for OUTBOX_BREAKER_SECONDS.
+OUTBOX_PUBLISH_TIMEOUT = float(env_str("OUTBOX_PUBLISH_TIMEOUT", "1"))
+OUTBOX_BREAKER_SECONDS = env_int("OUTBOX_BREAKER_SECONDS", 15)
 # Every periodic job, with why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
     # The worker proves it is alive once a minute; /healthz reports how long ago it last did.
     "worker-heartbeat": {"task": "opop.worker_heartbeat", "schedule": float(env_int("WORKER_HEARTBEAT_SECONDS", 60))},
+    # The outbox: tasks a web node could not enqueue while the broker was down are re-sent by a worker at most a
+    # minute after the broker is back (while it is down there is nowhere to send them, and beat cannot either).
+    "opop-outbox-flush": {"task": "opop.outbox_flush", "schedule": 60.0},
     # OPOP Mart: unpaid orders hold stock; every 5 minutes the expired ones are cancelled and the stock released,
     # so a reserved unit is back on sale at most 5 minutes after the payment window closes.
     "marketplace-expire-unpaid-orders": {"task": "marketplace.expire_unpaid_orders", "schedule": 300.0},

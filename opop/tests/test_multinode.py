@@ -185,6 +185,7 @@ def test_a_job_whose_worker_dies_mid_run_is_run_again_and_nothing_is_lost(cluste
     from bench.rollup import generate
     from opop.celery import app
     from reports.models import FigureRollup, RollupRun
+    from reports.services import rollup_differences
 
     generate(300, 60)  # 18,000 monthly reports: a full rollup takes long enough to be killed mid-run
     logs = {name: len(cluster.log(name)) for name in ("worker1", "worker2")}
@@ -210,3 +211,4 @@ def test_a_job_whose_worker_dies_mid_run_is_run_again_and_nothing_is_lost(cluste
     assert "WorkerLostError" in cluster.log(victim), cluster.log(victim)[-2000:]
     assert RollupRun.objects.filter(kind=RollupRun.Kind.FULL).exists(), cluster.log("worker1") + cluster.log("worker2")
     assert FigureRollup.objects.exists()
+    assert rollup_differences() == []  # exact: the re-run's figures equal a fresh full computation

@@ -1,0 +1,213 @@
+"""Every Celery task in the project is enqueued through here: after the commit, and never lost to a broker outage.
+
+`enqueue_on_commit(task_name, kwargs)` runs after the current transaction commits (immediately outside
+one), so a worker never sees a job for a row that was rolled back or not yet visible. Then:
+
+- eager mode (no broker: dev, tests): the task runs in-process, as before;
+- otherwise the task is published with a short timeout (OUTBOX_PUBLISH_TIMEOUT), no retries and no
+  waiting on a dead broker; if that fails (Redis refused, silent, full...) the task is written to the
+  `OutboxMessage` table instead and the request carries on. After a failure this process skips the broker
+  for OUTBOX_BREAKER_SECONDS and writes straight to the outbox, so a silent broker costs one timeout per
+  process per window, not one per task.
+
+`outbox_flush()` is the relay: it re-sends the stored tasks one by one, each row locked with
+SELECT ... FOR UPDATE SKIP LOCKED (any number of relays may run at once) and deleted in the same
+transaction as its successful send. It runs (1) every minute from beat as the task `opop.outbox_flush`,
+(2) in each worker as it starts (`worker_ready`), (3) once a web process that had failed publishes
+successfully again (it queues `opop.outbox_flush` for a worker rather than draining in the request), and
+(4) by hand: `manage.py outbox_flush`. Delivery is at least once; every task is idempotent.
+"""
+
+import logging
+import threading
+import time
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from opop.models import OutboxMessage
+
+logger = logging.getLogger("opop.outbox")
+
+FLUSH_TASK = "opop.outbox_flush"
+
+_breaker_lock = threading.Lock()
+_broker_down_until: float | None = None  # time.monotonic() until which this process skips the broker
+
+
+def _app():
+    from opop.celery import app
+
+    return app
+
+
+def _is_eager() -> bool:
+    return bool(_app().conf.task_always_eager)
+
+
+def _task(name: str):
+    app = _app()
+    task = app.tasks.get(name)
+    if task is None:  # a web process imports the apps' tasks modules only when first needed
+        app.loader.import_default_modules()
+        task = app.tasks.get(name)
+    return task
+
+
+def publish(task_name: str, kwargs: dict[str, Any], *, task_id: str | None = None) -> None:
+    """Hand one task to the broker now, or raise. Bounded by OUTBOX_PUBLISH_TIMEOUT: no retries, no waiting."""
+    from kombu import pools
+
+    app = _app()
+    timeout = settings.OUTBOX_PUBLISH_TIMEOUT
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "max_retries": 0,  # kombu: do not loop on a refused connection
+    }
+    conn = app.connection_for_write(connect_timeout=timeout, transport_options=options)
+    # kombu keeps one producer pool per (broker URL, options): connections are reused between requests.
+    with pools.producers[conn].acquire(block=True, timeout=timeout) as producer:
+        app.send_task(task_name, kwargs=kwargs, task_id=task_id, producer=producer, retry=False)
+
+
+def _breaker_open() -> bool:
+    until = _broker_down_until
+    return until is not None and time.monotonic() < until
+
+
+def _trip(exc: BaseException) -> None:
+    global _broker_down_until
+    with _breaker_lock:
+        _broker_down_until = time.monotonic() + settings.OUTBOX_BREAKER_SECONDS
+
+
+def _recovered() -> bool:
+    """True once, for the first successful publish after this process saw the broker fail."""
+    global _broker_down_until
+    if _broker_down_until is None:  # the usual case: no lock taken
+        return False
+    with _breaker_lock:
+        was_down = _broker_down_until is not None
+        _broker_down_until = None
+    return was_down
+
+
+def reset_breaker() -> None:
+    """Forget any broker failure this process saw (tests, and after a deliberate broker switch)."""
+    global _broker_down_until
+    with _breaker_lock:
+        _broker_down_until = None
+
+
+def _store(task_name: str, kwargs: dict[str, Any], task_id: str, error: str) -> OutboxMessage:
+    message = OutboxMessage.objects.create(
+        task_name=task_name,
+        kwargs=kwargs,
+        task_id=task_id,
+        attempts=1,
+        last_attempt_at=timezone.now(),
+        last_error=error,
+    )
+    logger.warning("opop.outbox.stored", extra={"task": task_name, "outbox_id": message.pk, "error": error})
+    return message
+
+
+def enqueue(task_name: str, kwargs: dict[str, Any] | None = None) -> None:
+    """Run or send the task now (call it after the commit; `enqueue_on_commit` does)."""
+    kwargs = kwargs or {}
+    if _is_eager():
+        task = _task(task_name)
+        if task is not None:  # the app that owns it is not installed: nobody would run it
+            task.apply(kwargs=kwargs)
+        return
+    task_id = str(uuid.uuid4())
+    if _breaker_open():
+        _store(task_name, kwargs, task_id, "broker skipped: it failed moments ago in this process")
+        return
+    try:
+        publish(task_name, kwargs, task_id=task_id)
+    except Exception as exc:  # refused, timed out, pool exhausted...: the broker is not taking work
+        _trip(exc)
+        _store(task_name, kwargs, task_id, f"{exc.__class__.__name__}: {exc}"[:1000])
+        return
+    if _recovered() and task_name != FLUSH_TASK:
+        # The broker is back: let a worker drain what this and other processes stored meanwhile.
+        try:
+            publish(FLUSH_TASK, {})
+        except Exception:  # beat's minutely flush will do it
+            logger.warning("opop.outbox.flush_not_queued")
+
+
+class _OnCommit:
+    """The on_commit callback; a class so `once_per_transaction` can find an already scheduled one."""
+
+    def __init__(self, task_name: str, kwargs: dict[str, Any]):
+        self.task_name = task_name
+        self.kwargs = kwargs
+
+    def __call__(self) -> None:
+        enqueue(self.task_name, self.kwargs)
+
+
+def enqueue_on_commit(task_name: str, kwargs: dict[str, Any] | None = None, *, once_per_transaction=False) -> None:
+    """Enqueue `task_name(**kwargs)` after the current transaction commits (now, outside a transaction).
+
+    `kwargs` must be JSON-serialisable (the broker and the outbox both store JSON). With
+    `once_per_transaction`, a task already scheduled in this transaction with the same kwargs is not scheduled
+    again (the rollup: one per transaction, however many facts it wrote).
+    """
+    kwargs = dict(kwargs or {})
+    if once_per_transaction and any(
+        isinstance(callback, _OnCommit) and callback.task_name == task_name and callback.kwargs == kwargs
+        for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_OnCommit(task_name, kwargs))
+
+
+def outbox_pending() -> int:
+    return OutboxMessage.objects.count()
+
+
+def outbox_flush(*, limit: int = 1000) -> dict[str, int]:
+    """Send up to `limit` stored tasks, oldest first; stop at the first failure (the broker is still down).
+
+    Each row is locked (skip locked: concurrent relays take different rows), sent, and deleted in one
+    transaction, so a row is never sent by two relays at once and a sent row does not stay behind.
+    Returns {"sent": n, "failed": 0 or 1, "pending": rows left}.
+    """
+    sent = failed = 0
+    eager = _is_eager()
+    while sent < limit:
+        with transaction.atomic():
+            message = OutboxMessage.objects.select_for_update(skip_locked=True).order_by("id").first()
+            if message is None:
+                break
+            try:
+                if eager:
+                    task = _task(message.task_name)
+                    if task is not None:
+                        task.apply(kwargs=message.kwargs, throw=True)
+                else:
+                    publish(message.task_name, message.kwargs, task_id=str(message.task_id))
+            except Exception as exc:
+                failed = 1
+                OutboxMessage.objects.filter(pk=message.pk).update(
+                    attempts=message.attempts + 1,
+                    last_attempt_at=timezone.now(),
+                    last_error=f"{exc.__class__.__name__}: {exc}"[:1000],
+                )
+                logger.warning("opop.outbox.flush_failed", extra={"outbox_id": message.pk, "error": str(exc)[:300]})
+                break
+            message.delete()
+            sent += 1
+    if sent and not failed:
+        reset_breaker()
+    if sent or failed:
+        logger.info("opop.outbox.flushed", extra={"sent": sent, "failed": failed})
+    return {"sent": sent, "failed": failed, "pending": outbox_pending()}
