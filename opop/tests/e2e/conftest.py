@@ -42,7 +42,7 @@ def _server_environ(workdir: Path) -> dict[str, str]:
     return environ
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_portal(tmp_path_factory):
     """Base URL of a seeded portal served by gunicorn; its log ends up in .ci/artifacts/e2e/server.log."""
     if not CHROMIUM.exists():
@@ -80,7 +80,7 @@ def live_portal(tmp_path_factory):
         shutil.copyfile(workdir / "server.log", ARTIFACTS / "server.log")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(SKIP_REASON)

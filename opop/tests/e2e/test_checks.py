@@ -1,5 +1,7 @@
 """The journeys' own checks catch what they claim to: proven on small pages, without the portal."""
 
+import shutil
+
 import pytest
 
 from opop.tests.e2e.browser import Journey, assert_accessible
@@ -15,6 +17,7 @@ def journey(browser):
     journey = Journey(browser, "http://127.0.0.1", "_checks")
     yield journey
     journey.context.close()
+    shutil.rmtree(journey.folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize(

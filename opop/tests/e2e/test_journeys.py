@@ -64,31 +64,40 @@ def test_shopper_on_a_phone_searches_filters_buys_from_two_stores_pays_and_revie
     assert sorted(stores) == ["Kopi Santri Bululawang", "Kopontren Sidogiri Mart"]
     shopper.activate(page.locator("a[href$='/mart/checkout/']").last, "checkout")
 
-    # Pay both through the (sandbox) gateway; both orders are placed at once.
-    for radio in page.locator("input[name^=payment_][value=gateway]").all():
-        radio.check()
+    # One order paid through the (sandbox) gateway, the other by bank transfer; both are placed at once.
+    stores_in_checkout = page.locator("section.checkout-order")
+    kopi = stores_in_checkout.filter(has_text="Kopi Santri Bululawang")
+    kopi.locator("input[name^=payment_][value=gateway]").check()
+    sidogiri = stores_in_checkout.filter(has_text="Kopontren Sidogiri Mart")
+    assert sidogiri.locator("input[name^=payment_][value=bank_transfer]").is_checked()
     place = page.locator("button[name=place]")
     shopper.tab_to(place)
     shopper.activate(place, "orders-placed")
-    assert "/mart/pesanan/" in page.url
-    new_orders = page.locator(".order-row", has=page.locator(".status-awaiting_payment"))
+    assert page.url.endswith("/mart/pesanan/")
     placed = {}
-    for row in new_orders.all():
+    for row in page.locator(".order-row", has=page.locator(".status-awaiting_payment")).all():
         text = row.inner_text()
-        for store in stores:
-            if store in text and ("Kopi Arabika Dampit" in text or "Kurma Sidogiri" in text):
+        for store, product in [("Kopi Santri Bululawang", "Kopi Arabika Dampit"), ("Kopontren Sidogiri Mart", "Kurma")]:
+            if store in text and product in text:
                 placed[store] = row.locator("a strong").inner_text()
     assert set(placed) == set(stores), placed
 
-    for store, number in placed.items():
-        shopper.goto(f"/mart/pesanan/{number}/", f"order-{number}")
-        shopper.activate(page.locator("a[href*='/mart/bayar/']"), f"gateway-{number}")
-        shopper.activate(page.locator("form[action*='/sandbox/'] button[type=submit]"), f"paid-{number}")
-        shopper.goto(f"/mart/pesanan/{number}/", f"order-paid-{number}")
-        assert page.locator("h1 .status-paid").count() == 1, f"{store} order {number} is not paid"
+    number = placed["Kopi Santri Bululawang"]
+    shopper.goto(f"/mart/pesanan/{number}/", "order-kopi")
+    shopper.activate(page.locator("a[href*='/mart/bayar/']"), "gateway-kopi")
+    shopper.activate(page.locator("form[action*='/sandbox/'] button[type=submit]"), "paid-kopi")
+    shopper.goto(f"/mart/pesanan/{number}/", "order-kopi-paid")
+    assert page.locator("h1 .status-paid").count() == 1
+
+    shopper.goto(f"/mart/pesanan/{placed['Kopontren Sidogiri Mart']}/", "order-sidogiri")
+    proof = page.locator("form[action$='/proof/']")
+    proof.locator("input[name=proof]").set_input_files(
+        {"name": "bukti-transfer.jpg", "mimeType": "image/jpeg", "buffer": jpeg("Bukti transfer Rp113.000")}
+    )
+    shopper.activate(proof.locator("button[type=submit]"), "transfer-proof-sent")
+    assert page.locator("section.pay .message").count() == 1  # waiting for the seller to confirm
 
     # The coffee seller processes and ships (desktop seller centre); the shopper confirms receipt.
-    number = placed["Kopi Santri Bululawang"]
     seller = Journey(browser, live_portal, "shopper-phone-seller")
     seller.login("penjual.kopi@opop.test", next_path=f"/mart/penjual/pesanan/{number}/")
     seller.activate(seller.page.locator("form[action$='/process/'] button"), "processing")
