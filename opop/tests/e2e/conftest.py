@@ -50,8 +50,11 @@ def live_portal(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e-portal")
     environ = _server_environ(workdir)
     started = time.monotonic()
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=environ, check=True, capture_output=True)
+    # One process for both commands: Django starts once.
+    prepare = "import django; django.setup(); from django.core.management import call_command as c; "
+    prepare += "c('migrate', interactive=False, verbosity=0); c('seed_demo', verbosity=0)"
+    done = subprocess.run([sys.executable, "-c", prepare], cwd=ROOT, env=environ, capture_output=True, text=True)
+    assert done.returncode == 0, f"migrate + seed_demo failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     port = free_port()
     log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(
@@ -84,7 +87,7 @@ def live_portal(tmp_path_factory):
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(SKIP_REASON)
-    from playwright.sync_api import sync_playwright
+    sync_playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed").sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
