@@ -65,6 +65,11 @@ class VariantForm(forms.Form):
     price = forms.IntegerField(label=_("Price (Rp)"), min_value=0)
     stock = forms.IntegerField(label=_("Opening stock"), min_value=0, initial=0, required=False)
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the product page beside the product form, whose name/price fields own `id_name`/`id_price`.
+        kwargs.setdefault("auto_id", "id_variant_%s")
+        super().__init__(*args, **kwargs)
+
 
 class TierForm(forms.Form):
     min_quantity = forms.IntegerField(label=_("From quantity"), min_value=2)
