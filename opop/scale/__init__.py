@@ -58,8 +58,7 @@ STEPS: list[tuple[str, Callable[[Context], None]]] = [
     ("businesses", people.generate_businesses),
     ("catalogue", mart.generate_catalogue),
     ("order plan", orders.generate_orders),
-    ("orders", orders.insert_orders),
-    ("order lines", orders.insert_order_lines),
+    ("orders and lines", orders.insert_orders_and_lines),
     ("samsat", samsat.generate_samsat),
 ]
 
@@ -69,7 +68,14 @@ class ScaleError(Exception):
 
 
 def seed_scale(
-    *, sizes: Sizes, seed: int = 2026, anchor_day: date, reset: bool = False, rollup: bool = True, log=print
+    *,
+    sizes: Sizes,
+    seed: int = 2026,
+    anchor_day: date,
+    reset: bool = False,
+    rollup: bool = True,
+    workers: int = 2,
+    log=print,
 ) -> dict:
     """Generate the data set; returns sizes, row counts and seconds per step.
 
@@ -83,7 +89,7 @@ def seed_scale(
         )
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        ctx = Context(cursor=cursor, seed=seed, sizes=sizes, anchor_day=anchor_day, log=log)
+        ctx = Context(cursor=cursor, seed=seed, sizes=sizes, anchor_day=anchor_day, log=log, workers=workers)
         if reset:
             with ctx.step("reset"), transaction.atomic():
                 ctx.execute(f"TRUNCATE {', '.join(RESET_ROOTS)} RESTART IDENTITY CASCADE")
@@ -91,7 +97,7 @@ def seed_scale(
             raise ScaleError(
                 "The database already has users. Run with --reset to wipe it first (use a database of its own)."
             )
-        ctx.execute("DROP TABLE IF EXISTS " + ", ".join(f"pg_temp.{t}" for t in TEMP_TABLES))
+        ctx.execute("DROP TABLE IF EXISTS " + ", ".join(PLAN_TABLES))
         install_sql_helpers(ctx)
         kernel.plan(ctx)
         for name, step in STEPS:
@@ -100,7 +106,7 @@ def seed_scale(
         with ctx.step("sequences and analyze"):
             with transaction.atomic():
                 reset_sequences(ctx, EXPLICIT_ID_TABLES)
-            ctx.execute("DROP TABLE IF EXISTS " + ", ".join(f"pg_temp.{t}" for t in TEMP_TABLES))
+            ctx.execute("DROP TABLE IF EXISTS " + ", ".join(PLAN_TABLES))
             ctx.execute("ANALYZE")
         counts = _counts(ctx)
     if rollup:
@@ -119,7 +125,8 @@ def seed_scale(
     }
 
 
-TEMP_TABLES = [
+# Plan tables (UNLOGGED, so the parallel connections see them), dropped before and after a run.
+PLAN_TABLES = [
     "scale_pesantren",
     "scale_report",
     "scale_alumni",

@@ -91,6 +91,7 @@ class Context:
     counts: dict = field(default_factory=dict)
     ids: dict = field(default_factory=dict)  # shared id ranges and lookup lists between the generators
     log: object = print
+    workers: int = 2  # connections for the biggest tables (santri, orders and their lines)
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)  # noqa: S311 - reproducible data, not secrets
@@ -181,6 +182,36 @@ def install_sql_helpers(ctx: Context) -> None:
     # Session settings only: room to sort and hash the plan tables, and no wait for the WAL flush of each step.
     ctx.execute("SET work_mem = '256MB'")
     ctx.execute("SET synchronous_commit = off")
+
+
+def run_parallel(ctx: Context, work, ranges: list[tuple[int, int]], workers: int = 2) -> None:
+    """Run `work(sub_ctx, first, last)` for each id range on `workers` connections of their own, each range
+    in its own transaction. The plan tables are UNLOGGED (not TEMP) so that every connection sees them;
+    ids are fixed by the plan, so the result does not depend on which worker wrote what first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, transaction
+
+    def run(bounds):
+        try:
+            with connection.cursor() as cursor:
+                sub = Context(cursor=cursor, seed=ctx.seed, sizes=ctx.sizes, anchor_day=ctx.anchor_day, log=ctx.log)
+                sub.ids = ctx.ids
+                install_sql_helpers(sub)
+                with transaction.atomic():
+                    work(sub, *bounds)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(run, ranges):
+            pass
+
+
+def split(first: int, last: int, parts: int) -> list[tuple[int, int]]:
+    """[first, last] cut into `parts` consecutive ranges."""
+    size = max(1, -(-(last - first + 1) // parts))
+    return [(lo, min(last, lo + size - 1)) for lo in range(first, last + 1, size)]
 
 
 def uuid_for(ctx: Context, salt: str, n: int) -> uuid.UUID:

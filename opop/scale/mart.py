@@ -207,8 +207,8 @@ def generate_catalogue(ctx: Context) -> None:
         " FROM marketplace_product WHERE stock > 0 ORDER BY id"
     )
     ctx.execute(
-        "CREATE TEMP TABLE scale_store (id bigint PRIMARY KEY, first_product bigint, products int, kind text,"
-        " region varchar(5), rate int, owner bigint) ON COMMIT PRESERVE ROWS"
+        "CREATE UNLOGGED TABLE scale_store (id bigint PRIMARY KEY, first_product bigint, products int, kind text,"
+        " region varchar(5), rate int, owner bigint)"
     )
     ctx.copy("scale_store", ["id", "first_product", "products", "kind", "region", "rate", "owner"], store_plan)
     ctx.execute("ANALYZE scale_store")

@@ -9,7 +9,7 @@ refunded. Totals add up (total = subtotal + shipping; subtotal = sum of line tot
 construction: the subtotal is summed from the very line rows that are inserted.
 """
 
-from opop.scale.base import Context
+from opop.scale.base import Context, run_parallel, split
 
 # Lines per order: 1 (35 %), 2 (30 %), 3 (20 %), 4 (15 %).
 AVERAGE_LINES = 0.35 * 1 + 0.30 * 2 + 0.20 * 3 + 0.15 * 4
@@ -35,7 +35,7 @@ def generate_orders(ctx: Context) -> None:
         "couriers": COURIERS,
     }
     ctx.execute(
-        "CREATE TEMP TABLE scale_slot ON COMMIT PRESERVE ROWS AS"
+        "CREATE UNLOGGED TABLE scale_slot AS"
         " SELECT (row_number() OVER (ORDER BY s.id, g) - 1) AS slot, s.id AS store_id"
         " FROM scale_store s CROSS JOIN LATERAL generate_series(1, s.products) g"
     )
@@ -44,7 +44,7 @@ def generate_orders(ctx: Context) -> None:
     # The plan of each order: store, buyer, moment, number of lines and a roll that decides its status.
     ctx.execute(
         """
-        CREATE TEMP TABLE scale_order ON COMMIT PRESERVE ROWS AS
+        CREATE UNLOGGED TABLE scale_order AS
         SELECT o.*, least(o.want_lines, o.products) AS n_lines,
                (%(end)s::timestamptz - o.created_at) AS age
         FROM (
@@ -68,7 +68,7 @@ def generate_orders(ctx: Context) -> None:
     )
     ctx.execute(
         """
-        CREATE TEMP TABLE scale_line ON COMMIT PRESERVE ROWS AS
+        CREATE UNLOGGED TABLE scale_line AS
         SELECT (o.id - 1) * 4 + k AS id, o.id AS order_id, p.id AS product_id, p.name, p.price,
                greatest(p.min_order, CASE WHEN pg_temp.r(o.id * 4 + k, 61, 100) < 65 THEN 1
                                           WHEN pg_temp.r(o.id * 4 + k, 61, 100) < 88 THEN 2
@@ -81,7 +81,21 @@ def generate_orders(ctx: Context) -> None:
     ctx.counts["order plan"] = f"{orders} orders"
 
 
-def insert_orders(ctx: Context) -> None:
+def insert_orders_and_lines(ctx: Context) -> None:
+    """Orders and their lines, written by two connections at once (each a half of the order ids)."""
+    last = ctx.scalar("SELECT max(id) FROM scale_order") or 0
+    run_parallel(ctx, _orders_and_lines, split(1, last, ctx.workers), workers=ctx.workers)
+    lines = ctx.scalar("SELECT count(*) FROM scale_line")
+    ctx.counts["orders and lines"] = f"{last} orders, {lines} lines"
+    update_sold_counts(ctx)
+
+
+def _orders_and_lines(ctx: Context, first: int, last: int) -> None:
+    insert_orders(ctx, first, last)
+    insert_order_lines(ctx, first, last)
+
+
+def insert_orders(ctx: Context, first: int, last: int) -> None:
     ids = ctx.ids
     regions = [kode for kode, _w in ids["regions"]]
     params = {
@@ -91,6 +105,8 @@ def insert_orders(ctx: Context) -> None:
         "org0": ids["pesantren_org0"],
         "regions": regions,
         "couriers": COURIERS,
+        "first": first,
+        "last": last,
     }
     ctx.execute(
         """
@@ -118,8 +134,10 @@ def insert_orders(ctx: Context) -> None:
                o.buyer, CASE WHEN o.pickup THEN NULL ELSE x.destination END, o.store_id,
                CASE WHEN o.buying_pesantren IS NOT NULL THEN %(org0)s + o.buying_pesantren END,
                o.buying_pesantren IS NOT NULL
-        FROM (SELECT *, coalesce(%(admin0)s + buying_pesantren, shopper) AS buyer FROM scale_order) o
-        JOIN (SELECT order_id, sum(price * quantity) AS subtotal FROM scale_line GROUP BY order_id) t
+        FROM (SELECT *, coalesce(%(admin0)s + buying_pesantren, shopper) AS buyer FROM scale_order
+              WHERE id BETWEEN %(first)s AND %(last)s) o
+        JOIN (SELECT order_id, sum(price * quantity) AS subtotal FROM scale_line
+              WHERE order_id BETWEEN %(first)s AND %(last)s GROUP BY order_id) t
             ON t.order_id = o.id
         JOIN opop_user u ON u.id = o.buyer
         CROSS JOIN LATERAL (
@@ -149,19 +167,21 @@ def insert_orders(ctx: Context) -> None:
             "streets": ["Raya", "KH. Hasyim Asy'ari", "Diponegoro", "Ahmad Yani", "Pahlawan", "Masjid", "Pondok"],
         },
     )
-    ctx.counts["orders"] = ctx.scalar("SELECT count(*) FROM marketplace_order")
 
 
-def insert_order_lines(ctx: Context) -> None:
+def insert_order_lines(ctx: Context, first: int, last: int) -> None:
     ctx.execute(
         """
         INSERT INTO marketplace_orderitem (id, product_name, variant_name, unit_price, quantity, line_total, order_id,
             product_id, variant_id)
         SELECT id, name, '', price, quantity, price * quantity, order_id, product_id, NULL
-        FROM scale_line
-        """
+        FROM scale_line WHERE order_id BETWEEN %s AND %s
+        """,
+        [first, last],
     )
-    ctx.counts["order lines"] = ctx.scalar("SELECT count(*) FROM scale_line")
+
+
+def update_sold_counts(ctx: Context) -> None:
     # What each product has sold (paid and not given back) is denormalised on the product, as order_place keeps it.
     ctx.execute(
         """

@@ -226,8 +226,8 @@ def generate_pesantren(ctx: Context) -> None:
         units,
     )
     ctx.execute(
-        "CREATE TEMP TABLE scale_pesantren (id bigint PRIMARY KEY, region varchar(5), cohort int, first_month date,"
-        " left_on date, base bigint, admin bigint) ON COMMIT PRESERVE ROWS"
+        "CREATE UNLOGGED TABLE scale_pesantren (id bigint PRIMARY KEY, region varchar(5), cohort int, first_month date,"
+        " left_on date, base bigint, admin bigint)"
     )
     ctx.copy("scale_pesantren", ["id", "region", "cohort", "first_month", "left_on", "base", "admin"], plan)
     ctx.execute("ANALYZE scale_pesantren")
@@ -270,7 +270,7 @@ def generate_reports(ctx: Context) -> None:
     # Figures: a seasonal (Ramadan and year-end) and growing turnover around each pesantren's base.
     ctx.execute(
         """
-        CREATE TEMP TABLE scale_report ON COMMIT PRESERVE ROWS AS
+        CREATE UNLOGGED TABLE scale_report AS
         SELECT row_number() OVER (ORDER BY p.id, m.month) AS id, p.id AS pesantren_id, p.admin, m.month,
                (p.base * (0.75 + 0.5 * pg_temp.u(p.id * 1000 + k, 11))
                   * (1 + 0.012 * k) * (CASE WHEN extract(month FROM m.month) IN (3, 4, 12) THEN 1.3

@@ -53,10 +53,7 @@ def generate_samsat(ctx: Context) -> None:
         ],
         outlets,
     )
-    ctx.execute(
-        "CREATE TEMP TABLE scale_outlet (slot int PRIMARY KEY, id bigint, cashier bigint, prefix text)"
-        " ON COMMIT PRESERVE ROWS"
-    )
+    ctx.execute("CREATE UNLOGGED TABLE scale_outlet (slot int PRIMARY KEY, id bigint, cashier bigint, prefix text)")
     ctx.copy(
         "scale_outlet",
         ["slot", "id", "cashier", "prefix"],
@@ -77,7 +74,7 @@ def generate_samsat(ctx: Context) -> None:
     }
     ctx.execute(
         """
-        CREATE TEMP TABLE scale_bill ON COMMIT PRESERVE ROWS AS
+        CREATE UNLOGGED TABLE scale_bill AS
         SELECT b.*, b.pkb + b.opsen + b.pkb_late + b.swdkllj + b.swdkllj_late AS total
         FROM (
             SELECT v.*,

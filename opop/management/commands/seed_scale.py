@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--until", type=date.fromisoformat, help="History ends the day before (default: today).")
         parser.add_argument("--no-rollup", action="store_true", help="Skip the full rollup rebuild at the end.")
         parser.add_argument("--json", help="Write sizes, row counts and timings to this file.")
+        parser.add_argument("--workers", type=int, default=2, help="Connections writing the biggest tables at once.")
         for name in (
             "pesantren",
             "santri",
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 anchor_day=anchor,
                 reset=options["reset"],
                 rollup=not options["no_rollup"],
+                workers=options["workers"],
                 log=self.stdout.write,
             )
         except ScaleError as exc:
