@@ -67,6 +67,52 @@ def _stored_rollup() -> tuple[set, set]:
     return figures, pesantren
 
 
+def _pages_answer(client) -> None:
+    from django.urls import reverse
+
+    from marketplace.models import Category, Order, Product, Store
+    from opop.models import User
+
+    product = Product.objects.visible().order_by("-sold_count").first()
+    category = Category.objects.filter(products__isnull=False).first()
+    pages = {
+        None: [
+            reverse("marketplace:home"),
+            reverse("marketplace:search") + "?q=kopi",
+            reverse("marketplace:category", kwargs={"slug": category.slug}) + "?page=2",
+            reverse("marketplace:product", kwargs={"slug": product.slug}),
+            reverse("marketplace:store", kwargs={"slug": Store.objects.get(pk=1).slug}),
+            reverse("reports:public"),
+        ],
+        "bench.pembeli@opop.test": [reverse("marketplace:order_list")]
+        + [
+            reverse("marketplace:order_detail", kwargs={"number": number})
+            for number in Order.objects.filter(buyer__email="bench.pembeli@opop.test").values_list("number", flat=True)[
+                :3
+            ]
+        ],
+        "bench.penjual@opop.test": [
+            reverse("marketplace:seller_order_list"),
+            reverse("marketplace:seller_product_list"),
+        ],
+        "bench.staf@opop.test": [
+            reverse("pesantren:staff_list"),
+            reverse("reports:dashboard"),
+            reverse("reports:regions"),
+        ],
+        "bench.jombang@opop.test": [
+            reverse("reports:region", kwargs={"kode": "35.17"}),
+            reverse("pesantren:staff_list"),
+        ],
+    }
+    for email, urls in pages.items():
+        client.logout()
+        if email:
+            client.force_login(User.objects.get(email=email))
+        for url in urls:
+            assert client.get(url).status_code == 200, (email, url)
+
+
 def test_sizes_follow_the_fraction_with_overrides_and_floors():
     full = Sizes.for_fraction(1.0)
     assert (full.pesantren, full.santri, full.products, full.stores, full.order_lines) == (
@@ -91,7 +137,7 @@ def test_refuses_politely_on_sqlite():
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_tiny_run_keeps_the_invariants_is_deterministic_and_rolls_up_the_same_both_ways():
+def test_tiny_run_keeps_the_invariants_is_deterministic_and_rolls_up_the_same_both_ways(client):
     sizes = Sizes.for_fraction(0.0005, order_lines=3_000)
     result = seed_scale(sizes=sizes, seed=7, anchor_day=ANCHOR, reset=True, rollup=False, log=lambda *a: None)
     rows = result["rows"]
@@ -185,6 +231,9 @@ def test_tiny_run_keeps_the_invariants_is_deterministic_and_rolls_up_the_same_bo
     services.rollup_drain(limit=200)
     assert _stored_rollup() == full
     assert services.rollup_differences() == []
+
+    # The portal's pages work on it, for the benchmark logins.
+    _pages_answer(client)
 
     # The rollup benchmark runs on it (figures not asserted, nothing written).
     from bench import rollup_scale
