@@ -94,7 +94,7 @@ def _write(model, objects: list) -> None:
 
 
 def _roomy_sorts() -> None:
-    """Let this transaction's aggregates over millions of orders sort and hash in memory, not on disk."""
+    """Let this transaction's aggregates (a month of orders, or all of them) sort and hash in memory, not on disk."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '64MB'")
@@ -108,6 +108,7 @@ def rollup_incremental(*, limit: int = 500) -> RollupResult:
     unchanged); otherwise it stays for the next run. Running it twice changes nothing.
     """
     with transaction.atomic():
+        _roomy_sorts()
         taken = DirtyFigureKey.objects.order_by("marked_at", "pk")
         if connection.vendor == "postgresql":
             taken = taken.select_for_update(skip_locked=True)
