@@ -127,11 +127,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--seed-json", help="The seed_scale --json output to keep beside the figures.")
     parser.add_argument("--no-full", action="store_true", help="Skip the timed full rebuild (rollup already filled).")
     parser.add_argument("--no-write", action="store_true", help="Print only; do not touch bench/results.")
+    parser.add_argument("--note", default="", help="A remark kept with these figures (how the data set was made).")
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         sys.exit("bench/rollup_scale.py needs the PostgreSQL scale database (DATABASE_URL, then manage.py seed_scale).")
     result = {
         "label": args.label,
+        "note": args.note,
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
@@ -193,10 +195,10 @@ def write(result: dict) -> None:
         data = {"runs": {}}
     data["runs"][result["label"]] = result
     path.write_text(json.dumps(data, indent=2) + "\n")
-    (RESULTS / "rollup.md").write_text(table(data["runs"]))
+    (RESULTS / "rollup.md").write_text(table(data["runs"], data.get("changes", [])))
 
 
-def table(runs: dict) -> str:
+def table(runs: dict, changes: list[str] = ()) -> str:
     lines = [
         "# Rollup on the seeded scale data (bench/rollup_scale.py)",
         "",
@@ -214,6 +216,10 @@ def table(runs: dict) -> str:
             f"{'yes' if inc.get('differences_from_full') == 0 else 'NO'} |"
         )
     lines += ["", "Seconds of wall time on the machine named in rollup.json (cpus, load average at the start).", ""]
+    lines += [f"- {label}: {run['note']}" for label, run in runs.items() if run.get("note")]
+    lines.append("")
+    if changes:
+        lines += ["## Before and after", "", *[f"- {change}" for change in changes], ""]
     seeding = [(label, run["seeding"]) for label, run in runs.items() if "seeding" in run]
     for label, seed in seeding:
         lines += [
