@@ -405,6 +405,10 @@ class MonthlyReport(ReportFigures, TimeStampedModel):
                 name="report_figures_not_negative",
             ),
         ]
+        indexes = [
+            # The incremental rollup reads the reports of its dirty months; without this it scans five years of them.
+            models.Index(fields=["month", "status"], name="report_month_status_idx"),
+        ]
 
     def __str__(self):
         return f"{self.pesantren} · {self.month:%Y-%m}"

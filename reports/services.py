@@ -72,9 +72,32 @@ def _replace(keys: set[Key] | None, figures: dict[RowKey, dict], pesantren_rows:
         FigureRollup.objects.filter(_keys_q(keys)).delete()
         PesantrenMonthRollup.objects.filter(_keys_q(keys)).delete()
     objects = _figure_objects(figures)
-    FigureRollup.objects.bulk_create(objects, batch_size=5000)
-    PesantrenMonthRollup.objects.bulk_create(_pesantren_objects(pesantren_rows), batch_size=5000)
+    _write(FigureRollup, objects)
+    _write(PesantrenMonthRollup, _pesantren_objects(pesantren_rows))
     return len(objects)
+
+
+def _write(model, objects: list) -> None:
+    """Insert rollup rows: COPY on PostgreSQL (a full rebuild writes a row per pesantren and month,
+    hundreds of thousands at province scale), bulk_create elsewhere."""
+    if connection.vendor != "postgresql" or len(objects) < 500:
+        model.objects.bulk_create(objects, batch_size=5000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for obj in objects:
+            copy.write_row([getattr(obj, f.attname) for f in fields])
+
+
+def _roomy_sorts() -> None:
+    """Let this transaction's aggregates (a month of orders, or all of them) sort and hash in memory, not on disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 def rollup_incremental(*, limit: int = 500) -> RollupResult:
@@ -85,6 +108,7 @@ def rollup_incremental(*, limit: int = 500) -> RollupResult:
     unchanged); otherwise it stays for the next run. Running it twice changes nothing.
     """
     with transaction.atomic():
+        _roomy_sorts()
         taken = DirtyFigureKey.objects.order_by("marked_at", "pk")
         if connection.vendor == "postgresql":
             taken = taken.select_for_update(skip_locked=True)
@@ -117,6 +141,7 @@ def rollup_full() -> RollupResult:
     """Recompute every rollup row from the facts. Keys marked before the start are then done."""
     started = timezone.now()
     with transaction.atomic():
+        _roomy_sorts()
         figures, pesantren_rows = compute(None)
         rows = _replace(None, figures, pesantren_rows)
         keys = len({(m, k) for m, k, _p, _c in figures})

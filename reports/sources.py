@@ -82,8 +82,11 @@ class Source:
     # -- helpers --------------------------------------------------------------------------------
 
     @staticmethod
-    def restrict(qs, keys: set[Key] | None, *, month: str, region: str, moment: bool = False):
-        """Narrow `qs` to the months and regions of `keys` (rows outside the exact keys are dropped later)."""
+    def restrict(qs, keys: set[Key] | None, *, month: str, region: str | None, moment: bool = False):
+        """Narrow `qs` to the months and regions of `keys` (rows outside the exact keys are dropped later).
+
+        With `region` None only the months are narrowed; the caller narrows the regions itself.
+        """
         if keys is None:
             return qs
         if not keys:
@@ -95,7 +98,8 @@ class Source:
             tz = timezone.get_current_timezone()
             first = datetime.combine(first, time.min, tzinfo=tz)
             last = datetime.combine(last, time.min, tzinfo=tz)
-        return qs.filter(**{f"{month}__gte": first, f"{month}__lt": last, f"{region}__in": regions})
+        qs = qs.filter(**{f"{month}__gte": first, f"{month}__lt": last})
+        return qs if region is None else qs.filter(**{f"{region}__in": regions})
 
     @staticmethod
     def month_of(field: str):
@@ -278,32 +282,45 @@ class MartSalesSource(Source):
 
 
 class SamsatSource(Source):
-    """Samsat OPOP: payments the biller confirmed and nobody reversed, by business day and outlet region."""
+    """Samsat OPOP: payments the biller confirmed and nobody reversed, by business day and outlet region.
+
+    Payments are grouped by outlet in SQL and the outlets' regions and cohorts added from a small
+    lookup: joining the organisation and pesantren tables to a filter on each payment's latest
+    outcome left PostgreSQL expecting a few dozen rows and looping over every organisation for
+    each payment (minutes at province scale).
+    """
 
     name = "samsat"
 
     def figure_rows(self, keys):
-        from pesantren.samsat.models import Payment, PaymentOutcome, Reversal
+        from pesantren.samsat.models import Outlet, Payment, PaymentOutcome, Reversal
 
+        outlets = {
+            row["pk"]: (row["k"], row["cohort"])
+            for row in Outlet.objects.values(
+                "pk", k=F("organisation__kabupaten_kota_id"), cohort=F("organisation__pesantren__cohort")
+            )
+        }
         latest = PaymentOutcome.objects.filter(payment=OuterRef("pk")).order_by("-created_at", "-id")
-        region = "outlet__organisation__kabupaten_kota_id"
         qs = Payment.objects.annotate(
             latest_status=Subquery(latest.values("status")[:1]),
             is_reversed=Exists(Reversal.objects.filter(payment=OuterRef("pk"))),
         ).filter(latest_status=PaymentOutcome.Status.CONFIRMED, is_reversed=False)
-        qs = self.restrict(qs, keys, month="business_day", region=region)
-        rows = qs.values(
-            m=self.month_of("business_day"), k=F(region), cohort=F("outlet__organisation__pesantren__cohort")
-        ).annotate(samsat_payments=Count("id"), samsat_amount=Sum("total"))
+        if keys is not None:
+            regions = {k for _m, k in keys}
+            qs = self.restrict(qs, keys, month="business_day", region=None).filter(
+                outlet_id__in=[pk for pk, (k, _c) in outlets.items() if k in regions]
+            )
+        totals: dict[RowKey, dict] = {}
+        rows = qs.values("outlet_id", m=self.month_of("business_day")).annotate(n=Count("id"), amount=Sum("total"))
         for row in rows:
-            if self.wanted(keys, row["m"], row["k"]):
-                yield (
-                    (as_month(row["m"]), row["k"], Pillar.PESANTRENPRENEUR.value, row["cohort"]),
-                    {
-                        "samsat_payments": row["samsat_payments"],
-                        "samsat_amount": row["samsat_amount"] or 0,
-                    },
-                )
+            region, cohort = outlets[row["outlet_id"]]
+            if region and self.wanted(keys, row["m"], region):
+                key = (as_month(row["m"]), region, Pillar.PESANTRENPRENEUR.value, cohort)
+                target = totals.setdefault(key, {"samsat_payments": 0, "samsat_amount": 0})
+                target["samsat_payments"] += row["n"]
+                target["samsat_amount"] += row["amount"] or 0
+        yield from totals.items()
 
 
 class SantripreneurSource(Source):
