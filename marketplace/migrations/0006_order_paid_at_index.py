@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("marketplace", "0004_stock_ledger_opening"),
+        ("marketplace", "0005_ledgers_append_only_checkout_key"),
         ("opop", "0004_dirty_figure_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
