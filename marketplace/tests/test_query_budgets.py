@@ -1,0 +1,120 @@
+"""OPOP Mart pages cost the same queries for one row as for fifty, and stay within their budgets.
+
+Store pages (home, search, category, store, product) are measured for an anonymous visitor, as
+most shoppers arrive; shopper and seller pages for a logged-in user, whose user row and
+memberships are part of the count. The shared cache (session, category tree, regions) is warm.
+"""
+
+import pytest
+from django.urls import reverse
+
+from marketplace.cart.services import cart_set
+from marketplace.catalogue.services import product_photo_add
+from marketplace.halal.tests.factories import CaseFactory, CertificateFactory
+from marketplace.models import Product
+from marketplace.tests.factories import CategoryFactory, ProductFactory, StoreFactory, image_upload
+from marketplace.tests.helpers import place
+from opop.tests.budgets import assert_budgets, measure
+
+pytestmark = pytest.mark.django_db
+
+STORE_PAGES = {
+    "home": (reverse("marketplace:home"), None),
+    "search": (reverse("marketplace:search"), {"q": "kopi", "region": "35.17", "in_stock": "on", "sort": "price"}),
+    "all products": (reverse("marketplace:search"), None),
+    "category": (reverse("marketplace:category", args=["minuman"]), {"sort": "best_selling"}),
+    "store": (reverse("marketplace:store", args=["toko-kopi"]), None),
+    "product": (reverse("marketplace:product", args=["kopi-0"]), None),
+}
+STORE_CEILINGS = {"home": 4, "search": 4, "all products": 4, "category": 4, "store": 4, "product": 6}
+
+
+@pytest.fixture
+def shelf(pesantren_a):
+    parent = CategoryFactory(name="Minuman", slug="minuman")
+    return {
+        "store": StoreFactory(organisation=pesantren_a, slug="toko-kopi"),
+        "category": CategoryFactory(name="Kopi", slug="kopi", parent=parent),
+    }
+
+
+def _products(shelf, count, start=0):
+    products = [
+        ProductFactory(
+            store=shelf["store"],
+            category=shelf["category"],
+            name=f"Kopi Santri {n}",
+            slug=f"kopi-{n}",
+            is_flagship=n % 3 == 0,
+            sold_count=n + 1,
+        )
+        for n in range(start, start + count)
+    ]
+    product_photo_add(product=products[0], upload=image_upload())
+    return products
+
+
+def test_store_pages_cost_the_same_queries_for_one_product_and_for_fifty(client, shelf):
+    _products(shelf, 1)
+    small = measure(client, STORE_PAGES)
+    _products(shelf, 49, start=1)
+    large = measure(client, STORE_PAGES)
+    assert_budgets(small, large, STORE_CEILINGS)
+
+
+def test_the_cart_costs_the_same_queries_for_one_line_and_for_fifty(client, shopper, shelf):
+    products = _products(shelf, 50)
+    client.force_login(shopper)
+    page = {"cart": (reverse("marketplace:cart"), None)}
+    cart_set(user=shopper, session={}, product=products[0], variant=None, quantity=1)
+    small = measure(client, page)
+    for product in products[1:]:
+        cart_set(user=shopper, session={}, product=product, variant=None, quantity=1)
+    assert_budgets(small, measure(client, page), {})
+
+
+def test_order_pages_cost_the_same_queries_for_one_order_and_for_fifty(client, shopper, admin_a, address, shelf):
+    product = _products(shelf, 1)[0]
+    Product.objects.filter(pk=product.pk).update(stock=1000)
+    buyer_pages = {"buyer orders": (reverse("marketplace:order_list"), None)}
+    seller_pages = {
+        "seller order queue": (reverse("marketplace:seller_order_list"), None),
+        "seller products": (reverse("marketplace:seller_product_list"), None),
+        "seller stock": (reverse("marketplace:seller_stock"), None),
+        "seller dashboard": (reverse("marketplace:seller_dashboard"), None),
+        "seller sales": (reverse("marketplace:seller_sales"), None),
+    }
+
+    def everything():
+        client.force_login(shopper)
+        counts = measure(client, buyer_pages)
+        client.force_login(admin_a)
+        return counts | measure(client, seller_pages)
+
+    place(shopper, [(product, 1)], address=address)
+    small = everything()
+    _products(shelf, 49, start=1)
+    for _ in range(49):
+        place(shopper, [(product, 1)], address=address)
+    assert_budgets(small, everything(), {})
+
+
+def test_halal_pages_cost_the_same_queries_for_one_case_and_for_fifty(client, pesantren_a, province_staff, shelf):
+    pages = {
+        "cases": (reverse("halal:case_list"), None),
+        "product queue": (reverse("halal:product_queue"), None),
+        "certificates": (reverse("halal:certificate_search"), {"q": "ID"}),
+        "flagship": (reverse("halal:flagship_list"), None),
+        "legality": (reverse("halal:legality_list"), None),
+    }
+
+    def rows(count, start=0):
+        for product in _products(shelf, count, start):
+            CaseFactory(organisation=pesantren_a, products=[product])
+            CertificateFactory(organisation=pesantren_a, products=[product])
+
+    rows(1)
+    client.force_login(province_staff)
+    small = measure(client, pages)
+    rows(49, start=1)
+    assert_budgets(small, measure(client, pages), {})
