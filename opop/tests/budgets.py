@@ -5,6 +5,8 @@ same for both (no query per row) and stay under its ceiling. The first GET warms
 keeps in the shared cache (session, category tree, regions, "data as of"); the second is counted.
 """
 
+import os
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,6 +25,9 @@ def measure(client, pages: dict[str, tuple[str, dict | None]]) -> dict[str, int]
 
 def assert_budgets(small: dict[str, int], large: dict[str, int], ceilings: dict[str, int]) -> None:
     """Same count for few and many rows, and within the page's ceiling (if it has one)."""
+    if os.environ.get("OPOP_PRINT_BUDGETS"):  # `OPOP_PRINT_BUDGETS=1 pytest -s …` lists the counts
+        for name in large:
+            print(f"budget {name}: {small[name]} / {large[name]} (ceiling {ceilings.get(name, '-')})")
     problems = [
         f"{name}: {small[name]} queries with 1 row, {large[name]} with 50"
         for name in small
