@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 
 from marketplace.cart.services import cart_set
-from marketplace.catalogue.services import product_photo_add
+from marketplace.catalogue.services import category_create, product_photo_add
 from marketplace.halal.tests.factories import CaseFactory, CertificateFactory
 from marketplace.models import Product
-from marketplace.tests.factories import CategoryFactory, ProductFactory, StoreFactory, image_upload
+from marketplace.tests.factories import AddressFactory, CategoryFactory, ProductFactory, StoreFactory, image_upload
 from marketplace.tests.helpers import place
 from opop.tests.budgets import assert_budgets, measure
+from opop.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,36 @@ def test_halal_pages_cost_the_same_queries_for_one_case_and_for_fifty(client, pe
     small = measure(client, pages)
     rows(49, start=1)
     assert_budgets(small, measure(client, pages), {})
+
+
+def test_address_book_and_seller_team_cost_the_same_queries_for_one_row_and_for_fifty(
+    client, shopper, admin_a, pesantren_a, shelf
+):
+    def rows(count):
+        for _ in range(count):
+            AddressFactory(user=shopper)
+            MembershipFactory(organisation=pesantren_a, role="staff")
+
+    def everything():
+        client.force_login(shopper)
+        counts = measure(client, {"address book": (reverse("marketplace:address_list"), None)})
+        client.force_login(admin_a)
+        return counts | measure(client, {"seller team": (reverse("marketplace:seller_team"), None)})
+
+    rows(1)
+    small = everything()
+    rows(49)
+    assert_budgets(small, everything(), {})
+
+
+def test_the_cached_category_tree_follows_every_change(client, shelf):
+    _products(shelf, 1)
+    assert "Kopi" in client.get(reverse("marketplace:search")).content.decode()  # the tree is now cached
+    added = category_create(name="Teh Herbal")
+    assert "Teh Herbal" in client.get(reverse("marketplace:search")).content.decode()
+    assert client.get(reverse("marketplace:category", args=[added.slug])).status_code == 200
+    added.name = "Teh Rempah"
+    added.save()
+    assert "Teh Rempah" in client.get(reverse("marketplace:home")).content.decode()
+    added.delete()
+    assert client.get(reverse("marketplace:category", args=[added.slug])).status_code == 404
