@@ -6,19 +6,24 @@ from django.shortcuts import render
 from marketplace.cart.forms import AddToCartForm
 from marketplace.catalogue import selectors
 from marketplace.catalogue.filters import ProductFilter
-from marketplace.catalogue.pagination import page_without_count
+from marketplace.catalogue.pagination import keyset_ordering, keyset_page, page_without_count
 from marketplace.models import Category, Product
 
 PAGE_SIZE = 24
 
 
 def _paginated(request, queryset):
+    """Keyset pages where the order allows it (see pagination), else numbered pages; never a COUNT(*)."""
+    ordering = keyset_ordering(queryset)
+    if ordering is not None:
+        return keyset_page(queryset, ordering, request.GET.get("after"), per_page=PAGE_SIZE)
     return page_without_count(queryset, request.GET.get("page"), per_page=PAGE_SIZE)
 
 
 def _querystring_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("after", None)
     return params.urlencode()
 
 
@@ -82,7 +87,7 @@ def store_detail(request, slug):
         {
             "store": store,
             "page_obj": _paginated(request, products),
-            "querystring": "",
+            "querystring": _querystring_without_page(request),
             "canonical_url": request.build_absolute_uri(store.get_absolute_url()),
         },
     )

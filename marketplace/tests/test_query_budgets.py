@@ -152,3 +152,28 @@ def test_the_cached_category_tree_follows_every_change(client, shelf):
     assert "Teh Rempah" in client.get(reverse("marketplace:home")).content.decode()
     added.delete()
     assert client.get(reverse("marketplace:category", args=[added.slug])).status_code == 404
+
+
+@pytest.mark.parametrize("sort", ["newest", "price", "-price", "best_selling", "rating"])
+def test_walking_every_page_shows_every_product_once(client, shelf, sort):
+    products = _products(shelf, 60)
+    # Ties on every sort key but the id: the pages must still neither skip nor repeat a product.
+    Product.objects.update(price=10_000, sold_count=3, created_at=products[0].created_at)
+    seen, params = [], {"sort": sort}
+    for _ in range(10):
+        response = client.get(reverse("marketplace:search"), params)
+        page = response.context["page_obj"]
+        seen += [product.pk for product in page]
+        if not page.has_next():
+            break
+        params = {"sort": sort, **({"after": page.next_cursor} if page.keyset else {"page": page.number + 1})}
+    assert sorted(seen) == sorted(product.pk for product in products)
+    assert (sort != "rating") == page.keyset  # rating has empty values: numbered pages
+
+
+def test_a_tampered_cursor_starts_from_the_first_page(client, shelf):
+    _products(shelf, 30)
+    first = client.get(reverse("marketplace:search")).context["page_obj"]
+    tampered = client.get(reverse("marketplace:search"), {"after": first.next_cursor[:-2] + "xx"})
+    assert [p.pk for p in tampered.context["page_obj"]] == [p.pk for p in first]
+    assert client.get(reverse("marketplace:store", args=["toko-kopi"]), {"after": first.next_cursor}).status_code == 200
