@@ -46,8 +46,19 @@ GUARDED = RaiseWhileRenderingPages()
 _original_render = django_backend.Template.render
 
 
+def _is_page(request) -> bool:
+    if request is None:  # e-mails and other off-request renders
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.namespace == "admin":
+        # The admin's lists are guarded (their __str__ chains are real N+1s); its one-object forms
+        # show every foreign key of a read-only row by design, one query each.
+        return match.url_name is not None and match.url_name.endswith("_changelist")
+    return True
+
+
 def _guarded_render(self, context=None, request=None):
-    if request is None:  # e-mails and other off-request renders: not a page
+    if not _is_page(request):
         return _original_render(self, context, request)
     token = _rendering_page.set(True)
     try:
