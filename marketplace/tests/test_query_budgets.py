@@ -177,3 +177,16 @@ def test_a_tampered_cursor_starts_from_the_first_page(client, shelf):
     tampered = client.get(reverse("marketplace:search"), {"after": first.next_cursor[:-2] + "xx"})
     assert [p.pk for p in tampered.context["page_obj"]] == [p.pk for p in first]
     assert client.get(reverse("marketplace:store", args=["toko-kopi"]), {"after": first.next_cursor}).status_code == 200
+
+
+def test_walking_a_stores_pages_shows_every_product_once(client, shelf):
+    products = _products(shelf, 60)  # every third is flagship: the flagship key flips mid-way
+    Product.objects.update(sold_count=3)
+    seen, params = [], {}
+    for _ in range(10):
+        page = client.get(reverse("marketplace:store", args=["toko-kopi"]), params).context["page_obj"]
+        seen += [product.pk for product in page]
+        if not page.has_next():
+            break
+        params = {"after": page.next_cursor}
+    assert page.keyset and sorted(seen) == sorted(product.pk for product in products)

@@ -50,3 +50,13 @@ def test_a_blocked_fetch_hidden_by_an_if_tag_is_still_recorded():
     assert template.render({"m": membership}, request=RequestFactory().get("/")) == ""  # swallowed by {% if %}
     assert fetch_guard.blocked == ["Membership.organisation"]
     fetch_guard.blocked.clear()
+
+
+def test_admin_change_lists_are_guarded_and_one_object_forms_are_not(client, superuser):
+    from opop.tests.fetch_guard import _is_page
+
+    request = RequestFactory().get("/admin/")
+    for url_name, guarded in [("opop_membership_changelist", True), ("opop_membership_change", False)]:
+        request.resolver_match = type("Match", (), {"namespace": "admin", "url_name": url_name})()
+        assert _is_page(request) is guarded
+    assert _is_page(None) is False
