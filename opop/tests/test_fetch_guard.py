@@ -52,7 +52,7 @@ def test_a_blocked_fetch_hidden_by_an_if_tag_is_still_recorded():
     fetch_guard.blocked.clear()
 
 
-def test_admin_change_lists_are_guarded_and_one_object_forms_are_not(client, superuser):
+def test_admin_change_lists_are_guarded_and_one_object_forms_are_not():
     from opop.tests.fetch_guard import _is_page
 
     request = RequestFactory().get("/admin/")
