@@ -6,6 +6,7 @@ from django.core.cache import cache
 from opop.models import KabupatenKota, Organisation
 from opop.regions import load_kabupaten_kota
 from opop.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from opop.tests.fetch_guard import guard_lazy_loads
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +15,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_lazy_loads_in_pages():
+    """A page template that reads a relation its selector did not load fails the test (see fetch_guard)."""
+    with guard_lazy_loads() as blocked:
+        yield
+    assert not blocked, f"lazy loads while rendering a page (load them in the selector): {sorted(set(blocked))}"
 
 
 @pytest.fixture(autouse=True)

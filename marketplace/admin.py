@@ -72,7 +72,7 @@ class StockMovementAdmin(admin.ModelAdmin):
     list_display = ["created_at", "product", "variant", "kind", "quantity", "actor", "order", "reason"]
     list_filter = ["kind"]
     search_fields = ["product__name", "reason", "order__number"]
-    list_select_related = ["product", "variant", "actor", "order"]
+    list_select_related = ["product", "variant__product", "actor", "order"]  # a variant's name shows its product
 
     def has_add_permission(self, request):
         return False
@@ -121,5 +121,11 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.register(Address)
-admin.site.register(Review)
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_select_related = ["kabupaten_kota", "user"]  # __str__ names both
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_select_related = ["product"]  # __str__ names the product

@@ -8,3 +8,4 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self):
         from marketplace.cart import receivers  # noqa: F401 - connects the login → cart merge receiver
+        from marketplace.catalogue import receivers as catalogue_receivers  # noqa: F401 - category cache

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -31,6 +32,13 @@ FLOW_FIELDS = (
     "halal_certificates",
 )
 STOCK_FIELDS = ("aset", "workers")
+
+# Reference data read on every dashboard: the 38 regions (loaded by a migration, never edited at
+# runtime) and when the rollups last ran (dropped by a receiver whenever a RollupRun is written).
+REGIONS_KEY = "reports:regions:v1"
+DATA_AS_OF_KEY = "reports:data-as-of:v1"
+CACHE_TIMEOUT = 60 * 60
+_NOTHING = "none"
 
 
 @dataclass(frozen=True)
@@ -64,9 +72,12 @@ def dashboard_scope(user) -> Scope:
     return Scope(region=None if access.province_wide else access.region)
 
 
-def regions_for(scope: Scope) -> QuerySet:
-    qs = KabupatenKota.objects.order_by("kode")
-    return qs.filter(kode=scope.region) if scope.region else qs
+def regions_for(scope: Scope) -> list[KabupatenKota]:
+    regions = cache.get(REGIONS_KEY)
+    if regions is None:
+        regions = list(KabupatenKota.objects.order_by("kode"))
+        cache.set(REGIONS_KEY, regions, CACHE_TIMEOUT)
+    return [region for region in regions if region.kode == scope.region] if scope.region else regions
 
 
 def _sums(fields=FLOW_FIELDS + STOCK_FIELDS) -> dict:
@@ -113,22 +124,23 @@ def yearly_series(monthly: list[dict]) -> list[dict]:
     return [years[key] for key in sorted(years)]
 
 
-def pillar_totals(qs: QuerySet) -> dict[str, dict]:
-    """Totals since the start per pillar (participants, flagship products, verified pesantren). One query."""
-    rows = qs.values("pillar").annotate(
+def pillar_totals_and_flagship_by_year(qs: QuerySet) -> tuple[dict[str, dict], dict[int, int]]:
+    """Totals since the start per pillar (participants, flagship products, verified pesantren), and
+    flagship products per year. One query (per pillar and year: a few dozen rows)."""
+    rows = qs.values("pillar", year=ExtractYear("month")).annotate(
         participants_total=Sum("participants"),
         flagship_total=Sum("flagship_products"),
         verified_total=Sum("pesantren_verified_net"),
     )
-    totals = {pillar: {"participants_total": 0, "flagship_total": 0, "verified_total": 0} for pillar in Pillar.values}
+    zero = {"participants_total": 0, "flagship_total": 0, "verified_total": 0}
+    totals = {pillar: dict(zero) for pillar in Pillar.values}
+    flagship: dict[int, int] = {}
     for row in rows:
-        totals[row["pillar"]] = {key: row[key] or 0 for key in totals[row["pillar"]]}
-    return totals
-
-
-def flagship_by_year(qs: QuerySet) -> dict[int, int]:
-    rows = qs.values(year=ExtractYear("month")).annotate(total=Sum("flagship_products"))
-    return {row["year"]: row["total"] or 0 for row in rows}
+        pillar_total = totals.setdefault(row["pillar"], dict(zero))
+        for key in pillar_total:
+            pillar_total[key] += row[key] or 0
+        flagship[row["year"]] = flagship.get(row["year"], 0) + (row["flagship_total"] or 0)
+    return totals, flagship
 
 
 def region_figures(scope: Scope, filters: Filters, year: int) -> dict[str, dict]:
@@ -210,8 +222,16 @@ def contributing_regions_per_year() -> dict[int, dict[str, int]]:
 
 
 def data_as_of():
-    run = RollupRun.objects.exclude(kind=RollupRun.Kind.CHECK).order_by("-finished_at").first()
-    return run.finished_at if run else None
+    finished_at = cache.get(DATA_AS_OF_KEY)
+    if finished_at is None:
+        run = RollupRun.objects.exclude(kind=RollupRun.Kind.CHECK).order_by("-finished_at").first()
+        finished_at = run.finished_at if run else _NOTHING
+        cache.set(DATA_AS_OF_KEY, finished_at, CACHE_TIMEOUT)
+    return None if finished_at == _NOTHING else finished_at
+
+
+def data_as_of_forget() -> None:
+    cache.delete(DATA_AS_OF_KEY)
 
 
 def available_years(today: date) -> list[int]:

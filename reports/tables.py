@@ -114,8 +114,7 @@ def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
     monthly = selectors.monthly_series(qs)
     everything = selectors.rollups(scope, filters, with_period=False)
     yearly = selectors.yearly_series(monthly if not filters.year else selectors.monthly_series(everything))
-    totals = selectors.pillar_totals(everything)
-    products = selectors.flagship_by_year(everything)
+    totals, products = selectors.pillar_totals_and_flagship_by_year(everything)
     flagship_total = sum(total["flagship_total"] for total in totals.values())
     pillar_rows = [
         {

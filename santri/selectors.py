@@ -173,7 +173,12 @@ def event_registrations(*, user, event: Event) -> QuerySet[Registration]:
 
 def registration_get(*, user, pk) -> Registration:
     queryset = Registration.objects.select_related(
-        "event", "event__kabupaten_kota", "santri", "santri__pesantren", "santri__pesantren__kabupaten_kota"
+        "event",
+        "event__kabupaten_kota",
+        "event__partner",
+        "santri",
+        "santri__pesantren",
+        "santri__pesantren__kabupaten_kota",
     )
     return get_for_user_or_404(
         queryset,

@@ -3,14 +3,12 @@
 import django_filters
 from django import forms
 from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.catalogue.search import search_products
-from marketplace.catalogue.selectors import category_with_descendants
-from marketplace.models import Category, Pillar, Product
+from marketplace.catalogue.selectors import category_by_slug, category_tree, category_with_descendants, region_choices
+from marketplace.models import Pillar, Product
 from marketplace.models.catalogue import KIND_BY_PILLAR
-from opop.models import KabupatenKota
 
 SORTS = [
     ("relevance", _("Most relevant")),
@@ -30,39 +28,21 @@ ORDERINGS = {
 }
 
 
-class CategoryTreeField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"— {obj.name}" if obj.parent_id else obj.name
-
-
-class CategoryTreeFilter(django_filters.ModelChoiceFilter):
-    field_class = CategoryTreeField
-
-
-def category_tree():
-    """Top-level categories, each followed by its children."""
-    return Category.objects.order_by(
-        Coalesce("parent__position", "position"),
-        Coalesce("parent__name", "name"),
-        F("parent_id").asc(nulls_first=True),
-        "position",
-        "name",
-    )
+def category_choices() -> list[tuple[str, str]]:
+    """Top-level categories, each followed by its children (indented); from the cached tree."""
+    return [(node.slug, f"— {node.name}" if node.parent_id else node.name) for node in category_tree()]
 
 
 class ProductFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    category = CategoryTreeFilter(
-        label=_("Category"),
-        queryset=category_tree(),
-        to_field_name="slug",
-        method="filter_category",
-        empty_label=_("All categories"),
+    # Choices come from the cache, not a queryset: the form costs no query to validate or render.
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=category_choices, method="filter_category", empty_label=_("All categories")
     )
-    region = django_filters.ModelChoiceFilter(
+    region = django_filters.ChoiceFilter(
         label=_("Seller's regency/city"),
-        queryset=KabupatenKota.objects.all(),
-        field_name="store__organisation__kabupaten_kota",
+        choices=region_choices,
+        field_name="store__organisation__kabupaten_kota_id",
         empty_label=_("All of East Java"),
     )
     pillar = django_filters.ChoiceFilter(
@@ -88,7 +68,8 @@ class ProductFilter(django_filters.FilterSet):
         return search_products(queryset, value)
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(category_id__in=category_with_descendants(value)) if value else queryset
+        category = category_by_slug(value) if value else None
+        return queryset.filter(category_id__in=category_with_descendants(category)) if category else queryset
 
     def filter_pillar(self, queryset, name, value):
         return queryset.filter(store__organisation__kind=KIND_BY_PILLAR[value]) if value else queryset

@@ -1,52 +1,140 @@
 """Catalogue reads for the public store: visible products with everything a card needs, in fixed queries."""
 
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
 from marketplace.models import Category, Product, ProductPhoto, Review, Store
+from opop.models import KabupatenKota
+
+# The category tree and the 38 regions feed every store page's navigation and filter form. They
+# change rarely (categories through the admin or `category_create`, regions never at runtime), so
+# they are read from the shared cache; a saved or deleted category drops the tree (see receivers).
+CATEGORY_TREE_KEY = "marketplace:category-tree:v1"
+REGION_CHOICES_KEY = "marketplace:region-choices:v1"
+REFERENCE_TIMEOUT = 60 * 60
+REVIEWS_SHOWN = 20
+
+
+def _photos() -> Prefetch:
+    return Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id"))
 
 
 def product_cards() -> QuerySet:
     """Visible products with store, region, category and photos loaded (two queries for any number)."""
-    return (
-        Product.objects.visible()
-        .select_related("store__organisation__kabupaten_kota", "category")
-        .prefetch_related(Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")))
-    )
+    return _card_rows().prefetch_related(_photos())
 
 
-def home_sections(*, size: int = 8) -> dict:
-    cards = product_cards()
-    return {
-        "flagship": list(cards.filter(is_flagship=True).order_by("-sold_count", "-id")[:size]),
-        "newest": list(cards.order_by("-created_at", "-id")[:size]),
-        "best_selling": list(cards.filter(sold_count__gt=0).order_by("-sold_count", "-id")[:size]),
-        "categories": list(Category.objects.filter(parent__isnull=True)),
-    }
+def _card_rows() -> QuerySet:
+    return Product.objects.visible().select_related("store__organisation__kabupaten_kota", "category")
+
+
+def with_photos(products: list[Product]) -> list[Product]:
+    """Load the photos of products read by several queries in one query (a card shows the first)."""
+    prefetch_related_objects(products, _photos())
+    return products
+
+
+def category_tree() -> list[Category]:
+    """Every category, each top-level one followed by its children, parents loaded; cached."""
+    nodes = cache.get(CATEGORY_TREE_KEY)
+    if nodes is None:
+        nodes = list(
+            Category.objects.select_related("parent").order_by(
+                Coalesce("parent__position", "position"),
+                Coalesce("parent__name", "name"),
+                F("parent_id").asc(nulls_first=True),
+                "position",
+                "name",
+            )
+        )
+        cache.set(CATEGORY_TREE_KEY, nodes, REFERENCE_TIMEOUT)
+    return nodes
+
+
+def category_tree_forget() -> None:
+    cache.delete(CATEGORY_TREE_KEY)
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return next((node for node in category_tree() if node.slug == slug), None)
 
 
 def category_with_descendants(category: Category) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for node in category_tree():
+        children.setdefault(node.parent_id, []).append(node.pk)
     ids, frontier = [category.pk], [category.pk]
     while frontier:
-        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [child for pk in frontier for child in children.get(pk, [])]
         ids += frontier
     return ids
 
 
-def product_detail(*, slug: str) -> Product:
-    return (
-        product_cards()
-        .prefetch_related(
-            "variants", "wholesale_tiers", Prefetch("reviews", queryset=Review.objects.select_related("buyer"))
-        )
-        .get(slug=slug)
-    )
+def region_choices() -> list[tuple[str, str]]:
+    choices = cache.get(REGION_CHOICES_KEY)
+    if choices is None:
+        choices = [(region.kode, region.label) for region in KabupatenKota.objects.order_by("kode")]
+        cache.set(REGION_CHOICES_KEY, choices, REFERENCE_TIMEOUT)
+    return choices
 
 
-def related_products(product: Product, *, size: int = 4) -> list[Product]:
-    return list(
-        product_cards().filter(category=product.category).exclude(pk=product.pk).order_by("-sold_count", "-id")[:size]
+def home_sections(*, size: int = 8) -> dict:
+    """Three shelves of cards and the top categories: three product queries and one photo query."""
+    rows = _card_rows()
+    sections = {
+        "flagship": list(rows.filter(is_flagship=True).order_by("-sold_count", "-id")[:size]),
+        "newest": list(rows.order_by("-created_at", "-id")[:size]),
+        "best_selling": list(rows.filter(sold_count__gt=0).order_by("-sold_count", "-id")[:size]),
+    }
+    # A product on two shelves is two objects; load photos onto every one of them in one query.
+    with_photos([product for shelf in sections.values() for product in shelf])
+    sections["categories"] = [node for node in category_tree() if node.parent_id is None]
+    return sections
+
+
+def product_detail(*, slug: str) -> tuple[Product, list[Product]]:
+    """The product (with variants, wholesale tiers, latest reviews) and up to four related products.
+
+    The product and its related products come from one query; their photos from one more.
+    """
+    size = 4
+    category_of_slug = Product.objects.filter(slug=slug).values("category_id")[:1]
+    related_ids = (
+        Product.objects.visible()
+        .filter(category_id=Subquery(category_of_slug))
+        .exclude(slug=slug)
+        .order_by("-sold_count", "-id")
+        .values("pk")[:size]
     )
+    rows = list(_card_rows().filter(Q(slug=slug) | Q(pk__in=related_ids)).order_by("-sold_count", "-id"))
+    product = next((row for row in rows if row.slug == slug), None)
+    if product is None:
+        raise Product.DoesNotExist
+
+    with_photos(rows)
+    prefetch_related_objects(
+        [product],
+        "variants",
+        "wholesale_tiers",
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related("buyer").order_by("-created_at", "-id")[:REVIEWS_SHOWN],
+            to_attr="latest_reviews",
+        ),
+    )
+    return product, [row for row in rows if row is not product]
 
 
 def store_public(*, slug: str) -> Store:
     return Store.objects.select_related("organisation__kabupaten_kota").get(slug=slug, is_active=True)
+
+
+def store_products(store: Store) -> QuerySet:
+    """A store's visible products, without joining the store again (the page already holds it)."""
+    return (
+        store.products.visible()  # the related manager hands each product this `store`: no join, no lazy load
+        .select_related("category")
+        .prefetch_related(_photos())
+        .order_by("-is_flagship", "-sold_count", "-id")
+    )

@@ -1,24 +1,29 @@
 """Public catalogue pages: home, search, category, product, store."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from marketplace.cart.forms import AddToCartForm
 from marketplace.catalogue import selectors
 from marketplace.catalogue.filters import ProductFilter
+from marketplace.catalogue.pagination import keyset_ordering, keyset_page, page_without_count
 from marketplace.models import Category, Product
 
 PAGE_SIZE = 24
 
 
 def _paginated(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    """Keyset pages where the order allows it (see pagination), else numbered pages; never a COUNT(*)."""
+    ordering = keyset_ordering(queryset)
+    if ordering is not None:
+        return keyset_page(queryset, ordering, request.GET.get("after"), per_page=PAGE_SIZE)
+    return page_without_count(queryset, request.GET.get("page"), per_page=PAGE_SIZE)
 
 
 def _querystring_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("after", None)
     return params.urlencode()
 
 
@@ -46,13 +51,15 @@ def search(request, category: Category | None = None):
 
 
 def category_detail(request, slug):
-    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    category = selectors.category_by_slug(slug)
+    if category is None:
+        raise Http404
     return search(request, category=category)
 
 
 def product_detail(request, slug):
     try:
-        product = selectors.product_detail(slug=slug)
+        product, related = selectors.product_detail(slug=slug)
     except Product.DoesNotExist:
         raise Http404 from None
     return render(
@@ -61,7 +68,7 @@ def product_detail(request, slug):
         {
             "product": product,
             "store": product.store,
-            "related": selectors.related_products(product),
+            "related": related,
             "cart_form": AddToCartForm(product=product),
             "canonical_url": request.build_absolute_uri(product.get_absolute_url()),
         },
@@ -73,14 +80,14 @@ def store_detail(request, slug):
         store = selectors.store_public(slug=slug)
     except Exception:
         raise Http404 from None
-    products = selectors.product_cards().filter(store=store).order_by("-is_flagship", "-sold_count", "-id")
+    products = selectors.store_products(store)
     return render(
         request,
         "marketplace/store_detail.html",
         {
             "store": store,
             "page_obj": _paginated(request, products),
-            "querystring": "",
+            "querystring": _querystring_without_page(request),
             "canonical_url": request.build_absolute_uri(store.get_absolute_url()),
         },
     )

@@ -21,6 +21,7 @@ class SelfDeclarePolicyAdmin(admin.ModelAdmin):
 @admin.register(HalalCase)
 class HalalCaseAdmin(admin.ModelAdmin):
     list_display = ["__str__", "scheme", "status", "assignee", "status_changed_at"]
+    list_select_related = ["organisation", "assignee"]  # __str__ names the organisation
     list_filter = ["status", "scheme"]
     search_fields = ["organisation__name"]
     raw_id_fields = ["organisation", "products", "assignee", "created_by"]

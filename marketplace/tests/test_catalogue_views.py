@@ -73,9 +73,19 @@ def test_category_page_includes_subcategories(client, catalogue):
 def test_pagination_keeps_the_filters(client, catalogue):
     for n in range(30):
         ProductFactory(name=f"Kopi Arabika {n}", category=catalogue["robusta"].category)
+    # Newest first pages by keyset: "Next" carries where the page ended, and the filters.
     response = client.get(reverse("marketplace:search"), {"q": "kopi", "sort": "newest"})
-    assert response.context["page_obj"].paginator.num_pages == 2
-    assert "q=kopi&amp;sort=newest&amp;page=2" in response.content.decode()
+    page = response.context["page_obj"]
+    assert page.keyset and page.has_next()
+    body = response.content.decode()
+    assert "q=kopi&amp;sort=newest&amp;after=" in body and "page=" not in body
+    last = client.get(reverse("marketplace:search"), {"q": "kopi", "sort": "newest", "after": page.next_cursor})
+    assert last.context["page_obj"].object_list and not last.context["page_obj"].has_next()
+    assert 'href="?q=kopi&amp;sort=newest" rel="first"' in last.content.decode()
+    # Relevance is a computed score: numbered pages, still without a total.
+    response = client.get(reverse("marketplace:search"), {"q": "kopi"})
+    assert not response.context["page_obj"].keyset and response.context["page_obj"].has_next()
+    assert "q=kopi&amp;page=2" in response.content.decode()
 
 
 def test_list_and_search_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries, region):
