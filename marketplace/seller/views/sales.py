@@ -61,9 +61,8 @@ def bulk_update(request, store):
         response["Content-Disposition"] = f'attachment; filename="produk-{store.slug}.csv"'
         rows = list(bulk.export_rows(store))
         csv.writer(response).writerows(rows)
-        export_record(
-            actor=request.user, dataset="marketplace.products", rows=max(len(rows) - 1, 0), organisation=store.organisation
-        )
+        products = max(len(rows) - 1, 0)  # less the header row
+        export_record(actor=request.user, dataset="marketplace.products", rows=products, organisation=store.organisation)
         return response
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     rows = None
