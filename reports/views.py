@@ -92,9 +92,7 @@ def region(request, kode: str):
     if current is None:
         raise Http404
     report_tables = tables.region_detail(scope, kode, filters)
-    return _render(
-        request, "reports/region_detail.html", {"form": form, "region": current}, report_tables, scope=scope
-    )
+    return _render(request, "reports/region_detail.html", {"form": form, "region": current}, report_tables, scope=scope)
 
 
 @login_required

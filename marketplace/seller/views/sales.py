@@ -62,7 +62,9 @@ def bulk_update(request, store):
         rows = list(bulk.export_rows(store))
         csv.writer(response).writerows(rows)
         products = max(len(rows) - 1, 0)  # less the header row
-        export_record(actor=request.user, dataset="marketplace.products", rows=products, organisation=store.organisation)
+        export_record(
+            actor=request.user, dataset="marketplace.products", rows=products, organisation=store.organisation
+        )
         return response
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     rows = None
