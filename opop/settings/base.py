@@ -135,6 +135,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Proxies in front of the app that append to X-Forwarded-For: allauth's per-IP limits then count the real
+# client, not the load balancer (which would lock everyone out together). 0: REMOTE_ADDR is the client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OPOP Jatim] "
 
 # Language and time: Bahasa Indonesia first, English complete; WIB.

@@ -131,3 +131,18 @@ def test_the_admin_stays_for_staff_only(shopper, superuser):
     client = Client()
     client.force_login(superuser)
     assert client.get(reverse("admin:login") + "?next=/admin/opop/user/")["Location"] == "/admin/opop/user/"
+
+
+def test_behind_the_load_balancer_the_per_ip_limit_counts_clients_not_the_balancer(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    users = [UserFactory() for _ in range(11)]
+
+    def via_balancer(client_ip: str) -> Client:
+        client = Client(REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR=client_ip)
+        client.cookies["django_language"] = "en"
+        return client
+
+    for user in users[:10]:
+        try_login(via_balancer("36.80.1.1"), user.email, "salah-sandi")
+    assert is_locked(try_login(via_balancer("36.80.1.1"), users[10].email, PASSWORD))
+    assert try_login(via_balancer("36.80.2.2"), users[10].email, PASSWORD).status_code == 302
