@@ -164,6 +164,7 @@ def test_print_buttons_are_wired_by_the_static_script(world):
     pages = [
         ("seller_a_owner", reverse("santri:card", kwargs={"pk": o["santri"].pk})),
         ("seller_a_owner", reverse("pesantren:card", kwargs={"pk": o["pesantren"].pk})),
+        ("seller_a_owner", reverse("santri:certificate", kwargs={"pk": o["registration"].pk})),
         ("cashier", reverse("samsat:receipt", kwargs={"code": o["outlet"].code, "pk": o["payment"].pk})),
         (
             "seller_a_owner",
