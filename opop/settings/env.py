@@ -72,7 +72,8 @@ def media_origins(storage: dict) -> list[str]:
     if options.get("custom_domain"):
         return [f"https://{options['custom_domain']}"]
     if options.get("endpoint_url"):
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) URLs, whichever boto3 signs.
         parts = urlsplit(options["endpoint_url"])
-        return [f"{parts.scheme}://{parts.netloc}"]
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{options['bucket_name']}.{parts.netloc}"]
     region = options.get("region_name") or "us-east-1"
     return [f"https://{options['bucket_name']}.s3.{region}.amazonaws.com", f"https://s3.{region}.amazonaws.com"]

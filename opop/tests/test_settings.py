@@ -130,7 +130,7 @@ def test_the_csp_allows_images_from_object_storage_when_media_lives_there(monkey
     minio = load_settings(
         "opop.settings.dev", monkeypatch, AWS_STORAGE_BUCKET_NAME="media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000"
     )
-    assert minio["SECURE_CSP"]["img-src"] == ["'self'", "data:", "http://127.0.0.1:9000"]
+    assert minio["SECURE_CSP"]["img-src"] == ["'self'", "data:", "http://127.0.0.1:9000", "http://media.127.0.0.1:9000"]
     cdn = load_settings(
         "opop.settings.dev", monkeypatch, AWS_STORAGE_BUCKET_NAME="media", AWS_S3_CUSTOM_DOMAIN="media.opop.example"
     )
