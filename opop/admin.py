@@ -1,8 +1,38 @@
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import AuditEvent, KabupatenKota, Membership, Organisation, User
+
+
+def admin_login(request, extra_context=None):
+    """The admin has no password form of its own: it sends people to allauth's login, with its rate limits.
+
+    Django's admin login would let anyone guess passwords without allauth's lockout, so every request to
+    /admin/login/ (a POST with credentials included) is redirected to the one login page, with `next` kept.
+    Staff-only access is unchanged: the admin still refuses a signed-in non-staff user, who is sent home
+    with a message instead of back to a login page that would send them round in a loop.
+    """
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or request.POST.get(REDIRECT_FIELD_NAME) or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        messages.error(request, gettext("Your account may not open the administration site."))
+        return redirect("home")
+    return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
+
+
+admin.site.login = admin_login
 
 
 @admin.register(User)

@@ -32,6 +32,27 @@ def audit_record(
     return event
 
 
+def export_record(
+    *,
+    actor: User | None,
+    dataset: str,
+    rows: int,
+    file_format: str = "csv",
+    organisation: Organisation | None = None,
+    region: str | None = None,
+    filters: dict | None = None,
+) -> AuditEvent:
+    """Every download of a data set (CSV/XLSX) leaves one audit event: who exported what, how many rows, in
+    which scope. `dataset` is a dotted name (`samsat.day`, `reports.dashboard.regions`); the action is
+    `<dataset>.exported`. `region` is the kabupaten/kota code a scoped staff member was limited to, if any."""
+    data: dict = {"rows": rows, "format": file_format}
+    if region:
+        data["region"] = region
+    if filters:
+        data["filters"] = {key: str(value) for key, value in filters.items()}
+    return audit_record(actor=actor, action=f"{dataset}.exported", organisation=organisation, data=data)
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:200] or "org"
     slug, n = base, 2

@@ -1,6 +1,7 @@
 """Formatters for report tables: the same `Table` as CSV or XLSX (the HTML one is a template)."""
 
 import csv
+import re
 from io import BytesIO
 
 from django.http import HttpResponse
@@ -29,7 +30,8 @@ def table_csv(table: Table) -> HttpResponse:
 def table_xlsx(table: Table) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = str(table.title)[:31]
+    # Excel refuses []:*?/\ in a sheet name ("Kabupaten/kota" would crash the download).
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", str(table.title))[:31] or "OPOP"
     sheet.append([str(column.label) for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from opop.services import export_record
 from reports import selectors, tables
 from reports.formatters import FORMATTERS
 from reports.forms import DashboardFilterForm
@@ -17,13 +18,22 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
-def _render(request, template: str, context: dict, report_tables: list):
-    """Render the page, or one of its tables as CSV/XLSX when ?export=csv|xlsx&table=<slug>."""
+def _render(request, template: str, context: dict, report_tables: list, *, scope=None):
+    """Render the page, or one of its tables as CSV/XLSX when ?export=csv|xlsx&table=<slug> (audited)."""
     export = request.GET.get("export")
     if export in FORMATTERS:
         for table in report_tables:
             if table.slug == request.GET.get("table"):
-                return FORMATTERS[export](table)
+                response = FORMATTERS[export](table)
+                export_record(
+                    actor=request.user,
+                    dataset=f"reports.{request.resolver_match.url_name}.{table.slug}",
+                    rows=len(table.rows),
+                    file_format=export,
+                    region=scope.region if scope is not None else None,
+                    filters=_export_filters(request),
+                )
+                return response
         raise Http404
     context |= {
         "report_tables": report_tables,
@@ -31,6 +41,10 @@ def _render(request, template: str, context: dict, report_tables: list):
         "data_as_of": selectors.data_as_of(),
     }
     return render(request, template, context)
+
+
+def _export_filters(request) -> dict:
+    return {key: value for key, value in request.GET.items() if key not in {"export", "table"}}
 
 
 def _staff_filters(request, *, with_region=True):
@@ -47,7 +61,7 @@ def _staff_filters(request, *, with_region=True):
 def dashboard(request):
     scope, _regions, form, filters = _staff_filters(request)
     report = tables.overview(scope, filters, today=timezone.localdate())
-    return _render(request, "reports/dashboard.html", {"form": form, **report}, report["tables"])
+    return _render(request, "reports/dashboard.html", {"form": form, **report}, report["tables"], scope=scope)
 
 
 @login_required
@@ -68,7 +82,7 @@ def regions(request):
         "cartogram": tables.regions_cartogram(table, figure),
         "sort_query": _query_without(request, "sort", "dir", "export", "table"),
     }
-    return _render(request, "reports/regions.html", context, [table])
+    return _render(request, "reports/regions.html", context, [table], scope=scope)
 
 
 @login_required
@@ -78,13 +92,13 @@ def region(request, kode: str):
     if current is None:
         raise Http404
     report_tables = tables.region_detail(scope, kode, filters)
-    return _render(request, "reports/region_detail.html", {"form": form, "region": current}, report_tables)
+    return _render(request, "reports/region_detail.html", {"form": form, "region": current}, report_tables, scope=scope)
 
 
 @login_required
 def cohorts(request):
     scope, _regions, form, filters = _staff_filters(request)
-    return _render(request, "reports/cohorts.html", {"form": form}, tables.cohorts(scope, filters))
+    return _render(request, "reports/cohorts.html", {"form": form}, tables.cohorts(scope, filters), scope=scope)
 
 
 def public(request):

@@ -23,7 +23,7 @@ from marketplace.halal.forms import (
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
 from opop.permissions import access_for
-from opop.services import DomainError
+from opop.services import DomainError, export_record
 
 PAGE_SIZE = 50
 
@@ -253,7 +253,9 @@ def product_queue_csv(request):
         [_("Product"), _("Business"), _("Regency/city"), _("Category"), _("Status"), _("Scheme"), _("Urgency")]
     )
     statuses = dict(CaseStatus.choices)
+    count = 0
     for product in products.iterator(chunk_size=500):
+        count += 1
         status = _("Certified") if product.certified else statuses.get(product.case_status, _("No case yet"))
         writer.writerow(
             [
@@ -266,6 +268,9 @@ def product_queue_csv(request):
                 selectors.urgency(product)[1],
             ]
         )
+    filters = {key: value for key, value in request.GET.items() if value}
+    region = access_for(request.user).region
+    export_record(actor=request.user, dataset="halal.product_queue", rows=count, region=region, filters=filters)
     return response
 
 

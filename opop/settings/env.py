@@ -60,3 +60,20 @@ def mailers_from_env(default_backend: str) -> dict:
             "timeout": 20,
         }
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+def media_origins(storage: dict) -> list[str]:
+    """The origins uploaded media is served from, for the CSP's img-src: none when media is on this site."""
+    from urllib.parse import urlsplit
+
+    options = storage.get("OPTIONS") or {}
+    if not options.get("bucket_name"):
+        return []
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain']}"]
+    if options.get("endpoint_url"):
+        # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) URLs, whichever boto3 signs.
+        parts = urlsplit(options["endpoint_url"])
+        return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{options['bucket_name']}.{parts.netloc}"]
+    region = options.get("region_name") or "us-east-1"
+    return [f"https://{options['bucket_name']}.s3.{region}.amazonaws.com", f"https://s3.{region}.amazonaws.com"]

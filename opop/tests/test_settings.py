@@ -26,7 +26,7 @@ def load_settings(module: str, monkeypatch, **environ) -> dict:
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     # Re-execute the shared base module too, so it reads this environment.
-    for name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "LOG_FORMAT"):
+    for name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_S3_CUSTOM_DOMAIN", "LOG_FORMAT"):
         if name not in environ:
             monkeypatch.delenv(name, raising=False)
     monkeypatch.delitem(sys.modules, "opop.settings.base", raising=False)
@@ -122,3 +122,16 @@ def test_production_check_deploy_reports_nothing():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_csp_allows_images_from_object_storage_when_media_lives_there(monkeypatch):
+    plain = load_settings("opop.settings.dev", monkeypatch)
+    assert plain["SECURE_CSP"]["img-src"] == ["'self'", "data:"]
+    minio = load_settings(
+        "opop.settings.dev", monkeypatch, AWS_STORAGE_BUCKET_NAME="media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000"
+    )
+    assert minio["SECURE_CSP"]["img-src"] == ["'self'", "data:", "http://127.0.0.1:9000", "http://media.127.0.0.1:9000"]
+    cdn = load_settings(
+        "opop.settings.dev", monkeypatch, AWS_STORAGE_BUCKET_NAME="media", AWS_S3_CUSTOM_DOMAIN="media.opop.example"
+    )
+    assert cdn["SECURE_CSP"]["img-src"] == ["'self'", "data:", "https://media.opop.example"]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opop.permissions import access_for, get_for_user_or_404
-from opop.services import DomainError
+from opop.services import DomainError, export_record
 from pesantren.samsat import selectors, services
 from pesantren.samsat.biller import get_biller
 from pesantren.samsat.forms import (
@@ -340,6 +340,14 @@ def day_report(request, code, day):
     payments = list(selectors.payment_list(outlet=outlet, day=business_day))
     close = selectors.day_close_list(outlet=outlet).filter(business_day=business_day).first()
     if request.GET.get("format") == "csv":
+        export_record(
+            actor=request.user,
+            dataset="samsat.day",
+            rows=len(payments),
+            organisation=outlet.organisation,
+            region=access_for(request.user).region,
+            filters={"outlet": outlet.code, "day": business_day.isoformat()},
+        )
         return _day_csv(outlet, business_day, payments, close)
     return render(
         request,

@@ -13,7 +13,7 @@ from marketplace.seller import bulk
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import BulkUploadForm, ReportForm
 from marketplace.seller.sales import sales_report
-from opop.services import DomainError
+from opop.services import DomainError, export_record
 
 BULK_SESSION = "seller_bulk_rows"
 
@@ -39,6 +39,13 @@ def sales(request, store):
             writer.writerow(
                 [_("Total"), report["totals"]["revenue"], report["totals"]["orders"], report["totals"]["items"]]
             )
+            export_record(
+                actor=request.user,
+                dataset="marketplace.sales",
+                rows=len(report["rows"]),
+                organisation=store.organisation,
+                filters={"start": data["start"], "end": data["end"], "group": data["group"]},
+            )
             return response
     return render(
         request,
@@ -52,7 +59,12 @@ def bulk_update(request, store):
     if request.GET.get("template") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="produk-{store.slug}.csv"'
-        csv.writer(response).writerows(bulk.export_rows(store))
+        rows = list(bulk.export_rows(store))
+        csv.writer(response).writerows(rows)
+        products = max(len(rows) - 1, 0)  # less the header row
+        export_record(
+            actor=request.user, dataset="marketplace.products", rows=products, organisation=store.organisation
+        )
         return response
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     rows = None
