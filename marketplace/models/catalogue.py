@@ -160,7 +160,18 @@ class Product(TimeStampedModel):
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(condition=Q(min_order__gte=1), name="product_min_order_positive"),
         ]
-        indexes = [models.Index(fields=["is_active", "-created_at"]), models.Index(fields=["-sold_count"])]
+        indexes = [
+            models.Index(fields=["is_active", "-created_at"]),
+            models.Index(fields=["-sold_count"]),
+            # A category's listing, newest first, read in index order down to a deep page; the count of
+            # the listing reads the index only (store_id rides along for the visible-store join).
+            models.Index(
+                fields=["category", "-created_at", "-id"],
+                condition=Q(is_active=True),
+                include=["store"],
+                name="product_category_newest",
+            ),
+        ]
 
     def __str__(self):
         return self.name
