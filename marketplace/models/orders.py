@@ -189,6 +189,12 @@ class Order(TimeStampedModel):
                 condition=Q(total=models.F("subtotal") + models.F("shipping_cost")), name="order_total_adds_up"
             ),
         ]
+        indexes = [
+            # The seller's order queue: newest first for one store, all tabs or one status (its tab counts
+            # read the second index only), without sorting every order of a big store.
+            models.Index(fields=["store", "-created_at", "-id"], name="order_store_newest"),
+            models.Index(fields=["store", "status", "-created_at"], name="order_store_status"),
+        ]
 
     def __str__(self):
         return self.number
