@@ -107,6 +107,8 @@ class Pesantren(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "kabupaten_kota"]),
             models.Index(fields=["cohort"]),
+            # The staff list's first page in name order, without sorting every pesantren (issue #10).
+            models.Index(fields=["name"], name="pesantren_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -405,6 +407,8 @@ class MonthlyReport(ReportFigures, TimeStampedModel):
                 name="report_figures_not_negative",
             ),
         ]
+        # "Reported this month" on the staff list reads one month's reports, not all of them (issue #10).
+        indexes = [models.Index(fields=["month", "pesantren"], name="report_month_pesantren")]
 
     def __str__(self):
         return f"{self.pesantren} · {self.month:%Y-%m}"
