@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='product',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['category', '-created_at', '-id'], include=('store',), name='product_category_newest'),
+            index=models.Index(condition=models.Q(('is_active', True)), fields=['category', '-created_at', '-id'], name='product_category_newest'),
         ),
     ]

@@ -163,13 +163,9 @@ class Product(TimeStampedModel):
         indexes = [
             models.Index(fields=["is_active", "-created_at"]),
             models.Index(fields=["-sold_count"]),
-            # A category's listing, newest first, read in index order down to a deep page; the count of
-            # the listing reads the index only (store_id rides along for the visible-store join).
+            # A category's listing, newest first, read in index order down to a deep page.
             models.Index(
-                fields=["category", "-created_at", "-id"],
-                condition=Q(is_active=True),
-                include=["store"],
-                name="product_category_newest",
+                fields=["category", "-created_at", "-id"], condition=Q(is_active=True), name="product_category_newest"
             ),
         ]
 
