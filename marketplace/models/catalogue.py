@@ -167,6 +167,17 @@ class Product(TimeStampedModel):
             models.Index(
                 fields=["category", "-created_at", "-id"], condition=Q(is_active=True), name="product_category_newest"
             ),
+            # Best-selling first with the id as tie-break, as the store home, related products and the
+            # best-selling sort order them: read in index order even when most products sold nothing yet.
+            models.Index(
+                fields=["-sold_count", "-id"],
+                condition=Q(is_active=True, is_flagship=True),
+                name="product_flagship_best",
+            ),
+            models.Index(fields=["-sold_count", "-id"], condition=Q(is_active=True), name="product_best_selling"),
+            models.Index(
+                fields=["category", "-sold_count", "-id"], condition=Q(is_active=True), name="product_category_best"
+            ),
         ]
 
     def __str__(self):
