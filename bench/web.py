@@ -545,7 +545,11 @@ def free_port() -> int:
 
 
 def start_server(args, port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", FORWARDED_ALLOW_IPS="127.0.0.1")
+    # Workers are not recycled during the run: with thousands of requests a second for the static file,
+    # every worker of the production config would restart at once, and a pass would measure their start-up.
+    env = dict(
+        os.environ, GUNICORN_BIND=f"127.0.0.1:{port}", FORWARDED_ALLOW_IPS="127.0.0.1", GUNICORN_MAX_REQUESTS="0"
+    )
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
     if args.gunicorn_threads:
@@ -842,6 +846,7 @@ def run(args) -> dict:
                 "workers": args.workers or "gunicorn.conf.py default",
                 "threads": args.gunicorn_threads or "gunicorn.conf.py default",
                 "conn_max_age": args.conn_max_age,
+                "max_requests": 0,
             },
             "cpus": os.cpu_count(),
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
