@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='order',
-            index=models.Index(fields=['store', 'status', '-created_at'], name='order_store_status'),
+            index=models.Index(fields=['store', 'status', '-created_at', '-id'], name='order_store_status'),
         ),
     ]

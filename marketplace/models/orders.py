@@ -190,10 +190,10 @@ class Order(TimeStampedModel):
             ),
         ]
         indexes = [
-            # The seller's order queue: newest first for one store, all tabs or one status (its tab counts
-            # read the second index only), without sorting every order of a big store.
+            # The seller's order queue: newest first for one store, all tabs or one status, without sorting
+            # every order of a big store; the tab counts (COUNT(id) by status) read the second index only.
             models.Index(fields=["store", "-created_at", "-id"], name="order_store_newest"),
-            models.Index(fields=["store", "status", "-created_at"], name="order_store_status"),
+            models.Index(fields=["store", "status", "-created_at", "-id"], name="order_store_status"),
         ]
 
     def __str__(self):
