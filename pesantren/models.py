@@ -107,6 +107,8 @@ class Pesantren(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "kabupaten_kota"]),
             models.Index(fields=["cohort"]),
+            # The staff list's first page in name order, without sorting every pesantren (issue #10).
+            models.Index(fields=["name"], name="pesantren_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -408,6 +410,8 @@ class MonthlyReport(ReportFigures, TimeStampedModel):
         indexes = [
             # The incremental rollup reads the reports of its dirty months; without this it scans five years of them.
             models.Index(fields=["month", "status"], name="report_month_status_idx"),
+            # "Reported this month" on the staff list reads one month's reports, not all of them (issue #10).
+            models.Index(fields=["month", "pesantren"], name="report_month_pesantren"),
         ]
 
     def __str__(self):

@@ -1,12 +1,15 @@
-"""Product search. PostgreSQL: full-text with ranking (unaccented, lowercased, prefix match).
-SQLite: every word must occur in the name, description, store or category; same hits for plain words."""
+"""Product search. PostgreSQL: full-text with ranking (unaccented, lowercased, prefix match) on each product's
+stored document (name A, category and store B, description C), which triggers keep current and a GIN index
+serves (migration marketplace 0005). SQLite: every word must occur in the name, description, store or
+category; same hits for plain words."""
 
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -17,8 +20,8 @@ def normalise_words(text: str) -> list[str]:
     return WORD.findall(plain.lower())[:8]
 
 
-def _unaccent(expression):
-    return Func(expression, function="unaccent", output_field=TextField())
+# The column exists on PostgreSQL only and is not a model field, so the ORM never writes it.
+SEARCH_DOCUMENT = RawSQL('"marketplace_product"."search_document"', [], output_field=SearchVectorField())
 
 
 def search_products(queryset: QuerySet, text: str) -> QuerySet:
@@ -27,14 +30,12 @@ def search_products(queryset: QuerySet, text: str) -> QuerySet:
     if not words:
         return queryset.annotate(relevance=Value(0.0))
     if connection.vendor == "postgresql":
-        vector = (
-            SearchVector(_unaccent(F("name")), weight="A", config="simple")
-            + SearchVector(_unaccent(F("category__name")), weight="B", config="simple")
-            + SearchVector(_unaccent(F("store__name")), weight="B", config="simple")
-            + SearchVector(_unaccent(F("description")), weight="C", config="simple")
-        )
         query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config="simple")
-        return queryset.annotate(search=vector, relevance=SearchRank(vector, query)).filter(search=query)
+        return (
+            queryset.alias(search=SEARCH_DOCUMENT)
+            .filter(search=query)
+            .annotate(relevance=SearchRank(SEARCH_DOCUMENT, query))
+        )
     condition = Q()
     relevance = Value(0)
     for word in words:

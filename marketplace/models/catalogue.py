@@ -160,7 +160,25 @@ class Product(TimeStampedModel):
             models.CheckConstraint(condition=Q(stock__gte=0), name="product_stock_not_negative"),
             models.CheckConstraint(condition=Q(min_order__gte=1), name="product_min_order_positive"),
         ]
-        indexes = [models.Index(fields=["is_active", "-created_at"]), models.Index(fields=["-sold_count"])]
+        indexes = [
+            models.Index(fields=["is_active", "-created_at"]),
+            models.Index(fields=["-sold_count"]),
+            # A category's listing, newest first, read in index order down to a deep page.
+            models.Index(
+                fields=["category", "-created_at", "-id"], condition=Q(is_active=True), name="product_category_newest"
+            ),
+            # Best-selling first with the id as tie-break, as the store home, related products and the
+            # best-selling sort order them: read in index order even when most products sold nothing yet.
+            models.Index(
+                fields=["-sold_count", "-id"],
+                condition=Q(is_active=True, is_flagship=True),
+                name="product_flagship_best",
+            ),
+            models.Index(fields=["-sold_count", "-id"], condition=Q(is_active=True), name="product_best_selling"),
+            models.Index(
+                fields=["category", "-sold_count", "-id"], condition=Q(is_active=True), name="product_category_best"
+            ),
+        ]
 
     def __str__(self):
         return self.name

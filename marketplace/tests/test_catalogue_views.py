@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace.catalogue.services import product_photo_add
-from marketplace.models import Category
+from marketplace.models import Category, Product
 from marketplace.tests.factories import CategoryFactory, ProductFactory, StoreFactory, image_upload, santri_org
 from opop.tests.factories import OrganisationFactory
 
@@ -158,6 +158,29 @@ def test_postgres_search_matches_prefixes_and_ignores_accents(client, catalogue)
     assert names(client.get(reverse("marketplace:search"), {"q": "robus"})) == ["Kopi Robusta Bululawang"]
     assert names(client.get(reverse("marketplace:search"), {"q": "LUWAK"})) == ["Kopi Lúwak Malang"]
     assert names(client.get(reverse("marketplace:search"), {"q": "luwak!! & |"})) == ["Kopi Lúwak Malang"]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif("not _is_postgres()", reason="the stored search document exists on PostgreSQL only")
+def test_postgres_search_document_follows_renamed_products_categories_and_stores(client, catalogue):
+    """The document is kept by triggers (migration 0005): edits, renames and new rows are found at once."""
+
+    def search(text):
+        return names(client.get(reverse("marketplace:search"), {"q": text}))
+
+    robusta, batik = catalogue["robusta"], catalogue["batik"]
+    robusta.name = "Kopi Arabika Ijen"
+    robusta.save(update_fields=["name"])
+    assert search("arabika") == ["Kopi Arabika Ijen"]
+    assert search("robusta") == []
+    batik.category.name = "Wastra Nusantara"
+    batik.category.save(update_fields=["name"])
+    assert search("wastra") == ["Batik Tulis Jombang"]
+    batik.store.name = "Koperasi Tebuireng"
+    batik.store.save(update_fields=["name"])
+    assert search("tebuireng") == ["Batik Tulis Jombang", "Gula Aren"]  # both of its products, by the B weight
+    Product.objects.filter(pk=batik.pk).update(description="Motif kawung.")
+    assert search("kawung") == ["Batik Tulis Jombang"]
 
 
 def test_search_text_with_only_symbols_lists_everything(client, catalogue):
