@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opop import uploads
+from opop import limits, uploads
 from opop.models import User
 from pesantren.models import FIGURE_FIELDS, Aspect, BusinessUnit, MonthlyReport, Partner, Pesantren
 
@@ -72,7 +72,7 @@ def profile_values(form: forms.ModelForm) -> dict:
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=Pesantren.Status.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    cohort = forms.IntegerField(label=_("Cohort (angkatan)"), required=False)
+    cohort = forms.IntegerField(label=_("Cohort (angkatan)"), required=False, min_value=2000, max_value=limits.MAX_YEAR)
 
 
 class BusinessUnitForm(forms.ModelForm):
@@ -158,12 +158,16 @@ class MonthField(forms.DateField):
 
 
 class FiguresForm(forms.Form):
-    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"))
-    aset = forms.IntegerField(label=_("Assets (aset, Rp)"))
-    workers_total = forms.IntegerField(label=_("Workers employed"))
-    jobs_created = forms.IntegerField(label=_("New jobs created this month"))
-    operating_contribution = forms.IntegerField(label=_("Contribution to the pesantren's operating costs (Rp)"))
-    operating_costs = forms.IntegerField(label=_("The pesantren's operating needs this month (Rp)"))
+    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), max_value=limits.MAX_RUPIAH)
+    aset = forms.IntegerField(label=_("Assets (aset, Rp)"), max_value=limits.MAX_RUPIAH)
+    workers_total = forms.IntegerField(label=_("Workers employed"), max_value=limits.MAX_PEOPLE)
+    jobs_created = forms.IntegerField(label=_("New jobs created this month"), max_value=limits.MAX_PEOPLE)
+    operating_contribution = forms.IntegerField(
+        label=_("Contribution to the pesantren's operating costs (Rp)"), max_value=limits.MAX_RUPIAH
+    )
+    operating_costs = forms.IntegerField(
+        label=_("The pesantren's operating needs this month (Rp)"), max_value=limits.MAX_RUPIAH
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

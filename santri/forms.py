@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opop import limits
 from pesantren.models import BusinessUnit, Partner, Pesantren
 from santri.models import Event, Santri
 from santri.services.competitions import MAX_TEAM
@@ -52,7 +53,7 @@ class SantriBusinessForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=BusinessUnit.Sector.choices)
     started_on = forms.DateField(label=_("Started"), widget=forms.DateInput(attrs={"type": "date"}))
-    monthly_omzet = forms.IntegerField(label=_("Monthly turnover (Rp)"), min_value=0)
+    monthly_omzet = forms.IntegerField(label=_("Monthly turnover (Rp)"), min_value=0, max_value=limits.MAX_RUPIAH)
     members = forms.ModelMultipleChoiceField(label=_("Santri members"), queryset=Santri.objects.none())
 
     def __init__(self, *args, pesantren: Pesantren, **kwargs):

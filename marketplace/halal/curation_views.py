@@ -47,7 +47,7 @@ def flagship_list(request):
             "statuses": FlagshipStatus.choices,
             "products": _proposable_products(request.user)[:200],
             "is_staff": _is_staff(request.user),
-            "propose_form": ProposeForm(),
+            "propose_form": ProposeForm(products=Product.objects.none()),
             "progress": selectors.flagship_progress(user=request.user),
             "this_year": timezone.localdate().year,
             "by_region": selectors.flagship_by_region(user=request.user, year=timezone.localdate().year),
@@ -58,15 +58,15 @@ def flagship_list(request):
 @login_required
 @require_POST
 def flagship_propose(request):
-    product = _proposable_products(request.user).filter(pk=request.POST.get("product") or 0).first()
+    form = ProposeForm(request.POST, products=_proposable_products(request.user))
+    form.is_valid()
+    product = form.cleaned_data.get("product")
     if product is None:
         raise Http404
-    form = ProposeForm(request.POST)
-    form.is_valid()
     try:
-        flagship.flagship_propose(
-            actor=request.user, product=product, motivation=form.cleaned_data.get("motivation", "")
-        )
+        if "motivation" in form.errors:
+            raise DomainError(" ".join(form.errors["motivation"]))
+        flagship.flagship_propose(actor=request.user, product=product, motivation=form.cleaned_data["motivation"])
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

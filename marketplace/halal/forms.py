@@ -147,7 +147,12 @@ class QueueFilterForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), widget=forms.HiddenInput)
     motivation = forms.CharField(label=_("Why this product"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
 
 
 class DecideForm(forms.Form):

@@ -161,6 +161,9 @@ ENDPOINTS = [
     Endpoint("marketplace:seller_sales", "seller_a_owner", method="get", fields=("start", "end", "group", "export")),
 ]
 
+# JSON endpoints, attacked by the test below with bodies instead of forms.
+JSON_ENDPOINTS = ["marketplace:gateway_webhook"]
+
 
 @pytest.mark.django_db
 def test_the_gateway_webhook_answers_a_clear_4xx_to_any_malformed_body(client):

@@ -73,7 +73,7 @@ def samples() -> list[Upload]:
         Upload("photo.png", image_bytes(fmt="PNG") + POLYGLOT_PAYLOAD, "image/png"),
         Upload("doc.jpg", sample_pdf(), "image/jpeg"),  # a real PDF with an image's name
         Upload("tiny.png", image_bytes(1, 1, fmt="PNG"), "image/png"),
-        Upload("", b"", "application/octet-stream"),
+        Upload("empty.jpg", b"", "image/jpeg"),
     ]
 
 
