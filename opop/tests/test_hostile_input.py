@@ -22,3 +22,12 @@ ENDPOINTS += [
     Endpoint("account_confirm_email", "anonymous", fields=("key",)),
     Endpoint("account_confirm_login_code", "anonymous", fields=("code",)),
 ]
+
+
+def test_redirect_next_only_follows_paths_on_this_site(rf):
+    from opop.redirects import redirect_next
+
+    request = rf.post("/")
+    assert redirect_next(request, "/mart/", "home")["Location"] == "/mart/"
+    for hostile in ["https://evil.example/", "//evil.example", "/\\evil.example", "' OR '1'='1", "", None]:
+        assert redirect_next(request, hostile, "home")["Location"] == "/"

@@ -60,3 +60,16 @@ ENDPOINTS = [
         valid={"decision": "verify"},
     ),
 ]
+
+
+def test_figures_past_a_sane_maximum_are_refused_by_the_form_not_by_postgresql():
+    """99999999999999999999 used to reach the bigint column and fail there (a 500 on PostgreSQL)."""
+    from django.utils import translation
+
+    from pesantren.forms import FiguresForm, TransitionForm
+
+    with translation.override("en"):
+        form = FiguresForm({**FIGURES, "omzet": "99999999999999999999", "workers_total": "10000000000"})
+        assert not form.is_valid()
+        assert "less than or equal to" in form.errors["omzet"][0] and "workers_total" in form.errors
+        assert not TransitionForm({"to_status": "verified", "cohort": "99999"}).is_valid()

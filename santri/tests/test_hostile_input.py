@@ -90,3 +90,11 @@ def test_the_santri_api_answers_400_json_to_any_malformed_body(client):
         rejects_on_200=False,
         expect_json=True,
     )
+
+
+def test_a_row_with_a_nul_character_is_refused_before_the_database():
+    from santri.validation import validate_row
+
+    row = {"nis": "1", "name": "Ahmad\x00", "gender": "L", "entry_year": "2024"}
+    clean, errors = validate_row(row)
+    assert clean is None and any("NUL" in str(e) for e in errors)

@@ -1,5 +1,6 @@
 """Hostile input at every halal, legality and flagship form (attacked by opop/tests/test_hostile_endpoints.py)."""
 
+import pytest
 from django.urls import reverse
 
 from opop.tests.hostile import Endpoint
@@ -84,3 +85,10 @@ ENDPOINTS = [
     ),
     Endpoint("halal:legality_verify", "staff_region", page="halal:legality_list", fields=("decision", "note")),
 ]
+
+
+@pytest.mark.django_db
+def test_proposing_a_product_id_that_is_not_a_number_is_a_404_not_a_500(client, admin_a):
+    client.force_login(admin_a)
+    for value in ["abc", "' OR '1'='1", "99999999999999999999999", ""]:
+        assert client.post(reverse("halal:flagship_propose"), {"product": value}).status_code == 404
