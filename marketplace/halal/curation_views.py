@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.halal import flagship, legality, selectors, services
-from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, ProposeForm
+from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, LegalityVerifyForm, ProposeForm
 from marketplace.halal.models import FlagshipStatus
 from marketplace.halal.views import PAGE_SIZE, _is_staff
 from marketplace.models import Product
@@ -160,12 +160,15 @@ def legality_verify(request, pk):
         raise Http404
     if not services.is_staff_for(request.user, record.product.store.organisation):
         raise PermissionDenied
+    form = LegalityVerifyForm(request.POST)
     try:
+        if not form.is_valid():
+            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
         legality.legality_record_verify(
             actor=request.user,
             record=record,
-            verified=request.POST.get("decision") == "verify",
-            note=request.POST.get("note", ""),
+            verified=form.cleaned_data["decision"] == "verify",
+            note=form.cleaned_data["note"],
         )
     except DomainError as exc:
         messages.error(request, str(exc))

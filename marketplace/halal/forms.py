@@ -196,6 +196,11 @@ class LegalityForm(forms.Form):
         return data
 
 
+class LegalityVerifyForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("verify", _("Verify")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
 class LegalityFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *LegalityKind.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *LegalityStatus.choices], required=False)
