@@ -131,7 +131,7 @@ class MentoringForm(forms.Form):
 
 
 class CollaboratorsForm(forms.Form):
-    partners = forms.ModelMultipleChoiceField(
+    partners = limits.ModelMultipleChoiceField(
         label=_("Collaborating partners"),
         queryset=Partner.objects.all(),
         required=False,

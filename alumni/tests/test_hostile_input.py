@@ -13,7 +13,12 @@ def business_owner(world):
 
 
 ENDPOINTS = [
-    Endpoint("alumni:home", "shopper", fields=("pesantren", "graduation_year"), valid={"graduation_year": "2015"}),
+    Endpoint(
+        "alumni:home",
+        "shopper",
+        fields=("pesantren", "graduation_year"),
+        valid=lambda world: {"graduation_year": "2015", "pesantren": str(world.objects["pesantren"].pk)},
+    ),
     Endpoint("alumni:alumnus_review", "seller_a_owner", page="alumni:home", fields=("decision", "note")),
     Endpoint("alumni:graduate", "seller_a_owner", valid={"email": "lulusan@opop.test", "graduation_year": "2020"}),
     Endpoint(

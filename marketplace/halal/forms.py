@@ -16,6 +16,7 @@ from marketplace.halal.models import (
 from marketplace.halal.selectors import QUEUE_STATUS_CHOICES
 from marketplace.halal.uploads import validate_attachment
 from marketplace.models import Product
+from opop import limits
 from opop.models import KabupatenKota, User
 
 
@@ -33,6 +34,7 @@ class CaseForm(forms.ModelForm):
             "uses_risky_materials",
         ]
         widgets = {"products": forms.CheckboxSelectMultiple}
+        field_classes = {"products": limits.ModelMultipleChoiceField}
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from opop.tests.hostile import Endpoint, assert_rejects_cleanly, json_bodies, models_of
+from opop.tests.hostile import Endpoint, Upload, assert_rejects_cleanly, json_bodies, models_of
+from opop.tests.hostile_files import image_bytes
 
 WATCH = ("marketplace", "opop")
 
@@ -73,7 +74,13 @@ ENDPOINTS = [
     ),
     Endpoint("marketplace:order_action", "shopper", url=_order_action("cancel"), fields=("x",)),
     Endpoint("marketplace:order_action[refund]", "shopper", url=_order_action("refund"), fields=("reason",)),
-    Endpoint("marketplace:order_action[proof]", "shopper", url=_order_action("proof"), uploads=("proof",)),
+    Endpoint(
+        "marketplace:order_action[proof]",
+        "shopper",
+        url=_order_action("proof"),
+        valid={"proof": Upload("bukti.jpg", image_bytes(600, 800), "image/jpeg")},
+        uploads=("proof",),
+    ),
     Endpoint(
         "marketplace:review_add",
         "shopper",
@@ -83,11 +90,20 @@ ENDPOINTS = [
     ),
     Endpoint("marketplace:sandbox_pay", "shopper", fields=("x",)),
     # Seller centre
-    Endpoint("marketplace:seller_product_create", "seller_a_owner", valid=PRODUCT),
+    Endpoint(
+        "marketplace:seller_product_create",
+        "seller_a_owner",
+        valid=lambda world: {**PRODUCT, "category": str(world.objects["product"].category_id)},
+    ),
     Endpoint("marketplace:seller_product_edit", "seller_a_owner", fields=("halal_changed", "halal_change_note")),
     Endpoint("marketplace:seller_product_publish", "seller_a_owner", fields=("publish", "next")),
     Endpoint("marketplace:seller_product_duplicate", "seller_a_owner", fields=("x",)),
-    Endpoint("marketplace:seller_photo_add", "seller_a_owner", uploads=("photo",)),
+    Endpoint(
+        "marketplace:seller_photo_add",
+        "seller_a_owner",
+        valid={"photo": Upload("foto.jpg", image_bytes(800, 600), "image/jpeg")},
+        uploads=("photo",),
+    ),
     Endpoint("marketplace:seller_photo_action", "seller_a_owner", fields=("x",)),
     Endpoint(
         "marketplace:seller_variant_add",
@@ -101,6 +117,7 @@ ENDPOINTS = [
         "marketplace:seller_variant_action",
         "seller_a_owner",
         fields=("name", "price", "stock"),
+        valid={"name": "1 kg", "price": "150000"},
         url=lambda world: reverse(
             "marketplace:seller_variant_action",
             args=[world.objects["variant"].product_id, world.objects["variant"].pk, "save"],
@@ -117,7 +134,7 @@ ENDPOINTS = [
         "marketplace:seller_stock_change",
         "seller_a_owner",
         fields=("action", "quantity", "reason", "variant", "next"),
-        valid={"action": "restock", "quantity": "5"},
+        valid=lambda world: {"action": "restock", "quantity": "5", "variant": str(world.objects["variant"].pk)},
     ),
     Endpoint("marketplace:seller_order_action", "seller_a_owner", fields=("reason", "courier", "tracking_number")),
     Endpoint(
@@ -141,6 +158,7 @@ ENDPOINTS = [
         "marketplace:seller_team_member",
         "seller_a_owner",
         fields=("role",),
+        valid={"role": "staff"},
         url=lambda world: reverse("marketplace:seller_team_member", args=[world.objects["team_member"].pk, "role"]),
     ),
     Endpoint("marketplace:seller_invitation_withdraw", "seller_a_owner", fields=("x",)),

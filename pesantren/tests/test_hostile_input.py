@@ -44,12 +44,16 @@ ENDPOINTS = [
         fields=("to_status", "reason", "cohort"),
         valid={"to_status": "verified", "cohort": "2026"},
     ),
-    Endpoint("pesantren:unit_create", "seller_a_owner", valid={"name": "Koperasi Baru", "kind": "koppontren"}),
+    Endpoint(
+        "pesantren:unit_create",
+        "seller_a_owner",
+        valid={"name": "Koperasi Baru", "kind": "koppontren", "sector": "food", "products": "Keripik"},
+    ),
     Endpoint("pesantren:unit_edit", "seller_a_owner"),
     Endpoint("pesantren:collaborators", "seller_a_owner", page="pesantren:detail", fields=("partners",)),
     Endpoint("pesantren:mapping_create", "staff_region"),
     Endpoint("pesantren:mentoring_create", "staff_region", valid={"activity": "Pendampingan"}),
-    Endpoint("pesantren:partners", "staff_region", valid={"name": "Bank Jatim", "kind": "bank"}),
+    Endpoint("pesantren:partners", "staff_region", valid={"name": "Bank Jatim", "kind": "business"}),
     Endpoint("pesantren:report_create", "seller_a_owner", valid=FIGURES),
     Endpoint("pesantren:report_correct", "seller_a_owner", valid={"reason": "Salah ketik"}),
     Endpoint(

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from hypothesis import strategies as st
 
-from opop.tests.hostile import Endpoint, assert_rejects_cleanly, json_bodies, models_of
+from opop.tests.hostile import Endpoint, Upload, assert_rejects_cleanly, json_bodies, models_of
+from opop.uploads import sample_pdf
 
 WATCH = ("santri", "opop")
 
@@ -24,7 +25,12 @@ ENDPOINTS = [
     Endpoint("santri:edit", "seller_a_owner"),
     Endpoint("santri:delete", "seller_a_owner", page="santri:detail", fields=("confirm",)),
     Endpoint("santri:track_complete", "seller_a_owner", page="santri:detail", fields=("track", "note")),
-    Endpoint("santri:import", "seller_a_owner", uploads=("file",)),
+    Endpoint(
+        "santri:import",
+        "seller_a_owner",
+        valid={"file": Upload("santri.csv", b"nis,nama,jenis_kelamin,tahun_masuk\n2026902,Siti,P,2026\n", "text/csv")},
+        uploads=("file",),
+    ),
     Endpoint("santri:import_confirm", "seller_a_owner", page="santri:import_preview", fields=("action",)),
     # A new token is shown once, on the page itself: its 200 is the success.
     Endpoint("santri:api_tokens", "seller_a_owner", valid={"name": "SIAKAD pondok"}, ok_on_200=True),
@@ -32,10 +38,28 @@ ENDPOINTS = [
     Endpoint(
         "santri:business_create",
         "seller_a_owner",
-        valid={"name": "Sablon Santri", "sector": "fashion", "started_on": "2024-01-01", "monthly_omzet": "500000"},
+        valid=lambda world: {
+            "name": "Sablon Santri",
+            "sector": "fashion",
+            "started_on": "2024-01-01",
+            "monthly_omzet": "500000",
+            "members": [str(world.objects["santri"].pk)],
+        },
     ),
     Endpoint("santri:business_edit", "seller_a_owner"),
-    Endpoint("santri:event_create", "staff_province", valid={"title": "Pelatihan Barista", "place": "Jombang"}),
+    Endpoint(
+        "santri:event_create",
+        "staff_province",
+        valid={
+            "title": "Pelatihan Barista",
+            "place": "Jombang",
+            "kind": "training_centre",
+            "starts_on": "2099-01-10",
+            "ends_on": "2099-01-12",
+            "kabupaten_kota": "35.17",
+            "quota": "30",
+        },
+    ),
     Endpoint("santri:event_detail", "seller_a_owner", fields=("santri",)),
     Endpoint("santri:attendance", "staff_province", page="santri:event_detail", fields=("attended",)),
     Endpoint("santri:registration_cancel", "seller_a_owner", page="santri:event_detail", fields=("x",)),
@@ -49,7 +73,13 @@ ENDPOINTS = [
     Endpoint(
         "santri:proposal_submit",
         "seller_a_owner",
-        valid={"team_name": "Tim Kopi", "title": "Kopi santri", "text": "Rencana usaha"},
+        valid=lambda world: {
+            "team_name": "Tim Kopi",
+            "title": "Kopi santri",
+            "text": "Rencana usaha",
+            "members": [str(world.objects["santri"].pk)],
+            "attachment": Upload("proposal.pdf", sample_pdf("Proposal"), "application/pdf"),
+        },
         uploads=("attachment",),
     ),
     Endpoint("santri:proposal_score", "staff_region", fields=("criterion_1", "criterion_2", "criterion_3")),

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from opop.tests.hostile import Endpoint
+from opop.tests.hostile import Endpoint, Upload
+from opop.uploads import sample_pdf
 
 WATCH = ("halal", "marketplace", "opop")
 
@@ -36,7 +37,12 @@ ENDPOINTS = [
     Endpoint(
         "halal:case_create",
         "seller_a_owner",
-        valid={"scheme": "self_declare", "annual_turnover": "150000000", "production_sites": "1"},
+        valid=lambda world: {
+            "scheme": "self_declare",
+            "annual_turnover": "150000000",
+            "production_sites": "1",
+            "products": [str(world.objects["product"].pk)],
+        },
     ),
     Endpoint(
         "halal:case_edit",
@@ -48,7 +54,7 @@ ENDPOINTS = [
         "seller_a_owner",
         url=lambda world: reverse("halal:case_attach", args=[case_in(world, "draft").pk]),
         fields=("kind",),
-        valid={"kind": "other"},
+        valid={"kind": "other", "file": Upload("nib.pdf", sample_pdf("NIB"), "application/pdf")},
         uploads=("file",),
     ),
     Endpoint(
@@ -83,7 +89,13 @@ ENDPOINTS = [
         fields=("product", "kind", "number"),
         valid=lambda world: {"product": str(world.objects["product"].pk), "kind": "pirt", "number": "2063517010123-29"},
     ),
-    Endpoint("halal:legality_verify", "staff_region", page="halal:legality_list", fields=("decision", "note")),
+    Endpoint(
+        "halal:legality_verify",
+        "staff_region",
+        page="halal:legality_list",
+        fields=("decision", "note"),
+        valid={"decision": "verify"},
+    ),
 ]
 
 

@@ -34,7 +34,12 @@ ENDPOINTS = [
     Endpoint(
         "samsat:staff_outlet_create",
         "staff_province",
-        valid={"name": "Gerai Baru", "address": "Jl. Merdeka 1", "opening_hours": "08.00-15.00"},
+        valid=lambda world: {
+            "name": "Gerai Baru",
+            "address": "Jl. Merdeka 1",
+            "opening_hours": "08.00-15.00",
+            "organisation": str(world.objects["store"].organisation_id),
+        },
         watch=WATCH,
     ),
     Endpoint("samsat:staff_outlet_edit", "staff_province", watch=WATCH),
