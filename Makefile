@@ -5,7 +5,7 @@ PORT   ?= 8000
 MANAGE := $(PY) manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format install migrate seed messages makemessages worker beat procfile clean
+.PHONY: help run test test-hostile lint format install migrate seed messages makemessages worker beat procfile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -37,6 +37,11 @@ run: messages seed ## Set up everything and serve the portal at http://127.0.0.1
 
 test: messages ## Run the whole test suite
 	$(PY) -m pytest
+
+test-hostile: messages ## Attack every form and upload with many more hypothesis examples (slow)
+	HYPOTHESIS_PROFILE=thorough HOSTILE_TALLY=hostile-tally.json $(PY) -m pytest -p no:cacheprovider \
+		opop/tests/test_hostile_endpoints.py */tests/test_hostile_input.py */*/tests/test_hostile_input.py \
+		opop/tests/test_uploads.py
 
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check .

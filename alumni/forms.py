@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alumni.models import AlumniBusiness, Collaboration
+from opop import limits
 from opop.models import KabupatenKota
 from pesantren.models import BusinessUnit, Pesantren
 
@@ -12,7 +13,7 @@ class AlumnusForm(forms.Form):
         label=_("Pesantren you graduated from"),
         queryset=Pesantren.objects.filter(status__in=["verified", "active"]).order_by("name"),
     )
-    graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950)
+    graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950, max_value=limits.MAX_YEAR)
 
     def clean_graduation_year(self):
         year = self.cleaned_data["graduation_year"]
@@ -23,7 +24,7 @@ class AlumnusForm(forms.Form):
 
 class GraduateForm(forms.Form):
     email = forms.EmailField(label=_("The graduate's e-mail address"))
-    graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950)
+    graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950, max_value=limits.MAX_YEAR)
 
 
 class ReviewForm(forms.Form):
@@ -40,7 +41,7 @@ class BusinessForm(forms.Form):
         label=_("NIB"), max_length=13, required=False, help_text=_("13 digits, if the business has one.")
     )
     kabupaten_kota = forms.ModelChoiceField(label=_("Regency/city"), queryset=KabupatenKota.objects.all())
-    workers = forms.IntegerField(label=_("Workers"), min_value=0)
+    workers = forms.IntegerField(label=_("Workers"), min_value=0, max_value=limits.MAX_PEOPLE)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -48,13 +49,13 @@ class ReportForm(forms.Form):
     month = forms.DateField(
         label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"), input_formats=["%Y-%m"]
     )
-    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), min_value=0)
-    workers = forms.IntegerField(label=_("Workers"), min_value=0)
+    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), min_value=0, max_value=limits.MAX_RUPIAH)
+    workers = forms.IntegerField(label=_("Workers"), min_value=0, max_value=limits.MAX_PEOPLE)
 
 
 class ReportCorrectForm(forms.Form):
-    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), min_value=0)
-    workers = forms.IntegerField(label=_("Workers"), min_value=0)
+    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), min_value=0, max_value=limits.MAX_RUPIAH)
+    workers = forms.IntegerField(label=_("Workers"), min_value=0, max_value=limits.MAX_PEOPLE)
     reason = forms.CharField(
         label=_("Reason for the correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -4,43 +4,26 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
+from opop import limits, uploads
 from opop.models import User
 from pesantren.models import FIGURE_FIELDS, Aspect, BusinessUnit, MonthlyReport, Partner, Pesantren
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_MAX_PIXELS = 4096 * 4096
 LOGO_MIN_SIDE = 64
-LOGO_FORMATS = {"JPEG", "PNG", "WEBP"}
+LOGO_LONGEST_SIDE = 512
 
 
-def validate_logo(upload) -> None:
-    """A logo is a JPEG, PNG or WebP image of at most 2 MB and 16 megapixels, at least 64 px a side."""
-    if upload.size > LOGO_MAX_BYTES:
-        raise ValidationError(_("The logo is larger than 2 MB. Please upload a smaller image."))
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError(_("The logo must be a JPEG, PNG or WebP image.")) from None
-    finally:
-        upload.seek(0)
-    if image_format not in LOGO_FORMATS:
-        raise ValidationError(_("The logo must be a JPEG, PNG or WebP image."))
-    if width * height > LOGO_MAX_PIXELS:
-        raise ValidationError(
-            _("The logo is %(width)s x %(height)s pixels; at most 4096 x 4096 is accepted.")
-            % {"width": width, "height": height}
-        )
-    if min(width, height) < LOGO_MIN_SIDE:
-        raise ValidationError(_("The logo must be at least 64 pixels wide and high."))
+def clean_logo_upload(upload):
+    """A logo is a JPEG, PNG or WebP image of at most 2 MB and 16 megapixels, at least 64 px a side; what is
+    stored is its re-encoded copy (opop.uploads), never the upload."""
+    image = uploads.image_open(upload, max_bytes=LOGO_MAX_BYTES, max_pixels=LOGO_MAX_PIXELS, min_side=LOGO_MIN_SIDE)
+    return uploads.image_encode(image, longest_side=LOGO_LONGEST_SIDE, name="logo")
 
 
 class PesantrenForm(forms.ModelForm):
-    # A plain file field: the checks in validate_logo give clearer messages than ImageField's own.
+    # A plain file field: the kernel's checks (opop.uploads) give clearer messages than ImageField's own.
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
@@ -78,7 +61,7 @@ class PesantrenForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
-            validate_logo(logo)
+            return clean_logo_upload(logo)
         return logo
 
 
@@ -89,7 +72,7 @@ def profile_values(form: forms.ModelForm) -> dict:
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=Pesantren.Status.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    cohort = forms.IntegerField(label=_("Cohort (angkatan)"), required=False)
+    cohort = forms.IntegerField(label=_("Cohort (angkatan)"), required=False, min_value=2000, max_value=limits.MAX_YEAR)
 
 
 class BusinessUnitForm(forms.ModelForm):
@@ -148,7 +131,7 @@ class MentoringForm(forms.Form):
 
 
 class CollaboratorsForm(forms.Form):
-    partners = forms.ModelMultipleChoiceField(
+    partners = limits.ModelMultipleChoiceField(
         label=_("Collaborating partners"),
         queryset=Partner.objects.all(),
         required=False,
@@ -175,12 +158,16 @@ class MonthField(forms.DateField):
 
 
 class FiguresForm(forms.Form):
-    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"))
-    aset = forms.IntegerField(label=_("Assets (aset, Rp)"))
-    workers_total = forms.IntegerField(label=_("Workers employed"))
-    jobs_created = forms.IntegerField(label=_("New jobs created this month"))
-    operating_contribution = forms.IntegerField(label=_("Contribution to the pesantren's operating costs (Rp)"))
-    operating_costs = forms.IntegerField(label=_("The pesantren's operating needs this month (Rp)"))
+    omzet = forms.IntegerField(label=_("Turnover (omzet, Rp)"), max_value=limits.MAX_RUPIAH)
+    aset = forms.IntegerField(label=_("Assets (aset, Rp)"), max_value=limits.MAX_RUPIAH)
+    workers_total = forms.IntegerField(label=_("Workers employed"), max_value=limits.MAX_PEOPLE)
+    jobs_created = forms.IntegerField(label=_("New jobs created this month"), max_value=limits.MAX_PEOPLE)
+    operating_contribution = forms.IntegerField(
+        label=_("Contribution to the pesantren's operating costs (Rp)"), max_value=limits.MAX_RUPIAH
+    )
+    operating_costs = forms.IntegerField(
+        label=_("The pesantren's operating needs this month (Rp)"), max_value=limits.MAX_RUPIAH
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

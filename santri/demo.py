@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from opop.models import KabupatenKota, Membership, User
+from opop.uploads import sample_pdf
 from pesantren.models import Partner, Pesantren
 from santri import services
 from santri.models import Competition, Event, Santri, SantriBusiness
@@ -35,7 +36,6 @@ BUSINESSES = {
     "Pondok Pesantren Nurul Huda Bululawang": [("Roastery Kopi Dampit Santri", "food", 2022, 8_900_000, 4)],
     "Pondok Pesantren Bahrul Ulum Diwek": [("Lele Santri Diwek", "livestock", 2024, 2_600_000, 2)],
 }
-PDF = b"%PDF-1.4\n% OPOP demo proposal\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def _admin(pesantren: Pesantren) -> User:
@@ -212,7 +212,7 @@ def _competitions(staff: User, users: dict[str, User], pesantren_list: list[Pesa
                     competition=competition,
                     pesantren=pesantren,
                     members=members,
-                    attachment=ContentFile(PDF, name=f"proposal-{n + 1}.pdf"),
+                    attachment=ContentFile(sample_pdf("OPOP demo proposal"), name=f"proposal-{n + 1}.pdf"),
                     team_name=team,
                     title=idea,
                     text=f"{idea}. Modal awal Rp5.000.000, target omzet Rp3.000.000 per bulan, dijual di OPOP Mart.",

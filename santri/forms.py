@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opop import limits
 from pesantren.models import BusinessUnit, Partner, Pesantren
 from santri.models import Event, Santri
 from santri.services.competitions import MAX_TEAM
@@ -52,8 +53,8 @@ class SantriBusinessForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=BusinessUnit.Sector.choices)
     started_on = forms.DateField(label=_("Started"), widget=forms.DateInput(attrs={"type": "date"}))
-    monthly_omzet = forms.IntegerField(label=_("Monthly turnover (Rp)"), min_value=0)
-    members = forms.ModelMultipleChoiceField(label=_("Santri members"), queryset=Santri.objects.none())
+    monthly_omzet = forms.IntegerField(label=_("Monthly turnover (Rp)"), min_value=0, max_value=limits.MAX_RUPIAH)
+    members = limits.ModelMultipleChoiceField(label=_("Santri members"), queryset=Santri.objects.none())
 
     def __init__(self, *args, pesantren: Pesantren, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +78,7 @@ class EventForm(forms.ModelForm):
             "completes_track",
             "invited_pesantren",
         ]
+        field_classes = {"invited_pesantren": limits.ModelMultipleChoiceField}
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -137,7 +139,7 @@ class ProposalForm(forms.Form):
     title = forms.CharField(label=_("Business idea"), max_length=200)
     text = forms.CharField(label=_("Proposal"), widget=forms.Textarea)
     attachment = forms.FileField(label=_("Attachment"), help_text=_("PDF, DOCX or PPTX, at most 5 MB."))
-    members = forms.ModelMultipleChoiceField(
+    members = limits.ModelMultipleChoiceField(
         label=_("Team members"), queryset=Santri.objects.none(), help_text=_("1 to 5 santri.")
     )
 

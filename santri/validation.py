@@ -82,6 +82,9 @@ def validate_row(raw: dict) -> tuple[dict | None, list[str]]:
     """Check one row. Returns (clean row, []) or (None, reasons)."""
     errors: list[str] = []
     clean: dict = {}
+    if any(isinstance(value, str) and "\x00" in value for value in raw.values()):
+        # PostgreSQL cannot store a NUL character in text: refuse the row here, not with a database error.
+        errors.append(_("The row contains a NUL character (\\x00)."))
     nis = _text(raw.get("nis"))
     if not nis:
         errors.append(_("NIS is empty."))

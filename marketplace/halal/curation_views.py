@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.halal import flagship, legality, selectors, services
-from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, ProposeForm
+from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, LegalityVerifyForm, ProposeForm
 from marketplace.halal.models import FlagshipStatus
 from marketplace.halal.views import PAGE_SIZE, _is_staff
 from marketplace.models import Product
@@ -47,7 +47,7 @@ def flagship_list(request):
             "statuses": FlagshipStatus.choices,
             "products": _proposable_products(request.user)[:200],
             "is_staff": _is_staff(request.user),
-            "propose_form": ProposeForm(),
+            "propose_form": ProposeForm(products=Product.objects.none()),
             "progress": selectors.flagship_progress(user=request.user),
             "this_year": timezone.localdate().year,
             "by_region": selectors.flagship_by_region(user=request.user, year=timezone.localdate().year),
@@ -58,15 +58,15 @@ def flagship_list(request):
 @login_required
 @require_POST
 def flagship_propose(request):
-    product = _proposable_products(request.user).filter(pk=request.POST.get("product") or 0).first()
+    form = ProposeForm(request.POST, products=_proposable_products(request.user))
+    form.is_valid()
+    product = form.cleaned_data.get("product")
     if product is None:
         raise Http404
-    form = ProposeForm(request.POST)
-    form.is_valid()
     try:
-        flagship.flagship_propose(
-            actor=request.user, product=product, motivation=form.cleaned_data.get("motivation", "")
-        )
+        if "motivation" in form.errors:
+            raise DomainError(" ".join(form.errors["motivation"]))
+        flagship.flagship_propose(actor=request.user, product=product, motivation=form.cleaned_data["motivation"])
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -160,12 +160,15 @@ def legality_verify(request, pk):
         raise Http404
     if not services.is_staff_for(request.user, record.product.store.organisation):
         raise PermissionDenied
+    form = LegalityVerifyForm(request.POST)
     try:
+        if not form.is_valid():
+            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
         legality.legality_record_verify(
             actor=request.user,
             record=record,
-            verified=request.POST.get("decision") == "verify",
-            note=request.POST.get("note", ""),
+            verified=form.cleaned_data["decision"] == "verify",
+            note=form.cleaned_data["note"],
         )
     except DomainError as exc:
         messages.error(request, str(exc))

@@ -14,6 +14,7 @@ from marketplace.models import Product
 from opop.demo import demo_user
 from opop.mail import mail_muted
 from opop.models import Membership, User
+from opop.uploads import sample_pdf
 
 COMPANION = ("pendamping@opop.test", "Nur Hidayati", "+6281234500031")
 
@@ -73,7 +74,7 @@ PROPOSALS = [
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    body = sample_pdf(name)
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 

@@ -16,6 +16,7 @@ from marketplace.halal.models import (
 from marketplace.halal.selectors import QUEUE_STATUS_CHOICES
 from marketplace.halal.uploads import validate_attachment
 from marketplace.models import Product
+from opop import limits
 from opop.models import KabupatenKota, User
 
 
@@ -33,6 +34,7 @@ class CaseForm(forms.ModelForm):
             "uses_risky_materials",
         ]
         widgets = {"products": forms.CheckboxSelectMultiple}
+        field_classes = {"products": limits.ModelMultipleChoiceField}
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,7 +149,12 @@ class QueueFilterForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), widget=forms.HiddenInput)
     motivation = forms.CharField(label=_("Why this product"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
 
 
 class DecideForm(forms.Form):
@@ -189,6 +196,11 @@ class LegalityForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("number", exc)
         return data
+
+
+class LegalityVerifyForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("verify", _("Verify")), ("reject", _("Reject"))])
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class LegalityFilterForm(forms.Form):

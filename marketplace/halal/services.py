@@ -19,7 +19,7 @@ from marketplace.halal.models import (
 )
 from marketplace.halal.notifications import case_notify
 from marketplace.halal.policy import self_declare_reasons
-from marketplace.halal.uploads import validate_attachment
+from marketplace.halal.uploads import clean_attachment
 from marketplace.models import Product
 from opop.figures import figures_mark_dirty
 from opop.models import Membership, Organisation, User
@@ -178,9 +178,13 @@ def case_update(*, actor: User, case: HalalCase, products, **fields) -> HalalCas
 
 def _store_attachments(case, event, actor, attachments) -> None:
     for kind, upload in attachments or ():
-        validate_attachment(upload)
         CaseAttachment.objects.create(
-            case=case, event=event, kind=kind, file=upload, original_name=upload.name[:200], uploaded_by=actor
+            case=case,
+            event=event,
+            kind=kind,
+            file=clean_attachment(upload),
+            original_name=upload.name[:200],
+            uploaded_by=actor,
         )
 
 
@@ -190,9 +194,8 @@ def case_attach(*, actor: User, case: HalalCase, kind: str, upload) -> CaseAttac
     case = HalalCase.objects.select_for_update().get(pk=case.pk)
     if not may_attach(actor, case):
         raise DomainError(_("You cannot add documents to this case now."))
-    validate_attachment(upload)
     attachment = CaseAttachment.objects.create(
-        case=case, kind=kind, file=upload, original_name=upload.name[:200], uploaded_by=actor
+        case=case, kind=kind, file=clean_attachment(upload), original_name=upload.name[:200], uploaded_by=actor
     )
     audit_record(
         actor=actor,
@@ -324,7 +327,7 @@ def certificate_record(
     organisation = organisation or case.organisation
     products = list(products if products is not None else case.products.all())
     if pdf:
-        validate_attachment(pdf, pdf_only=True)
+        pdf = clean_attachment(pdf, pdf_only=True)
     cert = Certificate(
         number=(number or "").strip().upper(),
         issuer=issuer,

@@ -15,6 +15,7 @@ from marketplace.orders.forms import AddressForm, CheckoutForm, ProofForm, Reaso
 from marketplace.orders.reviews import review_create
 from marketplace.payments import provider_for
 from marketplace.payments.bank_transfer import transfer_proof_upload
+from opop.redirects import redirect_next
 from opop.services import DomainError
 
 
@@ -32,7 +33,7 @@ def address_create(request):
             address.is_default = True
         address.save()
         messages.success(request, _("Address saved."))
-        return redirect(request.GET.get("next") or "marketplace:checkout")
+        return redirect_next(request, request.GET.get("next"), "marketplace:checkout")
     return render(request, "marketplace/address_form.html", {"form": form})
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -56,7 +56,9 @@ def gateway_webhook(request):
     try:
         outcome = gateway_webhook_handle(body=request.body, signature=request.headers.get(SIGNATURE_HEADER, ""))
     except InvalidSignature:
-        return HttpResponseForbidden("invalid signature")
+        return JsonResponse(
+            {"error": "invalid_signature", "detail": "The signature does not match the body."}, status=403
+        )
     except DomainError as exc:
-        return HttpResponseBadRequest(str(exc))
+        return JsonResponse({"error": "rejected", "detail": str(exc)}, status=400)
     return HttpResponse(outcome)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.images import validate_image_upload
 from marketplace.models import Category, Order, Product, ShippingRate, Store, StoreInvitation
 from marketplace.seller.services import BANK_FIELDS, PRODUCT_FIELDS, STORE_FIELDS
+from opop import limits
 from opop.models import KabupatenKota
 
 
@@ -44,7 +45,11 @@ class ProductForm(forms.ModelForm):
 
 class ProductCreateForm(ProductForm):
     opening_stock = forms.IntegerField(
-        label=_("Opening stock"), min_value=0, initial=0, help_text=_("Products with variants: give stock per variant.")
+        label=_("Opening stock"),
+        min_value=0,
+        max_value=limits.MAX_QUANTITY,
+        initial=0,
+        help_text=_("Products with variants: give stock per variant."),
     )
 
 
@@ -62,8 +67,10 @@ class PhotoForm(forms.Form):
 
 class VariantForm(forms.Form):
     name = forms.CharField(label=_("Variant"), max_length=100)
-    price = forms.IntegerField(label=_("Price (Rp)"), min_value=0)
-    stock = forms.IntegerField(label=_("Opening stock"), min_value=0, initial=0, required=False)
+    price = forms.IntegerField(label=_("Price (Rp)"), min_value=0, max_value=limits.MAX_RUPIAH)
+    stock = forms.IntegerField(
+        label=_("Opening stock"), min_value=0, max_value=limits.MAX_QUANTITY, initial=0, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         # Shown on the product page beside the product form, whose name/price fields own `id_name`/`id_price`.
@@ -72,14 +79,14 @@ class VariantForm(forms.Form):
 
 
 class TierForm(forms.Form):
-    min_quantity = forms.IntegerField(label=_("From quantity"), min_value=2)
-    unit_price = forms.IntegerField(label=_("Unit price (Rp)"), min_value=1)
+    min_quantity = forms.IntegerField(label=_("From quantity"), min_value=2, max_value=limits.MAX_QUANTITY)
+    unit_price = forms.IntegerField(label=_("Unit price (Rp)"), min_value=1, max_value=limits.MAX_RUPIAH)
 
 
 class StockForm(forms.Form):
     ACTIONS = [("restock", _("Restock: add")), ("correction", _("Correction: counted stock is"))]
     action = forms.ChoiceField(label=_("What"), choices=ACTIONS)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=0)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0, max_value=limits.MAX_QUANTITY)
     reason = forms.CharField(label=_("Why"), max_length=250, required=False)
 
 
@@ -103,6 +110,10 @@ class StoreForm(forms.ModelForm):
         if not 1 <= hours <= 168:
             raise ValidationError(_("Give between 1 and 168 hours (a week)."))
         return hours
+
+
+class ShippingRateDeleteForm(forms.Form):
+    delete = forms.IntegerField(min_value=1, max_value=limits.MAX_ID)
 
 
 class BankForm(forms.ModelForm):

@@ -75,7 +75,7 @@ def test_a_photo_over_5_mb_is_refused(monkeypatch):
 
 
 def test_a_photo_with_too_many_pixels_is_refused(monkeypatch):
-    monkeypatch.setattr("marketplace.images.MAX_PIXELS", 1000)
+    monkeypatch.setattr("opop.uploads.MAX_PIXELS", 1000)
     from django.utils import translation
 
     with translation.override("en"), pytest.raises(ValidationError, match="megapixels"):

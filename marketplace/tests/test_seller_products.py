@@ -88,14 +88,14 @@ def test_photos_are_validated_resized_reordered_and_deleted(seller, store_a, set
     response = seller.post(url, {"photo": image_upload(100, 100)})
     assert response.status_code == 400 and "terlalu kecil" in response.content.decode()
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
-    import marketplace.images as images
+    import opop.uploads as uploads
 
-    images.MAX_BYTES, old = 1000, images.MAX_BYTES
+    uploads.MAX_IMAGE_BYTES, old = 1000, uploads.MAX_IMAGE_BYTES
     try:
         response = seller.post(url, {"photo": image_upload(800, 800)})
     finally:
-        images.MAX_BYTES = old
-    assert response.status_code == 400 and "maksimal 5 MB" in response.content.decode()
+        uploads.MAX_IMAGE_BYTES = old
+    assert response.status_code == 400 and "maksimal 0 MB" in response.content.decode()
     assert ProductPhoto.objects.filter(product=product).count() == 2
     seller.post(reverse("marketplace:seller_photo_action", args=[product.pk, second.pk, "up"]))
     assert list(product.photos.values_list("pk", flat=True)) == [second.pk, first.pk]

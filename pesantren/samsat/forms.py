@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from opop import limits
 from opop.models import KabupatenKota
 from pesantren.samsat.models import Outlet
 from pesantren.samsat.plates import PlateError, plate_normalise
@@ -49,7 +50,9 @@ class ReversalForm(forms.Form):
 
 
 class DayCloseForm(forms.Form):
-    counted_cash = forms.IntegerField(label=_("Cash counted in the drawer (Rp)"), min_value=0)
+    counted_cash = forms.IntegerField(
+        label=_("Cash counted in the drawer (Rp)"), min_value=0, max_value=limits.MAX_RUPIAH
+    )
 
 
 class OutletForm(forms.ModelForm):

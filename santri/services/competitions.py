@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opop import uploads
 from opop.models import Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record
@@ -79,6 +80,16 @@ def _check_attachment(attachment) -> None:
         raise ValidationError(
             {"attachment": [_("The attachment is not a real %(kind)s file.") % {"kind": suffix[1:].upper()}]}
         )
+    # Past the first bytes: a PDF must parse, a DOCX/PPTX must be an Office package (opop.uploads).
+    try:
+        if suffix == ".pdf":
+            uploads.pdf_check(attachment, max_bytes=ATTACHMENT_MAX_BYTES)
+        else:
+            uploads.office_check(attachment, suffix[1:], max_bytes=ATTACHMENT_MAX_BYTES)
+    except ValidationError:
+        raise ValidationError(
+            {"attachment": [_("The attachment is not a real %(kind)s file.") % {"kind": suffix[1:].upper()}]}
+        ) from None
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from opop.services import DomainError
 from opop.tests.factories import MembershipFactory, UserFactory
+from opop.uploads import sample_pdf
 from santri import services
 from santri.models import Competition, Proposal, Score
 from santri.tests.factories import SantriFactory
@@ -18,7 +19,7 @@ RUBRIC = [("Inovasi", 40), ("Kelayakan usaha", 35), ("Dampak sosial", 25)]
 
 
 def _pdf(name="proposal.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4 proposal", content_type="application/pdf")
+    return SimpleUploadedFile(name, sample_pdf("proposal"), content_type="application/pdf")
 
 
 @pytest.fixture

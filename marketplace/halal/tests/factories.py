@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from marketplace.halal.models import Certificate, HalalCase
 from opop.tests.factories import OrganisationFactory, UserFactory
+from opop.uploads import sample_pdf
 
 
 def pdf_upload(name="dokumen.pdf", size=None) -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n%%EOF\n"
+    body = sample_pdf("Dokumen halal")
     if size:
         body = body + b"0" * (size - len(body))
     return SimpleUploadedFile(name, body, content_type="application/pdf")

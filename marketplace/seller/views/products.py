@@ -15,6 +15,7 @@ from marketplace.models import ProductPhoto
 from marketplace.seller import access, services
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import PhotoForm, ProductCreateForm, ProductForm, TierForm, VariantForm
+from opop.redirects import redirect_next
 from opop.services import DomainError
 
 
@@ -110,7 +111,7 @@ def product_publish(request, store, pk):
     publish = request.POST.get("publish") == "1"
     services.product_publish(product=product, actor=request.user, publish=publish)
     messages.success(request, _("Product is on sale.") if publish else _("Product is hidden from the shop."))
-    return redirect(request.POST.get("next") or "marketplace:seller_product_list")
+    return redirect_next(request, request.POST.get("next"), "marketplace:seller_product_list")
 
 
 @seller_view

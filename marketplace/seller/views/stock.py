@@ -12,6 +12,7 @@ from marketplace.models import Order, Payment, StockMovement
 from marketplace.seller import access
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import StockForm
+from opop.redirects import redirect_next
 from opop.services import DomainError
 
 S = Order.Status
@@ -86,4 +87,4 @@ def stock_change(request, store, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Stock of %(name)s updated.") % {"name": variant or product})
-    return redirect(request.POST.get("next") or "marketplace:seller_stock")
+    return redirect_next(request, request.POST.get("next"), "marketplace:seller_stock")

@@ -12,7 +12,14 @@ from marketplace.catalogue.services import shipping_rate_set
 from marketplace.models import StoreInvitation
 from marketplace.seller import services, team
 from marketplace.seller.access import seller_view
-from marketplace.seller.forms import BankForm, InviteForm, RoleForm, ShippingRateForm, StoreForm
+from marketplace.seller.forms import (
+    BankForm,
+    InviteForm,
+    RoleForm,
+    ShippingRateDeleteForm,
+    ShippingRateForm,
+    StoreForm,
+)
 from opop.models import Membership
 from opop.services import DomainError
 
@@ -52,8 +59,12 @@ def store_settings(request, store):
 @require_POST
 def shipping_rate(request, store):
     if request.POST.get("delete"):
-        services.shipping_rate_delete(store=store, rate_id=int(request.POST["delete"]))
-        messages.success(request, _("Shipping rate removed."))
+        delete = ShippingRateDeleteForm(request.POST)
+        if delete.is_valid():
+            services.shipping_rate_delete(store=store, rate_id=delete.cleaned_data["delete"])
+            messages.success(request, _("Shipping rate removed."))
+        else:
+            messages.error(request, _("That shipping rate does not exist."))
         return redirect("marketplace:seller_settings")
     form = ShippingRateForm(request.POST)
     if form.is_valid():
