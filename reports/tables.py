@@ -12,6 +12,9 @@ from reports import charts, selectors
 from reports.models import Pillar
 from reports.selectors import Filters, Scope
 
+# The overview's tiles: flows summed over the chosen period.
+DASHBOARD_TOTALS = ("omzet", "jobs_created", "mart_sales", "samsat_payments", "halal_certificates")
+
 TARGETS = {
     Pillar.SANTRIPRENEUR: 1_000_000,
     Pillar.PESANTRENPRENEUR: 1_000,  # flagship products
@@ -203,8 +206,7 @@ def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
             ),
         ),
     ]
-    period_totals = {key: sum(row[key] or 0 for row in month_rows) for key in ("omzet", "jobs_created", "mart_sales")}
-    period_totals["samsat_payments"] = sum(row["samsat_payments"] or 0 for row in month_rows)
+    period_totals = {key: sum(row[key] or 0 for row in month_rows) for key in DASHBOARD_TOTALS}
     return {"tables": tables, "totals": period_totals if month_rows else None, "pillars": pillar_rows}
 
 

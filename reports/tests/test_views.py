@@ -69,6 +69,18 @@ def test_overview_shows_figures_against_targets_and_data_as_of(client, figures, 
     assert "data-as-of" in body
 
 
+def test_overview_tiles_total_every_flow_of_the_period(client, figures, province_staff):
+    FigureRollup.objects.filter(month=date(2026, 2, 1)).update(halal_certificates=2, samsat_payments=3)
+    response = _login(client, province_staff).get(reverse("reports:dashboard"), {"year": 2026})
+    assert response.context["totals"] == {
+        "omzet": 280_000_000,
+        "jobs_created": 4,
+        "mart_sales": 250_000,
+        "samsat_payments": 3 * FigureRollup.objects.filter(month=date(2026, 2, 1)).count(),
+        "halal_certificates": 2 * FigureRollup.objects.filter(month=date(2026, 2, 1)).count(),
+    }
+
+
 def test_regions_table_has_all_38_with_change_against_previous_year(client, figures, province_staff):
     response = _login(client, province_staff).get(reverse("reports:regions"), {"year": 2026})
     rows = response.context["report_tables"][0].rows
