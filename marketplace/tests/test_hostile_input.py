@@ -225,7 +225,7 @@ def test_a_shipping_rate_id_that_is_not_a_number_is_refused_with_a_message(clien
     client.force_login(admin_a)
     before = ShippingRate.objects.count()
     response = client.post(reverse("marketplace:seller_shipping_rate"), {"delete": "' OR '1'='1"}, follow=True)
-    assert response.status_code == 200 and "That shipping rate does not exist." in response.content.decode()
+    assert response.status_code == 200 and "Tarif ongkir itu tidak ada." in response.content.decode()
     assert ShippingRate.objects.count() == before
 
 
