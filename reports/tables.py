@@ -110,11 +110,8 @@ def _figure_rows(rows: list[dict], label_key: str, label) -> list[dict]:
 
 def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
     """Programme overview: pillars against targets, trends by month and year, services' volume."""
-    qs = selectors.rollups(scope, filters)
-    monthly = selectors.monthly_series(qs)
-    everything = selectors.rollups(scope, filters, with_period=False)
-    yearly = selectors.yearly_series(monthly if not filters.year else selectors.monthly_series(everything))
-    totals, products = selectors.pillar_totals_and_flagship_by_year(everything)
+    monthly, monthly_all, totals, products = selectors.overview_series(scope, filters)
+    yearly = selectors.yearly_series(monthly_all)
     flagship_total = sum(total["flagship_total"] for total in totals.values())
     pillar_rows = [
         {

@@ -3,10 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from opop.services import export_record
-from reports import selectors, tables
+from reports import cached, selectors, tables
 from reports.formatters import FORMATTERS
 from reports.forms import DashboardFilterForm
 
@@ -16,6 +19,28 @@ def _query_without(request, *names) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+# The cached HTML of a page's tables is rendered with this in place of the page's query string (the
+# export links keep the request's own filters); each request puts its own query back.
+QUERY_MARK = "opop-report-query-2b7e"
+
+
+def _cached(request, page: str, parts: tuple, build, *, tables_of=lambda report: report, names=False):
+    """The page's report (build()) and its tables' HTML, cached per rollup generation (reports.cached).
+    Returns (report, html) with the request's query string in the export links."""
+
+    def compute():
+        report = build()
+        html = render_to_string(
+            "reports/_tables.html", {"report_tables": tables_of(report), "query": QUERY_MARK}, request=None
+        )
+        return report, html
+
+    report, html = cached.get_or_build(page, parts, compute, names=names)
+    query = _query_without(request, "export", "table")
+    html = html.replace(f"{QUERY_MARK}&amp;", f"{conditional_escape(query)}&amp;" if query else "")
+    return report, mark_safe(html)  # noqa: S308 - rendered by the template engine; the query is escaped
 
 
 def _render(request, template: str, context: dict, report_tables: list, *, scope=None):
@@ -60,8 +85,15 @@ def _staff_filters(request, *, with_region=True):
 @login_required
 def dashboard(request):
     scope, _regions, form, filters = _staff_filters(request)
-    report = tables.overview(scope, filters, today=timezone.localdate())
-    return _render(request, "reports/dashboard.html", {"form": form, **report}, report["tables"], scope=scope)
+    report, html = _cached(
+        request,
+        "overview",
+        (scope, filters),
+        lambda: tables.overview(scope, filters, today=timezone.localdate()),
+        tables_of=lambda report: report["tables"],
+    )
+    context = {"form": form, **report, "report_tables_html": html}
+    return _render(request, "reports/dashboard.html", context, report["tables"], scope=scope)
 
 
 @login_required
@@ -70,7 +102,11 @@ def regions(request):
     year = filters.year or timezone.localdate().year
     sort = request.GET.get("sort", "region")
     descending = request.GET.get("dir") == "desc"
-    table = tables.regions(scope, filters, year=year, sort=sort, descending=descending)
+    table = cached.get_or_build(
+        "regions",
+        (scope, filters, year, sort, descending),
+        lambda: tables.regions(scope, filters, year=year, sort=sort, descending=descending),
+    )
     figure = request.GET.get("figure", "omzet")
     context = {
         "form": form,
@@ -91,17 +127,22 @@ def region(request, kode: str):
     current = next((item for item in regions if item.kode == kode), None)
     if current is None:
         raise Http404
-    report_tables = tables.region_detail(scope, kode, filters)
-    return _render(request, "reports/region_detail.html", {"form": form, "region": current}, report_tables, scope=scope)
+    report_tables, html = _cached(
+        request, "region", (scope, kode, filters), lambda: tables.region_detail(scope, kode, filters), names=True
+    )
+    context = {"form": form, "region": current, "report_tables_html": html}
+    return _render(request, "reports/region_detail.html", context, report_tables, scope=scope)
 
 
 @login_required
 def cohorts(request):
     scope, _regions, form, filters = _staff_filters(request)
-    return _render(request, "reports/cohorts.html", {"form": form}, tables.cohorts(scope, filters), scope=scope)
+    report_tables, html = _cached(request, "cohorts", (scope, filters), lambda: tables.cohorts(scope, filters))
+    context = {"form": form, "report_tables_html": html}
+    return _render(request, "reports/cohorts.html", context, report_tables, scope=scope)
 
 
 def public(request):
     """Transparency page for everyone: province-level aggregates per year, nothing per pesantren or region."""
-    report_tables = tables.public(selectors.Filters())
-    return _render(request, "reports/public.html", {}, report_tables)
+    report_tables, html = _cached(request, "public", (), lambda: tables.public(selectors.Filters()))
+    return _render(request, "reports/public.html", {"report_tables_html": html}, report_tables)
