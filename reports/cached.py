@@ -80,3 +80,18 @@ def get_or_build(page: str, parts: tuple, build: Callable[[], object], *, names:
         value = build()
         cache.set(key, value, TABLES_TIMEOUT)
     return value
+
+
+STATIC_TIMEOUT = 24 * 60 * 60
+
+
+def get_static(name: str, parts: tuple, build: Callable[[], object]):
+    """Like get_or_build() for what does not depend on the rollups (the filter form): keyed by name,
+    parts and the active language only."""
+    digest = hashlib.sha256(repr((get_language(), parts)).encode()).hexdigest()[:40]
+    key = f"reports:static:v1:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, STATIC_TIMEOUT)
+    return value

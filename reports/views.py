@@ -43,6 +43,21 @@ def _cached(request, page: str, parts: tuple, build, *, tables_of=lambda report:
     return report, mark_safe(html)  # noqa: S308 - rendered by the template engine; the query is escaped
 
 
+def _form_fields_html(form, scope) -> str:
+    """The filter form's fields. A valid (or empty) form is cached: its values are among the choices,
+    which depend only on the scope, the fields shown and this year, so the keys stay few. A form with
+    an invalid value is rendered as it is."""
+
+    def build():
+        return render_to_string("reports/_filter_fields.html", {"form": form})
+
+    if form.is_bound and not form.is_valid():
+        return build()
+    values = tuple((name, form.data.get(name, "") if form.is_bound else "") for name in form.fields)
+    parts = (scope.region, form.fields["year"].choices[1][0], form.is_bound, values)
+    return mark_safe(cached.get_static("filters", parts, build))  # noqa: S308 - rendered by the template engine
+
+
 def _render(request, template: str, context: dict, report_tables: list, *, scope=None):
     """Render the page, or one of its tables as CSV/XLSX when ?export=csv|xlsx&table=<slug> (audited)."""
     export = request.GET.get("export")
@@ -60,6 +75,8 @@ def _render(request, template: str, context: dict, report_tables: list, *, scope
                 )
                 return response
         raise Http404
+    if "form" in context:
+        context["form_fields_html"] = _form_fields_html(context["form"], scope)
     context |= {
         "report_tables": report_tables,
         "query": _query_without(request, "export", "table"),

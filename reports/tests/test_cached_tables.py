@@ -192,3 +192,17 @@ def test_without_a_cache_every_page_is_computed_and_current(client, figures, pro
         _html(client, name)
     FigureRollup.objects.filter(kabupaten_kota_id="35.14").update(omzet=60_000_000)
     assert format_rupiah(160_000_000) in _html(client, "overview")
+
+
+def test_the_cached_filter_form_shows_each_request_its_own_choice(client, figures, province_staff):
+    client.force_login(province_staff)
+    url = reverse("reports:dashboard")
+    for year in (2025, 2024, 2025):
+        html = client.get(url, {"year": year}).content.decode()
+        assert f'<option value="{year}" selected>' in html
+        assert html.replace('<option value="" selected>', "").count("selected>") == 1
+    unfiltered = client.get(url).content.decode()
+    assert "selected>" not in unfiltered.replace('<option value="" selected>', "")
+    # An invalid value is ignored and rendered as it is, not cached under a valid key.
+    assert client.get(url, {"year": "1900"}).status_code == 200
+    assert '<option value="2025" selected>' not in client.get(url, {"year": "1900"}).content.decode()
