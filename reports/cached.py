@@ -59,7 +59,7 @@ def generation() -> str | None:
 
 def key_for(page: str, generation_: str, parts: tuple) -> str:
     digest = hashlib.sha256(repr((generation_, get_language(), parts)).encode()).hexdigest()[:40]
-    return f"reports:tables:v1:{page}:{digest}"
+    return f"reports:tables:v2:{page}:{digest}"
 
 
 def get_or_build(page: str, parts: tuple, build: Callable[[], object], *, names: bool = False):

@@ -1,7 +1,7 @@
 """Report generators: each builds `Table`s (period, scope, rows) from the selectors. Pages render them
 with one template; `reports.formatters` turns the same tables into CSV and XLSX."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.urls import reverse
@@ -37,6 +37,16 @@ class Table:
     chart: str = ""
     note: str = ""
     links: dict = field(default_factory=dict)  # column key -> row key holding the URL
+
+    def translated(self) -> "Table":
+        """A copy whose title, note and column labels are plain strings in the active language: what
+        the cache keeps (a lazy translation is rebuilt class and all each time it is unpickled)."""
+        return replace(
+            self,
+            title=str(self.title),
+            note=str(self.note),
+            columns=[replace(column, label=str(column.label)) for column in self.columns],
+        )
 
     def plain(self, column: Column, row: dict):
         value = row.get(column.key)

@@ -26,12 +26,23 @@ def _query_without(request, *names) -> str:
 QUERY_MARK = "opop-report-query-2b7e"
 
 
+def _translated(report):
+    """The report with its tables' labels as plain strings (see Table.translated)."""
+    if isinstance(report, tables.Table):
+        return report.translated()
+    if isinstance(report, list):
+        return [_translated(item) for item in report]
+    if isinstance(report, dict) and "tables" in report:
+        return {**report, "tables": _translated(report["tables"])}
+    return report
+
+
 def _cached(request, page: str, parts: tuple, build, *, tables_of=lambda report: report, names=False):
     """The page's report (build()) and its tables' HTML, cached per rollup generation (reports.cached).
     Returns (report, html) with the request's query string in the export links."""
 
     def compute():
-        report = build()
+        report = _translated(build())
         html = render_to_string(
             "reports/_tables.html", {"report_tables": tables_of(report), "query": QUERY_MARK}, request=None
         )
@@ -122,7 +133,7 @@ def regions(request):
     table = cached.get_or_build(
         "regions",
         (scope, filters, year, sort, descending),
-        lambda: tables.regions(scope, filters, year=year, sort=sort, descending=descending),
+        lambda: tables.regions(scope, filters, year=year, sort=sort, descending=descending).translated(),
     )
     figure = request.GET.get("figure", "omzet")
     context = {
