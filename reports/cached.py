@@ -18,6 +18,8 @@ miss), the token cannot be read and the page is computed without caching: slower
 import hashlib
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.utils.translation import get_language
@@ -47,14 +49,21 @@ def forget_names() -> None:
     cache.delete(NAMES_KEY)
 
 
-def generation() -> str | None:
-    """What the cached tables depend on; None when the cache is unavailable. One query (which also
-    answers "data as of", see selectors.rollup_state)."""
+@dataclass(frozen=True)
+class Generation:
+    key: str
+    data_as_of: datetime | None  # answered by the same query, for the page's "data as of"
+
+
+def generation() -> Generation | None:
+    """What the cached tables depend on; None when the cache is unavailable. One query."""
     token = _token(GENERATION_KEY)
     if token is None:
         return None
     run = selectors.rollup_state()
-    return f"{token}:{run[0]}:{run[1].isoformat()}" if run else f"{token}:-"
+    if run is None:
+        return Generation(f"{token}:-", None)
+    return Generation(f"{token}:{run[0]}:{run[1].isoformat()}", run[2])
 
 
 def key_for(page: str, generation_: str, parts: tuple) -> str:
@@ -62,11 +71,14 @@ def key_for(page: str, generation_: str, parts: tuple) -> str:
     return f"reports:tables:v2:{page}:{digest}"
 
 
-def get_or_build(page: str, parts: tuple, build: Callable[[], object], *, names: bool = False):
+def get_or_build(
+    page: str, parts: tuple, build: Callable[[], object], *, names: bool = False, current: Generation | None = None
+):
     """The value `build()` returns for this page and these parts, from the cache when the rollups
     have not changed since it was built. `parts`: the scope, the filters and anything else the value
-    depends on (reprs must be stable). `names`: the value shows pesantren names."""
-    current = generation()
+    depends on (reprs must be stable). `names`: the value shows pesantren names. `current`: the
+    generation if the caller has read it already."""
+    current = current or generation()
     if current is None:
         return build()
     if names:
@@ -74,7 +86,7 @@ def get_or_build(page: str, parts: tuple, build: Callable[[], object], *, names:
         if names_token is None:
             return build()
         parts = (*parts, names_token)
-    key = key_for(page, current, parts)
+    key = key_for(page, current.key, parts)
     value = cache.get(key)
     if value is None:
         value = build()

@@ -252,18 +252,16 @@ def contributing_regions_per_year() -> dict[int, dict[str, int]]:
     return {year: {"mart": mart, "samsat": samsat} for year, mart, samsat in rows}
 
 
-def rollup_state() -> tuple[int, datetime] | None:
-    """The latest rollup run of any kind (id, finished), or None. One query, which also primes the
-    cached "data as of" (the latest run that is not a check) so the page does not ask again."""
+def rollup_state() -> tuple[int, datetime, datetime | None] | None:
+    """The latest rollup run of any kind (id, finished) and "data as of" (when the latest run that is
+    not a check finished), or None before the first run. One query."""
     as_of = RollupRun.objects.exclude(kind=RollupRun.Kind.CHECK).order_by("-finished_at").values("finished_at")[:1]
-    row = (
+    return (
         RollupRun.objects.order_by("-pk")
         .annotate(as_of=Subquery(as_of))
         .values_list("pk", "finished_at", "as_of")
         .first()
     )
-    cache.add(DATA_AS_OF_KEY, (row[2] if row else None) or _NOTHING, CACHE_TIMEOUT)
-    return row[:2] if row else None
 
 
 def data_as_of():

@@ -39,7 +39,7 @@ def _translated(report):
 
 def _cached(request, page: str, parts: tuple, build, *, tables_of=lambda report: report, names=False):
     """The page's report (build()) and its tables' HTML, cached per rollup generation (reports.cached).
-    Returns (report, html) with the request's query string in the export links."""
+    Returns (report, html, generation) with the request's query string in the export links."""
 
     def compute():
         report = _translated(build())
@@ -48,10 +48,12 @@ def _cached(request, page: str, parts: tuple, build, *, tables_of=lambda report:
         )
         return report, html
 
-    report, html = cached.get_or_build(page, parts, compute, names=names)
+    current = cached.generation()
+    report, html = cached.get_or_build(page, parts, compute, names=names, current=current)
     query = _query_without(request, "export", "table")
     html = html.replace(f"{QUERY_MARK}&amp;", f"{conditional_escape(query)}&amp;" if query else "")
-    return report, mark_safe(html)  # noqa: S308 - rendered by the template engine; the query is escaped
+    html = mark_safe(html)  # noqa: S308 - rendered by the template engine; the query is escaped
+    return report, html, current
 
 
 def _form_fields_html(form, scope) -> str:
@@ -69,7 +71,7 @@ def _form_fields_html(form, scope) -> str:
     return mark_safe(cached.get_static("filters", parts, build))  # noqa: S308 - rendered by the template engine
 
 
-def _render(request, template: str, context: dict, report_tables: list, *, scope=None):
+def _render(request, template: str, context: dict, report_tables: list, *, scope=None, current=None):
     """Render the page, or one of its tables as CSV/XLSX when ?export=csv|xlsx&table=<slug> (audited)."""
     export = request.GET.get("export")
     if export in FORMATTERS:
@@ -91,7 +93,8 @@ def _render(request, template: str, context: dict, report_tables: list, *, scope
     context |= {
         "report_tables": report_tables,
         "query": _query_without(request, "export", "table"),
-        "data_as_of": selectors.data_as_of(),
+        # The generation's query answers it; without a cache, the (cached) selector does.
+        "data_as_of": current.data_as_of if current is not None else selectors.data_as_of(),
     }
     return render(request, template, context)
 
@@ -113,7 +116,7 @@ def _staff_filters(request, *, with_region=True):
 @login_required
 def dashboard(request):
     scope, _regions, form, filters = _staff_filters(request)
-    report, html = _cached(
+    report, html, current = _cached(
         request,
         "overview",
         (scope, filters),
@@ -121,7 +124,7 @@ def dashboard(request):
         tables_of=lambda report: report["tables"],
     )
     context = {"form": form, **report, "report_tables_html": html}
-    return _render(request, "reports/dashboard.html", context, report["tables"], scope=scope)
+    return _render(request, "reports/dashboard.html", context, report["tables"], scope=scope, current=current)
 
 
 @login_required
@@ -130,10 +133,12 @@ def regions(request):
     year = filters.year or timezone.localdate().year
     sort = request.GET.get("sort", "region")
     descending = request.GET.get("dir") == "desc"
+    current = cached.generation()
     table = cached.get_or_build(
         "regions",
         (scope, filters, year, sort, descending),
         lambda: tables.regions(scope, filters, year=year, sort=sort, descending=descending).translated(),
+        current=current,
     )
     figure = request.GET.get("figure", "omzet")
     context = {
@@ -146,31 +151,31 @@ def regions(request):
         "cartogram": tables.regions_cartogram(table, figure),
         "sort_query": _query_without(request, "sort", "dir", "export", "table"),
     }
-    return _render(request, "reports/regions.html", context, [table], scope=scope)
+    return _render(request, "reports/regions.html", context, [table], scope=scope, current=current)
 
 
 @login_required
 def region(request, kode: str):
     scope, regions, form, filters = _staff_filters(request, with_region=False)
-    current = next((item for item in regions if item.kode == kode), None)
-    if current is None:
+    region_ = next((item for item in regions if item.kode == kode), None)
+    if region_ is None:
         raise Http404
-    report_tables, html = _cached(
+    report_tables, html, current = _cached(
         request, "region", (scope, kode, filters), lambda: tables.region_detail(scope, kode, filters), names=True
     )
-    context = {"form": form, "region": current, "report_tables_html": html}
-    return _render(request, "reports/region_detail.html", context, report_tables, scope=scope)
+    context = {"form": form, "region": region_, "report_tables_html": html}
+    return _render(request, "reports/region_detail.html", context, report_tables, scope=scope, current=current)
 
 
 @login_required
 def cohorts(request):
     scope, _regions, form, filters = _staff_filters(request)
-    report_tables, html = _cached(request, "cohorts", (scope, filters), lambda: tables.cohorts(scope, filters))
+    report_tables, html, current = _cached(request, "cohorts", (scope, filters), lambda: tables.cohorts(scope, filters))
     context = {"form": form, "report_tables_html": html}
-    return _render(request, "reports/cohorts.html", context, report_tables, scope=scope)
+    return _render(request, "reports/cohorts.html", context, report_tables, scope=scope, current=current)
 
 
 def public(request):
     """Transparency page for everyone: province-level aggregates per year, nothing per pesantren or region."""
-    report_tables, html = _cached(request, "public", (), lambda: tables.public(selectors.Filters()))
-    return _render(request, "reports/public.html", {"report_tables_html": html}, report_tables)
+    report_tables, html, current = _cached(request, "public", (), lambda: tables.public(selectors.Filters()))
+    return _render(request, "reports/public.html", {"report_tables_html": html}, report_tables, current=current)
