@@ -133,10 +133,12 @@ def regions(request):
     year = filters.year or timezone.localdate().year
     sort = request.GET.get("sort", "region")
     descending = request.GET.get("dir") == "desc"
+    # An unknown sort (anything in the URL) sorts by region: key it so, or each would be an entry.
+    sort_key = sort if sort in {column.key for column in tables.REGION_COLUMNS} else "region"
     current = cached.generation()
     table = cached.get_or_build(
         "regions",
-        (scope, filters, year, sort, descending),
+        (scope, filters, year, sort_key, descending),
         lambda: tables.regions(scope, filters, year=year, sort=sort, descending=descending).translated(),
         current=current,
     )

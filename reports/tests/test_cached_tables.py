@@ -206,3 +206,15 @@ def test_the_cached_filter_form_shows_each_request_its_own_choice(client, figure
     # An invalid value is ignored and rendered as it is, not cached under a valid key.
     assert client.get(url, {"year": "1900"}).status_code == 200
     assert '<option value="2025" selected>' not in client.get(url, {"year": "1900"}).content.decode()
+
+
+def test_url_values_outside_the_choices_share_one_entry(client, figures, province_staff, monkeypatch):
+    """Hostile or mistyped values (ignored by the page) must not each make a cache entry."""
+    keys = []
+    key_for = cached.key_for
+    monkeypatch.setattr(cached, "key_for", lambda *args: keys.append(key_for(*args)) or keys[-1])
+    client.force_login(province_staff)
+    for junk in ("x1", "x2", "<script>"):
+        assert client.get(reverse("reports:regions"), {"sort": junk, "year": junk, "cohort": junk}).status_code == 200
+        assert client.get(reverse("reports:dashboard"), {"pillar": junk, "kabupaten_kota": junk}).status_code == 200
+    assert len(set(keys)) == 2
