@@ -1,11 +1,11 @@
 """Reads for the dashboards: rollup tables only, scoped to the acting user, a fixed few queries each."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from opop.models import KabupatenKota
@@ -124,6 +124,37 @@ def yearly_series(monthly: list[dict]) -> list[dict]:
     return [years[key] for key in sorted(years)]
 
 
+def overview_series(scope: Scope, filters: Filters) -> tuple[list[dict], list[dict], dict[str, dict], dict[int, int]]:
+    """Everything the overview reads, from one query grouped by month and pillar (a few hundred rows):
+    the months of the period, the months since the start (for the years), totals since the start per
+    pillar and flagship products per year. Same figures as monthly_series() of the period and of all
+    months plus pillar_totals_and_flagship_by_year(), in one scan of the rollups instead of two or three."""
+    everything = rollups(scope, filters, with_period=False)
+    rows = everything.values("month", "pillar").annotate(**_sums()).order_by("month", "pillar")
+    by_month: dict[date, dict] = {}
+    zero = {"participants_total": 0, "flagship_total": 0, "verified_total": 0}
+    totals = {pillar: dict(zero) for pillar in Pillar.values}
+    flagship: dict[int, int] = {}
+    for row in rows:
+        month = by_month.get(row["month"])
+        if month is None:
+            month = by_month[row["month"]] = {"month": row["month"], **dict.fromkeys(FLOW_FIELDS + STOCK_FIELDS, 0)}
+        for field in FLOW_FIELDS + STOCK_FIELDS:
+            month[field] += row[field] or 0
+        pillar_total = totals.setdefault(row["pillar"], dict(zero))
+        pillar_total["participants_total"] += row["participants"] or 0
+        pillar_total["flagship_total"] += row["flagship_products"] or 0
+        pillar_total["verified_total"] += row["pesantren_verified_net"] or 0
+        year = row["month"].year
+        flagship[year] = flagship.get(year, 0) + (row["flagship_products"] or 0)
+    monthly_all = list(by_month.values())
+    if filters.year:
+        monthly = [row for row in monthly_all if filters.start <= row["month"] < filters.end]
+    else:
+        monthly = monthly_all
+    return monthly, monthly_all, totals, flagship
+
+
 def pillar_totals_and_flagship_by_year(qs: QuerySet) -> tuple[dict[str, dict], dict[int, int]]:
     """Totals since the start per pillar (participants, flagship products, verified pesantren), and
     flagship products per year. One query (per pillar and year: a few dozen rows)."""
@@ -219,6 +250,18 @@ def contributing_regions_per_year() -> dict[int, dict[str, int]]:
         .values_list("year", "mart", "samsat")
     )
     return {year: {"mart": mart, "samsat": samsat} for year, mart, samsat in rows}
+
+
+def rollup_state() -> tuple[int, datetime, datetime | None] | None:
+    """The latest rollup run of any kind (id, finished) and "data as of" (when the latest run that is
+    not a check finished), or None before the first run. One query."""
+    as_of = RollupRun.objects.exclude(kind=RollupRun.Kind.CHECK).order_by("-finished_at").values("finished_at")[:1]
+    return (
+        RollupRun.objects.order_by("-pk")
+        .annotate(as_of=Subquery(as_of))
+        .values_list("pk", "finished_at", "as_of")
+        .first()
+    )
 
 
 def data_as_of():

@@ -1,7 +1,7 @@
 """Report generators: each builds `Table`s (period, scope, rows) from the selectors. Pages render them
 with one template; `reports.formatters` turns the same tables into CSV and XLSX."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.urls import reverse
@@ -40,6 +40,16 @@ class Table:
     chart: str = ""
     note: str = ""
     links: dict = field(default_factory=dict)  # column key -> row key holding the URL
+
+    def translated(self) -> "Table":
+        """A copy whose title, note and column labels are plain strings in the active language: what
+        the cache keeps (a lazy translation is rebuilt class and all each time it is unpickled)."""
+        return replace(
+            self,
+            title=str(self.title),
+            note=str(self.note),
+            columns=[replace(column, label=str(column.label)) for column in self.columns],
+        )
 
     def plain(self, column: Column, row: dict):
         value = row.get(column.key)
@@ -113,11 +123,8 @@ def _figure_rows(rows: list[dict], label_key: str, label) -> list[dict]:
 
 def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
     """Programme overview: pillars against targets, trends by month and year, services' volume."""
-    qs = selectors.rollups(scope, filters)
-    monthly = selectors.monthly_series(qs)
-    everything = selectors.rollups(scope, filters, with_period=False)
-    yearly = selectors.yearly_series(monthly if not filters.year else selectors.monthly_series(everything))
-    totals, products = selectors.pillar_totals_and_flagship_by_year(everything)
+    monthly, monthly_all, totals, products = selectors.overview_series(scope, filters)
+    yearly = selectors.yearly_series(monthly_all)
     flagship_total = sum(total["flagship_total"] for total in totals.values())
     pillar_rows = [
         {

@@ -3,10 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from opop.services import export_record
-from reports import selectors, tables
+from reports import cached, selectors, tables
 from reports.formatters import FORMATTERS
 from reports.forms import DashboardFilterForm
 
@@ -18,7 +21,57 @@ def _query_without(request, *names) -> str:
     return query.urlencode()
 
 
-def _render(request, template: str, context: dict, report_tables: list, *, scope=None):
+# The cached HTML of a page's tables is rendered with this in place of the page's query string (the
+# export links keep the request's own filters); each request puts its own query back.
+QUERY_MARK = "opop-report-query-2b7e"
+
+
+def _translated(report):
+    """The report with its tables' labels as plain strings (see Table.translated)."""
+    if isinstance(report, tables.Table):
+        return report.translated()
+    if isinstance(report, list):
+        return [_translated(item) for item in report]
+    if isinstance(report, dict) and "tables" in report:
+        return {**report, "tables": _translated(report["tables"])}
+    return report
+
+
+def _cached(request, page: str, parts: tuple, build, *, tables_of=lambda report: report, names=False):
+    """The page's report (build()) and its tables' HTML, cached per rollup generation (reports.cached).
+    Returns (report, html, generation) with the request's query string in the export links."""
+
+    def compute():
+        report = _translated(build())
+        html = render_to_string(
+            "reports/_tables.html", {"report_tables": tables_of(report), "query": QUERY_MARK}, request=None
+        )
+        return report, html
+
+    current = cached.generation()
+    report, html = cached.get_or_build(page, parts, compute, names=names, current=current)
+    query = _query_without(request, "export", "table")
+    html = html.replace(f"{QUERY_MARK}&amp;", f"{conditional_escape(query)}&amp;" if query else "")
+    html = mark_safe(html)  # noqa: S308 - rendered by the template engine; the query is escaped
+    return report, html, current
+
+
+def _form_fields_html(form, scope) -> str:
+    """The filter form's fields. A valid (or empty) form is cached: its values are among the choices,
+    which depend only on the scope, the fields shown and this year, so the keys stay few. A form with
+    an invalid value is rendered as it is."""
+
+    def build():
+        return render_to_string("reports/_filter_fields.html", {"form": form})
+
+    if form.is_bound and not form.is_valid():
+        return build()
+    values = tuple((name, form.data.get(name, "") if form.is_bound else "") for name in form.fields)
+    parts = (scope.region, form.fields["year"].choices[1][0], form.is_bound, values)
+    return mark_safe(cached.get_static("filters", parts, build))  # noqa: S308 - rendered by the template engine
+
+
+def _render(request, template: str, context: dict, report_tables: list, *, scope=None, current=None):
     """Render the page, or one of its tables as CSV/XLSX when ?export=csv|xlsx&table=<slug> (audited)."""
     export = request.GET.get("export")
     if export in FORMATTERS:
@@ -35,10 +88,13 @@ def _render(request, template: str, context: dict, report_tables: list, *, scope
                 )
                 return response
         raise Http404
+    if "form" in context:
+        context["form_fields_html"] = _form_fields_html(context["form"], scope)
     context |= {
         "report_tables": report_tables,
         "query": _query_without(request, "export", "table"),
-        "data_as_of": selectors.data_as_of(),
+        # The generation's query answers it; without a cache, the (cached) selector does.
+        "data_as_of": current.data_as_of if current is not None else selectors.data_as_of(),
     }
     return render(request, template, context)
 
@@ -60,8 +116,15 @@ def _staff_filters(request, *, with_region=True):
 @login_required
 def dashboard(request):
     scope, _regions, form, filters = _staff_filters(request)
-    report = tables.overview(scope, filters, today=timezone.localdate())
-    return _render(request, "reports/dashboard.html", {"form": form, **report}, report["tables"], scope=scope)
+    report, html, current = _cached(
+        request,
+        "overview",
+        (scope, filters),
+        lambda: tables.overview(scope, filters, today=timezone.localdate()),
+        tables_of=lambda report: report["tables"],
+    )
+    context = {"form": form, **report, "report_tables_html": html}
+    return _render(request, "reports/dashboard.html", context, report["tables"], scope=scope, current=current)
 
 
 @login_required
@@ -70,7 +133,15 @@ def regions(request):
     year = filters.year or timezone.localdate().year
     sort = request.GET.get("sort", "region")
     descending = request.GET.get("dir") == "desc"
-    table = tables.regions(scope, filters, year=year, sort=sort, descending=descending)
+    # An unknown sort (anything in the URL) sorts by region: key it so, or each would be an entry.
+    sort_key = sort if sort in {column.key for column in tables.REGION_COLUMNS} else "region"
+    current = cached.generation()
+    table = cached.get_or_build(
+        "regions",
+        (scope, filters, year, sort_key, descending),
+        lambda: tables.regions(scope, filters, year=year, sort=sort, descending=descending).translated(),
+        current=current,
+    )
     figure = request.GET.get("figure", "omzet")
     context = {
         "form": form,
@@ -82,26 +153,31 @@ def regions(request):
         "cartogram": tables.regions_cartogram(table, figure),
         "sort_query": _query_without(request, "sort", "dir", "export", "table"),
     }
-    return _render(request, "reports/regions.html", context, [table], scope=scope)
+    return _render(request, "reports/regions.html", context, [table], scope=scope, current=current)
 
 
 @login_required
 def region(request, kode: str):
     scope, regions, form, filters = _staff_filters(request, with_region=False)
-    current = next((item for item in regions if item.kode == kode), None)
-    if current is None:
+    region_ = next((item for item in regions if item.kode == kode), None)
+    if region_ is None:
         raise Http404
-    report_tables = tables.region_detail(scope, kode, filters)
-    return _render(request, "reports/region_detail.html", {"form": form, "region": current}, report_tables, scope=scope)
+    report_tables, html, current = _cached(
+        request, "region", (scope, kode, filters), lambda: tables.region_detail(scope, kode, filters), names=True
+    )
+    context = {"form": form, "region": region_, "report_tables_html": html}
+    return _render(request, "reports/region_detail.html", context, report_tables, scope=scope, current=current)
 
 
 @login_required
 def cohorts(request):
     scope, _regions, form, filters = _staff_filters(request)
-    return _render(request, "reports/cohorts.html", {"form": form}, tables.cohorts(scope, filters), scope=scope)
+    report_tables, html, current = _cached(request, "cohorts", (scope, filters), lambda: tables.cohorts(scope, filters))
+    context = {"form": form, "report_tables_html": html}
+    return _render(request, "reports/cohorts.html", context, report_tables, scope=scope, current=current)
 
 
 def public(request):
     """Transparency page for everyone: province-level aggregates per year, nothing per pesantren or region."""
-    report_tables = tables.public(selectors.Filters())
-    return _render(request, "reports/public.html", {}, report_tables)
+    report_tables, html, current = _cached(request, "public", (), lambda: tables.public(selectors.Filters()))
+    return _render(request, "reports/public.html", {"report_tables_html": html}, report_tables, current=current)
