@@ -20,9 +20,13 @@ def _photos() -> Prefetch:
     return Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id"))
 
 
+# Text columns a card never shows: a product or store row with its description is kilobytes wide.
+CARD_DEFERRED = ("description", "store__description", "store__holiday_message")
+
+
 def product_cards() -> QuerySet:
     """Visible products with store, region, category and photos loaded (two queries for any number)."""
-    return _card_rows().prefetch_related(_photos())
+    return _card_rows().defer(*CARD_DEFERRED).prefetch_related(_photos())
 
 
 def _card_rows() -> QuerySet:
@@ -81,7 +85,7 @@ def region_choices() -> list[tuple[str, str]]:
 
 def home_sections(*, size: int = 8) -> dict:
     """Three shelves of cards and the top categories: three product queries and one photo query."""
-    rows = _card_rows()
+    rows = _card_rows().defer(*CARD_DEFERRED)
     sections = {
         "flagship": list(rows.filter(is_flagship=True).order_by("-sold_count", "-id")[:size]),
         "newest": list(rows.order_by("-created_at", "-id")[:size]),
