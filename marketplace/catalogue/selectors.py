@@ -1,6 +1,7 @@
 """Catalogue reads for the public store: visible products with everything a card needs, in fixed queries."""
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
@@ -111,7 +112,14 @@ def product_detail(*, slug: str) -> tuple[Product, list[Product]]:
         .order_by("-sold_count", "-id")
         .values("pk")[:size]
     )
-    rows = list(_card_rows().filter(Q(slug=slug) | Q(pk__in=related_ids)).order_by("-sold_count", "-id"))
+    if connection.features.supports_slicing_ordering_in_compound:
+        # pk IN (the product UNION ALL the related): each part is one index lookup. Written as
+        # `slug = … OR pk IN (…)` PostgreSQL cannot use either index and hashes every store and organisation
+        # (70 ms on 100,000 products, against 0.6 ms).
+        wanted = Q(pk__in=Product.objects.filter(slug=slug).values("pk").union(related_ids, all=True))
+    else:  # SQLite allows no LIMIT inside a UNION's parts
+        wanted = Q(slug=slug) | Q(pk__in=related_ids)
+    rows = list(_card_rows().filter(wanted).order_by("-sold_count", "-id"))
     product = next((row for row in rows if row.slug == slug), None)
     if product is None:
         raise Product.DoesNotExist
