@@ -78,6 +78,7 @@ def _product_page(slug: str) -> dict | None:
         part: render_to_string(f"marketplace/fragments/product_{part}.html", context)
         for part in ("top", "offer", "more")
     }
+    del product.latest_reviews  # rendered in the parts; the cached product keeps no reviewer (user) rows
     return {"product": product, "parts": parts}
 
 
