@@ -1,7 +1,8 @@
 """Web load benchmark: the portal under gunicorn on loopback, driven by wrk, compared with Django's own floor.
 
     .venv/bin/python -m bench.web --database postgres://postgres@127.0.0.1:5432/opop_scale \
-        [--redis redis://127.0.0.1:6379/8] [--duration 10] [--connections 8] [--pages a,b,...]
+        [--redis redis://127.0.0.1:6379/8] [--broker redis://127.0.0.1:6379/9] [--duration 10] [--connections 8] \
+        [--pages a,b,...]
 
 It collects the static files into a temporary directory, starts gunicorn (the production gunicorn.conf.py)
 with `bench.settings` on 127.0.0.1, signs in the given users by creating their sessions directly, picks
@@ -13,7 +14,9 @@ web.md (`--output`). Numbers are never asserted in tests: the machine is shared 
 
 Side effects on the database (use a benchmark database): the checkout pass places real orders, from
 generated buyers `bench.buyer.N@opop.test` with carts of 3 products from 2 stores (stock of those products
-is topped up when short); sessions, carts and CSRF tokens made for the run are removed at the end.
+is topped up when short); sessions, carts and CSRF tokens made for the run are removed at the end. With
+`--broker` the server enqueues its Celery tasks (the order e-mails) as production does, and nothing consumes
+them: give it a Redis db of its own, which is flushed at the end. Without it tasks run inside the request.
 """
 
 import argparse
