@@ -1,7 +1,8 @@
 """Web load benchmark: the portal under gunicorn on loopback, driven by wrk, compared with Django's own floor.
 
     .venv/bin/python -m bench.web --database postgres://postgres@127.0.0.1:5432/opop_scale \
-        [--redis redis://127.0.0.1:6379/8] [--duration 10] [--connections 8] [--pages a,b,...]
+        [--redis redis://127.0.0.1:6379/8] [--broker redis://127.0.0.1:6379/9] [--duration 10] [--connections 8] \
+        [--pages a,b,...]
 
 It collects the static files into a temporary directory, starts gunicorn (the production gunicorn.conf.py)
 with `bench.settings` on 127.0.0.1, signs in the given users by creating their sessions directly, picks
@@ -13,7 +14,9 @@ web.md (`--output`). Numbers are never asserted in tests: the machine is shared 
 
 Side effects on the database (use a benchmark database): the checkout pass places real orders, from
 generated buyers `bench.buyer.N@opop.test` with carts of 3 products from 2 stores (stock of those products
-is topped up when short); sessions, carts and CSRF tokens made for the run are removed at the end.
+is topped up when short); sessions, carts and CSRF tokens made for the run are removed at the end. With
+`--broker` the server enqueues its Celery tasks (the order e-mails) as production does, and nothing consumes
+them: give it a Redis db of its own, which is flushed at the end. Without it tasks run inside the request.
 """
 
 import argparse
@@ -90,6 +93,12 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"), help="database URL (PostgreSQL)")
     parser.add_argument("--redis", default=None, help="Redis URL for the cache and cached sessions")
+    parser.add_argument(
+        "--broker",
+        default=None,
+        help="Celery broker URL for the server (tasks are enqueued as in production and left there; "
+        "without it they run eagerly inside the request). Use a Redis db of its own: it is flushed at the end",
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds per page")
     parser.add_argument("--warmup", type=float, default=None, help="seconds of warm-up per page (default duration/5)")
     parser.add_argument("--connections", type=int, default=8)
@@ -125,6 +134,10 @@ def setup_django(args, static_root: Path):
         os.environ["REDIS_URL"] = args.redis
     else:
         os.environ.pop("REDIS_URL", None)
+    if args.broker:
+        os.environ["CELERY_BROKER_URL"] = args.broker
+    else:
+        os.environ.pop("CELERY_BROKER_URL", None)
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -272,11 +285,12 @@ def build_pages(args, logins, prepared: Prepared, selected: list[str]) -> tuple[
     if "category_deep" in selected:
         top = visible.values("category").annotate(n=Count("id")).order_by("-n").first()
         category = Category.objects.get(pk=top["category"])
-        # the page halfway through the category's leaf listing (its sub-categories would only add products)
+        # the page halfway through the category's leaf listing (its sub-categories would only add products),
+        # reached as a user reaches it: by following the signed "next" cursor of keyset pagination
         count = visible.filter(category=category).count()
         last_page = max(1, math.ceil(count / PAGE_SIZE))
         page_number = max(1, (last_page + 1) // 2)
-        get("category_deep", f"{reverse('marketplace:category', kwargs={'slug': category.slug})}?page={page_number}")
+        get("category_deep", deep_category_path(category, page_number))
         info["category_deep"] = {"category": category.slug, "products": count, "page": page_number, "pages": last_page}
     if "product_detail" in selected:
         slugs = list(visible.order_by("-sold_count", "-id").values_list("slug", flat=True)[:50])
@@ -364,6 +378,29 @@ def build_pages(args, logins, prepared: Prepared, selected: list[str]) -> tuple[
         get("region_dashboard", reverse("reports:region", kwargs={"kode": kode}), key)
         info["region_dashboard"] = {"kode": kode}
     return pages, info
+
+
+def deep_category_path(category, page_number: int) -> str:
+    """The URL of page `page_number` of the category's default listing, as its "next" links lead there."""
+    from django.core import signing
+    from django.urls import reverse
+
+    from marketplace.catalogue import selectors
+    from marketplace.catalogue.filters import ProductFilter
+    from marketplace.catalogue.pagination import _SALT, _plain, keyset_ordering
+    from marketplace.catalogue.views import PAGE_SIZE
+
+    path = reverse("marketplace:category", kwargs={"slug": category.slug})
+    queryset = ProductFilter({"category": category.slug}, queryset=selectors.product_cards()).qs
+    ordering = keyset_ordering(queryset)
+    if ordering is None:  # numbered pages
+        return f"{path}?page={page_number}"
+    if page_number <= 1:
+        return path
+    fields = [queryset.model._meta.get_field(term.lstrip("-")) for term in ordering]
+    last = queryset[(page_number - 1) * PAGE_SIZE - 1]  # the last product of the page before
+    cursor = signing.dumps([_plain(field.value_from_object(last)) for field in fields], salt=_SALT)
+    return f"{path}?after={cursor}"
 
 
 def bench_buyers(count: int, prefix: str):
@@ -480,6 +517,13 @@ def cleanup(prepared: Prepared) -> None:
         chunk = prepared.session_keys[start : start + 1000]
         Session.objects.filter(session_key__in=chunk).delete()
         cache.delete_many([f"django.contrib.sessions.cached_db{key}" for key in chunk])
+
+
+def flush_broker(url: str) -> None:
+    """Drop the tasks the run enqueued (no worker consumes them): the broker's Redis db is the run's own."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def database_figures() -> dict:
@@ -779,6 +823,11 @@ def run(args) -> dict:
             cleanup(prepared)
         except Exception as error:  # report, never mask the run's own error
             print(f"cleanup failed: {error}", file=sys.stderr)
+        if args.broker:
+            try:
+                flush_broker(args.broker)
+            except Exception as error:
+                print(f"broker flush failed: {error}", file=sys.stderr)
 
     runs = [measured[f"fortunes_{index}"] for index in range(len(pages) + 2)]
     floor = sum(run["rps"] for run in runs) / len(runs)
@@ -837,6 +886,7 @@ def run(args) -> dict:
             "commit": git_commit(),
             "database": {**figures, "url": redact(args.database)},
             "redis": redact(args.redis) if args.redis else None,
+            "broker": redact(args.broker) if args.broker else None,
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "connections": args.connections,

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.images import photo_renditions, render, validate_image_upload
 from marketplace.models import (
     PILLAR_BY_KIND,
@@ -152,3 +153,4 @@ def ratings_refresh(*, product: Product) -> None:
     for model, obj, lookup in ((Product, product, "product"), (Store, product.store, "product__store")):
         figures = Review.objects.filter(**{lookup: obj}).aggregate(avg=Avg("rating"), n=Count("id"))
         model.objects.filter(pk=obj.pk).update(rating_average=round(figures["avg"] or 0, 2), rating_count=figures["n"])
+    catalogue_changed()

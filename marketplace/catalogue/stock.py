@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.models import Order, Product, ProductVariant, StockMovement
 from opop.models import User
 from opop.services import DomainError
@@ -36,13 +37,38 @@ def stock_move(
 ) -> StockMovement:
     """Add (`quantity` > 0) or take (`quantity` < 0) stock and record why. Raises NotEnoughStock when taking
     more than is on the shelf, DomainError for a movement that makes no sense."""
+    movement = stock_change(
+        product=product, variant=variant, quantity=quantity, kind=kind, actor=actor, reason=reason, order=order
+    )
+    movement.save()
+    return movement
+
+
+def stock_change(
+    *,
+    product: Product,
+    variant: ProductVariant | None = None,
+    quantity: int,
+    kind: str,
+    actor: User | None = None,
+    reason: str = "",
+    order: Order | None = None,
+    count_sold: bool = False,
+    variants_checked: bool = False,
+) -> StockMovement:
+    """stock_move's conditional UPDATE, returning its movement *unsaved*: for order placement, which takes
+    several lines in one transaction and writes their movements with one INSERT. The caller must be inside a
+    transaction and save the movement in it (the stock is the sum of its movements).
+
+    `count_sold`: a sale also adds to the product's sold count, in the same UPDATE. `variants_checked`: the
+    caller has already made sure a line without a variant is of a product without variants."""
     if kind not in Kind.values:
         raise DomainError(_("Unknown kind of stock movement."))
     if not quantity:
         raise DomainError(_("A stock movement needs a quantity other than zero."))
     if variant is not None and variant.product_id != product.pk:
         raise DomainError(_("This variant belongs to another product."))
-    if variant is None and product.variants.exists():
+    if variant is None and not variants_checked and product.variants.exists():
         raise DomainError(_("Choose the variant whose stock changes."))
     if kind == Kind.CORRECTION and not (reason or "").strip():
         raise DomainError(_("Say why the stock is corrected."))
@@ -50,17 +76,19 @@ def stock_move(
     rows = model.objects.filter(pk=pk)
     if quantity < 0:
         rows = rows.filter(stock__gte=-quantity)
-    if not rows.update(stock=F("stock") + quantity):
+    sold = {"sold_count": F("sold_count") - quantity} if count_sold and kind == Kind.SALE else {}
+    if not rows.update(stock=F("stock") + quantity, **({} if variant is not None else sold)):
         left = model.objects.filter(pk=pk).values_list("stock", flat=True).first() or 0
         raise NotEnoughStock(
             _("Only %(left)d of %(name)s in stock; cannot take %(qty)d.")
             % {"left": left, "name": _label(product, variant), "qty": -quantity},
             left=left,
         )
+    catalogue_changed()  # stock shows on cards and the product page
     if variant is not None:
         # The product's stock is the sum of its variants'; keep it in step so listings need no extra query.
-        Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity)
-    return StockMovement.objects.create(
+        Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity, **sold)
+    return StockMovement(
         product=product,
         variant=variant,
         kind=kind,

@@ -2,9 +2,11 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from marketplace.cart.forms import AddToCartForm
-from marketplace.catalogue import selectors
+from marketplace.catalogue import fragments, selectors
 from marketplace.catalogue.filters import ProductFilter
 from marketplace.catalogue.pagination import keyset_ordering, keyset_page, page_without_count
 from marketplace.models import Category, Product
@@ -28,25 +30,33 @@ def _querystring_without_page(request) -> str:
 
 
 def home(request):
-    return render(request, "marketplace/home.html", selectors.home_sections())
+    sections = fragments.cached(
+        "home", (), lambda: render_to_string("marketplace/fragments/home_sections.html", selectors.home_sections())
+    )
+    return render(request, "marketplace/home.html", {"sections": mark_safe(sections)})  # noqa: S308 - our HTML
 
 
-def search(request, category: Category | None = None):
+def _catalogue(request, category: Category | None) -> str:
+    """Filters and one page of results: rendered from the database, the same for everyone with these filters."""
     data = request.GET.copy()
     if category is not None:
         data.setdefault("category", category.slug)
     product_filter = ProductFilter(data, queryset=selectors.product_cards())
     page = _paginated(request, product_filter.qs)
+    return render_to_string(
+        "marketplace/fragments/catalogue.html",
+        {"filter": product_filter, "page_obj": page, "querystring": _querystring_without_page(request)},
+    )
+
+
+def search(request, category: Category | None = None):
+    parts = (category.slug if category is not None else None, sorted(request.GET.lists()))
+    catalogue = fragments.cached("catalogue", parts, lambda: _catalogue(request, category))
+    query = request.GET.get("q", "")
     return render(
         request,
         "marketplace/product_list.html",
-        {
-            "filter": product_filter,
-            "page_obj": page,
-            "category": category,
-            "query": data.get("q", ""),
-            "querystring": _querystring_without_page(request),
-        },
+        {"catalogue": mark_safe(catalogue), "category": category, "query": query},  # noqa: S308 - our HTML
     )
 
 
@@ -57,18 +67,33 @@ def category_detail(request, slug):
     return search(request, category=category)
 
 
-def product_detail(request, slug):
+def _product_page(slug: str) -> dict | None:
+    """The product and the parts of its page that are the same for every visitor; None for no such product."""
     try:
         product, related = selectors.product_detail(slug=slug)
     except Product.DoesNotExist:
-        raise Http404 from None
+        return None
+    context = {"product": product, "store": product.store, "related": related}
+    parts = {
+        part: render_to_string(f"marketplace/fragments/product_{part}.html", context)
+        for part in ("top", "offer", "more")
+    }
+    del product.latest_reviews  # rendered in the parts; the cached product keeps no reviewer (user) rows
+    return {"product": product, "parts": parts}
+
+
+def product_detail(request, slug):
+    page = fragments.cached("product", (slug,), lambda: _product_page(slug) or {})
+    if not page:
+        raise Http404
+    product = page["product"]
     return render(
         request,
         "marketplace/product_detail.html",
         {
             "product": product,
             "store": product.store,
-            "related": related,
+            "parts": {name: mark_safe(html) for name, html in page["parts"].items()},  # noqa: S308 - our HTML
             "cart_form": AddToCartForm(product=product),
             "canonical_url": request.build_absolute_uri(product.get_absolute_url()),
         },

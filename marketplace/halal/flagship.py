@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.halal.models import FlagshipProposal, FlagshipStatus
 from marketplace.halal.services import is_business_member, is_staff_for
 from marketplace.models import Product
@@ -75,6 +76,7 @@ def product_flagship_set(*, actor: User, product: Product, flagship: bool) -> No
     changed = Product.objects.filter(pk=product.pk).exclude(is_flagship=flagship).update(is_flagship=flagship)
     product.is_flagship = flagship
     if changed:
+        catalogue_changed()
         organisation = product.store.organisation
         audit_record(
             actor=actor,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.halal.models import (
     BUSINESS_KINDS,
     CaseAttachment,
@@ -388,6 +389,7 @@ def product_halal_sync(*, product: Product, actor: User | None = None, on: date 
         .exclude(halal_certificate_number=number)
         .update(halal_certificate_number=number)
     ):
+        catalogue_changed()
         audit_record(
             actor=actor,
             action="halal.product.badge_synced",

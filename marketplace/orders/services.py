@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marketplace.cart.services import StoreCart, cart_by_store, cart_clear, cart_lines
-from marketplace.catalogue.stock import Kind, NotEnoughStock, stock_move
+from marketplace.catalogue.stock import Kind, NotEnoughStock, stock_change, stock_move
 from marketplace.models import (
     Address,
     Order,
@@ -24,6 +24,7 @@ from marketplace.models import (
     Product,
     ProductVariant,
     ShippingRate,
+    StockMovement,
     Store,
 )
 from marketplace.orders import states
@@ -44,17 +45,31 @@ def payment_window() -> timedelta:
 # ---------------------------------------------------------------- shipping and checkout preview
 
 
-def shipping_quote(*, store: Store, address: Address | None, delivery: str) -> int:
-    """Shipping for one order: 0 for pickup, else the store's rate for the destination or its default rate."""
+def shipping_quote(*, store: Store, address: Address | None, delivery: str, rates: dict[int, int] | None = None) -> int:
+    """Shipping for one order: 0 for pickup, else the store's rate for the destination or its default rate.
+    `rates` (store id → price to the address' kabupaten/kota, see shipping_rates) saves the query per store."""
     if delivery == Order.Delivery.PICKUP:
         return 0
     if address is None:
         raise DomainError(_("Choose a shipping address."))
     if address.kabupaten_kota_id:
+        if rates is not None:
+            return rates.get(store.pk, store.default_shipping_rate)
         rate = ShippingRate.objects.filter(store=store, kabupaten_kota_id=address.kabupaten_kota_id).first()
         if rate is not None:
             return rate.price
     return store.default_shipping_rate
+
+
+def shipping_rates(*, stores: list[Store], address: Address | None) -> dict[int, int] | None:
+    """The stores' own rates to the address' kabupaten/kota in one query (None without a destination)."""
+    if address is None or not address.kabupaten_kota_id:
+        return None
+    return dict(
+        ShippingRate.objects.filter(store__in=stores, kabupaten_kota_id=address.kabupaten_kota_id).values_list(
+            "store_id", "price"
+        )
+    )
 
 
 @dataclass
@@ -88,6 +103,7 @@ def checkout_plan(
     if not groups:
         raise DomainError(_("Your cart is empty."))
     plans = []
+    rates = shipping_rates(stores=[group.store for group in groups], address=address)
     for group in groups:
         if group.store.is_on_holiday:
             raise DomainError(
@@ -101,7 +117,7 @@ def checkout_plan(
             raise DomainError(_("%(store)s does not offer pickup.") % {"store": group.store})
         if method == Order.PaymentMethod.CASH_ON_PICKUP and delivery != Order.Delivery.PICKUP:
             raise DomainError(_("Cash payment is only possible when you pick the order up."))
-        cost = shipping_quote(store=group.store, address=address, delivery=delivery)
+        cost = shipping_quote(store=group.store, address=address, delivery=delivery, rates=rates)
         plans.append(OrderPlan(group=group, delivery=delivery, payment_method=method, shipping_cost=cost))
     return plans
 
@@ -127,20 +143,36 @@ def _new_number() -> str:
     return f"OPM-{timezone.localdate():%y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int, order: Order) -> None:
-    """Take `quantity` off the shelf as a sale movement (a conditional UPDATE); a buyer who lost the race gets a
-    clear message."""
+def _variants_checked(lines) -> None:
+    """One query for the whole cart: a line without a variant must be of a product without variants."""
+    plain = {line.product.pk for line in lines if line.variant is None}
+    if plain and ProductVariant.objects.filter(product_id__in=plain).exists():
+        raise DomainError(_("Choose the variant whose stock changes."))
+
+
+def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int, order: Order) -> StockMovement:
+    """Take `quantity` off the shelf as a sale (one conditional UPDATE of stock and sold count); a buyer who
+    lost the race gets a clear message. Returns the sale movement, unsaved: order_place writes them together.
+    The caller has checked the variants (_variants_checked)."""
     label = f"{product.name} ({variant.name})" if variant else product.name
     if quantity < product.min_order:
         raise DomainError(_("The minimum order for %(name)s is %(min)d.") % {"name": label, "min": product.min_order})
     try:
-        stock_move(product=product, variant=variant, quantity=-quantity, kind=Kind.SALE, actor=order.buyer, order=order)
+        return stock_change(
+            product=product,
+            variant=variant,
+            quantity=-quantity,
+            kind=Kind.SALE,
+            actor=order.buyer,
+            order=order,
+            count_sold=True,
+            variants_checked=True,
+        )
     except NotEnoughStock as exc:
         raise DomainError(
             _("Sorry, %(name)s has just sold out: only %(left)d left, you wanted %(qty)d. Your cart was kept.")
             % {"name": label, "left": exc.left, "qty": quantity}
         ) from None
-    Product.objects.filter(pk=product.pk).update(sold_count=F("sold_count") + quantity)
 
 
 def _release(order: Order, actor: User | None) -> None:
@@ -207,7 +239,8 @@ def order_place(
     if on_behalf_of is not None and any(plan.store.organisation_id == on_behalf_of.pk for plan in plans):
         raise DomainError(_("A pesantren cannot buy from its own store."))
     group_id = idempotency_key or uuid.uuid4()
-    orders = []
+    _variants_checked([line for plan in plans for line in plan.group.lines])
+    orders, movements = [], []
     for plan in plans:
         shipping = plan.delivery == Order.Delivery.SHIPPING
         order = Order.objects.create(
@@ -231,8 +264,10 @@ def order_place(
             buyer_organisation=on_behalf_of,
             is_pesantren_trade=on_behalf_of is not None and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
         )
-        for line in plan.group.lines:
+        movements += [
             _reserve(product=line.product, variant=line.variant, quantity=line.quantity, order=order)
+            for line in plan.group.lines
+        ]
         OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,
@@ -252,6 +287,7 @@ def order_place(
         provider_for(order.payment_method).start(order=order)
         _notify(order, event)
         orders.append(order)
+    StockMovement.objects.bulk_create(movements)  # every line's sale, in the transaction of its UPDATE
     cart_clear(user=buyer, session=session)
     logger.info("marketplace.orders_placed", extra={"buyer": buyer.pk, "orders": [o.number for o in orders]})
     return orders

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.catalogue.stock import stock_set
 from marketplace.models import Product, ProductVariant, Store
 from opop.models import User
@@ -154,6 +155,7 @@ def bulk_apply(*, store: Store, rows: list[BulkRow], actor: User) -> int:
         target = variant or product
         if row.price is not None and row.price != target.price:
             type(target).objects.filter(pk=target.pk).update(price=row.price)
+            catalogue_changed()
         if row.stock is not None:
             stock_set(product=product, variant=variant, stock=row.stock, actor=actor, reason=reason)
         changed += 1

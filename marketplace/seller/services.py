@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.catalogue.services import _unique_slug
 from marketplace.images import render, validate_image_upload
 from marketplace.models import (
@@ -54,6 +55,7 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
 @transaction.atomic
 def product_publish(*, product: Product, actor: User, publish: bool) -> Product:
     Product.objects.filter(pk=product.pk).update(is_active=publish)
+    catalogue_changed()
     product.is_active = publish
     return product
 
@@ -102,6 +104,7 @@ def photo_move(*, photo: ProductPhoto, step: int) -> None:
     for position, item in enumerate(photos):
         if item.position != position:
             ProductPhoto.objects.filter(pk=item.pk).update(position=position)
+    catalogue_changed()  # the first photo is the cover of the product's card
 
 
 @transaction.atomic
@@ -111,6 +114,7 @@ def photo_delete(*, photo: ProductPhoto) -> None:
     photo.delete()
     for position, pk in enumerate(ProductPhoto.objects.filter(product_id=product_id).values_list("pk", flat=True)):
         ProductPhoto.objects.filter(pk=pk).update(position=position)
+    catalogue_changed()
     transaction.on_commit(lambda: [f.delete(save=False) for f in files if f])
 
 

@@ -1,0 +1,46 @@
+"""Placing a checkout of 3 items from 2 stores costs a fixed number of queries (issue #10: checkout p95).
+
+The count is pinned: a change that adds a query per line or per order shows here. The order e-mails are
+enqueued after the commit (the test settings run tasks eagerly, so they are outside the counted block)."""
+
+import os
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from marketplace.cart.services import cart_set
+from marketplace.models import Order
+from marketplace.tests.factories import ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+CHECKOUT_QUERIES = 32  # 46 before order placement wrote its sales together (SQLite, savepoints included)
+
+
+def test_a_checkout_of_three_items_from_two_stores_costs_a_fixed_number_of_queries(
+    client, shopper, address, store_a, store_b, django_capture_on_commit_callbacks
+):
+    products = [
+        ProductFactory(store=store_a, price=10000, stock=10),
+        ProductFactory(store=store_a, price=20000, stock=10),
+        ProductFactory(store=store_b, price=30000, stock=10),
+    ]
+    for product in products:
+        cart_set(user=shopper, session={}, product=product, variant=None, quantity=2)
+    client.force_login(shopper)
+    client.get(reverse("marketplace:checkout"))
+    data = {"address": address.pk, "place": "1", "checkout_key": str(uuid.uuid4())}
+    for store in (store_a, store_b):  # as the benchmark posts it
+        data |= {f"delivery_{store.pk}": "shipping", f"payment_{store.pk}": "bank_transfer"}
+    with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as context:
+        response = client.post(reverse("marketplace:checkout"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Order.objects.count() == 2
+    if os.environ.get("OPOP_PRINT_QUERIES"):
+        for query in context.captured_queries:
+            print(query["sql"][:160])
+    assert len(context) == CHECKOUT_QUERIES, len(context)
+    assert sorted(p.stock for p in type(products[0]).objects.filter(pk__in=[p.pk for p in products])) == [8, 8, 8]
