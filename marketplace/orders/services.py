@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -140,7 +140,27 @@ def buying_organisation_ids(user: User) -> list[int]:
 
 
 def _new_number() -> str:
-    return f"OPM-{timezone.localdate():%y%m%d}-{secrets.token_hex(3).upper()}"
+    """OPM-YYMMDD- and 10 random hex digits: a clash needs about a million orders in one day to become likely."""
+    return f"OPM-{timezone.localdate():%y%m%d}-{secrets.token_hex(5).upper()}"
+
+
+NUMBER_ATTEMPTS = 5
+
+
+def _order_create(**fields) -> Order:
+    """Insert an order under a fresh random number. A clash with an existing number is retried inside a
+    savepoint, so the checkout's transaction survives it; any other integrity error is raised as it is."""
+    attempt = 1
+    while True:
+        number = _new_number()
+        try:
+            with transaction.atomic():
+                return Order.objects.create(number=number, **fields)
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS or not Order.objects.filter(number=number).exists():
+                raise
+        logger.warning("marketplace.order_number_clash", extra={"number": number, "attempt": attempt})
+        attempt += 1
 
 
 def _variants_checked(lines) -> None:
@@ -243,8 +263,7 @@ def order_place(
     orders, movements = [], []
     for plan in plans:
         shipping = plan.delivery == Order.Delivery.SHIPPING
-        order = Order.objects.create(
-            number=_new_number(),
+        order = _order_create(
             checkout_group=group_id,
             buyer=buyer,
             store=plan.store,

@@ -1,7 +1,9 @@
+import re
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -264,3 +266,28 @@ def test_sellers_see_a_store_orders_link_and_shoppers_do_not(client, shopper, ad
     assert link not in client.get(reverse("marketplace:home")).content.decode()
     client.force_login(admin_a)
     assert link in client.get(reverse("marketplace:home")).content.decode()
+
+
+def test_an_order_number_that_clashes_with_an_existing_one_is_drawn_again(
+    order, shopper, address, product_a, monkeypatch
+):
+    drawn = iter([order.number, order.number, "OPM-261130-00000000AB"])
+    monkeypatch.setattr(services, "_new_number", lambda: next(drawn))
+    (second,) = place(shopper, [(product_a, 1)], address=address)
+    assert second.number == "OPM-261130-00000000AB"
+    assert Order.objects.filter(buyer=shopper).count() == 2
+    assert second.items.get().quantity == 1 and second.events.count() == 1
+
+
+def test_a_number_that_keeps_clashing_fails_the_checkout_whole(order, shopper, address, product_a, monkeypatch):
+    monkeypatch.setattr(services, "_new_number", lambda: order.number)
+    stock = Product.objects.get(pk=product_a.pk).stock
+    with pytest.raises(IntegrityError):
+        place(shopper, [(product_a, 1)], address=address)
+    assert Order.objects.filter(buyer=shopper).count() == 1
+    assert Product.objects.get(pk=product_a.pk).stock == stock
+
+
+def test_order_numbers_carry_the_day_and_ten_random_hex_digits():
+    number = services._new_number()
+    assert re.fullmatch(rf"OPM-{timezone.localdate():%y%m%d}-[0-9A-F]{{10}}", number)
