@@ -3,17 +3,15 @@ has one effect and gives the same response: checkout, the seller's payment confi
 the gateway webhook and the sandbox payment page."""
 
 import re
-import threading
 import uuid
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection  # noqa: F401 (read by the skipif conditions)
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from marketplace.cart.services import cart_set
 from marketplace.catalogue.stock import stock_restock, stock_set
@@ -25,6 +23,7 @@ from marketplace.tests.factories import AddressFactory, ProductFactory, StoreFac
 from marketplace.tests.helpers import place
 from opop.models import AuditEvent
 from opop.services import DomainError
+from opop.tests.concurrency import run_together
 
 S = Order.Status
 on_postgres = pytest.mark.skipif(
@@ -55,31 +54,6 @@ def _tab(browser) -> Client:
     for name in (settings.SESSION_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):
         tab.cookies[name] = browser.cookies[name].value
     return tab
-
-
-def _together(count: int, action) -> list:
-    """Run `action(i)` in `count` threads released together, each on its own connection; results by index.
-    An exception is returned in place of a result so the test sees it."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=60)
-            with translation.override("en"):
-                results[i] = action(i)
-        except Exception as error:  # handed to the test, which asserts there is none
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _fill_cart(buyer, *lines):
@@ -185,7 +159,7 @@ def test_concurrent_checkouts_with_one_key_place_one_set_of_orders(regions, shop
     other = ProductFactory(stock=10, store=StoreFactory())
     _fill_cart(shopper, (product, 3), (other, 1))
     key = uuid.uuid4()
-    results = _together(
+    results = run_together(
         8, lambda i: order_place(buyer=shopper, session={}, address=address, choices={}, idempotency_key=key)
     )
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -208,7 +182,7 @@ def test_concurrent_submissions_of_one_checkout_form_answer_alike(regions, shopp
         response = _tab(browser).post(reverse("marketplace:checkout"), form)
         return response.status_code, response["Location"], _messages(response)
 
-    results = _together(5, submit)
+    results = run_together(5, submit)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len(set(map(repr, results))) == 1, results
     assert results[0][:2] == (302, reverse("marketplace:order_list"))
@@ -256,7 +230,7 @@ def test_concurrent_confirmations_of_one_payment_record_it_once(regions, shopper
     product = ProductFactory(store=store_a, stock=5)
     choices = {store_a.pk: ("pickup", method)}
     (order,) = place(shopper, [(product, 1)], address=AddressFactory(user=shopper), choices=choices)
-    results = _together(6, lambda i: seller_confirm_payment(order=Order.objects.get(pk=order.pk), actor=admin_a))
+    results = run_together(6, lambda i: seller_confirm_payment(order=Order.objects.get(pk=order.pk), actor=admin_a))
     assert not [r for r in results if isinstance(r, Exception)], results
     assert {r.pk for r in results} == {order.payments.get().pk}
     assert Order.objects.get(pk=order.pk).status == S.PAID
@@ -299,7 +273,7 @@ def test_one_provider_event_delivered_concurrently_credits_once(regions, shopper
         response = _post_webhook(Client(), body)
         return response.status_code, response.content
 
-    results = _together(8, deliver)
+    results = run_together(8, deliver)
     assert results == [(200, b"paid")] * 8
     assert Order.objects.get(pk=order.pk).status == S.PAID
     assert OrderEvent.objects.filter(order=order, to_status=S.PAID).count() == 1
@@ -330,7 +304,7 @@ def test_the_sandbox_payment_page_posted_concurrently_pays_once(regions, shopper
         response = _tab(browser).post(url)
         return response.status_code, response["Location"], _messages(response)
 
-    results = _together(5, pay)
+    results = run_together(5, pay)
     assert len(set(map(repr, results))) == 1, results
     assert results[0][2] == ["Payment received. Thank you!"]
     assert OrderEvent.objects.filter(order=order, to_status=S.PAID).count() == 1

@@ -2,19 +2,18 @@
 and answers the same; many concurrent submissions of one pay code pay once; a business day's totals are its
 payments minus its reversals, read straight from the append-only ledger."""
 
-import threading
 from datetime import date
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection  # noqa: F401 (read by the skipif conditions)
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from opop.models import AuditEvent, KabupatenKota
+from opop.tests.concurrency import run_together
 from pesantren.samsat import services
 from pesantren.samsat.models import (
     DayClose,
@@ -30,30 +29,6 @@ on_postgres = pytest.mark.skipif(
     "connection.vendor != 'postgresql'",
     reason="needs PostgreSQL: SQLite serialises writers, so there is no race to test",
 )
-
-
-def _together(count: int, action) -> list:
-    """`action(i)` in `count` threads released together, each on its own connection; exceptions are returned."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(i):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=60)
-            with translation.override("en"):
-                results[i] = action(i)
-        except Exception as error:  # handed to the test, which asserts there is none
-            results[i] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture
@@ -92,7 +67,7 @@ def test_concurrent_reversals_of_one_payment_reverse_once(reference_data, outlet
     payment = services.samsat_payment_make(
         outlet=outlet_a, cashier=cashier_a, idempotency_key=bill.idempotency_key, nik="3517011203900001", now=NOW
     )
-    results = _together(
+    results = run_together(
         6,
         lambda i: services.samsat_payment_reverse(
             payment=Payment.objects.get(pk=payment.pk), supervisor=supervisor_a, reason="Salah plat nomor", now=at(11)
@@ -123,7 +98,7 @@ def test_many_concurrent_pay_form_submissions_of_one_bill_pay_once(reference_dat
         response = tab.post(url, data)
         return response.status_code, response.get("Location")
 
-    results = _together(6, submit)
+    results = run_together(6, submit)
     payment = Payment.objects.get()
     assert results == [(302, reverse("samsat:payment", args=[outlet_a.code, payment.pk]))] * 6
     assert SandboxBooking.objects.count() == 1
