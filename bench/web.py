@@ -456,19 +456,26 @@ def prepare_checkout(page: Page, carts: int, prepared: Prepared) -> None:
     for pk, store_id in eligible_products().order_by("-stock", "id").values_list("pk", "store_id")[:2000]:
         by_store.setdefault(store_id, []).append(pk)
     two = [store for store, products in by_store.items() if len(products) >= 2]
+    # 40 carts over as many different stores and products as the data offers, so that concurrent checkouts
+    # race for stock only as real shoppers would, not all for the same few rows.
+    stores = list(by_store)
     groups = []
-    for first in two:
-        for second in by_store:
-            if second != first and len(groups) < 40:
-                groups.append(
-                    (
-                        first,
-                        by_store[first][len(groups) % len(by_store[first])],
-                        by_store[first][(len(groups) + 1) % len(by_store[first])],
-                        second,
-                        by_store[second][0],
-                    )
-                )
+    for n in range(40 if two else 0):
+        first = two[n % len(two)]
+        own = by_store[first]
+        second = next((s for s in stores[n % len(stores) :] + stores if s != first), None)
+        if second is None:
+            break
+        round_ = n // len(two)
+        groups.append(
+            (
+                first,
+                own[round_ % len(own)],
+                own[(round_ + 1) % len(own)],
+                second,
+                by_store[second][round_ % len(by_store[second])],
+            )
+        )
     groups = [g for g in groups if g[1] != g[2]]
     if not groups:
         raise SystemExit("Need two open stores, one with two simple products, for the checkout pass.")
