@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opop.formatting import normalise_phone
+from opop.ledger import AppendOnlyModel
 
 
 class TimeStampedModel(models.Model):
@@ -192,7 +193,7 @@ class Membership(TimeStampedModel):
             raise ValidationError({"region": _("Only Diskop UKM staff can be scoped to a regency/city.")})
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Append-only record of a staff action or a money movement: who, what, on what, when."""
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
@@ -225,14 +226,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Audit events are append-only.")
 
 
 class WorkerHeartbeat(models.Model):

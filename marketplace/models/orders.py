@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product, ProductVariant, Store
-from marketplace.models.ledger import AppendOnlyModel
 from opop.formatting import normalise_phone
+from opop.ledger import AppendOnlyModel
 from opop.models import KabupatenKota, TimeStampedModel
 
 EAST_JAVA = "Jawa Timur"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product, ProductVariant, Store
-from marketplace.models.ledger import AppendOnlyModel
+from opop.ledger import AppendOnlyModel
 
 
 class StockMovement(AppendOnlyModel):

@@ -7,32 +7,17 @@ and never updated or deleted; a payment's state is derived from the rows that fo
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opop.ledger import AppendOnlyModel
 from opop.models import Organisation, TimeStampedModel
 
 
 class VehicleType(models.TextChoices):
     MOTORBIKE = "motorbike", _("Motorbike")
     CAR = "car", _("Car")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows of the ledger: inserted once, never changed, never deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError("Samsat ledger rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Samsat ledger rows are append-only.")
 
 
 # --- Policy tables: rates change and relief programmes happen, so each row has dates. -----------

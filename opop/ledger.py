@@ -1,9 +1,10 @@
-"""Append-only ledger rows (stock movements, order events): written once, never changed, never deleted.
+"""Append-only rows (audit events, stock movements, order events, the Samsat money trail): written once,
+never changed, never deleted.
 
-The model refuses `save()` of an existing row, `delete()`, and queryset `update()`/`delete()`; on PostgreSQL a
-trigger (migration 0005) refuses the same in the database. The one change allowed is the database clearing a
-nullable reference when the row it points to goes (`on_delete=SET_NULL`, e.g. a deleted user account): the
-ledger fact itself — quantity, kind, status, time — stays.
+The model refuses `save()` of an existing row, `delete()`, and queryset `update()`/`delete()`; on PostgreSQL
+triggers (marketplace 0005, samsat 0003) refuse the same in the database. The one change allowed is the
+database clearing a nullable reference when the row it points to goes (`on_delete=SET_NULL`, e.g. a deleted
+user account): the fact itself — quantity, kind, status, time — stays.
 """
 
 from django.core.exceptions import ValidationError
