@@ -137,6 +137,16 @@ class Organisation(TimeStampedModel):
         related_name="organisations",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Who supervises this organisation in the programme: a santri business's pesantren. Its admins approve
+    # what the supervised organisation shows the public (its store and its listings).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("supervised by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations", verbose_name=_("members")
     )
@@ -159,6 +169,8 @@ class Membership(TimeStampedModel):
         STAFF = "staff", _("Staff")
         CASHIER = "cashier", _("Cashier")
         SUPERVISOR = "supervisor", _("Supervisor")
+        # Diskop UKM's platform finance staff: approve and pay out OPOP Mart store balances.
+        FINANCE = "finance", _("Finance")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
