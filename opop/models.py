@@ -277,11 +277,12 @@ class DirtyFigureKey(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A Celery task that could not be handed to the broker (down or silent) when its transaction committed.
+    """A Celery task waiting to be handed to the broker: the transactional outbox (opop/outbox.py).
 
-    Written by opop.outbox after a failed publish and deleted once `outbox_flush` has sent it, so the table
-    is empty whenever the broker is healthy. Tasks are idempotent, so a message sent twice (the relay died
-    between the send and the delete) does no harm.
+    Written inside the transaction that causes the task, deleted by the fast path right after the commit once
+    the broker took it, or later by `outbox_flush` when the broker was down or silent (`attempts` > 0) or the
+    process died before publishing. The table is nearly empty whenever the broker is healthy. Tasks are
+    idempotent, so a message sent twice (a process died between the send and the delete) does no harm.
     """
 
     task_name = models.CharField(max_length=200)

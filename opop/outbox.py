@@ -1,31 +1,36 @@
-"""Every Celery task in the project is enqueued through here: after the commit, and never lost to a broker outage.
+"""Every Celery task in the project is enqueued through here: in the transaction that causes it, and never lost.
 
-`enqueue_on_commit(task_name, kwargs)` runs after the current transaction commits (immediately outside
-one), so a worker never sees a job for a row that was rolled back or not yet visible. Then:
+`enqueue_on_commit(task_name, kwargs)` is a transactional outbox:
 
-- eager mode (no broker: dev, tests): the task runs in-process, as before;
-- otherwise the task is published with a short timeout (OUTBOX_PUBLISH_TIMEOUT), no retries and no
-  waiting on a dead broker; if that fails (Redis refused, silent, full...) the task is written to the
-  `OutboxMessage` table instead and the request carries on. After a failure this process skips the broker
-  for OUTBOX_BREAKER_SECONDS and writes straight to the outbox, so a silent broker costs one timeout per
-  process per window, not one per task.
+- eager mode (no broker: dev, tests): the task runs in-process after the commit, as before;
+- otherwise an `OutboxMessage` row is written **inside the caller's transaction**, so it commits together with
+  the order, the payment or the report that caused it (and vanishes with them on a rollback). After the commit
+  the fast path publishes it with a short timeout (OUTBOX_PUBLISH_TIMEOUT), no retries, and deletes the row.
+  A process that dies at any point — before the commit, between the commit and the publish, between the
+  publish and the delete — leaves the task either published or in the table, never neither. If publishing
+  fails (Redis refused, silent, full...) the row stays with the error; after a failure this process skips the
+  broker for OUTBOX_BREAKER_SECONDS, so a silent broker costs one timeout per process per window.
 
 `outbox_flush()` is the relay: it re-sends the stored tasks one by one, each row locked with
 SELECT ... FOR UPDATE SKIP LOCKED (any number of relays may run at once) and deleted in the same
-transaction as its successful send. It runs (1) every minute from beat as the task `opop.outbox_flush`,
-(2) in each worker as it starts (`worker_ready`), (3) once a web process that had failed publishes
-successfully again (it queues `opop.outbox_flush` for a worker rather than draining in the request), and
-(4) by hand: `manage.py outbox_flush`. Delivery is at least once; every task is idempotent.
+transaction as its successful send. Rows younger than OUTBOX_RELAY_GRACE_SECONDS that no fast path has tried
+yet are left to their fast path (which is publishing them that moment), so a healthy system sends each task
+once. It runs (1) every minute from beat as the task `opop.outbox_flush`, (2) in each worker as it starts
+(`worker_ready`), (3) once a web process that had failed publishes successfully again (it queues
+`opop.outbox_flush` for a worker rather than draining in the request), and (4) by hand: `manage.py
+outbox_flush`. Delivery is at least once (a process killed between publish and delete sends the task again
+from the relay); every task is idempotent.
 """
 
 import logging
 import threading
 import time
-import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from opop.models import OutboxMessage
@@ -104,37 +109,39 @@ def reset_breaker() -> None:
         _broker_down_until = None
 
 
-def _store(task_name: str, kwargs: dict[str, Any], task_id: str, error: str) -> OutboxMessage:
-    message = OutboxMessage.objects.create(
-        task_name=task_name,
-        kwargs=kwargs,
-        task_id=task_id,
-        attempts=1,
-        last_attempt_at=timezone.now(),
-        last_error=error,
-    )
-    logger.warning("opop.outbox.stored", extra={"task": task_name, "outbox_id": message.pk, "error": error})
-    return message
-
-
 def enqueue(task_name: str, kwargs: dict[str, Any] | None = None) -> None:
-    """Run or send the task now (call it after the commit; `enqueue_on_commit` does)."""
-    kwargs = kwargs or {}
+    """Run (eager mode) or send the task now, through a stored row like every task: for callers outside any
+    business transaction. Inside one, use `enqueue_on_commit`."""
+    kwargs = dict(kwargs or {})
     if _is_eager():
         task = _task(task_name)
         if task is not None:  # the app that owns it is not installed: nobody would run it
             task.apply(kwargs=kwargs)
         return
-    task_id = str(uuid.uuid4())
+    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
+    _deliver(message.pk, task_name, kwargs, str(message.task_id))
+
+
+def _attempt_failed(message_id: int, error: str) -> None:
+    OutboxMessage.objects.filter(pk=message_id).update(
+        attempts=models.F("attempts") + 1, last_attempt_at=timezone.now(), last_error=error[:1000]
+    )
+    logger.warning("opop.outbox.stored", extra={"outbox_id": message_id, "error": error[:300]})
+
+
+def _deliver(message_id: int, task_name: str, kwargs: dict[str, Any], task_id: str) -> None:
+    """The fast path after the commit: publish the stored row's task now and delete the row, or leave it with
+    the error for the relay. Never raises: the request that committed carries on."""
     if _breaker_open():
-        _store(task_name, kwargs, task_id, "broker skipped: it failed moments ago in this process")
+        _attempt_failed(message_id, "broker skipped: it failed moments ago in this process")
         return
     try:
         publish(task_name, kwargs, task_id=task_id)
     except Exception as exc:  # refused, timed out, pool exhausted...: the broker is not taking work
         _trip(exc)
-        _store(task_name, kwargs, task_id, f"{exc.__class__.__name__}: {exc}"[:1000])
+        _attempt_failed(message_id, f"{exc.__class__.__name__}: {exc}")
         return
+    OutboxMessage.objects.filter(pk=message_id).delete()
     if _recovered() and task_name != FLUSH_TASK:
         # The broker is back: let a worker drain what this and other processes stored meanwhile.
         try:
@@ -146,16 +153,21 @@ def enqueue(task_name: str, kwargs: dict[str, Any] | None = None) -> None:
 class _OnCommit:
     """The on_commit callback; a class so `once_per_transaction` can find an already scheduled one."""
 
-    def __init__(self, task_name: str, kwargs: dict[str, Any]):
+    def __init__(self, task_name: str, kwargs: dict[str, Any], message: OutboxMessage | None = None):
         self.task_name = task_name
         self.kwargs = kwargs
+        self.message = message
 
     def __call__(self) -> None:
-        enqueue(self.task_name, self.kwargs)
+        if self.message is None:  # eager mode: nothing was stored, run it here
+            enqueue(self.task_name, self.kwargs)
+        else:
+            _deliver(self.message.pk, self.task_name, self.kwargs, str(self.message.task_id))
 
 
 def enqueue_on_commit(task_name: str, kwargs: dict[str, Any] | None = None, *, once_per_transaction=False) -> None:
-    """Enqueue `task_name(**kwargs)` after the current transaction commits (now, outside a transaction).
+    """Enqueue `task_name(**kwargs)` with the current transaction: stored in it, sent after it commits (at once
+    outside a transaction), gone if it rolls back.
 
     `kwargs` must be JSON-serialisable (the broker and the outbox both store JSON). With
     `once_per_transaction`, a task already scheduled in this transaction with the same kwargs is not scheduled
@@ -167,7 +179,10 @@ def enqueue_on_commit(task_name: str, kwargs: dict[str, Any] | None = None, *, o
         for _sids, callback, _robust in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_OnCommit(task_name, kwargs))
+    message = None
+    if not _is_eager():
+        message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
+    transaction.on_commit(_OnCommit(task_name, kwargs, message))
 
 
 def outbox_pending() -> int:
@@ -183,9 +198,17 @@ def outbox_flush(*, limit: int = 1000) -> dict[str, int]:
     """
     sent = failed = 0
     eager = _is_eager()
+    # A row no fast path has tried yet, written moments ago, is being published by the process that wrote it.
+    grace = timezone.now() - timedelta(seconds=settings.OUTBOX_RELAY_GRACE_SECONDS)
+    fresh_left_to_fast_path = ~Q(attempts=0, created_at__gt=grace)
     while sent < limit:
         with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update(skip_locked=True).order_by("id").first()
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(fresh_left_to_fast_path)
+                .order_by("id")
+                .first()
+            )
             if message is None:
                 break
             try:

@@ -252,6 +252,9 @@ CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"]
 # successful publish). After a failure a process writes straight to the outbox for OUTBOX_BREAKER_SECONDS.
 OUTBOX_PUBLISH_TIMEOUT = float(env_str("OUTBOX_PUBLISH_TIMEOUT", "1"))
 OUTBOX_BREAKER_SECONDS = env_int("OUTBOX_BREAKER_SECONDS", 15)
+# A stored task nobody has tried to publish yet is left to the process that wrote it for this long (it is
+# publishing it right after its commit); after that the relay takes it: that process died before publishing.
+OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 30)
 # Every periodic job, with why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
     # The worker proves it is alive once a minute; /healthz reports how long ago it last did.

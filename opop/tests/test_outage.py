@@ -5,6 +5,7 @@ test_outage.py; a worker killed mid-rollup is in test_multinode.py.)"""
 import json
 import os
 import threading
+from datetime import timedelta
 
 import pytest
 import redis
@@ -14,6 +15,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from opop import cache as fault_tolerant_cache
 from opop import health, outbox
@@ -143,7 +145,11 @@ def test_a_task_the_broker_does_not_take_waits_in_the_outbox(kind, django_captur
         outbox.enqueue_on_commit("opop.send_mail", MAIL)
         outbox.enqueue_on_commit("reports.rollup_incremental", once_per_transaction=True)
         outbox.enqueue_on_commit("reports.rollup_incremental", once_per_transaction=True)
-        assert not OutboxMessage.objects.exists()  # nothing before the commit
+        # Stored in the transaction itself, not yet tried: it commits with the business rows or not at all.
+        assert list(OutboxMessage.objects.values_list("task_name", "attempts")) == [
+            ("opop.send_mail", 0),
+            ("reports.rollup_incremental", 0),
+        ]
     first, second = OutboxMessage.objects.order_by("id")
     assert (first.task_name, first.kwargs, first.attempts) == ("opop.send_mail", MAIL, 1)
     assert first.last_error.startswith("OperationalError")
@@ -205,9 +211,25 @@ def test_flushing_while_the_broker_is_still_down_keeps_every_task():
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1, 3}
 
 
+def _left_behind(**fields) -> OutboxMessage:
+    """A stored task whose writer died before publishing it: never tried, older than the relay's grace."""
+    created = timezone.now() - timedelta(seconds=settings.OUTBOX_RELAY_GRACE_SECONDS + 1)
+    return OutboxMessage.objects.create(created_at=created, **fields)
+
+
+def test_the_relay_leaves_a_fresh_untried_task_to_the_process_publishing_it():
+    fresh = OutboxMessage.objects.create(task_name="opop.send_mail", kwargs=MAIL)
+    tried = OutboxMessage.objects.create(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Gagal"}, attempts=1)
+    orphan = _left_behind(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Yatim"})
+    assert outbox.outbox_flush() == {"sent": 2, "failed": 0, "pending": 1}
+    assert sorted(m.subject for m in mail.outbox) == ["Gagal", "Yatim"]
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not OutboxMessage.objects.filter(pk__in=[tried.pk, orphan.pk]).exists()
+
+
 def test_flushing_in_eager_mode_runs_the_stored_tasks_once(capsys):
-    OutboxMessage.objects.create(task_name="opop.send_mail", kwargs=MAIL)
-    OutboxMessage.objects.create(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Kedua"})
+    _left_behind(task_name="opop.send_mail", kwargs=MAIL)
+    _left_behind(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Kedua"})
     call_command("outbox_flush", "--dry-run")
     assert "2 task(s) waiting" in capsys.readouterr().out
     call_command("outbox_flush")
@@ -271,8 +293,8 @@ def test_the_first_publish_after_a_failure_asks_a_worker_to_drain_the_outbox(dja
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED needs PostgreSQL's row locks")
 @pytest.mark.django_db(transaction=True)
 def test_two_relays_never_send_the_same_row():
-    first = OutboxMessage.objects.create(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Satu"})
-    OutboxMessage.objects.create(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Dua"})
+    first = _left_behind(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Satu"})
+    _left_behind(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Dua"})
     locked, release = threading.Event(), threading.Event()
 
     def other_relay():
