@@ -1,6 +1,8 @@
 """Language choice: Bahasa Indonesia unless the person picked English with the switcher."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -27,3 +29,19 @@ class PreferredLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class RefuseInvalidTextMiddleware:
+    """One gate for text no view can store or look up: a NUL byte in the path answers 404, in the query string
+    400, before any view runs. PostgreSQL text cannot hold NUL (psycopg raises DataError, a 500), and no id,
+    slug, number or search term of the portal contains one, so every view is covered at once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("The address contains a NUL byte.")
+        if any("\x00" in text for key, values in request.GET.lists() for text in [key, *values]):
+            raise BadRequest("The query string contains a NUL byte.")
+        return self.get_response(request)

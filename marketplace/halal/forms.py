@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -176,7 +177,18 @@ class DecideForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    number = forms.CharField(label=_("Certificate number"), max_length=40)
+    # Letters, digits, dots and dashes: what BPJPH and MUI numbers are made of, and what the verification URL
+    # can carry (a "/" or a "<" would not make a certificate page).
+    number = forms.CharField(
+        label=_("Certificate number"),
+        max_length=40,
+        validators=[
+            RegexValidator(
+                r"^\s*[A-Za-z0-9][A-Za-z0-9.\-]*\s*$",
+                _("A certificate number has only letters, digits, dots and dashes."),
+            )
+        ],
+    )
 
 
 class LegalityForm(forms.Form):
