@@ -241,10 +241,36 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the TCP connection alive so a half-open one is noticed. Publishing from the web goes through the outbox
 # (opop/outbox.py), which uses even shorter timeouts, no retries and a per-process breaker.
 CELERY_BROKER_CONNECTION_TIMEOUT = float(env_str("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+# Redelivery: with acks_late a job is acknowledged when it finishes; a job whose worker died (SIGKILL, OOM, a
+# lost node) waits in Redis's `unacked` hash and is handed to another worker once it has been out for
+# CELERY_VISIBILITY_TIMEOUT seconds (kombu's default is an hour). Every worker sweeps for such jobs every
+# CELERY_UNACKED_RESTORE_SECONDS. So a killed worker's job runs again within 300 + 10 s. The timeout must be
+# longer than the longest job may run, or a healthy long job would be handed out twice: every job has a
+# hard time limit below it (CELERY_TASK_TIME_LIMIT; the rollups' own limits in CELERY_TASK_ANNOTATIONS).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": float(env_str("CELERY_BROKER_SOCKET_CONNECT_TIMEOUT", "2")),
     "socket_timeout": float(env_str("CELERY_BROKER_SOCKET_TIMEOUT", "5")),
     "socket_keepalive": True,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_SECONDS", 10),
+    "unacked_restore_throttle": 1,  # sweep on every interval, not every 10th
+}
+# Time limits per kind of job, all below the visibility timeout. Ordinary jobs (a mail, an order notice, the
+# expiry sweep, reminders, the heartbeat, the outbox relay) take well under a second: soft limit 60 s (the job
+# gets SoftTimeLimitExceeded and may clean up), hard limit 90 s (the pool process is killed; with
+# reject_on_worker_lost the job goes back to the queue). The full rollup and the nightly check took 50 s on the
+# province-scale data (bench/results/rollup.md): 200 s soft, 240 s hard.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
+LONG_JOB_LIMITS = {
+    "soft_time_limit": env_int("CELERY_LONG_TASK_SOFT_TIME_LIMIT", 200),
+    "time_limit": env_int("CELERY_LONG_TASK_TIME_LIMIT", 240),
+}
+CELERY_TASK_ANNOTATIONS = {
+    "reports.rollup_full": LONG_JOB_LIMITS,
+    "reports.rollup_check": LONG_JOB_LIMITS,
+    "reports.rollup_incremental": LONG_JOB_LIMITS,
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"]
 CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS["socket_timeout"]

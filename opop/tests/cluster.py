@@ -49,6 +49,7 @@ class Cluster:
     s3_url: str = ""
     bucket: str = "opop-media-test"
     queue: str = ""
+    visibility_timeout: int = 20
 
     def environ(self) -> dict[str, str]:
         return {
@@ -67,6 +68,9 @@ class Cluster:
             "ACCOUNT_EMAIL_VERIFICATION": "optional",
             "PYTHONUNBUFFERED": "1",
             "WORKER_HEARTBEAT_SECONDS": "2",
+            # A killed worker's job comes back after this long (production: 300 s); short so a test can wait.
+            "CELERY_VISIBILITY_TIMEOUT": str(self.visibility_timeout),
+            "CELERY_UNACKED_RESTORE_SECONDS": "2",
         }
 
     def spawn(self, name: str, args: list[str]) -> subprocess.Popen:
@@ -112,24 +116,7 @@ class Cluster:
             )
             self.nodes.append(f"http://127.0.0.1:{port}")
         for index in (1, 2):
-            self.spawn(
-                f"worker{index}",
-                [
-                    str(BIN / "celery"),
-                    "-A",
-                    "opop",
-                    "worker",
-                    "-Q",
-                    self.queue,
-                    "-c",
-                    "1",
-                    "-n",
-                    f"worker{index}-{self.queue}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel=INFO",
-                ],
-            )
+            self.spawn_worker(f"worker{index}")
         self.spawn(
             "beat",
             [
@@ -145,6 +132,28 @@ class Cluster:
         for node in self.nodes:
             wait_for_http(node + "/healthz")
         return self
+
+    def spawn_worker(self, name: str) -> subprocess.Popen:
+        """A Celery worker on this cluster's queue, with one pool process (started afresh under a new name to
+        stand in for the supervisor restarting a dead one)."""
+        return self.spawn(
+            name,
+            [
+                str(BIN / "celery"),
+                "-A",
+                "opop",
+                "worker",
+                "-Q",
+                self.queue,
+                "-c",
+                "1",
+                "-n",
+                f"{name}-{self.queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+        )
 
     def stop(self) -> None:
         for process in self.processes.values():

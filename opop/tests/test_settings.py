@@ -135,3 +135,22 @@ def test_the_csp_allows_images_from_object_storage_when_media_lives_there(monkey
         "opop.settings.dev", monkeypatch, AWS_STORAGE_BUCKET_NAME="media", AWS_S3_CUSTOM_DOMAIN="media.opop.example"
     )
     assert cdn["SECURE_CSP"]["img-src"] == ["'self'", "data:", "https://media.opop.example"]
+
+
+@pytest.mark.django_db  # importing the task modules lets Celery's Django fixup touch the database
+def test_a_killed_workers_job_comes_back_in_minutes_and_no_healthy_job_outlives_the_visibility_timeout():
+    from opop.celery import app
+
+    app.loader.import_default_modules()
+    options = app.conf.broker_transport_options
+    assert options["visibility_timeout"] == 300  # kombu's default would be 3,600 s
+    assert options["unacked_restore_interval"] == 10 and options["unacked_restore_throttle"] == 1
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    ours = {name: task for name, task in app.tasks.items() if not name.startswith("celery.")}
+    assert {"reports.rollup_full", "opop.send_mail", "marketplace.expire_unpaid_orders"} <= set(ours)
+    for name, task in ours.items():
+        hard = task.time_limit or app.conf.task_time_limit
+        soft = task.soft_time_limit or app.conf.task_soft_time_limit
+        assert soft < hard < options["visibility_timeout"], name
+    assert app.tasks["reports.rollup_full"].time_limit == 240
+    assert app.tasks["opop.send_mail"].time_limit == 90 and app.tasks["opop.send_mail"].soft_time_limit == 60
