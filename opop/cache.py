@@ -8,7 +8,12 @@ does not even try Redis, so a Redis that accepts connections but never answers c
 per process per window, not one per cache call. The socket timeouts themselves are cache OPTIONS (see
 opop/settings/base.py).
 
-`health_check()` bypasses all of this and raises, so /healthz can say what is wrong.
+Rate limits do not switch off meanwhile: allauth's keys (`allauth:rl:...`, its login, signup and password
+limits) go to a per-process memory cache while Redis is down, so each process keeps counting on its own
+(with N processes an attacker gets at most N times the limit, never an unlimited guess rate).
+
+`health_check()` raises, so /healthz can say what is wrong: at once while the breaker is open, else after one
+round trip bounded by the probe timeout /healthz passes.
 """
 
 import logging
@@ -16,7 +21,9 @@ import threading
 import time
 import uuid
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -27,6 +34,10 @@ FAILURES = (RedisError, OSError)
 # Per process, per Redis location: until when (time.monotonic()) the cache is considered down.
 _down_until: dict[str, float] = {}
 _lock = threading.Lock()
+
+# allauth's rate-limit keys, and the per-process stand-in that keeps counting them while Redis is down.
+RATE_LIMIT_PREFIX = "allauth:rl:"
+_local_limits = LocMemCache("opop-rate-limits-while-redis-is-down", {"OPTIONS": {"MAX_ENTRIES": 10000}})
 
 
 class FaultTolerantRedisCache(RedisCache):
@@ -53,22 +64,30 @@ class FaultTolerantRedisCache(RedisCache):
 
     def _call(self, operation: str, fallback, *args, **kwargs):
         if self._is_open():
-            return fallback
+            return self._fallback(operation, fallback, args)
         try:
             result = getattr(super(), operation)(*args, **kwargs)
         except FAILURES as exc:
             self._trip(operation, exc)
-            return fallback
+            return self._fallback(operation, fallback, args)
         if self._breaker_key in _down_until:
             with _lock:
                 if _down_until.pop(self._breaker_key, None) is not None:
                     logger.info("opop.cache.recovered")
         return result
 
+    @staticmethod
+    def _fallback(operation: str, fallback, args):
+        """While Redis is down: a rate-limit key is served by this process's memory, anything else is a miss."""
+        key = args[0] if args else None
+        if isinstance(key, str) and key.startswith(RATE_LIMIT_PREFIX):
+            return getattr(_local_limits, operation)(*args)
+        return fallback
+
     # The cache API: a failure is a miss (reads) or a no-op (writes) -----------------------------
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        # Fail open: allauth's rate limits take a lock with add() and would refuse every login (429) if it
-        # answered False. While Redis is down rate limits are off; every login still needs the password.
+        # allauth's rate limits take a lock with add(): its keys go to the process's memory while Redis is down
+        # (see _fallback); any other add() "succeeds", so no caller waits on a lock nobody can hold.
         return self._call("add", True, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
@@ -105,13 +124,25 @@ class FaultTolerantRedisCache(RedisCache):
     def clear(self):
         return self._call("clear", False)
 
-    # For /healthz: no breaker, no fallback ------------------------------------------------------
-    def health_check(self) -> str:
-        key = f"healthz:{uuid.uuid4().hex}"
-        client = self._cache
-        client.set(self.make_and_validate_key(key), "1", 5)
-        ok = client.get(self.make_and_validate_key(key), None) == "1"
-        client.delete(self.make_and_validate_key(key))
-        if not ok:
+    # For /healthz: no fallback -----------------------------------------------------------------
+    def health_check(self, *, timeout: float = 0.25) -> str:
+        """ "ok", or raise: at once while the breaker is open (a failure moments ago), else after one round trip
+        (SET, GET, DELETE pipelined) bounded by `timeout`; a failure opens the breaker like any other."""
+        if self._is_open():
+            raise RuntimeError("unavailable: it failed moments ago (breaker open)")
+        client = redis.Redis.from_url(
+            self._servers[0], socket_connect_timeout=timeout, socket_timeout=timeout, retry=None
+        )
+        key = self.make_and_validate_key(f"healthz:{uuid.uuid4().hex}")
+        try:
+            _set, value, _deleted = (
+                client.pipeline(transaction=False).set(key, "1", ex=5).get(key).delete(key).execute()
+            )
+        except FAILURES as exc:
+            self._trip("health_check", exc)
+            raise
+        finally:
+            client.close()
+        if value != b"1":
             raise RuntimeError("cache did not return what was written")
         return "ok"

@@ -7,6 +7,7 @@ the outbox (opop/outbox.py), so the portal reports "degraded" (200) and names wh
 
 import uuid
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -27,7 +28,7 @@ ESSENTIAL = {"database"}
 
 def check_cache() -> str:
     if hasattr(cache, "health_check"):  # the fault-tolerant Redis cache hides errors from callers, not from us
-        return cache.health_check()
+        return cache.health_check(timeout=settings.HEALTHZ_PROBE_TIMEOUT)
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "1", 5)
     ok = cache.get(key) == "1"
@@ -40,9 +41,26 @@ def check_cache() -> str:
 def check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
         return "eager"
+    from opop import outbox
     from opop.celery import app
 
-    timeout = settings.OUTBOX_PUBLISH_TIMEOUT
+    if outbox.broker_breaker_open():
+        raise RuntimeError("unavailable: a publish failed moments ago (breaker open)")
+    timeout = settings.HEALTHZ_PROBE_TIMEOUT
+    if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # One PING on a fresh connection, bounded by the probe timeout (kombu's connect path makes several
+        # round trips and retries); a failure opens the outbox's breaker, as a failed publish would.
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_connect_timeout=timeout, socket_timeout=timeout, retry=None
+        )
+        try:
+            client.ping()
+        except (redis.RedisError, OSError) as exc:
+            outbox.trip_breaker(exc)
+            raise
+        finally:
+            client.close()
+        return "ok"
     options = {
         **(app.conf.broker_transport_options or {}),
         "socket_connect_timeout": timeout,

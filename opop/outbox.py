@@ -80,12 +80,13 @@ def publish(task_name: str, kwargs: dict[str, Any], *, task_id: str | None = Non
         app.send_task(task_name, kwargs=kwargs, task_id=task_id, producer=producer, retry=False)
 
 
-def _breaker_open() -> bool:
+def broker_breaker_open() -> bool:
+    """True while this process skips the broker after a failure (publishing, or /healthz's probe)."""
     until = _broker_down_until
     return until is not None and time.monotonic() < until
 
 
-def _trip(exc: BaseException) -> None:
+def trip_breaker(exc: BaseException) -> None:
     global _broker_down_until
     with _breaker_lock:
         _broker_down_until = time.monotonic() + settings.OUTBOX_BREAKER_SECONDS
@@ -132,13 +133,13 @@ def _attempt_failed(message_id: int, error: str) -> None:
 def _deliver(message_id: int, task_name: str, kwargs: dict[str, Any], task_id: str) -> None:
     """The fast path after the commit: publish the stored row's task now and delete the row, or leave it with
     the error for the relay. Never raises: the request that committed carries on."""
-    if _breaker_open():
+    if broker_breaker_open():
         _attempt_failed(message_id, "broker skipped: it failed moments ago in this process")
         return
     try:
         publish(task_name, kwargs, task_id=task_id)
     except Exception as exc:  # refused, timed out, pool exhausted...: the broker is not taking work
-        _trip(exc)
+        trip_breaker(exc)
         _attempt_failed(message_id, f"{exc.__class__.__name__}: {exc}")
         return
     OutboxMessage.objects.filter(pk=message_id).delete()

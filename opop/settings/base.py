@@ -282,6 +282,9 @@ OUTBOX_BREAKER_SECONDS = env_int("OUTBOX_BREAKER_SECONDS", 15)
 # A stored task nobody has tried to publish yet is left to the process that wrote it for this long (it is
 # publishing it right after its commit); after that the relay takes it: that process died before publishing.
 OUTBOX_RELAY_GRACE_SECONDS = env_int("OUTBOX_RELAY_GRACE_SECONDS", 30)
+# /healthz's probes of the cache and the broker: one round trip each, bounded by this; while a breaker is open
+# (a failure moments ago in this process) the probe answers at once without trying.
+HEALTHZ_PROBE_TIMEOUT = float(env_str("HEALTHZ_PROBE_TIMEOUT", "0.25"))
 # Every periodic job, with why it runs when it does.
 CELERY_BEAT_SCHEDULE = {
     # The worker proves it is alive once a minute; /healthz reports how long ago it last did.

@@ -102,3 +102,40 @@ def broker_at(url: str):
     finally:
         app.conf.task_always_eager, app.conf.broker_url = saved
         outbox.reset_breaker()
+
+
+@contextmanager
+def private_redis(directory):
+    """A private redis-server a test may freeze (SIGSTOP: the kernel still accepts connections, nothing answers)
+    and kill: yields (process, "redis://127.0.0.1:<port>/0", client). Skips the test without redis-server."""
+    import shutil
+    import signal
+    import subprocess
+    import time
+
+    import pytest
+    import redis
+
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.skip("needs redis-server installed (CI starts one)")
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    args += ["--dir", str(directory)]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=5)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    try:
+        yield server, f"redis://127.0.0.1:{port}/0", client
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.kill()
+        server.wait(10)

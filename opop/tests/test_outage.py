@@ -20,7 +20,7 @@ from django.utils import timezone
 from opop import cache as fault_tolerant_cache
 from opop import health, outbox
 from opop.models import OutboxMessage
-from opop.tests.outage import SilentServer, broken_redis, broker_at, cache_at
+from opop.tests.outage import SilentServer, broken_redis, broker_at, cache_at, private_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +88,30 @@ def test_pages_render_and_a_login_works_with_redis_down(client, shopper, kind):
         assert page.status_code == 200 and page.wsgi_request.user == shopper
         assert client.post(reverse("account_logout")).status_code == 302
         assert client.get(reverse("opop:organisation_list")).status_code == 302
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_failed_logins_are_still_rate_limited_while_redis_is_down(client, shopper, kind):
+    """The limiter falls back to this process's memory, not to no limit at all."""
+    fault_tolerant_cache._local_limits.clear()
+    with broken_redis(kind) as url, cache_at(url):
+        for _ in range(5):
+            client.post(reverse("account_login"), {"login": shopper.email, "password": "salah"})
+        response = client.post(reverse("account_login"), {"login": shopper.email, "password": "sandi-rahasia-123"})
+        assert "_auth_user_id" not in client.session
+        assert "terlalu banyak" in response.content.decode().lower()
+        assert cache.get("unrelated-key") is None  # everything else is still a miss, not a local copy
+        cache.set("unrelated-key", "x")
+        assert cache.get("unrelated-key") is None
+    fault_tolerant_cache._local_limits.clear()
+
+
+def test_healthz_answers_at_once_while_a_breaker_is_open(client):
+    with broken_redis("silent") as url, cache_at(url), broker_at(url):
+        first = client.get("/healthz").json()
+        assert {"cache", "broker"} <= set(first["failing"])
+        second = client.get("/healthz").json()  # the probes' own failure opened both breakers: nobody waits again
+        assert "breaker open" in second["cache"] and "breaker open" in second["broker"], second
 
 
 # --- /healthz and /readyz -------------------------------------------------------------------------------------
@@ -322,36 +346,8 @@ def test_two_relays_never_send_the_same_row():
 
 @pytest.fixture
 def own_redis(tmp_path):
-    """A private redis-server this test may freeze (SIGSTOP: accepts connections, never answers) and kill."""
-    import shutil
-    import signal
-    import socket
-    import subprocess
-    import time
-
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.skip("needs redis-server installed (CI starts one)")
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    args += ["--dir", str(tmp_path)]
-    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=5)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    try:
-        yield server, f"redis://127.0.0.1:{port}/0", client
-    finally:
-        server.send_signal(signal.SIGCONT)
-        server.kill()
-        server.wait(10)
+    with private_redis(tmp_path) as running:
+        yield running
 
 
 def test_a_frozen_broker_then_a_thawed_one_loses_no_task(own_redis, django_capture_on_commit_callbacks):
