@@ -16,8 +16,9 @@ from django.urls import reverse
 from marketplace.cart.services import cart_set
 from marketplace.catalogue.stock import stock_restock, stock_set
 from marketplace.models import CartItem, Order, OrderEvent, Payment, Product, StockMovement
-from marketplace.orders.services import order_expire, order_place
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.checkout.services import order_place
+from marketplace.orders.services import order_expire
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.payments.sandbox import SIGNATURE_HEADER, sandbox_callback_body, sign
 from marketplace.tests.factories import AddressFactory, ProductFactory, StoreFactory
 from marketplace.tests.helpers import place

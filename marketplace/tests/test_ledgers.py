@@ -9,7 +9,7 @@ from marketplace.catalogue.services import product_create, variant_create
 from marketplace.catalogue.stock import ledger_sum, stock_restock, stock_set
 from marketplace.models import Order, OrderEvent, Product, ProductVariant, StockMovement
 from marketplace.orders import services as orders
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.seller.services import variant_delete
 from marketplace.tests.factories import CategoryFactory
 from marketplace.tests.helpers import place

@@ -10,7 +10,7 @@ from django.utils import timezone
 from marketplace.models import Order, OrderEvent, Product
 from marketplace.orders import services, states
 from marketplace.orders.reviews import review_create
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tasks import expire_unpaid_orders
 from marketplace.tests.factories import image_upload
 from marketplace.tests.helpers import place

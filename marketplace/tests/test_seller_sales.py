@@ -11,8 +11,9 @@ from openpyxl import Workbook
 
 from marketplace.catalogue.stock import ledger_sum
 from marketplace.models import Order, Product, ProductVariant, StockMovement, WholesaleTier
+from marketplace.checkout import services as checkout
 from marketplace.orders import services
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.seller.sales import sales_report
 from marketplace.tests.factories import ProductFactory
 from marketplace.tests.helpers import place
@@ -169,7 +170,7 @@ def test_a_pesantren_admin_buys_for_the_pesantren_and_the_order_is_pesantren_tra
         from marketplace.cart.services import cart_set
 
         cart_set(user=admin_a, session={}, product=product_a, variant=None, quantity=1)
-        services.order_place(buyer=admin_a, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
+        checkout.order_place(buyer=admin_a, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
 
 
 def test_only_an_admin_of_the_pesantren_may_buy_for_it(shopper, address, product_b, pesantren_a):
@@ -177,8 +178,8 @@ def test_only_an_admin_of_the_pesantren_may_buy_for_it(shopper, address, product
 
     cart_set(user=shopper, session={}, product=product_b, variant=None, quantity=2)
     with pytest.raises(DomainError, match="administer"):
-        services.order_place(buyer=shopper, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
-    (order,) = services.order_place(buyer=shopper, session={}, address=address, choices={})
+        checkout.order_place(buyer=shopper, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
+    (order,) = checkout.order_place(buyer=shopper, session={}, address=address, choices={})
     assert not order.is_pesantren_trade and order.buyer_organisation is None
 
 
