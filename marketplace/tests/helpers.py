@@ -8,9 +8,7 @@ def place(buyer, lines, *, address=None, choices=None, payment_method="bank_tran
     for line in lines:
         product, quantity, *rest = line
         cart_set(user=buyer, session={}, product=product, variant=rest[0] if rest else None, quantity=quantity)
-    return order_place(
-        buyer=buyer, session={}, address=address, choices=choices or {}, payment_method=payment_method
-    )
+    return order_place(buyer=buyer, session={}, address=address, choices=choices or {}, payment_method=payment_method)
 
 
 def checkout_payment(order) -> CheckoutPayment:

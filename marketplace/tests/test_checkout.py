@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from marketplace.cart.services import cart_by_store, cart_lines, cart_set
 from marketplace.catalogue.services import shipping_rate_set
-from marketplace.models import CartItem, CheckoutPayment, Order, Payment, Product
 from marketplace.checkout.planning import checkout_plan
 from marketplace.checkout.services import order_place
+from marketplace.models import CartItem, CheckoutPayment, Order, Payment, Product
 from marketplace.tests.factories import AddressFactory, VariantFactory
 from marketplace.tests.helpers import place
 from opop.services import DomainError

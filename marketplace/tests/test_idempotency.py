@@ -15,11 +15,11 @@ from django.urls import reverse
 
 from marketplace.cart.services import cart_set
 from marketplace.catalogue.stock import stock_restock, stock_set
-from marketplace.models import CartItem, Order, OrderEvent, Payment, Product, StockMovement
 from marketplace.checkout.services import order_place
+from marketplace.models import CartItem, Order, OrderEvent, Payment, Product, StockMovement
 from marketplace.orders.services import order_expire
-from marketplace.payments.services import seller_confirm_payment
 from marketplace.payments.sandbox import SIGNATURE_HEADER, sandbox_callback_body, sign
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tests.factories import AddressFactory, ProductFactory, StoreFactory
 from marketplace.tests.helpers import place
 from opop.models import AuditEvent

@@ -6,8 +6,8 @@ from django.urls import reverse
 from marketplace.models import Order, Payment
 from marketplace.payments import provider_for
 from marketplace.payments.bank_transfer import BankTransfer, transfer_proof_upload
-from marketplace.payments.services import seller_confirm_payment
 from marketplace.payments.sandbox import SIGNATURE_HEADER, SandboxGateway, sandbox_callback_body, sign
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tests.factories import image_upload
 from marketplace.tests.helpers import place
 from opop.models import AuditEvent

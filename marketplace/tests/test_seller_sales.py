@@ -10,8 +10,8 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from marketplace.catalogue.stock import ledger_sum
-from marketplace.models import Order, Product, ProductVariant, StockMovement, WholesaleTier
 from marketplace.checkout import services as checkout
+from marketplace.models import Order, Product, ProductVariant, StockMovement, WholesaleTier
 from marketplace.orders import services
 from marketplace.payments.services import seller_confirm_payment
 from marketplace.seller.sales import sales_report

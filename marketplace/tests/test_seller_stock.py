@@ -3,8 +3,8 @@ import pytest
 from marketplace.cart.services import cart_set
 from marketplace.catalogue.services import product_create, variant_create
 from marketplace.catalogue.stock import NotEnoughStock, ledger_sum, low_stock, stock_move, stock_restock, stock_set
-from marketplace.models import Order, Product, StockMovement
 from marketplace.checkout import services as checkout
+from marketplace.models import Order, Product, StockMovement
 from marketplace.orders import services
 from marketplace.payments.services import seller_confirm_payment
 from marketplace.tests.factories import CategoryFactory
