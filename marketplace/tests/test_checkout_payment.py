@@ -419,3 +419,22 @@ def test_the_settlement_file_round_trips(two_orders):
     assert (line.transaction_id, line.amount) == (payment.provider_transaction_id, payment.amount)
     assert line.collected_at == collection.collected_at.replace(microsecond=0)
     assert settlement_file_write(day) == path  # rewritten in place, not a second file
+
+
+def test_the_migration_gives_each_gateway_payment_made_before_it_a_checkout_payment(shopper, address, product_a):
+    migration = import_module("marketplace.migrations.0013_checkout_payment")
+    (order,) = place(shopper, [(product_a, 1)], address=address)
+    Order.objects.filter(pk=order.pk).update(payment_method="gateway")
+    Payment.objects.filter(order=order).update(
+        provider="sandbox", provider_transaction_id="SBX-OLD", virtual_account="8808123412341234"
+    )
+    migration.gateway_payments_to_checkout_payments(apps, None)
+    migration.gateway_payments_to_checkout_payments(apps, None)  # nothing left to move the second time
+    payment = CheckoutPayment.objects.get()
+    assert (payment.provider_transaction_id, payment.virtual_account, payment.amount) == (
+        "SBX-OLD",
+        "8808123412341234",
+        order.total,
+    )
+    assert payment.status == CheckoutPayment.Status.PENDING and checkout_payment_of(order) == payment
+    assert orders_of_transaction("SBX-OLD") == [order]
