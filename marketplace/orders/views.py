@@ -40,7 +40,11 @@ def address_create(request):
 
 
 def _placed(request, orders):
-    messages.success(request, _("Thank you! %(n)d order(s) placed; pay each one below.") % {"n": len(orders)})
+    if any(order.payment_method == Order.PaymentMethod.GATEWAY for order in orders):
+        message = _("Thank you! %(n)d order(s) placed; one payment by virtual account / QRIS pays them below.")
+    else:
+        message = _("Thank you! %(n)d order(s) placed; pay each one below.")
+    messages.success(request, message % {"n": len(orders)})
     return redirect("marketplace:order_list")
 
 

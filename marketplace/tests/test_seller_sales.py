@@ -160,8 +160,8 @@ def test_a_pesantren_admin_buys_for_the_pesantren_and_the_order_is_pesantren_tra
             "address": address.pk,
             "on_behalf_of": pesantren_a.pk,
             "place": "1",
+            "payment": "bank_transfer",
             f"delivery_{product_b.store_id}": "shipping",
-            f"payment_{product_b.store_id}": "bank_transfer",
         },
     )
     order = Order.objects.get(buyer=admin_a)

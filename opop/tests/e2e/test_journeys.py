@@ -71,16 +71,15 @@ def test_shopper_on_a_phone_searches_filters_buys_from_two_stores_pays_and_revie
     shopper.tab_to(place)
     shopper.activate(place, "orders-placed")
     assert page.url.endswith("/mart/pesanan/")
-    placed = {}
+    placed, links = {}, set()
     for row in page.locator(".order-row", has=page.locator(".status-awaiting_payment")).all():
         text = row.inner_text()
         for store, product in [("Kopi Santri Bululawang", "Kopi Arabika Dampit"), ("Kopontren Sidogiri Mart", "Kurma")]:
             if store in text and product in text:
                 placed[store] = row.locator("a strong").inner_text()
+                links.add(row.locator("a[href*='/mart/bayar/']").get_attribute("href"))
     assert set(placed) == set(stores), placed
-
     # Both orders link to the same payment page: one VA, the grand total, the deadline, copy buttons.
-    links = {a.get_attribute("href") for a in page.locator(".order-row a[href*='/mart/bayar/']").all()}
     assert len(links) == 1, links
     number = placed["Kopi Santri Bululawang"]
     shopper.goto(f"/mart/pesanan/{number}/", "order-kopi")
