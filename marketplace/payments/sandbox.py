@@ -52,6 +52,9 @@ class SandboxGateway(PaymentProvider):
     code = "sandbox"
     instructions_template = "marketplace/payments/gateway.html"
 
+    def start(self, *, order: Order) -> Payment:
+        raise NotImplementedError("The gateway is paid once per checkout: start_checkout.")
+
     def start_checkout(
         self, *, buyer: User, checkout_group, orders: list[Order], expires_at: datetime
     ) -> CheckoutPayment:
