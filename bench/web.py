@@ -505,8 +505,8 @@ def prepare_checkout(page: Page, carts: int, prepared: Prepared) -> None:
         _a, p1, _p2, _b, p3 = groups[n % len(groups)]
         csrf = _csrf()
         stores = sorted({store_of[p1], store_of[p3]})
-        body = f"address={addresses[user.pk]}&" + "&".join(
-            f"delivery_{s}=shipping&payment_{s}=bank_transfer" for s in stores
+        body = f"address={addresses[user.pk]}&payment=bank_transfer&" + "&".join(
+            f"delivery_{s}=shipping" for s in stores
         )
         lines.append(("POST", path, cookie(key, csrf), csrf, f"{body}&place=1&csrfmiddlewaretoken={csrf}"))
     page.lines = lines

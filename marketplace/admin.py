@@ -3,6 +3,7 @@ from django.contrib import admin
 from marketplace.models import (
     Address,
     Category,
+    CheckoutPayment,
     Order,
     OrderEvent,
     OrderItem,
@@ -114,8 +115,20 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["order", "provider", "amount", "status", "provider_transaction_id"]
+    list_display = ["order", "provider", "amount", "status", "checkout_payment"]
     list_filter = ["provider", "status"]
+    list_select_related = ["order", "checkout_payment"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckoutPayment)
+class CheckoutPaymentAdmin(admin.ModelAdmin):
+    list_display = ["provider_transaction_id", "buyer", "amount", "status", "expires_at", "paid_at"]
+    list_filter = ["provider", "status"]
+    search_fields = ["provider_transaction_id", "virtual_account", "buyer__email"]
+    list_select_related = ["buyer"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -17,12 +17,13 @@ from marketplace.catalogue.services import (
     store_create,
     variant_create,
 )
+from marketplace.checkout import services as checkout
 from marketplace.models import Address, Category, Order, Product, Store
 from marketplace.orders import services as orders
 from marketplace.orders.reviews import review_create
 from marketplace.payments.bank_transfer import transfer_proof_upload
-from marketplace.payments.base import seller_confirm_payment
-from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sign
+from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sandbox_collect, sign
+from marketplace.payments.services import checkout_payment_of, seller_confirm_payment
 from opop.demo import demo_organisation, demo_user
 from opop.mail import mail_muted
 from opop.models import KabupatenKota, Membership, Organisation, User
@@ -352,7 +353,7 @@ def _orders(shopper: User, products: dict[str, Product], stores: dict[str, Store
         product = products[name]
         variant = product.variants.filter(stock__gte=quantity).first()
         cart_set(user=shopper, session={}, product=product, variant=variant, quantity=quantity)
-        (order,) = orders.order_place(
+        (order,) = checkout.order_place(
             buyer=shopper, session={}, address=address, choices={product.store_id: (delivery, method)}
         )
         return order
@@ -362,7 +363,10 @@ def _orders(shopper: User, products: dict[str, Product], stores: dict[str, Store
 
     def pay(order):
         if order.payment_method == "gateway":
-            body = sandbox_callback_body(payment=order.payments.get())
+            # The sandbox collects the money, then calls our signed webhook, as on the payment page.
+            payment = checkout_payment_of(order)
+            sandbox_collect(checkout_payment=payment)
+            body = sandbox_callback_body(checkout_payment=payment)
             gateway_webhook_handle(body=body, signature=sign(body))
         else:
             seller_confirm_payment(order=order, actor=seller(order))
@@ -384,7 +388,11 @@ def _orders(shopper: User, products: dict[str, Product], stores: dict[str, Store
                 orders.order_confirm_receipt(order=order, buyer=shopper)
         return order
 
-    buy("Kopi Robusta Bululawang 250 g", 2, method="gateway")  # awaiting payment
+    # One checkout from two stores, one virtual account for both orders: awaiting payment.
+    for name, quantity in (("Kopi Robusta Bululawang 250 g", 2), ("Madu Hutan Sidogiri 500 g", 1)):
+        variant = products[name].variants.filter(stock__gte=quantity).first()
+        cart_set(user=shopper, session={}, product=products[name], variant=variant, quantity=quantity)
+    checkout.order_place(buyer=shopper, session={}, address=address, choices={}, payment_method="gateway")
     buy("Sambal Bawang Santri 150 g", 3)  # awaiting payment by transfer
     advance(buy("Madu Hutan Sidogiri 500 g", 1, method="gateway"), S.PAID)
     advance(buy("Kemeja Batik Cap Santri", 1), S.PROCESSING)
@@ -478,7 +486,7 @@ def _seller_centre(users: dict[str, User], products: dict[str, Product], stores:
     )
     cart_set(user=admin, session={}, product=products["Air Mineral Santri 1 dus"], variant=None, quantity=20)
     cart_set(user=admin, session={}, product=products["Kurma Sidogiri Premium 1 kg"], variant=None, quantity=10)
-    (order,) = orders.order_place(
+    (order,) = checkout.order_place(
         buyer=admin, session={}, address=address, choices={}, on_behalf_of=darul_ulum.organisation
     )
     seller = Membership.objects.filter(organisation=order.store.organisation).first().user
@@ -525,7 +533,7 @@ def _sales_history(users: dict[str, User], products: dict[str, Product], store: 
     for days_ago, (name, quantity) in zip(range(26, 0, -3), basket, strict=False):
         product = Product.objects.get(pk=products[name].pk)
         cart_set(user=buyer, session={}, product=product, variant=None, quantity=quantity)
-        (order,) = orders.order_place(
+        (order,) = checkout.order_place(
             buyer=buyer, session={}, address=address, choices={store.pk: ("shipping", "bank_transfer")}
         )
         seller_confirm_payment(order=order, actor=seller)
@@ -547,7 +555,7 @@ def _sales_history(users: dict[str, User], products: dict[str, Product], store: 
         variant=None,
         quantity=2,
     )
-    (waiting,) = orders.order_place(
+    (waiting,) = checkout.order_place(
         buyer=buyer, session={}, address=address, choices={store.pk: ("shipping", "bank_transfer")}
     )
     seller_confirm_payment(order=waiting, actor=seller)

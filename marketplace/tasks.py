@@ -4,12 +4,14 @@ from celery import shared_task
 
 from marketplace.orders.emails import order_status_notify
 from marketplace.orders.services import orders_expire_unpaid
+from marketplace.payments.services import checkout_payments_expire
 
 
 @shared_task(name="marketplace.expire_unpaid_orders")
 def expire_unpaid_orders() -> int:
-    """Cancel unpaid orders whose payment time ran out and put their stock back. Idempotent."""
-    return orders_expire_unpaid()
+    """Cancel unpaid orders whose payment time ran out and put their stock back. Idempotent. The gateway
+    payments first, so that the orders of one gateway checkout are cancelled together with their payment."""
+    return checkout_payments_expire() + orders_expire_unpaid()
 
 
 @shared_task(name="marketplace.order_status_notify")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from marketplace.models import CartItem, Product, ProductVariant, Store
@@ -122,6 +123,36 @@ def cart_clear(*, user, session) -> None:
         CartItem.objects.filter(user=user).delete()
     else:
         session.pop(SESSION_KEY, None)
+
+
+def cart_remove(*, user, session, lines: list["CartLine"]) -> None:
+    """Take these lines out of the cart (what a checkout just ordered); lines added meanwhile stay."""
+    if not lines:
+        return
+    if user is not None and user.is_authenticated:
+        placed = Q()
+        for line in lines:
+            placed |= Q(product_id=line.product.pk, variant_id=line.variant.pk if line.variant else None)
+        CartItem.objects.filter(user=user).filter(placed).delete()
+        return
+    cart = _session_cart(session)
+    for line in lines:
+        cart.pop(line.key, None)
+    session[SESSION_KEY] = cart
+
+
+def cart_unchanged(*, user, lines: list["CartLine"]) -> bool:
+    """Whether `user`'s cart still holds these lines in these quantities (one small query): a checkout that
+    read the cart before taking the buyer's lock checks it again after."""
+    held = {
+        (product_id, variant_id): quantity
+        for product_id, variant_id, quantity in CartItem.objects.filter(user=user).values_list(
+            "product_id", "variant_id", "quantity"
+        )
+    }
+    return all(
+        held.get((line.product.pk, line.variant.pk if line.variant else None)) == line.quantity for line in lines
+    )
 
 
 @dataclass

@@ -13,12 +13,14 @@ from marketplace.models.catalogue import (
 from marketplace.models.orders import (
     Address,
     CartItem,
+    CheckoutPayment,
     Order,
     OrderEvent,
     OrderItem,
     Payment,
     Review,
 )
+from marketplace.models.sandbox import SandboxCollection
 from marketplace.models.seller import StockMovement, StoreInvitation, WholesaleTier
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "Address",
     "CartItem",
     "Category",
+    "CheckoutPayment",
     "Order",
     "OrderEvent",
     "OrderItem",
@@ -35,6 +38,7 @@ __all__ = [
     "ProductPhoto",
     "ProductVariant",
     "Review",
+    "SandboxCollection",
     "ShippingRate",
     "StockMovement",
     "Store",

@@ -261,8 +261,54 @@ class OrderEvent(AppendOnlyModel):
         return f"{self.order} {self.from_status} → {self.to_status}"
 
 
+class CheckoutPayment(TimeStampedModel):
+    """The one gateway payment (virtual account / QRIS) of a checkout: one transaction, one VA number and one
+    amount, the total of every order of that checkout paid by the gateway. Each of those orders has its own
+    Payment row pointing here; the gateway's webhook pays them all at once. Bank transfer and cash stay per
+    order (the buyer pays each store's own account), so they never have one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="+"
+    )
+    checkout_group = models.UUIDField(_("checkout"))
+    provider = models.CharField(_("provider"), max_length=30)
+    amount = models.PositiveBigIntegerField(_("amount"))
+    provider_transaction_id = models.CharField(_("provider transaction id"), max_length=80, unique=True)
+    virtual_account = models.CharField(_("virtual account"), max_length=30)
+    expires_at = models.DateTimeField(_("pay before"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("checkout payment")
+        verbose_name_plural = _("checkout payments")
+        constraints = [
+            # At most one gateway payment per checkout.
+            models.UniqueConstraint(fields=["buyer", "checkout_group"], name="checkoutpayment_one_per_checkout"),
+            models.CheckConstraint(
+                condition=Q(status="paid", paid_at__isnull=False) | ~Q(status="paid"),
+                name="checkoutpayment_paid_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provider_transaction_id} {self.amount}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
 class Payment(TimeStampedModel):
-    """One attempt to pay one order through one provider."""
+    """One attempt to pay one order through one provider. Paid by the gateway, the order's share of the
+    checkout's one payment (`checkout_payment`); the transaction id and VA number are on that one."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -278,6 +324,14 @@ class Payment(TimeStampedModel):
         _("provider transaction id"), max_length=80, null=True, blank=True, unique=True
     )
     virtual_account = models.CharField(_("virtual account"), max_length=30, blank=True)
+    checkout_payment = models.ForeignKey(
+        CheckoutPayment,
+        verbose_name=_("checkout payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
     proof = models.ImageField(_("transfer proof"), upload_to="marketplace/proofs/", blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_by = models.ForeignKey(

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Address, Order, Review
-from opop.models import KabupatenKota, Organisation
+from opop.models import KabupatenKota
 
 
 class AddressForm(forms.ModelForm):
@@ -42,20 +42,26 @@ def _is_uuid(value) -> bool:
 
 
 class CheckoutForm(forms.Form):
-    """The address, and for each store how the buyer receives and pays. Fields per store are added at runtime."""
+    """How the buyer pays the whole checkout (bank transfer to each store, or one gateway payment), the address,
+    and per store the delivery and — for a store offering pickup — cash at pickup. The caller passes in what the
+    choices are made of (the stores of the cart, the buyer's addresses, the pesantren they may buy for), so the
+    form reads nothing itself."""
 
-    address = forms.ModelChoiceField(
-        label=_("Ship to"),
-        queryset=Address.objects.none(),
-        required=False,
-        empty_label=None,
+    payment = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[
+            (Order.PaymentMethod.GATEWAY, _("Virtual account / QRIS: one payment for the whole checkout")),
+            (Order.PaymentMethod.BANK_TRANSFER, _("Bank transfer to each store's own account")),
+        ],
+        initial=Order.PaymentMethod.BANK_TRANSFER,
         widget=forms.RadioSelect,
     )
+    address = forms.TypedChoiceField(label=_("Ship to"), coerce=int, widget=forms.RadioSelect, required=False)
 
     # Made when the form is rendered; a second submission of the same form places nothing new (idempotency key).
     checkout_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, stores, **kwargs):
+    def __init__(self, *args, stores, addresses, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["checkout_key"].initial = uuid.uuid4
         key_name = self.add_prefix("checkout_key")
@@ -63,45 +69,50 @@ class CheckoutForm(forms.Form):
             # A preview bound from the query string, or an old page: give the form its key now.
             self.data = self.data.copy()
             self.data[key_name] = str(uuid.uuid4())
-        self.fields["address"].queryset = user.addresses.select_related("kabupaten_kota")
+        self.addresses = {address.pk: address for address in addresses}
+        self.fields["address"].choices = [(address.pk, str(address)) for address in addresses]
         self.stores = stores
-        from marketplace.orders.services import buying_organisation_ids
-
-        pesantren = buying_organisation_ids(user)
-        if pesantren:
+        self.organisations = {organisation.pk: organisation for organisation in organisations}
+        if organisations:
             # B2B: a pesantren admin buys for the pesantren (transaksi bilateral antar pesantren).
-            self.fields["on_behalf_of"] = forms.ModelChoiceField(
+            self.fields["on_behalf_of"] = forms.TypedChoiceField(
                 label=_("Buy as"),
-                queryset=Organisation.objects.filter(pk__in=pesantren),
+                choices=[("", _("Myself")), *((o.pk, str(o)) for o in organisations)],
+                coerce=int,
+                empty_value=None,
                 required=False,
-                empty_label=_("Myself"),
                 help_text=_("Buying for your pesantren marks the order as pesantren-to-pesantren trade."),
             )
         for store in stores:
             deliveries = [(Order.Delivery.SHIPPING, Order.Delivery.SHIPPING.label)]
-            payments = [
-                (Order.PaymentMethod.BANK_TRANSFER, Order.PaymentMethod.BANK_TRANSFER.label),
-                (Order.PaymentMethod.GATEWAY, Order.PaymentMethod.GATEWAY.label),
-            ]
             if store.allows_pickup:
                 deliveries.append((Order.Delivery.PICKUP, Order.Delivery.PICKUP.label))
-                payments.append((Order.PaymentMethod.CASH_ON_PICKUP, Order.PaymentMethod.CASH_ON_PICKUP.label))
+                self.fields[f"cash_{store.pk}"] = forms.BooleanField(
+                    label=_("Pay cash when I pick it up"), required=False
+                )
             self.fields[f"delivery_{store.pk}"] = forms.ChoiceField(
                 label=_("Delivery"), choices=deliveries, initial=Order.Delivery.SHIPPING, widget=forms.RadioSelect
             )
-            self.fields[f"payment_{store.pk}"] = forms.ChoiceField(
-                label=_("Payment"),
-                choices=payments,
-                initial=Order.PaymentMethod.BANK_TRANSFER,
-                widget=forms.RadioSelect,
-            )
+
+    def clean_address(self):
+        return self.addresses.get(self.cleaned_data.get("address"))
+
+    def clean_on_behalf_of(self):
+        return self.organisations.get(self.cleaned_data.get("on_behalf_of"))
 
     def choices(self) -> dict[int, tuple[str, str]]:
+        """Store id → (delivery, payment method), for checkout_plan and order_place."""
         data = self.cleaned_data
-        return {s.pk: (data[f"delivery_{s.pk}"], data[f"payment_{s.pk}"]) for s in self.stores}
+        return {
+            store.pk: (
+                data[f"delivery_{store.pk}"],
+                Order.PaymentMethod.CASH_ON_PICKUP if data.get(f"cash_{store.pk}") else data["payment"],
+            )
+            for store in self.stores
+        }
 
     def store_fields(self, store):
-        return self[f"delivery_{store.pk}"], self[f"payment_{store.pk}"]
+        return self[f"delivery_{store.pk}"], self[f"cash_{store.pk}"] if f"cash_{store.pk}" in self.fields else None
 
 
 class ProofForm(forms.Form):

@@ -25,5 +25,12 @@ def with_details(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("store__organisation", "destination", "buyer").prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.select_related("product", "review")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
-        Prefetch("payments", queryset=Payment.objects.order_by("-created_at")),
+        Prefetch("payments", queryset=Payment.objects.select_related("checkout_payment").order_by("-created_at")),
+    )
+
+
+def gateway_payments() -> Prefetch:
+    """Each order's share of its checkout's gateway payment (for the link to the one payment page)."""
+    return Prefetch(
+        "payments", queryset=Payment.objects.filter(checkout_payment__isnull=False).select_related("checkout_payment")
     )

@@ -1,198 +1,23 @@
-"""Order writes: placing orders (one per store, stock reserved), every status move, expiry, reviews."""
+"""Order writes: every status move, expiry, refunds. Placing a checkout is marketplace.checkout.services."""
 
 import logging
-import secrets
-import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from marketplace.cart.services import StoreCart, cart_by_store, cart_clear, cart_lines
-from marketplace.catalogue.stock import Kind, NotEnoughStock, stock_change, stock_move
-from marketplace.models import (
-    Address,
-    Order,
-    OrderEvent,
-    OrderItem,
-    Payment,
-    Product,
-    ProductVariant,
-    ShippingRate,
-    StockMovement,
-    Store,
-)
+from marketplace.catalogue.stock import Kind, stock_move
+from marketplace.models import Order, OrderEvent, Payment, Product
 from marketplace.orders import states
 from opop.figures import figures_mark_dirty, month_start
 from opop.mail import enqueue_mail_on_commit
 from opop.models import Organisation, User
-from opop.permissions import access_for
 from opop.services import DomainError, audit_record
 
 logger = logging.getLogger(__name__)
 S = Order.Status
-
-
-def payment_window() -> timedelta:
-    return timedelta(hours=getattr(settings, "MARKETPLACE_PAYMENT_WINDOW_HOURS", 24))
-
-
-# ---------------------------------------------------------------- shipping and checkout preview
-
-
-def shipping_quote(*, store: Store, address: Address | None, delivery: str, rates: dict[int, int] | None = None) -> int:
-    """Shipping for one order: 0 for pickup, else the store's rate for the destination or its default rate.
-    `rates` (store id → price to the address' kabupaten/kota, see shipping_rates) saves the query per store."""
-    if delivery == Order.Delivery.PICKUP:
-        return 0
-    if address is None:
-        raise DomainError(_("Choose a shipping address."))
-    if address.kabupaten_kota_id:
-        if rates is not None:
-            return rates.get(store.pk, store.default_shipping_rate)
-        rate = ShippingRate.objects.filter(store=store, kabupaten_kota_id=address.kabupaten_kota_id).first()
-        if rate is not None:
-            return rate.price
-    return store.default_shipping_rate
-
-
-def shipping_rates(*, stores: list[Store], address: Address | None) -> dict[int, int] | None:
-    """The stores' own rates to the address' kabupaten/kota in one query (None without a destination)."""
-    if address is None or not address.kabupaten_kota_id:
-        return None
-    return dict(
-        ShippingRate.objects.filter(store__in=stores, kabupaten_kota_id=address.kabupaten_kota_id).values_list(
-            "store_id", "price"
-        )
-    )
-
-
-@dataclass
-class OrderPlan:
-    """What one order of a checkout will be, shown to the buyer before paying."""
-
-    group: StoreCart
-    delivery: str
-    payment_method: str
-    shipping_cost: int
-
-    @property
-    def store(self) -> Store:
-        return self.group.store
-
-    @property
-    def subtotal(self) -> int:
-        return self.group.subtotal
-
-    @property
-    def total(self) -> int:
-        return self.subtotal + self.shipping_cost
-
-
-def checkout_plan(
-    *, buyer: User, session, address: Address | None, choices: dict[int, tuple[str, str]]
-) -> list[OrderPlan]:
-    """Split the cart into one planned order per store. `choices` maps store id → (delivery, payment method);
-    a store without a choice gets shipping and bank transfer. Raises DomainError for a choice that cannot be."""
-    groups = cart_by_store(cart_lines(user=buyer, session=session))
-    if not groups:
-        raise DomainError(_("Your cart is empty."))
-    plans = []
-    rates = shipping_rates(stores=[group.store for group in groups], address=address)
-    for group in groups:
-        if group.store.is_on_holiday:
-            raise DomainError(
-                _("%(store)s is on holiday and takes no orders now. %(message)s")
-                % {"store": group.store, "message": group.store.holiday_message}
-            )
-        delivery, method = choices.get(group.store.pk, (Order.Delivery.SHIPPING, Order.PaymentMethod.BANK_TRANSFER))
-        if delivery not in Order.Delivery.values or method not in Order.PaymentMethod.values:
-            raise DomainError(_("Choose how to receive and pay for the order from %(store)s.") % {"store": group.store})
-        if delivery == Order.Delivery.PICKUP and not group.store.allows_pickup:
-            raise DomainError(_("%(store)s does not offer pickup.") % {"store": group.store})
-        if method == Order.PaymentMethod.CASH_ON_PICKUP and delivery != Order.Delivery.PICKUP:
-            raise DomainError(_("Cash payment is only possible when you pick the order up."))
-        cost = shipping_quote(store=group.store, address=address, delivery=delivery, rates=rates)
-        plans.append(OrderPlan(group=group, delivery=delivery, payment_method=method, shipping_cost=cost))
-    return plans
-
-
-# ---------------------------------------------------------------- placing orders
-
-
-def orders_placed_with_key(*, buyer: User, key) -> list[Order]:
-    """The orders one checkout form (its idempotency key) placed for `buyer`, empty when none yet."""
-    try:
-        key = uuid.UUID(str(key))
-    except ValueError:
-        return []
-    return list(Order.objects.filter(buyer=buyer, checkout_group=key).order_by("id"))
-
-
-def buying_organisation_ids(user: User) -> list[int]:
-    """Pesantren the user may buy on behalf of (owner or staff of the pesantren)."""
-    return access_for(user).organisation_ids(roles=("owner", "staff"), kinds=(Organisation.Kind.PESANTREN,))
-
-
-def _new_number() -> str:
-    """OPM-YYMMDD- and 10 random hex digits: a clash needs about a million orders in one day to become likely."""
-    return f"OPM-{timezone.localdate():%y%m%d}-{secrets.token_hex(5).upper()}"
-
-
-NUMBER_ATTEMPTS = 5
-
-
-def _order_create(**fields) -> Order:
-    """Insert an order under a fresh random number. A clash with an existing number is retried inside a
-    savepoint, so the checkout's transaction survives it; any other integrity error is raised as it is."""
-    attempt = 1
-    while True:
-        number = _new_number()
-        try:
-            with transaction.atomic():
-                return Order.objects.create(number=number, **fields)
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS or not Order.objects.filter(number=number).exists():
-                raise
-        logger.warning("marketplace.order_number_clash", extra={"number": number, "attempt": attempt})
-        attempt += 1
-
-
-def _variants_checked(lines) -> None:
-    """One query for the whole cart: a line without a variant must be of a product without variants."""
-    plain = {line.product.pk for line in lines if line.variant is None}
-    if plain and ProductVariant.objects.filter(product_id__in=plain).exists():
-        raise DomainError(_("Choose the variant whose stock changes."))
-
-
-def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int, order: Order) -> StockMovement:
-    """Take `quantity` off the shelf as a sale (one conditional UPDATE of stock and sold count); a buyer who
-    lost the race gets a clear message. Returns the sale movement, unsaved: order_place writes them together.
-    The caller has checked the variants (_variants_checked)."""
-    label = f"{product.name} ({variant.name})" if variant else product.name
-    if quantity < product.min_order:
-        raise DomainError(_("The minimum order for %(name)s is %(min)d.") % {"name": label, "min": product.min_order})
-    try:
-        return stock_change(
-            product=product,
-            variant=variant,
-            quantity=-quantity,
-            kind=Kind.SALE,
-            actor=order.buyer,
-            order=order,
-            count_sold=True,
-            variants_checked=True,
-        )
-    except NotEnoughStock as exc:
-        raise DomainError(
-            _("Sorry, %(name)s has just sold out: only %(left)d left, you wanted %(qty)d. Your cart was kept.")
-            % {"name": label, "left": exc.left, "qty": quantity}
-        ) from None
 
 
 def _release(order: Order, actor: User | None) -> None:
@@ -217,99 +42,6 @@ def _notify(order: Order, event: OrderEvent) -> None:
         "marketplace.order_status_notify",
         {"order_id": order.pk, "event_id": event.pk, "language": translation.get_language()},
     )
-
-
-@transaction.atomic
-def order_place(
-    *,
-    buyer: User,
-    session,
-    address: Address | None,
-    choices: dict[int, tuple[str, str]],
-    on_behalf_of: Organisation | None = None,
-    idempotency_key: uuid.UUID | str | None = None,
-) -> list[Order]:
-    """Turn the cart into one order per store, reserving the stock, and start each payment.
-
-    `on_behalf_of`: a pesantren the buyer administers buys (B2B); orders from another pesantren's store are
-    tagged pesantren-to-pesantren trade. Guarantees: either every order is placed and every unit reserved, or
-    nothing changes (the cart stays). Raises DomainError when stock, minimum order or a choice forbids it.
-
-    `idempotency_key` (the checkout form's id, a UUID) becomes the orders' `checkout_group`: the same key again —
-    a double click, a retry after a timeout, a concurrent request — returns the orders that key already placed
-    and changes nothing. The buyer's row is locked first, so two checkouts of one buyer never interleave and
-    the second one sees what the first committed; the unique (buyer, checkout_group, store) backs it up."""
-    from marketplace.payments import provider_for
-
-    User.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True).first()
-    if idempotency_key is not None:
-        try:
-            idempotency_key = uuid.UUID(str(idempotency_key))
-        except ValueError:
-            raise DomainError(_("This checkout form is damaged; reload the page and try again.")) from None
-        placed = orders_placed_with_key(buyer=buyer, key=idempotency_key)
-        if placed:
-            logger.info("marketplace.checkout_replayed", extra={"buyer": buyer.pk, "key": str(idempotency_key)})
-            return placed
-    if address is not None and address.user_id != buyer.pk:
-        raise DomainError(_("Choose one of your own addresses."))
-    if on_behalf_of is not None and on_behalf_of.pk not in buying_organisation_ids(buyer):
-        raise DomainError(_("You can only buy on behalf of a pesantren you administer."))
-    plans = checkout_plan(buyer=buyer, session=session, address=address, choices=choices)
-    if on_behalf_of is not None and any(plan.store.organisation_id == on_behalf_of.pk for plan in plans):
-        raise DomainError(_("A pesantren cannot buy from its own store."))
-    group_id = idempotency_key or uuid.uuid4()
-    _variants_checked([line for plan in plans for line in plan.group.lines])
-    orders, movements = [], []
-    for plan in plans:
-        shipping = plan.delivery == Order.Delivery.SHIPPING
-        order = _order_create(
-            checkout_group=group_id,
-            buyer=buyer,
-            store=plan.store,
-            payment_method=plan.payment_method,
-            delivery=plan.delivery,
-            destination=address.kabupaten_kota if shipping and address else None,
-            recipient_name=address.recipient_name if address else buyer.get_full_name(),
-            recipient_phone=address.phone if address else buyer.phone,
-            shipping_address=address.one_line if shipping and address else "",
-            subtotal=plan.subtotal,
-            shipping_cost=plan.shipping_cost,
-            total=plan.total,
-            expires_at=None
-            if plan.payment_method == Order.PaymentMethod.CASH_ON_PICKUP
-            else timezone.now()
-            + (timedelta(hours=plan.store.order_expiry_hours) if plan.store.order_expiry_hours else payment_window()),
-            buyer_organisation=on_behalf_of,
-            is_pesantren_trade=on_behalf_of is not None and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
-        )
-        movements += [
-            _reserve(product=line.product, variant=line.variant, quantity=line.quantity, order=order)
-            for line in plan.group.lines
-        ]
-        OrderItem.objects.bulk_create(
-            OrderItem(
-                order=order,
-                product=line.product,
-                variant=line.variant,
-                product_name=line.product.name,
-                variant_name=line.variant.name if line.variant else "",
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                line_total=line.line_total,
-            )
-            for line in plan.group.lines
-        )
-        event = OrderEvent.objects.create(
-            order=order, actor=buyer, to_status=S.AWAITING_PAYMENT, note=gettext_noop("Order placed.")
-        )
-        provider_for(order.payment_method).start(order=order)
-        _notify(order, event)
-        orders.append(order)
-    StockMovement.objects.bulk_create(movements)  # every line's sale, in the transaction of its UPDATE
-    cart_clear(user=buyer, session=session)
-    logger.info("marketplace.orders_placed", extra={"buyer": buyer.pk, "orders": [o.number for o in orders]})
-    return orders
 
 
 # ---------------------------------------------------------------- status moves

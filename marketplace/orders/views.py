@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.cart.services import cart_by_store, cart_lines
+from marketplace.checkout import services as checkout_services
+from marketplace.checkout.planning import checkout_plan, gateway_total
 from marketplace.models import Address, Order, OrderItem
 from marketplace.orders import selectors, services
 from marketplace.orders.forms import AddressForm, CheckoutForm, ProofForm, ReasonForm, ReviewForm
 from marketplace.orders.reviews import review_create
 from marketplace.payments import provider_for
 from marketplace.payments.bank_transfer import transfer_proof_upload
+from marketplace.payments.services import checkout_payment_cancel
 from opop.redirects import redirect_next
 from opop.services import DomainError
 
@@ -38,69 +40,76 @@ def address_create(request):
 
 
 def _placed(request, orders):
-    messages.success(request, _("Thank you! %(n)d order(s) placed; pay each one below.") % {"n": len(orders)})
+    if any(order.payment_method == Order.PaymentMethod.GATEWAY for order in orders):
+        message = _("Thank you! %(n)d order(s) placed; one payment by virtual account / QRIS pays them below.")
+    else:
+        message = _("Thank you! %(n)d order(s) placed; pay each one below.")
+    messages.success(request, message % {"n": len(orders)})
     return redirect("marketplace:order_list")
 
 
 @login_required
 def checkout(request):
-    groups = cart_by_store(cart_lines(user=request.user, session=request.session))
-    if request.method == "POST" and "place" in request.POST:
+    placing = request.method == "POST" and "place" in request.POST
+    if placing:
         # The same form submitted again (double click, retry after a timeout) answers as the first time did.
-        # Read after the cart: a first submission that emptied the cart meanwhile is seen here.
-        placed = services.orders_placed_with_key(buyer=request.user, key=request.POST.get("checkout_key", ""))
+        placed = checkout_services.orders_placed_with_key(buyer=request.user, key=request.POST.get("checkout_key", ""))
         if placed:
             return _placed(request, placed)
-    if not groups:
+    start = checkout_services.checkout_start(buyer=request.user, session=request.session)
+    if not start.cart:
         messages.info(request, _("Your cart is empty."))
         return redirect("marketplace:cart")
-    stores = [group.store for group in groups]
-    addresses = list(request.user.addresses.select_related("kabupaten_kota"))
-    if not addresses:
+    if not start.addresses:
         messages.info(request, _("Add the address to ship to first."))
         return redirect("marketplace:address_create")
     data = request.POST if request.method == "POST" else (request.GET if "address" in request.GET else None)
-    form = CheckoutForm(data, user=request.user, stores=stores, initial={"address": addresses[0].pk})
-    plans, error = None, None
+    form = CheckoutForm(
+        data,
+        stores=start.stores,
+        addresses=start.addresses,
+        organisations=start.organisations,
+        initial={"address": start.addresses[0].pk},
+    )
+    address, choices, method, plans = start.addresses[0], {}, Order.PaymentMethod.BANK_TRANSFER, None
     if form.is_bound and form.is_valid():
-        try:
-            if request.method == "POST" and "place" in request.POST:
-                orders = services.order_place(
-                    buyer=request.user,
-                    session=request.session,
-                    address=form.cleaned_data["address"],
-                    choices=form.choices(),
-                    on_behalf_of=form.cleaned_data.get("on_behalf_of"),
-                    idempotency_key=form.cleaned_data.get("checkout_key"),
-                )
-                return _placed(request, orders)
-            plans = services.checkout_plan(
+        address, choices, method = form.cleaned_data["address"], form.choices(), form.cleaned_data["payment"]
+    try:
+        if placing and form.is_valid():
+            orders = checkout_services.order_place(
                 buyer=request.user,
                 session=request.session,
-                address=form.cleaned_data["address"],
-                choices=form.choices(),
+                address=address,
+                choices=choices,
+                payment_method=method,
+                on_behalf_of=form.cleaned_data.get("on_behalf_of"),
+                idempotency_key=form.cleaned_data.get("checkout_key"),
+                cart=start.cart,
             )
-        except DomainError as exc:
-            error = str(exc)
-            messages.error(request, error)
-    if plans is None and error is None:
-        try:
-            plans = services.checkout_plan(
-                buyer=request.user, session=request.session, address=addresses[0], choices={}
-            )
-        except DomainError as exc:  # e.g. a store went on holiday while its product sat in the cart
-            messages.error(request, str(exc))
+            return _placed(request, orders)
+        plans = checkout_plan(cart=start.cart, address=address, choices=choices, payment_method=method)
+    except DomainError as exc:  # e.g. a store went on holiday while its product sat in the cart
+        messages.error(request, str(exc))
+        if not form.is_bound:
             return redirect("marketplace:cart")
     return render(
         request,
         "marketplace/checkout.html",
         {
             "form": form,
-            "rows": [(plan, *form.store_fields(plan.store)) for plan in plans or []],
-            "groups": groups,
+            "rows": [(group, plan, *form.store_fields(group.store)) for group, plan in _rows(start.cart, plans)],
             "grand_total": sum(plan.total for plan in plans or []),
+            "gateway_total": gateway_total(plans or []),
+            "store_count": len(start.cart),
+            "gateway_hours": int(checkout_services.gateway_payment_window().total_seconds() // 3600),
         },
     )
+
+
+def _rows(cart, plans):
+    """Each store of the cart with its plan (None when the plan was refused, so the form can be corrected)."""
+    by_store = {plan.store.pk: plan for plan in plans or []}
+    return [(group, by_store.get(group.store.pk)) for group in cart]
 
 
 @login_required
@@ -109,7 +118,11 @@ def order_list(request):
     status = request.GET.get("status", "")
     if status in Order.Status.values:
         orders = orders.filter(status=status)
-    page = Paginator(orders.prefetch_related("items"), 20).get_page(request.GET.get("page"))
+    page = Paginator(orders.prefetch_related("items", selectors.gateway_payments()), 20).get_page(
+        request.GET.get("page")
+    )
+    for order in page.object_list:
+        order.pay_url = _pay_url(order)
     return render(
         request,
         "marketplace/order_list.html",
@@ -119,6 +132,16 @@ def order_list(request):
 
 def _buyer_order(request, number) -> Order:
     return get_object_or_404(selectors.with_details(selectors.buyer_orders(request.user)), number=number)
+
+
+def _pay_url(order: Order) -> str:
+    """The one payment page of the order's gateway checkout while it waits for payment, else ""."""
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        return ""
+    for payment in order.payments.all():
+        if payment.checkout_payment_id:
+            return provider_for(order.payment_method).payment_url(payment.checkout_payment)
+    return ""
 
 
 @login_required
@@ -131,6 +154,8 @@ def order_detail(request, number):
         {
             "order": order,
             "payment": payment,
+            "checkout_payment": payment.checkout_payment if payment else None,
+            "pay_url": _pay_url(order),
             "instructions": provider_for(order.payment_method).instructions_template,
             "proof_form": ProofForm(),
             "reason_form": ReasonForm(),
@@ -150,8 +175,14 @@ def order_action(request, number, action):
     order = _buyer_order(request, number)
     try:
         if action == "cancel":
-            services.order_cancel_by_buyer(order=order, buyer=request.user)
-            messages.success(request, _("Order cancelled."))
+            payment = order.payments.all()[0] if order.payments.all() else None
+            if payment is not None and payment.checkout_payment_id:
+                # One VA pays the whole checkout: its orders are cancelled together.
+                checkout_payment_cancel(checkout_payment=payment.checkout_payment, buyer=request.user)
+                messages.success(request, _("Every order of this checkout was cancelled."))
+            else:
+                services.order_cancel_by_buyer(order=order, buyer=request.user)
+                messages.success(request, _("Order cancelled."))
         elif action == "confirm":
             services.order_confirm_receipt(order=order, buyer=request.user)
             messages.success(request, _("Thank you! The order is completed; you can review the products now."))

@@ -1,19 +1,25 @@
-"""What every payment provider offers, and the confirmation step they share."""
+"""What every payment provider offers. Providers only create and read payment rows; confirming a payment and
+moving its orders is marketplace.payments.services, so no provider imports the order services."""
 
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from marketplace.models import Order, Payment
-from marketplace.orders import states
-from marketplace.orders.services import order_transition
+from marketplace.models import CheckoutPayment, Order, Payment
 from opop.models import User
-from opop.services import DomainError, audit_record
+
+
+@dataclass(frozen=True)
+class SettlementLine:
+    """One transaction in a gateway's daily settlement file: what it collected for us, and when."""
+
+    transaction_id: str
+    amount: int
+    collected_at: datetime
 
 
 class PaymentProvider:
-    """One way to pay. `start` is called inside the transaction that places the order."""
+    """One way to pay. `start` (per order) or `start_checkout` (a gateway: one payment for the whole checkout)
+    is called inside the transaction that places the orders."""
 
     code = ""
     # Template included on the order page with the instructions for the buyer.
@@ -22,40 +28,17 @@ class PaymentProvider:
     def start(self, *, order: Order) -> Payment:
         return Payment.objects.create(order=order, provider=self.code, amount=order.total)
 
+    def start_checkout(
+        self, *, buyer: User, checkout_group, orders: list[Order], expires_at: datetime
+    ) -> CheckoutPayment:
+        """One payment for `orders` (every order of one checkout paid this way). Gateways only."""
+        raise NotImplementedError(f"{type(self).__name__} is paid per order.")
 
-@transaction.atomic
-def payment_confirm(*, payment: Payment, actor: User | None, party: str, note: str = "") -> Payment:
-    """Record that the money of `payment` arrived and mark its order paid. Idempotent: a confirmed
-    payment stays as it is. Records an audit event (a money movement)."""
-    payment = Payment.objects.select_for_update().select_related("order__store__organisation").get(pk=payment.pk)
-    if payment.status == Payment.Status.CONFIRMED:
-        return payment
-    order = payment.order
-    if order.status != Order.Status.AWAITING_PAYMENT:
-        raise DomainError(_("This order is no longer waiting for payment."))
-    payment.status = Payment.Status.CONFIRMED
-    payment.confirmed_at = timezone.now()
-    payment.confirmed_by = actor if actor is not None and actor.is_authenticated else None
-    payment.save(update_fields=["status", "confirmed_at", "confirmed_by", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="marketplace.payment_confirmed",
-        organisation=order.store.organisation,
-        target=payment,
-        data={"order": order.number, "amount": payment.amount, "provider": payment.provider},
-    )
-    order_transition(order=order, to_status=Order.Status.PAID, party=party, actor=actor, note=note)
-    return payment
+    def payment_url(self, checkout_payment: CheckoutPayment) -> str:
+        """Where the buyer pays a checkout payment (the gateway's payment page)."""
+        raise NotImplementedError(f"{type(self).__name__} has no payment page.")
 
-
-def seller_confirm_payment(*, order: Order, actor: User) -> Payment:
-    """The seller saw the transfer in the bank account, or took the cash at pickup."""
-    payment = order.payments.exclude(status=Payment.Status.VOID).first()
-    if payment is None or payment.provider not in ("bank_transfer", "cash_on_pickup"):
-        raise DomainError(_("The gateway confirms this payment by itself."))
-    note = (
-        gettext_noop("Cash received at pickup.")
-        if payment.provider == "cash_on_pickup"
-        else gettext_noop("Transfer received.")
-    )
-    return payment_confirm(payment=payment, actor=actor, party=states.SELLER, note=note)
+    def settlement(self, day: date) -> list[SettlementLine]:
+        """What the provider collected on `day` (WIB), from its settlement file. Gateways only: a transfer or
+        cash goes straight to the store and never passes through the platform."""
+        raise NotImplementedError(f"{type(self).__name__} settles nothing.")

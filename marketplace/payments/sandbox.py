@@ -1,23 +1,35 @@
-"""The built-in sandbox gateway (virtual account / QRIS). It behaves like a real one: a payment page, then a
-signed webhook callback (HMAC-SHA256 of the raw body) that we verify; the same callback twice has one effect."""
+"""The built-in sandbox gateway (virtual account / QRIS). It behaves like a real one: one virtual account for
+the whole checkout, a payment page, then a signed webhook callback (HMAC-SHA256 of the raw body) that we
+verify; the same callback twice has one effect. Like a real gateway it keeps its own books of the money it
+collected (SandboxCollection) and sends a daily settlement file (a CSV in the default storage)."""
 
+import csv
 import hashlib
 import hmac
+import io
 import json
 import logging
 import secrets
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from marketplace.models import Order, Payment
-from marketplace.orders import states
-from marketplace.payments.base import PaymentProvider, payment_confirm
-from opop.services import DomainError, audit_record
+from marketplace.models import CheckoutPayment, Order, Payment, SandboxCollection
+from marketplace.payments.base import PaymentProvider, SettlementLine
+from marketplace.payments.services import checkout_payment_receive
+from opop.models import User
+from opop.services import DomainError
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Sandbox-Signature"
+SETTLEMENT_FIELDS = ["transaction_id", "virtual_account", "amount", "collected_at"]
 
 
 class InvalidSignature(DomainError):
@@ -32,81 +44,155 @@ def sign(body: bytes) -> str:
     return hmac.new(_secret(), body, hashlib.sha256).hexdigest()
 
 
+def settlement_path(day: date) -> str:
+    return f"marketplace/settlements/sandbox-{day:%Y-%m-%d}.csv"
+
+
 class SandboxGateway(PaymentProvider):
     code = "sandbox"
     instructions_template = "marketplace/payments/gateway.html"
 
     def start(self, *, order: Order) -> Payment:
-        return Payment.objects.create(
-            order=order,
+        raise NotImplementedError("The gateway is paid once per checkout: start_checkout.")
+
+    def start_checkout(
+        self, *, buyer: User, checkout_group, orders: list[Order], expires_at: datetime
+    ) -> CheckoutPayment:
+        payment = CheckoutPayment.objects.create(
+            buyer=buyer,
+            checkout_group=checkout_group,
             provider=self.code,
-            amount=order.total,
+            amount=sum(order.total for order in orders),
             provider_transaction_id=f"SBX-{secrets.token_hex(8).upper()}",
             virtual_account="8808" + "".join(str(secrets.randbelow(10)) for _ in range(12)),
+            expires_at=expires_at,
         )
+        Payment.objects.bulk_create(
+            Payment(order=order, provider=self.code, amount=order.total, checkout_payment=payment) for order in orders
+        )
+        return payment
+
+    def payment_url(self, checkout_payment: CheckoutPayment) -> str:
+        return reverse("marketplace:sandbox_page", args=[checkout_payment.provider_transaction_id])
+
+    def settlement(self, day: date) -> list[SettlementLine]:
+        """The settlement file of `day`, as the gateway sends it the next morning: written once the day is over
+        (the first time it is asked for), read back from the storage after that."""
+        path = settlement_path(day)
+        if not default_storage.exists(path):
+            if day >= timezone.localdate():
+                raise DomainError(_("The gateway settles a day once it is over."))
+            settlement_file_write(day)
+        with default_storage.open(path, "rb") as handle:
+            return settlement_parse(handle.read())
 
 
-def sandbox_callback_body(*, payment: Payment, status: str = "paid") -> bytes:
+# ---------------------------------------------------------------- the sandbox's own side
+
+
+@transaction.atomic
+def sandbox_collect(*, checkout_payment: CheckoutPayment) -> SandboxCollection:
+    """The buyer pays the virtual account: the sandbox books the money on its side (once per transaction, a
+    second payment of the same VA is the same collection). A closed VA (expired or cancelled) takes no money,
+    as a real gateway closes it. Raises DomainError then."""
+    collection = SandboxCollection.objects.filter(
+        provider_transaction_id=checkout_payment.provider_transaction_id
+    ).first()
+    if collection is not None:
+        return collection
+    if checkout_payment.status in (CheckoutPayment.Status.EXPIRED, CheckoutPayment.Status.CANCELLED) or (
+        checkout_payment.status == CheckoutPayment.Status.PENDING and checkout_payment.is_expired
+    ):
+        raise DomainError(_("This virtual account is closed; the payment time ran out or it was cancelled."))
+    collection, _created = SandboxCollection.objects.get_or_create(
+        provider_transaction_id=checkout_payment.provider_transaction_id,
+        defaults={"virtual_account": checkout_payment.virtual_account, "amount": checkout_payment.amount},
+    )
+    return collection
+
+
+def sandbox_callback_body(*, checkout_payment: CheckoutPayment, status: str = "paid") -> bytes:
     """What the sandbox gateway posts to our webhook when the buyer pays."""
     return json.dumps(
         {
-            "transaction_id": payment.provider_transaction_id,
-            "order": payment.order.number,
-            "amount": payment.amount,
+            "transaction_id": checkout_payment.provider_transaction_id,
+            "virtual_account": checkout_payment.virtual_account,
+            "amount": checkout_payment.amount,
             "status": status,
         },
         sort_keys=True,
     ).encode()
 
 
-@transaction.atomic
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, start + timedelta(days=1)
+
+
+def settlement_file_write(day: date) -> str:
+    """Write (or rewrite) the settlement file of `day` (WIB) from the sandbox's collections; returns its path.
+    Columns: transaction_id, virtual_account, amount (whole rupiah), collected_at (ISO 8601, WIB)."""
+    start, end = _day_bounds(day)
+    rows = SandboxCollection.objects.filter(collected_at__gte=start, collected_at__lt=end).order_by(
+        "collected_at", "id"
+    )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SETTLEMENT_FIELDS)
+    for row in rows:
+        writer.writerow(
+            [
+                row.provider_transaction_id,
+                row.virtual_account,
+                row.amount,
+                timezone.localtime(row.collected_at).isoformat(timespec="seconds"),
+            ]
+        )
+    path = settlement_path(day)
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    saved = default_storage.save(path, ContentFile(out.getvalue().encode()))
+    logger.info("marketplace.sandbox_settlement_written", extra={"day": day.isoformat(), "rows": rows.count()})
+    return saved
+
+
+def settlement_parse(content: bytes) -> list[SettlementLine]:
+    """The lines of a settlement file (the format settlement_file_write writes)."""
+    reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+    return [
+        SettlementLine(
+            transaction_id=row["transaction_id"],
+            amount=int(row["amount"]),
+            collected_at=datetime.fromisoformat(row["collected_at"]),
+        )
+        for row in reader
+    ]
+
+
+# ---------------------------------------------------------------- our webhook
+
+
 def gateway_webhook_handle(*, body: bytes, signature: str) -> str:
     """Verify and apply one gateway callback. Returns what happened: "paid" or "ignored".
 
-    Idempotent: the payment row is locked, so the same provider event delivered twice — one after the other or
-    at the same moment — credits once, and the redelivery answers what the first delivery answered ("paid" when
-    it paid the order, "ignored" when it came after the order was cancelled). Raises InvalidSignature for a
-    forged or altered body, DomainError for one we cannot match."""
+    Idempotent (see checkout_payment_receive): the same provider event delivered twice — one after the other
+    or at the same moment — pays the checkout's orders once, and the redelivery answers what the first
+    delivery answered. Raises InvalidSignature for a forged or altered body, DomainError for one we cannot
+    match (unknown transaction, wrong amount)."""
     if not signature or not hmac.compare_digest(sign(body), signature):
         raise InvalidSignature("Invalid signature.")
     try:
         data = json.loads(body)
-        transaction_id, amount, status = data["transaction_id"], int(data["amount"]), data["status"]
+        transaction_id, amount, status = str(data["transaction_id"]), int(data["amount"]), data["status"]
     except (ValueError, KeyError, TypeError):
         raise DomainError("Malformed callback.") from None
-    payment = (
-        Payment.objects.select_for_update()
-        .select_related("order__store__organisation")
-        .filter(provider=SandboxGateway.code, provider_transaction_id=transaction_id)
-        .first()
-    )
+    payment = CheckoutPayment.objects.filter(
+        provider=SandboxGateway.code, provider_transaction_id=transaction_id
+    ).first()
     if payment is None:
         raise DomainError("Unknown transaction.")
-    if amount != payment.amount:
-        raise DomainError("Amount does not match.")
     if status != "paid":
         return "ignored"
-    if payment.status == Payment.Status.CONFIRMED:
-        # A redelivery: the money was credited once already. Answer as the first delivery did.
-        logger.info("marketplace.gateway_duplicate", extra={"transaction_id": transaction_id})
-        return "paid" if payment.order.paid_at is not None else "ignored"
-    if payment.order.status != Order.Status.AWAITING_PAYMENT:
-        # Paid after the order expired: keep the fact so the money goes back.
-        audit_record(
-            actor=None,
-            action="marketplace.refund_due",
-            organisation=payment.order.store.organisation,
-            target=payment,
-            data={"order": payment.order.number, "amount": amount, "reason": "paid after cancellation"},
-        )
-        payment.status = Payment.Status.CONFIRMED
-        payment.save(update_fields=["status", "updated_at"])
-        return "ignored"
-    payment_confirm(
-        payment=payment,
-        actor=None,
-        party=states.SYSTEM,
-        note=gettext_noop("Paid through the gateway."),
+    return checkout_payment_receive(
+        checkout_payment=payment, amount=amount, note=gettext_noop("Paid through the gateway.")
     )
-    logger.info("marketplace.gateway_paid", extra={"transaction_id": transaction_id})
-    return "paid"

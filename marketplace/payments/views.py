@@ -1,4 +1,4 @@
-"""The sandbox gateway's payment page and our webhook endpoint."""
+"""The gateway's payment page (the sandbox's stand-in for a hosted page) and our webhook endpoint."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,46 +8,52 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from marketplace.models import Payment
+from marketplace.models import CheckoutPayment, Order
 from marketplace.payments.sandbox import (
     SIGNATURE_HEADER,
     InvalidSignature,
     SandboxGateway,
     gateway_webhook_handle,
     sandbox_callback_body,
+    sandbox_collect,
     sign,
 )
 from opop.services import DomainError
 
 
-def _buyer_payment(request, transaction_id) -> Payment:
+def _buyer_payment(request, transaction_id) -> CheckoutPayment:
+    """The buyer's own checkout payment; another buyer's transaction id answers 404."""
     return get_object_or_404(
-        Payment.objects.select_related("order__store"),
-        provider=SandboxGateway.code,
-        provider_transaction_id=transaction_id,
-        order__buyer=request.user,
+        CheckoutPayment, provider=SandboxGateway.code, provider_transaction_id=transaction_id, buyer=request.user
     )
 
 
 @login_required
 def sandbox_page(request, transaction_id):
-    """Stands in for the gateway's hosted page: shows the virtual account and a QRIS code to pay."""
+    """The one payment of a checkout: VA number, amount, deadline, and the orders it pays. Stands in for the
+    gateway's hosted page; the sandbox adds a button that simulates the buyer's bank paying the VA."""
     payment = _buyer_payment(request, transaction_id)
-    return render(request, "marketplace/sandbox_pay.html", {"payment": payment, "order": payment.order})
+    orders = Order.objects.filter(payments__checkout_payment=payment).select_related("store").order_by("id")
+    return render(request, "marketplace/sandbox_pay.html", {"payment": payment, "orders": orders})
 
 
 @login_required
 @require_POST
 def sandbox_pay(request, transaction_id):
-    """The sandbox 'receives the money' and calls our webhook with a signed body, as a real gateway would."""
+    """The sandbox 'receives the money' — books it on its own side first — and calls our webhook with a signed
+    body, as a real gateway would. Posted twice, it collects once and the webhook pays once."""
     payment = _buyer_payment(request, transaction_id)
-    body = sandbox_callback_body(payment=payment)
     try:
-        gateway_webhook_handle(body=body, signature=sign(body))
-        messages.success(request, _("Payment received. Thank you!"))
+        sandbox_collect(checkout_payment=payment)
+        body = sandbox_callback_body(checkout_payment=payment)
+        outcome = gateway_webhook_handle(body=body, signature=sign(body))
+        if outcome == "paid":
+            messages.success(request, _("Payment received. Thank you!"))
+        else:
+            messages.error(request, _("The payment came after the orders were cancelled; it will be refunded."))
     except DomainError as exc:
         messages.error(request, str(exc))
-    return redirect("marketplace:order_detail", number=payment.order.number)
+    return redirect("marketplace:sandbox_page", transaction_id=payment.provider_transaction_id)
 
 
 @csrf_exempt

@@ -4,10 +4,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from marketplace.cart.services import cart_set
+from marketplace.cart.services import cart_by_store, cart_lines, cart_set
 from marketplace.catalogue.services import shipping_rate_set
-from marketplace.models import CartItem, Order, Payment, Product
-from marketplace.orders.services import checkout_plan, order_place
+from marketplace.checkout.planning import checkout_plan
+from marketplace.checkout.services import order_place
+from marketplace.models import CartItem, CheckoutPayment, Order, Payment, Product
 from marketplace.tests.factories import AddressFactory, VariantFactory
 from marketplace.tests.helpers import place
 from opop.services import DomainError
@@ -21,19 +22,24 @@ def test_the_cart_splits_into_one_order_per_store_with_its_own_shipping(
     shipping_rate_set(store=store_a, kabupaten_kota=region("35.78"), price=18000)
     cart_set(user=shopper, session={}, product=product_a, variant=None, quantity=2)
     cart_set(user=shopper, session={}, product=product_b, variant=None, quantity=4)
-    plans = checkout_plan(buyer=shopper, session={}, address=address, choices={})
+    plans = checkout_plan(cart=cart_by_store(cart_lines(user=shopper, session={})), address=address, choices={})
     assert [(p.store.name, p.subtotal, p.shipping_cost, p.total) for p in plans] == [
         ("Koppontren Darul Ulum", 240000, 18000, 258000),
         ("Koppontren Sidogiri", 180000, 40000, 220000),  # no rate for Surabaya: the default
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        orders = order_place(buyer=shopper, session={}, address=address, choices={store_b.pk: ("shipping", "gateway")})
+        orders = order_place(buyer=shopper, session={}, address=address, choices={})
     assert sorted(o.total for o in orders) == [220000, 258000]
     assert len({o.checkout_group for o in orders}) == 1
-    assert {o.payment_method for o in orders} == {"bank_transfer", "gateway"}
+    assert {o.payment_method for o in orders} == {"bank_transfer"}
     assert Product.objects.get(pk=product_a.pk).stock == 8 and Product.objects.get(pk=product_b.pk).stock == 6
     assert not CartItem.objects.filter(user=shopper).exists()
-    assert Payment.objects.get(order__store=store_b).provider_transaction_id.startswith("SBX-")
+    # Bank transfer stays per store: one payment per order, to that store's own account, no gateway payment.
+    assert sorted(Payment.objects.values_list("provider", "amount")) == [
+        ("bank_transfer", 220000),
+        ("bank_transfer", 258000),
+    ]
+    assert not CheckoutPayment.objects.exists()
     assert all(o.status == "awaiting_payment" and o.expires_at for o in orders)
     # buyer and seller hear about each order
     recipients = sorted(r for message in mail.outbox for r in message.to)
@@ -94,15 +100,20 @@ def test_checkout_page_shows_totals_per_order_and_grand_total(client, shopper, a
         reverse("marketplace:checkout"),
         {
             "address": address.pk,
+            "payment": "gateway",
             f"delivery_{product_a.store_id}": "pickup",
-            f"payment_{product_a.store_id}": "cash_on_pickup",
+            f"cash_{product_a.store_id}": "on",
             f"delivery_{product_b.store_id}": "shipping",
-            f"payment_{product_b.store_id}": "gateway",
             "place": "1",
         },
     )
     assert response.status_code == 302
-    assert sorted(Order.objects.values_list("total", flat=True)) == [120000, 130000]
+    assert sorted(Order.objects.values_list("total", "payment_method")) == [
+        (120000, "cash_on_pickup"),
+        (130000, "gateway"),
+    ]
+    # Only the gateway order is in the one gateway payment; the cash is paid at the pesantren.
+    assert CheckoutPayment.objects.get().amount == 130000
 
 
 def test_checkout_needs_login_and_an_address(client, shopper, product_a):

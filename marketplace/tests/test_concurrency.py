@@ -11,8 +11,8 @@ from django.utils import translation
 
 from marketplace.cart.services import cart_clear, cart_set
 from marketplace.catalogue.stock import ledger_sum, stock_restock
+from marketplace.checkout.services import order_place
 from marketplace.models import Order, Product, ProductVariant, StockMovement
-from marketplace.orders.services import order_place
 from marketplace.tests.factories import AddressFactory, ProductFactory, VariantFactory
 from opop.services import DomainError
 from opop.tests.factories import UserFactory

@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from marketplace.cart.services import cart_set
 from marketplace.catalogue.stock import stock_restock, stock_set
-from marketplace.models import CartItem, Order, OrderEvent, Payment, Product, StockMovement
-from marketplace.orders.services import order_expire, order_place
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.checkout.services import order_place
+from marketplace.models import CartItem, CheckoutPayment, Order, OrderEvent, Payment, Product, StockMovement
+from marketplace.orders.services import order_expire
 from marketplace.payments.sandbox import SIGNATURE_HEADER, sandbox_callback_body, sign
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tests.factories import AddressFactory, ProductFactory, StoreFactory
-from marketplace.tests.helpers import place
+from marketplace.tests.helpers import checkout_payment, place
 from opop.models import AuditEvent
 from opop.services import DomainError
 from opop.tests.concurrency import run_together
@@ -99,6 +100,7 @@ def test_the_checkout_form_submitted_twice_places_one_set_of_orders_and_answers_
     assert Product.objects.get(pk=product_a.pk).stock == 8 and Product.objects.get(pk=product_b.pk).stock == 8
     assert StockMovement.objects.filter(kind="sale").count() == 2
     assert Payment.objects.count() == 2 and OrderEvent.objects.count() == 2
+    assert not CheckoutPayment.objects.exists()  # paid by bank transfer: per store
 
 
 def test_order_place_with_a_key_used_before_returns_those_orders(db, shopper, address, product_a, product_b):
@@ -254,7 +256,7 @@ def _post_webhook(client, body):
 
 def test_a_webhook_for_a_cancelled_order_answers_the_same_when_delivered_again(client, gateway_order):
     order_expire(order=gateway_order)
-    body = sandbox_callback_body(payment=gateway_order.payments.get())
+    body = sandbox_callback_body(checkout_payment=checkout_payment(gateway_order))
     first, second = _post_webhook(client, body), _post_webhook(client, body)
     assert (first.status_code, first.content) == (second.status_code, second.content) == (200, b"ignored")
     assert AuditEvent.objects.filter(action="marketplace.refund_due").count() == 1
@@ -267,7 +269,7 @@ def test_one_provider_event_delivered_concurrently_credits_once(regions, shopper
     product = ProductFactory(store=store_a, stock=5)
     choices = {store_a.pk: ("shipping", "gateway")}
     (order,) = place(shopper, [(product, 1)], address=AddressFactory(user=shopper), choices=choices)
-    body = sandbox_callback_body(payment=order.payments.get())
+    body = sandbox_callback_body(checkout_payment=checkout_payment(order))
 
     def deliver(i):
         response = _post_webhook(Client(), body)
@@ -283,7 +285,7 @@ def test_one_provider_event_delivered_concurrently_credits_once(regions, shopper
 @pytest.mark.django_db
 def test_the_sandbox_payment_page_posted_twice_pays_once_and_answers_the_same(shopper, gateway_order):
     client = _browser(shopper)
-    url = reverse("marketplace:sandbox_pay", args=[gateway_order.payments.get().provider_transaction_id])
+    url = reverse("marketplace:sandbox_pay", args=[checkout_payment(gateway_order).provider_transaction_id])
     first, second = client.post(url), client.post(url)
     assert (first["Location"], _messages(first)) == (second["Location"], _messages(second))
     assert _messages(first) == ["Payment received. Thank you!"]
@@ -297,7 +299,7 @@ def test_the_sandbox_payment_page_posted_concurrently_pays_once(regions, shopper
     product = ProductFactory(store=store_a, stock=5)
     choices = {store_a.pk: ("shipping", "gateway")}
     (order,) = place(shopper, [(product, 1)], address=AddressFactory(user=shopper), choices=choices)
-    url = reverse("marketplace:sandbox_pay", args=[order.payments.get().provider_transaction_id])
+    url = reverse("marketplace:sandbox_pay", args=[checkout_payment(order).provider_transaction_id])
     browser = _browser(shopper)
 
     def pay(i):

@@ -7,10 +7,11 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from marketplace.checkout import services as checkout_services
 from marketplace.models import Order, OrderEvent, Product
 from marketplace.orders import services, states
 from marketplace.orders.reviews import review_create
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tasks import expire_unpaid_orders
 from marketplace.tests.factories import image_upload
 from marketplace.tests.helpers import place
@@ -272,7 +273,7 @@ def test_an_order_number_that_clashes_with_an_existing_one_is_drawn_again(
     order, shopper, address, product_a, monkeypatch
 ):
     drawn = iter([order.number, order.number, "OPM-261130-00000000AB"])
-    monkeypatch.setattr(services, "_new_number", lambda: next(drawn))
+    monkeypatch.setattr(checkout_services, "_new_number", lambda: next(drawn))
     (second,) = place(shopper, [(product_a, 1)], address=address)
     assert second.number == "OPM-261130-00000000AB"
     assert Order.objects.filter(buyer=shopper).count() == 2
@@ -280,7 +281,7 @@ def test_an_order_number_that_clashes_with_an_existing_one_is_drawn_again(
 
 
 def test_a_number_that_keeps_clashing_fails_the_checkout_whole(order, shopper, address, product_a, monkeypatch):
-    monkeypatch.setattr(services, "_new_number", lambda: order.number)
+    monkeypatch.setattr(checkout_services, "_new_number", lambda: order.number)
     stock = Product.objects.get(pk=product_a.pk).stock
     with pytest.raises(IntegrityError):
         place(shopper, [(product_a, 1)], address=address)
@@ -289,5 +290,5 @@ def test_a_number_that_keeps_clashing_fails_the_checkout_whole(order, shopper, a
 
 
 def test_order_numbers_carry_the_day_and_ten_random_hex_digits():
-    number = services._new_number()
+    number = checkout_services._new_number()
     assert re.fullmatch(rf"OPM-{timezone.localdate():%y%m%d}-[0-9A-F]{{10}}", number)

@@ -3,13 +3,13 @@ import json
 import pytest
 from django.urls import reverse
 
-from marketplace.models import Order, Payment
+from marketplace.models import CheckoutPayment, Order, Payment
 from marketplace.payments import provider_for
 from marketplace.payments.bank_transfer import BankTransfer, transfer_proof_upload
-from marketplace.payments.base import seller_confirm_payment
 from marketplace.payments.sandbox import SIGNATURE_HEADER, SandboxGateway, sandbox_callback_body, sign
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tests.factories import image_upload
-from marketplace.tests.helpers import place
+from marketplace.tests.helpers import checkout_payment, place
 from opop.models import AuditEvent
 from opop.services import DomainError
 
@@ -33,8 +33,8 @@ def post_webhook(client, body, signature):
 
 
 def test_a_signed_webhook_marks_the_order_paid_once(client, gateway_order):
-    payment = gateway_order.payments.get()
-    body = sandbox_callback_body(payment=payment)
+    payment = checkout_payment(gateway_order)
+    body = sandbox_callback_body(checkout_payment=payment)
     first = post_webhook(client, body, sign(body))
     second = post_webhook(client, body, sign(body))
     assert (first.status_code, first.content, second.content) == (200, b"paid", b"paid")
@@ -46,8 +46,8 @@ def test_a_signed_webhook_marks_the_order_paid_once(client, gateway_order):
 
 @pytest.mark.parametrize("tamper", ["signature", "body", "missing"])
 def test_a_forged_or_altered_webhook_is_refused(client, gateway_order, tamper):
-    payment = gateway_order.payments.get()
-    body = sandbox_callback_body(payment=payment)
+    payment = checkout_payment(gateway_order)
+    body = sandbox_callback_body(checkout_payment=payment)
     signature = sign(body)
     if tamper == "signature":
         signature = "0" * 64
@@ -60,28 +60,29 @@ def test_a_forged_or_altered_webhook_is_refused(client, gateway_order, tamper):
 
 
 def test_a_wrong_amount_or_unknown_transaction_is_rejected(client, gateway_order):
-    payment = gateway_order.payments.get()
+    payment = checkout_payment(gateway_order)
     for data in (
         {"transaction_id": payment.provider_transaction_id, "amount": 1, "status": "paid"},
         {"transaction_id": "SBX-NOPE", "amount": payment.amount, "status": "paid"},
     ):
         body = json.dumps(data).encode()
         assert post_webhook(client, body, sign(body)).status_code == 400
-    assert Payment.objects.get(pk=payment.pk).status == Payment.Status.PENDING
+    assert gateway_order.payments.get().status == Payment.Status.PENDING
+    assert CheckoutPayment.objects.get(pk=payment.pk).paid_at is None
 
 
 def test_payment_after_expiry_is_kept_as_refund_due(client, gateway_order):
     from marketplace.orders.services import order_expire
 
     order_expire(order=gateway_order)
-    body = sandbox_callback_body(payment=gateway_order.payments.get())
+    body = sandbox_callback_body(checkout_payment=checkout_payment(gateway_order))
     assert post_webhook(client, body, sign(body)).content == b"ignored"
     assert Order.objects.get(pk=gateway_order.pk).status == Order.Status.CANCELLED
     assert AuditEvent.objects.filter(action="marketplace.refund_due").exists()
 
 
 def test_the_sandbox_payment_page_pays_through_the_signed_webhook(client, shopper, gateway_order, admin_b):
-    payment = gateway_order.payments.get()
+    payment = checkout_payment(gateway_order)
     client.force_login(admin_b)
     assert client.get(reverse("marketplace:sandbox_page", args=[payment.provider_transaction_id])).status_code == 404
     client.force_login(shopper)

@@ -10,9 +10,10 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from marketplace.catalogue.stock import ledger_sum
+from marketplace.checkout import services as checkout
 from marketplace.models import Order, Product, ProductVariant, StockMovement, WholesaleTier
 from marketplace.orders import services
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.seller.sales import sales_report
 from marketplace.tests.factories import ProductFactory
 from marketplace.tests.helpers import place
@@ -159,8 +160,8 @@ def test_a_pesantren_admin_buys_for_the_pesantren_and_the_order_is_pesantren_tra
             "address": address.pk,
             "on_behalf_of": pesantren_a.pk,
             "place": "1",
+            "payment": "bank_transfer",
             f"delivery_{product_b.store_id}": "shipping",
-            f"payment_{product_b.store_id}": "bank_transfer",
         },
     )
     order = Order.objects.get(buyer=admin_a)
@@ -169,7 +170,7 @@ def test_a_pesantren_admin_buys_for_the_pesantren_and_the_order_is_pesantren_tra
         from marketplace.cart.services import cart_set
 
         cart_set(user=admin_a, session={}, product=product_a, variant=None, quantity=1)
-        services.order_place(buyer=admin_a, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
+        checkout.order_place(buyer=admin_a, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
 
 
 def test_only_an_admin_of_the_pesantren_may_buy_for_it(shopper, address, product_b, pesantren_a):
@@ -177,8 +178,8 @@ def test_only_an_admin_of_the_pesantren_may_buy_for_it(shopper, address, product
 
     cart_set(user=shopper, session={}, product=product_b, variant=None, quantity=2)
     with pytest.raises(DomainError, match="administer"):
-        services.order_place(buyer=shopper, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
-    (order,) = services.order_place(buyer=shopper, session={}, address=address, choices={})
+        checkout.order_place(buyer=shopper, session={}, address=address, choices={}, on_behalf_of=pesantren_a)
+    (order,) = checkout.order_place(buyer=shopper, session={}, address=address, choices={})
     assert not order.is_pesantren_trade and order.buyer_organisation is None
 
 

@@ -3,9 +3,10 @@ import pytest
 from marketplace.cart.services import cart_set
 from marketplace.catalogue.services import product_create, variant_create
 from marketplace.catalogue.stock import NotEnoughStock, ledger_sum, low_stock, stock_move, stock_restock, stock_set
+from marketplace.checkout import services as checkout
 from marketplace.models import Order, Product, StockMovement
 from marketplace.orders import services
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tests.factories import CategoryFactory
 from marketplace.tests.helpers import place
 from opop.models import DirtyFigureKey
@@ -77,7 +78,7 @@ def test_a_sale_that_loses_the_race_writes_no_movement(beras, shopper, address):
     stock_set(product=beras, stock=1, actor=None, reason="Dua karung rusak")
     before = StockMovement.objects.count()
     with pytest.raises(DomainError, match="sold out"):
-        services.order_place(buyer=shopper, session={}, address=address, choices={})
+        checkout.order_place(buyer=shopper, session={}, address=address, choices={})
     assert StockMovement.objects.count() == before
     assert not Order.objects.exists()
     assert_ledger(beras)

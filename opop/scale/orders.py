@@ -187,24 +187,40 @@ def insert_order_lines(ctx: Context, first: int, last: int) -> None:
 def insert_payments(ctx: Context) -> None:
     """The payment of each order of the last 30 days, as the providers record it (pending, confirmed or void).
 
-    The order page of an order awaiting payment shows its payment's instructions; older history keeps
-    its orders without the payment rows (2.3M more rows for nothing a page shows)."""
+    A gateway order is a checkout of its own here: one CheckoutPayment (the VA) and the order's share pointing to
+    it, as order_place writes them. The order page of an order awaiting payment shows its payment's
+    instructions; older history keeps its orders without the payment rows (2.3M more rows for nothing a page
+    shows)."""
+    since = ctx.end - timedelta(days=30)
+    ctx.execute(
+        """
+        INSERT INTO marketplace_checkoutpayment (created_at, updated_at, buyer_id, checkout_group, provider, amount,
+            provider_transaction_id, virtual_account, expires_at, status, paid_at)
+        SELECT o.created_at, coalesce(o.paid_at, o.created_at), o.buyer_id, o.checkout_group, 'sandbox', o.total,
+               'SBX-' || upper(lpad(to_hex(o.id), 16, '0')),
+               '8808' || lpad(pg_temp.r(o.id, 90, 1000000000000)::text, 12, '0'),
+               coalesce(o.expires_at, o.created_at + interval '24 hours'),
+               CASE WHEN o.status = 'awaiting_payment' THEN 'pending' WHEN o.paid_at IS NULL THEN 'expired'
+                    ELSE 'paid' END,
+               o.paid_at
+        FROM marketplace_order o WHERE o.created_at >= %s AND o.payment_method = 'gateway' ORDER BY o.id
+        """,
+        [since],
+    )
     ctx.execute(
         """
         INSERT INTO marketplace_payment (created_at, updated_at, provider, amount, status, provider_transaction_id,
-            virtual_account, proof, confirmed_at, confirmed_by_id, order_id)
+            virtual_account, proof, confirmed_at, confirmed_by_id, order_id, checkout_payment_id)
         SELECT o.created_at, coalesce(o.paid_at, o.created_at),
                CASE o.payment_method WHEN 'gateway' THEN 'sandbox' ELSE o.payment_method END, o.total,
                CASE WHEN o.status = 'awaiting_payment' THEN 'pending' WHEN o.status = 'cancelled' THEN 'void'
                     ELSE 'confirmed' END,
-               CASE WHEN o.payment_method = 'gateway' THEN 'SBX-' || upper(lpad(to_hex(o.id), 16, '0')) END,
-               CASE WHEN o.payment_method = 'gateway'
-                    THEN '8808' || lpad(pg_temp.r(o.id, 90, 1000000000000)::text, 12, '0')
-                    ELSE '' END,
-               '', o.paid_at, NULL, o.id
-        FROM marketplace_order o WHERE o.created_at >= %s ORDER BY o.id
+               NULL, '', '', o.paid_at, NULL, o.id, c.id
+        FROM marketplace_order o
+        LEFT JOIN marketplace_checkoutpayment c ON c.buyer_id = o.buyer_id AND c.checkout_group = o.checkout_group
+        WHERE o.created_at >= %s ORDER BY o.id
         """,
-        [ctx.end - timedelta(days=30)],
+        [since],
     )
     ctx.counts["payments"] = ctx.scalar("SELECT count(*) FROM marketplace_payment")
 

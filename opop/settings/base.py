@@ -310,6 +310,9 @@ CELERY_BEAT_SCHEDULE = {
 # gateway replaces the sandbox through MARKETPLACE_PAYMENT_PROVIDERS = {"gateway": "dotted.path.Class"}.
 MARKETPLACE_PAYMENT_WINDOW_HOURS = env_int("MARKETPLACE_PAYMENT_WINDOW_HOURS", 24)
 MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", SECRET_KEY)
+# Hours a gateway payment (one virtual account for the whole checkout) stays open; every order of that checkout
+# expires with it. Bank transfers keep MARKETPLACE_PAYMENT_WINDOW_HOURS or the store's own expiry.
+MARKETPLACE_GATEWAY_PAYMENT_HOURS = env_int("MARKETPLACE_GATEWAY_PAYMENT_HOURS", 24)
 
 # Logs go to stdout, one line each, with the request id. LOG_FORMAT=json for log shippers (prod default).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")

@@ -64,8 +64,7 @@ def _santri_paperwork(darul_ulum: Organisation, admin: User) -> None:
 
 
 def _objects(darul_ulum: Organisation) -> dict[str, object]:
-    from marketplace.models import Order, Product, Store
-    from marketplace.models import Payment as MartPayment
+    from marketplace.models import CheckoutPayment, Order, Product, Store
     from pesantren.models import BusinessUnit, MonthlyReport, Pesantren
     from pesantren.samsat.models import Bill, Outlet, Payment
 
@@ -83,8 +82,9 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
         "order": order,
         "outlet": outlet,
         "payment": payment,
-        "gateway_payment": MartPayment.objects.filter(provider="sandbox")
-        .filter(order__buyer__email=EMAILS["shopper"], order__status=Order.Status.AWAITING_PAYMENT)
+        "gateway_payment": CheckoutPayment.objects.filter(
+            buyer__email=EMAILS["shopper"], status=CheckoutPayment.Status.PENDING
+        )
         .order_by("-pk")
         .first(),
         "bill": Bill.objects.filter(outlet=outlet).order_by("-pk").first(),

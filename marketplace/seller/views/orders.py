@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from marketplace.models import Order
 from marketplace.orders import selectors, services, states
 from marketplace.orders.forms import ReasonForm, ShipForm
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.seller import access
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import OrderFilter
