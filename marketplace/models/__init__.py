@@ -3,6 +3,7 @@
 from marketplace.models.catalogue import (
     PILLAR_BY_KIND,
     Category,
+    ListingStatus,
     Pillar,
     Product,
     ProductPhoto,
@@ -10,6 +11,7 @@ from marketplace.models.catalogue import (
     ShippingRate,
     Store,
 )
+from marketplace.models.curation import CurationRule, ProductRevision, RevisionPhoto
 from marketplace.models.orders import (
     Address,
     CartItem,
@@ -26,6 +28,8 @@ __all__ = [
     "Address",
     "CartItem",
     "Category",
+    "CurationRule",
+    "ListingStatus",
     "Order",
     "OrderEvent",
     "OrderItem",
@@ -33,8 +37,10 @@ __all__ = [
     "Pillar",
     "Product",
     "ProductPhoto",
+    "ProductRevision",
     "ProductVariant",
     "Review",
+    "RevisionPhoto",
     "ShippingRate",
     "StockMovement",
     "Store",
