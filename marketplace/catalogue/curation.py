@@ -464,6 +464,8 @@ def listing_approve(*, revision: ProductRevision, actor: User) -> ProductRevisio
         product.save()
         _photos_promote(revision, product)
     _listing_set(product, status=ListingStatus.APPROVED, actor=actor, reason="")
+    product.store = revision.product.store
+    revision.product = product  # the e-mail names the product as approved
     _decided(revision, actor=actor, status=ProductRevision.Status.APPROVED, reason="")
     return revision
 
