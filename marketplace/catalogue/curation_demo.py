@@ -53,12 +53,8 @@ def _product(store: Store, category: Category, name: str, **fields) -> tuple[Pro
 def seed_curation_demo() -> None:
     stores = {store.name: store for store in Store.objects.select_related("organisation")}
     categories = {category.name: category for category in Category.objects.all()}
-    darul_ulum, lirboyo, sidogiri = (
-        stores.get("Koppontren Darul Ulum"),
-        stores.get("Herbal Alumni Lirboyo"),
-        stores.get("Kopontren Sidogiri Mart"),
-    )
-    if not (darul_ulum and lirboyo and sidogiri) or "Camilan" not in categories:
+    darul_ulum, lirboyo = stores.get("Koppontren Darul Ulum"), stores.get("Herbal Alumni Lirboyo")
+    if not (darul_ulum and lirboyo) or "Camilan" not in categories:
         return  # the catalogue demo has not run
 
     # 1. Waiting in the queue (Diskop staff of Jombang and of the province see it).
@@ -92,9 +88,9 @@ def seed_curation_demo() -> None:
 
     # 3. Approved, then changed: the new name, description and photo wait; shoppers see the approved version.
     teh, created = _product(
-        sidogiri,
+        darul_ulum,
         categories["Makanan & Minuman"],
-        "Teh Rosella Sidogiri 50 g",
+        "Teh Rosella Darul Ulum 50 g",
         price=25000,
         stock=35,
         description="Kelopak rosella kering dari kebun pesantren, diseduh sebagai teh.",
@@ -105,12 +101,12 @@ def seed_curation_demo() -> None:
 
         demo_listing_approve(teh)
         teh.refresh_from_db()
-        seller = _owner(sidogiri)
+        seller = _owner(darul_ulum)
         curation.listing_update(
             product=teh,
             actor=seller,
-            name="Teh Rosella Merah Sidogiri 50 g",
-            description="Kelopak rosella merah kering dari kebun pesantren Sidogiri. Seduh 1 sendok dengan air panas.",
+            name="Teh Rosella Merah Darul Ulum 50 g",
+            description="Kelopak rosella merah kering dari kebun pesantren. Seduh 1 sendok dengan air panas 5 menit.",
             price=27000,  # live at once
         )
-        curation.listing_photo_add(product=teh, upload=product_image("Teh Rosella Merah Sidogiri"), actor=seller)
+        curation.listing_photo_add(product=teh, upload=product_image("Teh Rosella Merah"), actor=seller)
