@@ -478,3 +478,25 @@ def test_the_queue_page_shows_the_changes_old_and_new(client, listed, admin_a, p
     html = client.get(reverse("marketplace:curation_queue")).content.decode()
     assert "<del>Kopi Robusta Santri</del>" in html and "<ins>Kopi Robusta Premium</ins>" in html
     assert "marketplace/products/review/s/" in html
+
+
+def test_search_finds_the_approved_name_only(
+    client, listed, admin_a, province_staff, django_capture_on_commit_callbacks
+):
+    """On PostgreSQL the stored search document follows the product row, which holds the approved values."""
+    search = reverse("marketplace:search")
+    product_update(product=listed, actor=admin_a, name="Kopi Gayo Spesial")
+    assert listed.slug.encode() not in client.get(search, {"q": "gayo"}).content
+    assert listed.slug.encode() in client.get(search, {"q": "robusta"}).content
+    with django_capture_on_commit_callbacks(execute=True):  # cached result pages (shared cache) are dropped
+        curation.listing_approve(revision=_pending(listed), actor=province_staff)
+    assert listed.slug.encode() in client.get(search, {"q": "gayo"}).content
+    assert listed.slug.encode() not in client.get(search, {"q": "robusta"}).content
+
+
+def test_the_menu_shows_listing_curation_to_curators_only(client, province_staff, admin_a, shopper):
+    url = reverse("marketplace:curation_queue")
+    for user, shown in ((province_staff, True), (admin_a, True), (shopper, False)):
+        client.force_login(user)
+        items = client.get(reverse("marketplace:home")).context["nav_items"]
+        assert any(item["url"] == url for item in items) is shown, user
