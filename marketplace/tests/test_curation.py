@@ -500,3 +500,47 @@ def test_the_menu_shows_listing_curation_to_curators_only(client, province_staff
         client.force_login(user)
         items = client.get(reverse("marketplace:home")).context["nav_items"]
         assert any(item["url"] == url for item in items) is shown, user
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_curators_deciding_at_once_make_one_decision(store_a, kopi, province_staff, jombang_staff):
+    import threading
+
+    from django.db import connection, connections
+    from django.utils import translation
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL's concurrent writers")
+    revision = _pending(_create(store_a, kopi))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(actor, approve):
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=60)
+            with translation.override("en"):
+                if approve:
+                    curation.listing_approve(revision=revision, actor=actor)
+                else:
+                    curation.listing_reject(revision=revision, actor=actor, reason="Foto buram.")
+            outcomes.append("ok")
+        except DomainError as error:
+            outcomes.append(str(error))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(province_staff, True)),
+        threading.Thread(target=decide, args=(jombang_staff, False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["This listing has already been decided.", "ok"]
+    assert AuditEvent.objects.filter(action__startswith="marketplace.listing.").count() == 1
+    product = Product.objects.get(pk=revision.product_id)
+    decided = ProductRevision.objects.get(pk=revision.pk)
+    assert product.listing_status == {"approved": "approved", "rejected": "rejected"}[decided.status]
