@@ -544,3 +544,12 @@ def test_two_curators_deciding_at_once_make_one_decision(store_a, kopi, province
     product = Product.objects.get(pk=revision.product_id)
     decided = ProductRevision.objects.get(pk=revision.pk)
     assert product.listing_status == {"approved": "approved", "rejected": "rejected"}[decided.status]
+
+
+def test_the_seller_filters_the_products_under_review(client, listed, store_a, kopi, crafts, admin_a):
+    waiting = _create(store_a, kopi, name="Kopi Baru", actor=admin_a)
+    _create(store_a, crafts, name="Tas Anyaman", actor=admin_a)
+    product_update(product=listed, actor=admin_a, name="Kopi Robusta Premium")
+    client.force_login(admin_a)
+    page = client.get(reverse("marketplace:seller_product_list"), {"show": "review"}).context["page_obj"]
+    assert {product.pk for product in page.object_list} == {listed.pk, waiting.pk}

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,6 +42,10 @@ def product_list(request, store):
         products = products.filter(is_active=True)
     elif show == "unpublished":
         products = products.filter(is_active=False)
+    elif show == "review":  # waiting for, or sent back by, curation
+        products = products.filter(
+            Q(listing_status__in=("pending", "rejected")) | Q(revisions__status="pending")
+        ).distinct()
     if q:
         products = products.filter(name__icontains=q)
     page = Paginator(products, 40).get_page(request.GET.get("page"))
