@@ -4,12 +4,14 @@ from marketplace.models import (
     Address,
     Category,
     CheckoutPayment,
+    CurationRule,
     Order,
     OrderEvent,
     OrderItem,
     Payment,
     Product,
     ProductPhoto,
+    ProductRevision,
     ProductVariant,
     Review,
     ShippingRate,
@@ -142,3 +144,33 @@ class AddressAdmin(admin.ModelAdmin):
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_select_related = ["product"]  # __str__ names the product
+
+
+@admin.register(CurationRule)
+class CurationRuleAdmin(admin.ModelAdmin):
+    """The policy is edited on the staff page (audited); the admin shows it for reference."""
+
+    list_display = ["category_slug", "requires_curation", "effective_from", "effective_until", "note"]
+    readonly_fields = ["changed_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProductRevision)
+class ProductRevisionAdmin(admin.ModelAdmin):
+    """Reviews are decided in the curation queue (audited, mailed); read-only here."""
+
+    list_display = ["product", "kind", "status", "created_at", "reviewed_by", "reviewed_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["product__name", "product__store__name"]
+    list_select_related = ["product", "reviewed_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
 from marketplace.cart.services import cart_set
+from marketplace.catalogue import curation_demo
 from marketplace.catalogue.services import (
     category_create,
     product_create,
@@ -317,6 +318,7 @@ def _products(stores: dict[str, Store], categories: dict[str, Category]) -> dict
                     product=product, name=variant, price=variant_price, stock=variant_stock, position=position
                 )
             product_photo_add(product=product, upload=product_image(name))
+            curation_demo.demo_listing_approve(product)  # the demo catalogue was curated before its history
             product.refresh_from_db()
             products[name] = product
     return products
@@ -573,3 +575,4 @@ def seed(users: dict[str, User]) -> None:
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
         _seller_centre(users, products, stores)
+        curation_demo.seed_curation_demo()

@@ -2,6 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from marketplace.cart import views as cart
+from marketplace.catalogue import curation_urls
 from marketplace.catalogue import views as catalogue
 from marketplace.orders import views as orders
 from marketplace.payments import views as payments
@@ -31,4 +32,5 @@ urlpatterns = [
     path("bayar/<str:transaction_id>/sandbox/", payments.sandbox_pay, name="sandbox_pay"),
     path("pembayaran/webhook/sandbox/", payments.gateway_webhook, name="gateway_webhook"),
     path("penjual/", include(seller_urls)),
+    path("staf/kurasi/", include(curation_urls)),
 ]

@@ -27,6 +27,7 @@ NAV_ITEMS = [
     (_("Halal certification"), "halal:case_list", "authenticated"),
     (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
     (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
+    (_("Listing curation"), "marketplace:curation_queue", "curator"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -48,6 +49,15 @@ def _visible(who: str, user, access) -> bool:
         return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
     if who == "seller":
         return any(kind in SELLER_KINDS and role in ("owner", "staff") for _id, kind, role in access.memberships)
+    if who == "curator":  # Diskop staff, and pesantren admins for the santri businesses they supervise
+        return (
+            access.programme_staff
+            or access.superuser
+            or any(
+                kind == Organisation.Kind.PESANTREN and role in ("owner", "staff")
+                for _id, kind, role in access.memberships
+            )
+        )
     if who == "superuser":
         return user.is_staff
     return False

@@ -19,7 +19,7 @@ def line_key(product_id: int, variant_id: int | None) -> str:
 
 def quantity_check(*, product: Product, variant: ProductVariant | None, quantity: int) -> None:
     """Raise DomainError if `quantity` of this product cannot be ordered now."""
-    if not product.is_active or not product.store.is_active:
+    if not product.is_active or not product.is_listed or not product.store.is_active:
         raise DomainError(_("%(name)s is no longer on sale.") % {"name": product.name})
     if product.store.is_on_holiday:
         raise DomainError(

@@ -84,17 +84,28 @@ def shipping_rate_set(*, store: Store, kabupaten_kota: KabupatenKota, price: int
 
 @transaction.atomic
 def product_create(*, store: Store, category: Category, name: str, price: int, stock: int = 0, **fields) -> Product:
-    """Put a product on sale. `fields` are further Product fields (weight_grams, halal_certificate_number…)."""
+    """Put a product on sale. `fields` are further Product fields (weight_grams, halal_certificate_number…).
+
+    In a curated category the product waits for review (not public until approved; curation.py decides)."""
+    from marketplace.catalogue import curation
     from marketplace.catalogue.stock import stock_restock
 
     actor = fields.pop("actor", None)
     if stock < 0:
         raise DomainError(_("Stock cannot be negative."))
     product = Product(
-        store=store, category=category, name=name, price=price, stock=0, slug=_unique_slug(Product, name), **fields
+        store=store,
+        category=category,
+        name=name,
+        price=price,
+        stock=0,
+        slug=_unique_slug(Product, name),
+        listing_status=curation.new_listing_status(category=category),
+        **fields,
     )
     product.full_clean()
     product.save()
+    curation.listing_review_open(product=product, actor=actor)
     if stock:
         stock_restock(product=product, quantity=stock, actor=actor, reason=gettext("Opening stock"))
         product.refresh_from_db(fields=["stock"])

@@ -50,7 +50,7 @@ def gateway_payments_to_checkout_payments(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("marketplace", "0010_product_best_selling"),
+        ("marketplace", "0012_listing_curation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

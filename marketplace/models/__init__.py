@@ -3,6 +3,7 @@
 from marketplace.models.catalogue import (
     PILLAR_BY_KIND,
     Category,
+    ListingStatus,
     Pillar,
     Product,
     ProductPhoto,
@@ -10,6 +11,7 @@ from marketplace.models.catalogue import (
     ShippingRate,
     Store,
 )
+from marketplace.models.curation import CurationRule, ProductRevision, RevisionPhoto
 from marketplace.models.orders import (
     Address,
     CartItem,
@@ -29,6 +31,8 @@ __all__ = [
     "CartItem",
     "Category",
     "CheckoutPayment",
+    "CurationRule",
+    "ListingStatus",
     "Order",
     "OrderEvent",
     "OrderItem",
@@ -36,8 +40,10 @@ __all__ = [
     "Pillar",
     "Product",
     "ProductPhoto",
+    "ProductRevision",
     "ProductVariant",
     "Review",
+    "RevisionPhoto",
     "SandboxCollection",
     "ShippingRate",
     "StockMovement",

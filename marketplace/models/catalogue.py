@@ -1,5 +1,6 @@
 """Catalogue tables: category tree, stores with their shipping rates, products, variants and photos."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -120,9 +121,23 @@ class ShippingRate(models.Model):
         return f"{self.store} → {self.kabupaten_kota}"
 
 
+class ListingStatus(models.TextChoices):
+    """Whether a product may be shown to shoppers (marketplace/catalogue/curation.py decides)."""
+
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class ProductQuerySet(models.QuerySet):
     def visible(self):
-        return self.filter(is_active=True, store__is_active=True, store__organisation__is_active=True)
+        """What shoppers may see and buy: on sale, approved by curation, of an open store and active organisation."""
+        return self.filter(
+            is_active=True,
+            listing_status=ListingStatus.APPROVED,
+            store__is_active=True,
+            store__organisation__is_active=True,
+        )
 
 
 class Product(TimeStampedModel):
@@ -149,6 +164,22 @@ class Product(TimeStampedModel):
     )
     rating_average = models.DecimalField(_("rating"), max_digits=3, decimal_places=2, default=0)
     rating_count = models.PositiveIntegerField(_("number of ratings"), default=0)
+    # Curation (marketplace/catalogue/curation.py). Approved is the default so that rows written outside the
+    # seller's path (fixtures, the benchmark generator, products from before curation) stay public; every
+    # seller create or edit goes through the curation service, which sets it.
+    listing_status = models.CharField(
+        _("listing review"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.APPROVED
+    )
+    listing_reason = models.TextField(_("reason for the review decision"), blank=True)
+    listing_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    listing_reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = ProductQuerySet.as_manager()
 
@@ -185,6 +216,11 @@ class Product(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("marketplace:product", kwargs={"slug": self.slug})
+
+    @property
+    def is_listed(self) -> bool:
+        """Approved by curation (whether or not the seller has it on sale right now)."""
+        return self.listing_status == ListingStatus.APPROVED
 
     @property
     def is_halal(self) -> bool:

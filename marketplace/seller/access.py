@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 
-from marketplace.models import Order, Product, ProductPhoto, ProductVariant, Store, WholesaleTier
+from marketplace.models import Order, Product, ProductPhoto, ProductVariant, RevisionPhoto, Store, WholesaleTier
 from opop.permissions import access_for, get_for_user_or_404, scope_queryset
 
 SELLER_ROLES = ("owner", "staff")
@@ -99,6 +99,16 @@ def _child_or_404(model, store: Store, pk, product: Product):
 
 def photo_or_404(store, product, pk) -> ProductPhoto:
     return _child_or_404(ProductPhoto, store, pk, product)
+
+
+def held_photo_or_404(store, product, pk) -> RevisionPhoto:
+    """A photo of `product` still waiting in its pending review."""
+    try:
+        return RevisionPhoto.objects.get(
+            revision__product__store=store, revision__product=product, revision__status="pending", pk=pk
+        )
+    except (RevisionPhoto.DoesNotExist, ValueError):
+        raise Http404 from None
 
 
 def variant_or_404(store, product, pk) -> ProductVariant:

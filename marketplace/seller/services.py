@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from marketplace.catalogue import curation
 from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.catalogue.services import _unique_slug
 from marketplace.images import render, validate_image_upload
@@ -42,13 +43,16 @@ PRODUCT_FIELDS = (
 
 @transaction.atomic
 def product_update(*, product: Product, actor: User, **fields) -> Product:
-    """Change a product's description fields. Stock is never set here: it moves through the stock ledger."""
-    for name, value in fields.items():
+    """Change a product's description fields. Stock is never set here: it moves through the stock ledger.
+
+    Curation decides what changes now and what waits for review (catalogue/curation.py `listing_update`);
+    the returned product holds what shoppers see, its pending review (if any) as `pending_review`."""
+    for name in fields:
         if name not in PRODUCT_FIELDS:
             raise DomainError(_("This field cannot be changed here."))
-        setattr(product, name, value)
-    product.full_clean()
-    product.save()
+    pending = curation.listing_update(product=product, actor=actor, **fields)
+    product.refresh_from_db()
+    product.pending_review = pending
     return product
 
 
@@ -73,7 +77,10 @@ def product_duplicate(*, product: Product, actor: User) -> Product:
     copy.rating_count = 0
     copy.is_active = False
     copy.is_flagship = False
+    copy.listing_status = curation.new_listing_status(category=copy.category)  # a new listing: reviewed afresh
+    copy.listing_reason, copy.listing_reviewed_by, copy.listing_reviewed_at = "", None, None
     copy.save()
+    curation.listing_review_open(product=copy, actor=actor)
     ProductVariant.objects.bulk_create(
         ProductVariant(product=copy, name=v.name, price=v.price, stock=0, position=v.position)
         for v in product.variants.all()

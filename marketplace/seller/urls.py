@@ -16,6 +16,11 @@ urlpatterns = [
     path("produk/<int:pk>/salin/", products.product_duplicate, name="seller_product_duplicate"),
     path("produk/<int:pk>/foto/", products.photo_add, name="seller_photo_add"),
     path("produk/<int:pk>/foto/<int:photo_id>/<slug:action>/", products.photo_action, name="seller_photo_action"),
+    path(
+        "produk/<int:pk>/foto-tinjauan/<int:photo_id>/hapus/",
+        products.held_photo_delete,
+        name="seller_held_photo_delete",
+    ),
     path("produk/<int:pk>/varian/", products.variant_add, name="seller_variant_add"),
     path(
         "produk/<int:pk>/varian/<int:variant_id>/<slug:action>/", products.variant_action, name="seller_variant_action"

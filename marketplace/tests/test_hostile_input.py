@@ -163,6 +163,27 @@ ENDPOINTS = [
     ),
     Endpoint("marketplace:seller_invitation_withdraw", "seller_a_owner", fields=("x",)),
     Endpoint("marketplace:seller_bulk", "seller_a_owner", fields=("apply", "rows"), uploads=("file",)),
+    # Listing curation
+    Endpoint("marketplace:seller_held_photo_delete", "seller_a_owner", fields=("x",)),
+    Endpoint("marketplace:curation_approve", "staff_province", fields=("x",)),
+    Endpoint(
+        "marketplace:curation_reject",
+        "staff_province",
+        page="marketplace:curation_queue",
+        fields=("reason",),
+        valid={"reason": "Foto produk buram."},
+    ),
+    Endpoint(
+        "marketplace:curation_rules",
+        "staff_province",
+        fields=("category_slug", "requires_curation", "effective_from", "effective_until", "note"),
+        valid={"category_slug": "kerajinan", "requires_curation": "on", "effective_from": "2026-12-01"},
+    ),
+    Endpoint(
+        "marketplace:curation_rule_edit",
+        "staff_province",
+        fields=("category_slug", "requires_curation", "effective_from", "effective_until", "note"),
+    ),
     # Browsing: the search and filter forms are GET forms
     Endpoint(
         "marketplace:search",

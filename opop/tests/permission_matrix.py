@@ -109,6 +109,13 @@ def _kwargs(name: str, world: World) -> dict | None:
         "marketplace:seller_tier_add": {"pk": o["tier"].product_id},
         "marketplace:seller_tier_delete": {"pk": o["tier"].product_id, "tier_id": o["tier"].pk},
         "marketplace:seller_stock_change": {"pk": o["product"].pk},
+        "marketplace:seller_held_photo_delete": {
+            "pk": o["held_photo"].revision.product_id,
+            "photo_id": o["held_photo"].pk,
+        },
+        "marketplace:curation_approve": {"pk": o["revision"].pk},
+        "marketplace:curation_reject": {"pk": o["revision"].pk},
+        "marketplace:curation_rule_edit": {"pk": o["curation_rule"].pk},
         "marketplace:seller_order_print": {"number": order.number, "document": "invoice"},
         "marketplace:seller_team_member": {"pk": o["team_member"].pk, "action": "remove"},
         "marketplace:seller_invitation_withdraw": {"pk": o["invitation"].pk},

@@ -78,7 +78,7 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
         "unit": BusinessUnit.objects.filter(pesantren=pesantren).first(),
         "report": MonthlyReport.objects.filter(pesantren=pesantren).order_by("-pk").first(),
         "store": store,
-        "product": Product.objects.filter(store=store).first(),
+        "product": Product.objects.visible().filter(store=store).first(),
         "order": order,
         "outlet": outlet,
         "payment": payment,
@@ -153,10 +153,21 @@ def _halal_objects(darul_ulum: Organisation, store) -> dict[str, object]:
 
 
 def _seller_objects(store) -> dict[str, object]:
-    from marketplace.models import ProductPhoto, ProductVariant, StoreInvitation, WholesaleTier
+    from marketplace.models import (
+        CurationRule,
+        ProductPhoto,
+        ProductRevision,
+        ProductVariant,
+        RevisionPhoto,
+        StoreInvitation,
+        WholesaleTier,
+    )
     from opop.models import Membership
 
     return {
+        "revision": ProductRevision.objects.filter(product__store=store, status="pending").order_by("pk").first(),
+        "held_photo": RevisionPhoto.objects.filter(revision__product__store=store, revision__status="pending").first(),
+        "curation_rule": CurationRule.objects.order_by("pk").first(),
         "photo": ProductPhoto.objects.filter(product__store=store).order_by("pk").first(),
         "variant": ProductVariant.objects.filter(product__store=store).order_by("pk").first(),
         "tier": WholesaleTier.objects.filter(product__store=store).order_by("pk").first(),

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.catalogue.services import product_create, product_photo_add, variant_create
+from marketplace.catalogue import curation
+from marketplace.catalogue.services import product_create, variant_create
 from marketplace.halal.services import product_composition_changed, valid_certificate_for
 from marketplace.models import ProductPhoto
 from marketplace.seller import access, services
@@ -28,7 +29,11 @@ def product_list(request, store):
     products = (
         access.store_products(store)
         .select_related("category")
-        .prefetch_related(Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")), "variants")
+        .prefetch_related(
+            Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")),
+            "variants",
+            curation.seller_reviews(),
+        )
         .order_by("name", "id")
     )
     show = request.GET.get("show", "")
@@ -37,6 +42,10 @@ def product_list(request, store):
         products = products.filter(is_active=True)
     elif show == "unpublished":
         products = products.filter(is_active=False)
+    elif show == "review":  # waiting for, or sent back by, curation
+        products = products.filter(
+            Q(listing_status__in=("pending", "rejected")) | Q(revisions__status="pending")
+        ).distinct()
     if q:
         products = products.filter(name__icontains=q)
     page = Paginator(products, 40).get_page(request.GET.get("page"))
@@ -59,21 +68,33 @@ def product_create_view(request, store):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Product saved. Add photos and variants below."))
+            if product.listing_status == "pending":
+                messages.info(request, _("Products in this category are reviewed before they appear in the shop."))
             return redirect("marketplace:seller_product_edit", pk=product.pk)
     return render(request, "marketplace/seller/product_form.html", {"store": store, "form": form, "product": None})
 
 
+def _product_form(product, data=None, **kwargs) -> ProductForm:
+    """The edit form, showing the values waiting for review (if any) over the approved ones shoppers see."""
+    review = curation.latest_review(product)
+    initial = review.changes if review is not None and review.status == "pending" else {}
+    return ProductForm(data, instance=product, initial=initial, **kwargs)
+
+
 def _edit_context(store, product, **forms):
+    review = curation.latest_review(product)
     return {
         "store": store,
         "product": product,
-        "form": forms.get("form") or ProductForm(instance=product),
+        "form": forms.get("form") or _product_form(product),
         "photo_form": forms.get("photo_form") or PhotoForm(),
         "variant_form": forms.get("variant_form") or VariantForm(),
         "tier_form": forms.get("tier_form") or TierForm(),
         "photos": product.photos.all(),
         "variants": product.variants.all(),
         "tiers": product.wholesale_tiers.all(),
+        "review": review,
+        "review_changes": curation.change_rows(review) if review is not None else [],
     }
 
 
@@ -81,11 +102,11 @@ def _edit_context(store, product, **forms):
 def product_edit(request, store, pk):
     product = access.product_or_404(store, pk)
     certified = valid_certificate_for(product) is not None
-    form = ProductForm(request.POST or None, instance=product, halal_certified=certified)
+    form = _product_form(product, request.POST or None, halal_certified=certified)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.product_update(
+                product = services.product_update(
                     product=product,
                     actor=request.user,
                     **{name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS},
@@ -98,6 +119,16 @@ def product_edit(request, store, pk):
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Product saved."))
+            if product.pending_review is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Changes to the name, photos, description or legality wait for review; shoppers see the "
+                        "approved version until then."
+                    )
+                    if product.listing_status == "approved"
+                    else _("The product waits for review before it appears in the shop."),
+                )
             if form.cleaned_data.get("halal_changed"):
                 messages.warning(request, _("The Halal badge is hidden until the updated product is certified."))
             return redirect("marketplace:seller_product_edit", pk=product.pk)
@@ -130,11 +161,14 @@ def photo_add(request, store, pk):
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            product_photo_add(product=product, upload=form.cleaned_data["photo"])
+            photo = curation.listing_photo_add(product=product, upload=form.cleaned_data["photo"], actor=request.user)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, _("Photo added."))
+            if isinstance(photo, ProductPhoto):
+                messages.success(request, _("Photo added."))
+            else:
+                messages.info(request, _("Photo added; it appears in the shop once the review approves it."))
             return redirect("marketplace:seller_product_edit", pk=product.pk)
     else:
         for error in form.errors.get("photo", []):
@@ -155,6 +189,21 @@ def photo_action(request, store, pk, photo_id, action):
         services.photo_move(photo=photo, step=1)
     elif action == "delete":
         services.photo_delete(photo=photo)
+        messages.success(request, _("Photo deleted."))
+    return redirect("marketplace:seller_product_edit", pk=product.pk)
+
+
+@seller_view
+@require_POST
+def held_photo_delete(request, store, pk, photo_id):
+    """Take back a photo still waiting for review."""
+    product = access.product_or_404(store, pk)
+    photo = access.held_photo_or_404(store, product, photo_id)
+    try:
+        curation.revision_photo_delete(photo=photo)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
         messages.success(request, _("Photo deleted."))
     return redirect("marketplace:seller_product_edit", pk=product.pk)
 
