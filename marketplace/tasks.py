@@ -3,13 +3,20 @@
 from celery import shared_task
 
 from marketplace.orders.emails import order_status_notify
-from marketplace.orders.services import orders_expire_unpaid
+from marketplace.orders.services import orders_auto_complete, orders_expire_unpaid
 
 
 @shared_task(name="marketplace.expire_unpaid_orders")
 def expire_unpaid_orders() -> int:
     """Cancel unpaid orders whose payment time ran out and put their stock back. Idempotent."""
     return orders_expire_unpaid()
+
+
+@shared_task(name="marketplace.auto_complete_orders")
+def auto_complete_orders() -> int:
+    """Complete shipped and delivered orders nobody confirmed in time. Idempotent: each order is re-checked under
+    its row lock, so a redelivered or overlapping run, or the buyer confirming meanwhile, completes it once."""
+    return orders_auto_complete()
 
 
 @shared_task(name="marketplace.order_status_notify")

@@ -27,3 +27,8 @@ def with_details(queryset: QuerySet) -> QuerySet:
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
         Prefetch("payments", queryset=Payment.objects.order_by("-created_at")),
     )
+
+
+def latest_complaint(order: Order) -> OrderEvent | None:
+    """The event that opened the order's latest complaint, read from the prefetched events (see with_details)."""
+    return next((e for e in reversed(order.events.all()) if e.to_status == Order.Status.REFUND_REQUESTED), None)
