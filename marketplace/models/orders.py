@@ -129,7 +129,7 @@ class Order(TimeStampedModel):
         DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
-        REFUND_REQUESTED = "refund_requested", _("Refund requested")
+        REFUND_REQUESTED = "refund_requested", _("Complaint open")
         REFUNDED = "refunded", _("Refunded")
 
     class PaymentMethod(models.TextChoices):

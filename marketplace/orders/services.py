@@ -357,7 +357,7 @@ def order_transition(
         for when in {month_start(locked.paid_at or now), month_start(now)}:
             figures_mark_dirty(when=when, kabupaten_kota_id=kode)
     event = OrderEvent.objects.create(
-        order=locked, actor=actor, from_status=from_status, to_status=to_status, note=note
+        order=locked, actor=actor, from_status=from_status, to_status=to_status, note=note, created_at=now
     )
     _notify(locked, event)
     order.refresh_from_db()  # the caller's copy shows the new status too

@@ -374,3 +374,15 @@ def test_three_overlapping_job_runs_complete_each_order_once(regions):
     assert all(not isinstance(r, Exception) for r in results), results
     assert sum(results) == 4
     assert OrderEvent.objects.filter(order__in=orders, to_status=S.COMPLETED).count() == 4
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_clocks_of_existing_orders_from_their_events(new_order, shopper, admin_a):
+    shipped = new_order(S.SHIPPED, seller=admin_a)
+    delivered = new_order(S.DELIVERED, seller=admin_a)
+    paid = new_order(S.PAID, seller=admin_a)
+    when = {o.pk: (o.shipped_at, o.delivered_at) for o in (shipped, delivered, paid)}
+    Order.objects.update(shipped_at=None, delivered_at=None)  # as before the migration
+    import_module("marketplace.migrations.0015_order_shipped_delivered_at").fill_from_events(apps, None)
+    assert {o.pk: (o.shipped_at, o.delivered_at) for o in Order.objects.all()} == when
+    assert when[paid.pk] == (None, None) and None not in when[delivered.pk]

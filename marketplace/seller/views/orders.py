@@ -27,7 +27,7 @@ TABS = [
     ("processing", gettext_lazy("Processing"), (S.PROCESSING,)),
     ("shipped", gettext_lazy("Shipped"), (S.SHIPPED, S.DELIVERED)),
     ("completed", gettext_lazy("Completed"), (S.COMPLETED,)),
-    ("refund", gettext_lazy("Refunds"), (S.REFUND_REQUESTED, S.REFUNDED)),
+    ("refund", gettext_lazy("Complaints"), (S.REFUND_REQUESTED, S.REFUNDED)),
     ("cancelled", gettext_lazy("Cancelled"), (S.CANCELLED,)),
 ]
 
