@@ -19,6 +19,7 @@ from marketplace.catalogue.services import (
 )
 from marketplace.models import Address, Category, Order, Product, Store
 from marketplace.orders import services as orders
+from marketplace.orders.demo import seed_complaint_rejected
 from marketplace.orders.reviews import review_create
 from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.base import seller_confirm_payment
@@ -565,3 +566,4 @@ def seed(users: dict[str, User]) -> None:
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
         _seller_centre(users, products, stores)
+        seed_complaint_rejected(users)

@@ -39,6 +39,8 @@ def test_the_demo_has_every_pillar_every_order_state_and_is_idempotent(demo):
         "sosiopreneur",
     }
     assert set(Order.objects.values_list("status", flat=True)) == set(Order.Status.values)
+    # A complaint the seller rejected: back in "delivered", its auto-complete clock restarted (once, however often).
+    assert Order.objects.filter(events__from_status="refund_requested", events__to_status="delivered").count() == 1
     assert Product.objects.filter(stock=0).exists() and Product.objects.exclude(halal_certificate_number="").exists()
     assert Store.objects.values("organisation__kabupaten_kota").distinct().count() >= 4
 
