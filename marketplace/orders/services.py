@@ -562,8 +562,12 @@ def orders_auto_complete(*, now=None) -> int:
     completed = 0
     due = list(orders_auto_complete_due(now=now).order_by().values_list("pk", flat=True))
     for pk in due:
-        if order_auto_complete(order=Order(pk=pk), now=now):
-            completed += 1
+        try:
+            done = order_auto_complete(order=Order(pk=pk), now=now)
+        except Exception:  # one broken order must not hold up the others; its transaction rolled back alone
+            logger.exception("marketplace.auto_complete_failed", extra={"order": pk})
+            continue
+        completed += done
     if completed:
         logger.info("marketplace.orders_auto_completed", extra={"orders": completed})
     return completed

@@ -386,3 +386,20 @@ def test_the_migration_fills_the_clocks_of_existing_orders_from_their_events(new
     import_module("marketplace.migrations.0015_order_shipped_delivered_at").fill_from_events(apps, None)
     assert {o.pk: (o.shipped_at, o.delivered_at) for o in Order.objects.all()} == when
     assert when[paid.pk] == (None, None) and None not in when[delivered.pk]
+
+
+@pytest.mark.django_db
+def test_an_order_that_fails_to_complete_does_not_hold_up_the_others(new_order, admin_a, monkeypatch):
+    broken = clock_back(new_order(S.DELIVERED, seller=admin_a), hours=60)
+    fine = clock_back(new_order(S.DELIVERED, seller=admin_a), hours=60)
+    real = services.order_transition
+
+    def transition(*, order, **kwargs):
+        if order.pk == broken.pk:
+            raise RuntimeError("ledger unavailable")
+        return real(order=order, **kwargs)
+
+    monkeypatch.setattr(services, "order_transition", transition)
+    assert services.orders_auto_complete() == 1
+    assert Order.objects.get(pk=fine.pk).status == S.COMPLETED
+    assert Order.objects.get(pk=broken.pk).status == S.DELIVERED  # tried again on the next run
