@@ -21,6 +21,7 @@ from marketplace.catalogue.services import (
 from marketplace.checkout import services as checkout
 from marketplace.models import Address, Category, Order, Product, Store
 from marketplace.orders import services as orders
+from marketplace.orders.demo import seed_complaint_rejected
 from marketplace.orders.reviews import review_create
 from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sandbox_collect, sign
@@ -576,3 +577,4 @@ def seed(users: dict[str, User]) -> None:
         _orders(users["shopper"], products, stores)
         _seller_centre(users, products, stores)
         curation_demo.seed_curation_demo()
+        seed_complaint_rejected(users)

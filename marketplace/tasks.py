@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from marketplace.orders.emails import order_status_notify
-from marketplace.orders.services import orders_expire_unpaid
+from marketplace.orders.services import orders_auto_complete, orders_expire_unpaid
 from marketplace.payments.services import checkout_payments_expire
 
 
@@ -12,6 +12,13 @@ def expire_unpaid_orders() -> int:
     """Cancel unpaid orders whose payment time ran out and put their stock back. Idempotent. The gateway
     payments first, so that the orders of one gateway checkout are cancelled together with their payment."""
     return checkout_payments_expire() + orders_expire_unpaid()
+
+
+@shared_task(name="marketplace.auto_complete_orders")
+def auto_complete_orders() -> int:
+    """Complete shipped and delivered orders nobody confirmed in time. Idempotent: each order is re-checked under
+    its row lock, so a redelivered or overlapping run, or the buyer confirming meanwhile, completes it once."""
+    return orders_auto_complete()
 
 
 @shared_task(name="marketplace.order_status_notify")

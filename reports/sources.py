@@ -238,36 +238,28 @@ class FlagshipProductSource(Source):
 
 
 class MartSalesSource(Source):
-    """OPOP Mart: orders paid and not cancelled or refunded, in the month of payment, by the seller's region.
-
-    Sales are the goods' subtotal (shipping passes through to the courier); `mart_p2p_sales` is the part
-    a pesantren bought on behalf of its pesantren (transaksi bilateral).
+    """OPOP Mart omzet by the one definition (marketplace.orders.omzet, docs/sales-definition.md): the goods value of
+    orders paid and not cancelled or refunded, in the month of payment (WIB), by the seller's region. Shipping is
+    left out (it passes through to the courier); `mart_p2p_sales` is the part a pesantren bought on behalf of its
+    pesantren (transaksi bilateral).
     """
 
     name = "mart_sales"
 
     def figure_rows(self, keys):
-        from marketplace.models import Order
+        from marketplace.orders import omzet
 
-        S = Order.Status
-        sold = [S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.COMPLETED]
         region = "store__organisation__kabupaten_kota_id"
-        qs = self.restrict(
-            Order.objects.filter(status__in=sold, paid_at__isnull=False),
-            keys,
-            month="paid_at",
-            region=region,
-            moment=True,
-        )
+        qs = self.restrict(omzet.sold_orders(), keys, month=omzet.SALE_DATE, region=region, moment=True)
         rows = qs.values(
-            m=self.month_of("paid_at"),
+            m=self.month_of(omzet.SALE_DATE),
             k=F(region),
             pillar=self.pillar_case("store__organisation__kind"),
             cohort=F("store__organisation__pesantren__cohort"),
         ).annotate(
             mart_orders=Count("id"),
-            mart_sales=Sum("subtotal"),
-            mart_p2p_sales=Sum("subtotal", filter=Q(is_pesantren_trade=True)),
+            mart_sales=Sum(omzet.OMZET),
+            mart_p2p_sales=Sum(omzet.OMZET, filter=Q(is_pesantren_trade=True)),
         )
         for row in rows:
             if row["k"] and row["pillar"] and self.wanted(keys, row["m"], row["k"]):

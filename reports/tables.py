@@ -97,7 +97,7 @@ FIGURE_COLUMNS = [
     Column("contribution", _("Contribution to operating costs"), "rupiah"),
     Column("contribution_avg_pct", _("Average contribution"), "pct"),
     Column("mart_orders", _("OPOP Mart orders")),
-    Column("mart_sales", _("OPOP Mart sales"), "rupiah"),
+    Column("mart_sales", _("OPOP Mart omzet (goods value, without shipping)"), "rupiah"),
     Column("mart_p2p_sales", _("Pesantren-to-pesantren trade"), "rupiah"),
     Column("samsat_payments", _("Samsat payments")),
     Column("samsat_amount", _("Samsat amount"), "rupiah"),
@@ -226,7 +226,7 @@ REGION_COLUMNS = [
     Column("jobs_change", _("Jobs change vs previous year"), "change", sortable=True),
     Column("contribution_avg_pct", _("Average contribution"), "pct", sortable=True),
     Column("flagship_products", _("New flagship products"), sortable=True),
-    Column("mart_sales", _("OPOP Mart sales"), "rupiah", sortable=True),
+    Column("mart_sales", _("OPOP Mart omzet (goods value, without shipping)"), "rupiah", sortable=True),
     Column("samsat_payments", _("Samsat payments"), sortable=True),
 ]
 CARTOGRAM_FIGURES = ("omzet", "jobs_created", "verified", "mart_sales", "samsat_payments", "flagship_products")
@@ -431,7 +431,7 @@ def public(filters: Filters) -> list[Table]:
                 Column("omzet", _("Turnover (omzet)"), "rupiah"),
                 Column("aset", _("Assets (aset)"), "rupiah"),
                 Column("jobs_created", _("Jobs created")),
-                Column("mart_sales", _("OPOP Mart sales"), "rupiah"),
+                Column("mart_sales", _("OPOP Mart omzet (goods value, without shipping)"), "rupiah"),
                 Column("samsat_payments", _("Samsat payments")),
             ],
             rows,

@@ -129,7 +129,7 @@ class Order(TimeStampedModel):
         DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
-        REFUND_REQUESTED = "refund_requested", _("Refund requested")
+        REFUND_REQUESTED = "refund_requested", _("Complaint open")
         REFUNDED = "refunded", _("Refunded")
 
     class PaymentMethod(models.TextChoices):
@@ -169,6 +169,10 @@ class Order(TimeStampedModel):
     expires_at = models.DateTimeField(_("pay before"), null=True, blank=True, db_index=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    # When the order last entered "shipped" / "delivered": the auto-complete clock runs from here. A rejected
+    # complaint returns the order to that status and so restarts the clock (orders.services.orders_auto_complete).
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     stock_released = models.BooleanField(default=False, editable=False)
     buyer_organisation = models.ForeignKey(
         "opop.Organisation",
@@ -202,6 +206,10 @@ class Order(TimeStampedModel):
             # every order of a big store; the tab counts (COUNT(id) by status) read the second index only.
             models.Index(fields=["store", "-created_at", "-id"], name="order_store_newest"),
             models.Index(fields=["store", "status", "-created_at", "-id"], name="order_store_status"),
+            # The auto-complete job reads only the orders now shipped or delivered, oldest clock first: two small
+            # partial indexes instead of a scan of every order ever placed.
+            models.Index(fields=["shipped_at"], condition=Q(status="shipped"), name="order_autocomplete_shipped"),
+            models.Index(fields=["delivered_at"], condition=Q(status="delivered"), name="order_autocomplete_delivered"),
         ]
 
     def __str__(self):

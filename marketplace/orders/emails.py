@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from marketplace.models import Order
+from marketplace.orders import states
 from opop.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,13 @@ def order_status_notify(*, order_id: int, event_id: int, language: str | None = 
     for audience, recipients in (("buyer", [order.buyer.email]), ("seller", sellers)):
         if not recipients:
             continue
-        subject, body = _render("order_status", {"order": order, "event": event, "audience": audience}, language)
+        context = {
+            "order": order,
+            "event": event,
+            "audience": audience,
+            "auto_complete_at": states.auto_complete_at(order),
+            "complaint_rejected": event is not None and states.is_complaint_return(event.from_status, event.to_status),
+        }
+        subject, body = _render("order_status", context, language)
         send_mail(subject, body, None, recipients)
     logger.info("marketplace.order_mail_sent", extra={"order": order.number, "status": order.status})

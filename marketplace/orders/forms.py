@@ -135,3 +135,14 @@ class ReviewForm(forms.ModelForm):
         model = Review
         fields = ["rating", "text"]
         widgets = {"rating": forms.RadioSelect(choices=[(i, "★" * i) for i in range(5, 0, -1)])}
+
+
+class ComplaintForm(forms.Form):
+    """The buyer's complaint: what went wrong (the seller reads it, then refunds or rejects with a reason)."""
+
+    reason = forms.CharField(
+        label=_("What is wrong with the order?"),
+        max_length=250,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: an item is missing, broken or not as described."),
+    )

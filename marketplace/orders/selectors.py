@@ -34,3 +34,8 @@ def gateway_payments() -> Prefetch:
     return Prefetch(
         "payments", queryset=Payment.objects.filter(checkout_payment__isnull=False).select_related("checkout_payment")
     )
+
+
+def latest_complaint(order: Order) -> OrderEvent | None:
+    """The event that opened the order's latest complaint, read from the prefetched events (see with_details)."""
+    return next((e for e in reversed(order.events.all()) if e.to_status == Order.Status.REFUND_REQUESTED), None)

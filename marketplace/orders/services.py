@@ -3,7 +3,7 @@
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -54,9 +54,12 @@ def order_transition(
     """Move `order` to `to_status` as `party` (buyer, seller or system), or raise DomainError.
 
     Locks the order row so two moves never interleave; records an OrderEvent; releases the stock
-    on cancellation; e-mails buyer and seller after the commit."""
+    on cancellation; stamps shipped_at / delivered_at (the auto-complete clock); e-mails buyer and seller after
+    the commit. Out of a complaint, the only way back is to the status the order had before it."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not states.allowed(locked.status, to_status, party):
+    if not states.allowed(locked.status, to_status, party) or (
+        states.is_complaint_return(locked.status, to_status) and to_status != order_status_before_complaint(locked)
+    ):
         raise DomainError(
             _("An order that is “%(from)s” cannot become “%(to)s”.")
             % {"from": locked.get_status_display(), "to": S(to_status).label}
@@ -66,10 +69,15 @@ def order_transition(
     for name, value in fields.items():
         setattr(locked, name, value)
     now = timezone.now()
-    if to_status == S.PAID:
+    if to_status == S.PAID and locked.paid_at is None:  # a rejected complaint returning to "paid" keeps the date
         locked.paid_at = now
     if to_status == S.COMPLETED:
         locked.completed_at = now
+    # The auto-complete clock: when the order (last) entered shipped / delivered.
+    if to_status == S.SHIPPED:
+        locked.shipped_at = now
+    if to_status == S.DELIVERED:
+        locked.delivered_at = now
     if to_status in states.RELEASES_STOCK:
         _release(locked, actor)
     locked.save()
@@ -81,7 +89,7 @@ def order_transition(
         for when in {month_start(locked.paid_at or now), month_start(now)}:
             figures_mark_dirty(when=when, kabupaten_kota_id=kode)
     event = OrderEvent.objects.create(
-        order=locked, actor=actor, from_status=from_status, to_status=to_status, note=note
+        order=locked, actor=actor, from_status=from_status, to_status=to_status, note=note, created_at=now
     )
     _notify(locked, event)
     order.refresh_from_db()  # the caller's copy shows the new status too
@@ -168,10 +176,44 @@ def order_confirm_receipt(*, order: Order, buyer: User) -> Order:
 
 
 def order_request_refund(*, order: Order, buyer: User, reason: str) -> Order:
+    """The buyer opens a complaint (the order becomes "refund requested") with a reason, any time before the order
+    completes: the auto-complete stops and the store's money stays held until the seller refunds or rejects."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(_("Tell the seller why you want a refund."))
+        raise DomainError(_("Tell the seller why you are not satisfied with the order."))
     return order_transition(order=order, to_status=S.REFUND_REQUESTED, party=states.BUYER, actor=buyer, note=reason)
+
+
+def order_status_before_complaint(order: Order) -> str | None:
+    """The status `order` had when its (latest) complaint was opened, from the complaint's event."""
+    return (
+        OrderEvent.objects.filter(order_id=order.pk, to_status=S.REFUND_REQUESTED)
+        .order_by("-created_at", "-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def order_complaint_reject(*, order: Order, actor: User, reason: str) -> Order:
+    """The seller rejects the buyer's complaint, with a reason the buyer reads: the order returns to the status it
+    had before the complaint. Back in "shipped" or "delivered" its auto-complete clock restarts from now, so the
+    buyer has the full time again to confirm or to answer. Raises DomainError without a reason or a complaint."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Tell the buyer why the complaint is rejected."))
+    back = order_status_before_complaint(order)
+    if order.status != S.REFUND_REQUESTED or back is None:
+        raise DomainError(_("This order has no open complaint."))
+    order = order_transition(order=order, to_status=back, party=states.SELLER, actor=actor, note=reason)
+    audit_record(
+        actor=actor,
+        action="marketplace.complaint_rejected",
+        organisation=order.store.organisation,
+        target=order,
+        data={"reason": reason, "back_to": back},
+    )
+    return order
 
 
 @transaction.atomic
@@ -207,3 +249,57 @@ def orders_expire_unpaid(*, now=None) -> int:
             continue  # paid or cancelled meanwhile
         expired += 1
     return expired
+
+
+# ---------------------------------------------------------------- auto-complete
+
+
+def orders_auto_complete_due(*, now=None):
+    """The orders whose auto-complete time has come, read through the two partial indexes on the clocks."""
+    now = now or timezone.now()
+    delays = states.auto_complete_delays()
+    return Order.objects.filter(
+        Q(status=S.SHIPPED, shipped_at__lte=now - delays[S.SHIPPED])
+        | Q(status=S.DELIVERED, delivered_at__lte=now - delays[S.DELIVERED])
+    )
+
+
+@transaction.atomic
+def order_auto_complete(*, order: Order, now=None) -> bool:
+    """Complete `order` as the system if it is due at `now`, checked again under the row lock: an order the buyer
+    confirmed or complained about meanwhile, or whose clock a rejected complaint restarted, is left alone.
+    Returns whether this call completed it."""
+    now = now or timezone.now()
+    locked = Order.objects.select_for_update().filter(pk=order.pk).first()
+    due = states.auto_complete_at(locked) if locked is not None else None
+    if due is None or due > now:
+        return False
+    order_transition(
+        order=locked,
+        to_status=S.COMPLETED,
+        party=states.SYSTEM,
+        actor=None,
+        note=gettext_noop("Completed automatically: no problem was reported in time."),
+    )
+    return True
+
+
+def orders_auto_complete(*, now=None) -> int:
+    """Complete every shipped or delivered order whose time has come; returns how many this run completed.
+
+    One query finds the due orders; each is then completed in its own short transaction (order_auto_complete), so
+    a second run, a concurrent run or a buyer confirming at the same moment completes an order once and only once.
+    """
+    now = now or timezone.now()
+    completed = 0
+    due = list(orders_auto_complete_due(now=now).order_by().values_list("pk", flat=True))
+    for pk in due:
+        try:
+            done = order_auto_complete(order=Order(pk=pk), now=now)
+        except Exception:  # one broken order must not hold up the others; its transaction rolled back alone
+            logger.exception("marketplace.auto_complete_failed", extra={"order": pk})
+            continue
+        completed += done
+    if completed:
+        logger.info("marketplace.orders_auto_completed", extra={"orders": completed})
+    return completed

@@ -1,4 +1,9 @@
-"""The one order state machine, for every payment method. Who may make which move is declared here."""
+"""The one order state machine, for every payment method. Who may make which move is declared here, and when an
+order nobody confirms completes by itself."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
 
 from marketplace.models import Order
 
@@ -17,15 +22,26 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     # A pickup order is handed over at the pesantren: no shipping step.
     (S.PROCESSING, S.DELIVERED): {SELLER},
     (S.SHIPPED, S.DELIVERED): {SELLER},
-    # The buyer may confirm receipt as soon as the parcel arrives, before the seller marks it delivered.
-    (S.SHIPPED, S.COMPLETED): {BUYER},
+    # The buyer may confirm receipt as soon as the parcel arrives, before the seller marks it delivered. Nobody
+    # confirming, the auto-complete job (SYSTEM) completes a delivered order after 48 h, a shipped one after 7 days.
+    (S.SHIPPED, S.COMPLETED): {BUYER, SYSTEM},
     (S.DELIVERED, S.COMPLETED): {BUYER, SYSTEM},
+    # A complaint (refund requested) can be opened until the order completes; it stops the auto-complete.
     (S.PAID, S.REFUND_REQUESTED): {BUYER},
     (S.PROCESSING, S.REFUND_REQUESTED): {BUYER},
     (S.SHIPPED, S.REFUND_REQUESTED): {BUYER},
     (S.DELIVERED, S.REFUND_REQUESTED): {BUYER},
     (S.REFUND_REQUESTED, S.REFUNDED): {SELLER},
+    # The seller rejects a complaint (with a reason): the order returns to the status it had before the complaint,
+    # and to that one only (order_transition checks it against the complaint's event). See COMPLAINT_RETURNS.
+    **{(S.REFUND_REQUESTED, back): {SELLER} for back in (S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED)},
 }
+
+# The statuses a complaint can be opened from, and so the ones a rejected complaint can return to.
+COMPLAINT_RETURNS = frozenset(frm for (frm, to) in TRANSITIONS if to == S.REFUND_REQUESTED)
+
+# Statuses whose auto-complete clock runs, and the order field it runs from (see services.orders_auto_complete).
+AUTO_COMPLETE_CLOCKS = {S.SHIPPED: "shipped_at", S.DELIVERED: "delivered_at"}
 
 # States in which the reserved stock goes back on the shelf.
 RELEASES_STOCK = {S.CANCELLED}
@@ -35,5 +51,31 @@ def allowed(from_status: str, to_status: str, party: str) -> bool:
     return party in TRANSITIONS.get((from_status, to_status), set())
 
 
+def is_complaint_return(from_status: str, to_status: str) -> bool:
+    return from_status == S.REFUND_REQUESTED and to_status in COMPLAINT_RETURNS
+
+
 def next_moves(from_status: str, party: str) -> list[str]:
-    return [to for (frm, to), parties in TRANSITIONS.items() if frm == from_status and party in parties]
+    """The moves `party` may make from `from_status`. A complaint's return is left out: it has one target only,
+    the status before the complaint (see order_complaint_reject)."""
+    return [
+        to
+        for (frm, to), parties in TRANSITIONS.items()
+        if frm == from_status and party in parties and not is_complaint_return(frm, to)
+    ]
+
+
+def auto_complete_delays() -> dict[str, timedelta]:
+    """How long after entering each status an order nobody confirms completes (settings)."""
+    return {
+        S.SHIPPED: timedelta(days=settings.MARKETPLACE_AUTOCOMPLETE_SHIPPED_DAYS),
+        S.DELIVERED: timedelta(hours=settings.MARKETPLACE_AUTOCOMPLETE_DELIVERED_HOURS),
+    }
+
+
+def auto_complete_at(order: Order) -> datetime | None:
+    """When `order` completes by itself unless the buyer confirms or complains first; None when its clock does not
+    run (any other status, or an order without the date)."""
+    field = AUTO_COMPLETE_CLOCKS.get(order.status)
+    start = getattr(order, field) if field else None
+    return start + auto_complete_delays()[order.status] if start else None

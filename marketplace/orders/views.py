@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from marketplace.checkout import services as checkout_services
 from marketplace.checkout.planning import checkout_plan, gateway_total
 from marketplace.models import Address, Order, OrderItem
-from marketplace.orders import selectors, services
-from marketplace.orders.forms import AddressForm, CheckoutForm, ProofForm, ReasonForm, ReviewForm
+from marketplace.orders import selectors, services, states
+from marketplace.orders.forms import AddressForm, CheckoutForm, ComplaintForm, ProofForm, ReviewForm
 from marketplace.orders.reviews import review_create
 from marketplace.payments import provider_for
 from marketplace.payments.bank_transfer import transfer_proof_upload
@@ -158,8 +158,10 @@ def order_detail(request, number):
             "pay_url": _pay_url(order),
             "instructions": provider_for(order.payment_method).instructions_template,
             "proof_form": ProofForm(),
-            "reason_form": ReasonForm(),
+            "complaint_form": ComplaintForm(),
             "review_form": ReviewForm(),
+            "auto_complete_at": states.auto_complete_at(order),
+            "complaint": selectors.latest_complaint(order) if order.status == Order.Status.REFUND_REQUESTED else None,
             "can_cancel": order.status == Order.Status.AWAITING_PAYMENT,
             "can_confirm": order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED),
             "can_refund": order.status
@@ -187,11 +189,11 @@ def order_action(request, number, action):
             services.order_confirm_receipt(order=order, buyer=request.user)
             messages.success(request, _("Thank you! The order is completed; you can review the products now."))
         elif action == "refund":
-            form = ReasonForm(request.POST)
+            form = ComplaintForm(request.POST)
             services.order_request_refund(
                 order=order, buyer=request.user, reason=form.data.get("reason", "") if form.is_valid() else ""
             )
-            messages.success(request, _("Refund requested."))
+            messages.success(request, _("Complaint sent. The order does not complete until the seller answers it."))
         elif action == "proof":
             form = ProofForm(request.POST, request.FILES)
             if not form.is_valid():

@@ -1,31 +1,27 @@
-"""The sales report of one store: revenue, orders, items sold and best products per day, week or month, with a
-bar chart drawn server-side as inline SVG. A sale counts from its payment; cancelled and refunded orders do not."""
+"""The sales report of one store: omzet (goods value, shipping apart), orders, items sold and best products per day,
+week or month, with a bar chart drawn server-side as inline SVG. What counts as a sale, and when, is defined once in
+marketplace.orders.omzet (see docs/sales-definition.md)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from marketplace.models import Order, OrderItem, Store
+from marketplace.models import OrderItem, Store
+from marketplace.orders import omzet
 
-S = Order.Status
-NOT_SALES = (S.AWAITING_PAYMENT, S.CANCELLED, S.REFUNDED)
 TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 
 @dataclass
 class Bucket:
     start: date
-    revenue: int = 0
+    omzet: int = 0
+    shipping: int = 0
     orders: int = 0
     items: int = 0
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return datetime.combine(start, time.min, tz), datetime.combine(end + timedelta(days=1), time.min, tz)
 
 
 def _bucket_starts(start: date, end: date, group: str) -> list[date]:
@@ -40,46 +36,47 @@ def _bucket_starts(start: date, end: date, group: str) -> list[date]:
     return [first + timedelta(days=step * i) for i in range((end - first).days // step + 1)]
 
 
+def _key(period) -> date:
+    return timezone.localtime(period).date() if isinstance(period, datetime) else period
+
+
 def sales_orders(store: Store, start: date, end: date):
-    low, high = _bounds(start, end)
-    return Order.objects.filter(store=store, paid_at__gte=low, paid_at__lt=high).exclude(status__in=NOT_SALES)
+    return omzet.sold_between(store.orders.all(), start, end)
 
 
 def sales_report(*, store: Store, start: date, end: date, group: str) -> dict:
     orders = sales_orders(store, start, end)
-    trunc = TRUNC[group]("paid_at", tzinfo=timezone.get_current_timezone())
+    tz = timezone.get_current_timezone()
     buckets = {day: Bucket(day) for day in _bucket_starts(start, end, group)}
-    for row in orders.annotate(period=trunc).values("period").annotate(revenue=Sum("subtotal"), n=Count("id")):
-        key = timezone.localtime(row["period"]).date() if isinstance(row["period"], datetime) else row["period"]
-        bucket = buckets.setdefault(key, Bucket(key))
-        bucket.revenue, bucket.orders = row["revenue"] or 0, row["n"]
+    per_period = (
+        orders.annotate(period=TRUNC[group](omzet.SALE_DATE, tzinfo=tz))
+        .values("period")
+        .annotate(omzet=Sum(omzet.OMZET), shipping=Sum(omzet.SHIPPING), n=Count("id"))
+    )
+    for row in per_period:
+        bucket = buckets.setdefault(_key(row["period"]), Bucket(_key(row["period"])))
+        bucket.omzet, bucket.shipping, bucket.orders = row["omzet"] or 0, row["shipping"] or 0, row["n"]
     items = OrderItem.objects.filter(order__in=orders)
     for row in (
-        items.annotate(period=TRUNC[group]("order__paid_at", tzinfo=timezone.get_current_timezone()))
+        items.annotate(period=TRUNC[group](f"order__{omzet.SALE_DATE}", tzinfo=tz))
         .values("period")
         .annotate(n=Sum("quantity"))
     ):
-        key = timezone.localtime(row["period"]).date() if isinstance(row["period"], datetime) else row["period"]
-        buckets.setdefault(key, Bucket(key)).items = row["n"] or 0
-    totals = orders.aggregate(
-        revenue=Sum("subtotal"),
-        orders=Count("id"),
-        trade_orders=Count("id", filter=Q(is_pesantren_trade=True)),
-        trade_revenue=Sum("subtotal", filter=Q(is_pesantren_trade=True)),
-    )
+        buckets.setdefault(_key(row["period"]), Bucket(_key(row["period"]))).items = row["n"] or 0
+    totals = omzet.totals(orders)
     totals["items"] = items.aggregate(n=Sum("quantity"))["n"] or 0
     best = list(
         items.values("product_id", "product_name")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-revenue", "-quantity", "product_name")[:10]
+        .annotate(quantity=Sum("quantity"), omzet=Sum("line_total"))
+        .order_by("-omzet", "-quantity", "product_name")[:10]
     )
     rows = [buckets[key] for key in sorted(buckets)]
-    return {"rows": rows, "totals": {k: v or 0 for k, v in totals.items()}, "best": best, "chart": bar_chart(rows)}
+    return {"rows": rows, "totals": totals, "best": best, "chart": bar_chart(rows)}
 
 
 def bar_chart(rows: list[Bucket], *, width: int = 640, height: int = 220) -> dict:
-    """Geometry of an SVG bar chart of revenue per bucket (the template draws it)."""
-    peak = max((row.revenue for row in rows), default=0) or 1
+    """Geometry of an SVG bar chart of omzet per bucket (the template draws it)."""
+    peak = max((row.omzet for row in rows), default=0) or 1
     pad_left, pad_bottom, top = 8, 24, 10
     slot = (width - pad_left - 14) / max(len(rows), 1)  # room on the right for the last label
     bar_width = max(slot * 0.7, 1)
@@ -87,7 +84,7 @@ def bar_chart(rows: list[Bucket], *, width: int = 640, height: int = 220) -> dic
     bars = []
     label_every = max(1, len(rows) // 8)
     for i, row in enumerate(rows):
-        h = round(plot * row.revenue / peak, 1)
+        h = round(plot * row.omzet / peak, 1)
         # Coordinates as strings with a dot: a localised "12,5" would break the SVG in Indonesian.
         bars.append(
             {
@@ -104,18 +101,17 @@ def bar_chart(rows: list[Bucket], *, width: int = 640, height: int = 220) -> dic
 
 
 def month_sales(*, organisation_id: int, month: date) -> dict:
-    """OPOP Mart sales of one organisation's store in one calendar month (paid, not cancelled or refunded), for
-    the programme's monthly omzet: the pesantren report form can prefill its marketplace line from this."""
-    start = month.replace(day=1)
-    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    """OPOP Mart omzet of one organisation's store in one calendar month (the one definition, marketplace.orders.omzet),
+    for the programme's monthly omzet: the pesantren report form prefills its marketplace line from "revenue"."""
     store = Store.objects.filter(organisation_id=organisation_id).first()
     if store is None:
-        return {"revenue": 0, "orders": 0, "pesantren_trade_revenue": 0}
-    figures = sales_orders(store, start, end).aggregate(
-        revenue=Sum("subtotal"), orders=Count("id"), trade=Sum("subtotal", filter=Q(is_pesantren_trade=True))
-    )
+        return {"revenue": 0, "shipping": 0, "orders": 0, "pesantren_trade_revenue": 0}
+    first = month.replace(day=1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    figures = omzet.totals(sales_orders(store, first, last))
     return {
-        "revenue": figures["revenue"] or 0,
+        "revenue": figures["omzet"],
+        "shipping": figures["shipping"],
         "orders": figures["orders"],
-        "pesantren_trade_revenue": figures["trade"] or 0,
+        "pesantren_trade_revenue": figures["trade_omzet"],
     }

@@ -44,19 +44,21 @@ def test_sales_report_counts_paid_orders_by_period_with_chart_and_csv(
     place(shopper, [(product_a, 1)], address=address)  # unpaid: not a sale
     today = timezone.localdate()
     report = sales_report(store=store_a, start=today - timedelta(days=6), end=today, group="day")
-    assert report["totals"]["revenue"] == 2 * 120000 + 3 * 35000 + 35000
+    assert report["totals"]["omzet"] == 2 * 120000 + 3 * 35000 + 35000
+    assert report["totals"]["shipping"] == 2 * 40000  # shown apart, never in the omzet
     assert report["totals"]["orders"] == 2 and report["totals"]["items"] == 6
-    assert len(report["rows"]) == 7 and report["rows"][-1].revenue == 345000 and report["rows"][-4].revenue == 35000
+    assert len(report["rows"]) == 7 and report["rows"][-1].omzet == 345000 and report["rows"][-4].omzet == 35000
     assert [b["product_name"] for b in report["best"]] == ["Sarung Tenun Darul Ulum", "Kopiah Rajut"]
     weekly = sales_report(store=store_a, start=today - timedelta(days=40), end=today, group="month")
-    assert sum(row.revenue for row in weekly["rows"]) == 380000
+    assert sum(row.omzet for row in weekly["rows"]) == 380000
     params = {"start": (today - timedelta(days=6)).isoformat(), "end": today.isoformat(), "group": "day"}
     page = seller.get(reverse("marketplace:seller_sales"), params).content.decode()
     assert "<svg" in page and page.count("<rect") == 7
     assert not re.search(r'(x|y|width|height)="\d+,\d', page)  # no Indonesian decimal commas in the SVG
     response = seller.get(reverse("marketplace:seller_sales"), {**params, "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[-1][1:] == ["380000", "2", "6"] and len(rows) == 9
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[-1][1:] == ["380000", "80000", "2", "6"] and len(rows) == 9
     week = seller.get(reverse("marketplace:seller_sales"), {**params, "group": "week"})
     assert week.status_code == 200
     bad = seller.get(reverse("marketplace:seller_sales"), {**params, "start": today.isoformat(), "end": "2000-01-01"})
@@ -67,7 +69,7 @@ def test_sales_of_another_store_never_show(seller, shopper, address, product_b, 
     order = place(shopper, [(product_b, 2)], address=address)[0]
     seller_confirm_payment(order=order, actor=admin_b)
     response = seller.get(reverse("marketplace:seller_sales"))
-    assert response.context["report"]["totals"]["revenue"] == 0
+    assert response.context["report"]["totals"]["omzet"] == 0
 
 
 def upload(name, rows):
@@ -191,6 +193,7 @@ def test_month_sales_feed_the_programme_omzet(shopper, address, product_a, admin
     today = timezone.localdate()
     assert month_sales(organisation_id=pesantren_a.pk, month=today) == {
         "revenue": 240000,
+        "shipping": 40000,
         "orders": 1,
         "pesantren_trade_revenue": 0,
     }

@@ -295,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
     # OPOP Mart: unpaid orders hold stock; every 5 minutes the expired ones are cancelled and the stock released,
     # so a reserved unit is back on sale at most 5 minutes after the payment window closes.
     "marketplace-expire-unpaid-orders": {"task": "marketplace.expire_unpaid_orders", "schedule": 300.0},
+    # OPOP Mart: every 15 minutes, delivered orders past MARKETPLACE_AUTOCOMPLETE_DELIVERED_HOURS and shipped ones past
+    # MARKETPLACE_AUTOCOMPLETE_SHIPPED_DAYS complete, so an order completes at most 15 minutes after the time its
+    # buyer and seller were shown; finding them reads two small partial indexes, so the frequent run is cheap.
+    "marketplace-auto-complete-orders": {"task": "marketplace.auto_complete_orders", "schedule": 900.0},
     # Programme dashboards: every 5 minutes the (month, kabupaten/kota) keys marked dirty by a verified
     # report, a paid order or a Samsat payment are rolled up, so a dashboard is at most 5 minutes behind.
     "reports-rollup-incremental": {"task": "reports.rollup_incremental", "schedule": 300.0},
@@ -313,6 +317,10 @@ MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", SECRET_KEY)
 # Hours a gateway payment (one virtual account for the whole checkout) stays open; every order of that checkout
 # expires with it. Bank transfers keep MARKETPLACE_PAYMENT_WINDOW_HOURS or the store's own expiry.
 MARKETPLACE_GATEWAY_PAYMENT_HOURS = env_int("MARKETPLACE_GATEWAY_PAYMENT_HOURS", 24)
+# OPOP Mart auto-complete: an order nobody confirms completes this long after it was delivered, or after it was
+# shipped without a delivery confirmation; until then the buyer can confirm receipt or open a complaint.
+MARKETPLACE_AUTOCOMPLETE_DELIVERED_HOURS = env_int("MARKETPLACE_AUTOCOMPLETE_DELIVERED_HOURS", 48)
+MARKETPLACE_AUTOCOMPLETE_SHIPPED_DAYS = env_int("MARKETPLACE_AUTOCOMPLETE_SHIPPED_DAYS", 7)
 
 # Logs go to stdout, one line each, with the request id. LOG_FORMAT=json for log shippers (prod default).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")

@@ -27,7 +27,7 @@ TABS = [
     ("processing", gettext_lazy("Processing"), (S.PROCESSING,)),
     ("shipped", gettext_lazy("Shipped"), (S.SHIPPED, S.DELIVERED)),
     ("completed", gettext_lazy("Completed"), (S.COMPLETED,)),
-    ("refund", gettext_lazy("Refunds"), (S.REFUND_REQUESTED, S.REFUNDED)),
+    ("refund", gettext_lazy("Complaints"), (S.REFUND_REQUESTED, S.REFUNDED)),
     ("cancelled", gettext_lazy("Cancelled"), (S.CANCELLED,)),
 ]
 
@@ -83,6 +83,8 @@ def order_detail(request, store, number):
             "order": order,
             "payment": payments[0] if payments else None,
             "moves": states.next_moves(order.status, states.SELLER),
+            "auto_complete_at": states.auto_complete_at(order),
+            "complaint": selectors.latest_complaint(order) if order.status == S.REFUND_REQUESTED else None,
             "ship_form": ShipForm(),
             "reason_form": ReasonForm(),
         },
@@ -125,6 +127,8 @@ def order_action(request, store, number, action):
             services.order_cancel_by_seller(order=order, actor=request.user, reason=reason_text)
         elif action == "refund":
             services.order_refund(order=order, actor=request.user)
+        elif action == "reject_complaint":
+            services.order_complaint_reject(order=order, actor=request.user, reason=reason_text)
         else:
             raise DomainError(_("Unknown action."))
         messages.success(request, _("Order updated."))

@@ -32,13 +32,21 @@ def sales(request, store):
             response["Content-Disposition"] = (
                 f'attachment; filename="penjualan-{store.slug}-{data["start"]}-{data["end"]}.csv"'
             )
+            response.write("\ufeff")  # a BOM, so that spreadsheet programs read the file as UTF-8
             writer = csv.writer(response)
-            writer.writerow([_("Period"), _("Revenue (Rp)"), _("Orders"), _("Items sold")])
-            for row in report["rows"]:
-                writer.writerow([row.start.isoformat(), row.revenue, row.orders, row.items])
             writer.writerow(
-                [_("Total"), report["totals"]["revenue"], report["totals"]["orders"], report["totals"]["items"]]
+                [
+                    _("Period"),
+                    _("Omzet (goods value, without shipping) (Rp)"),
+                    _("Shipping costs (Rp)"),
+                    _("Orders"),
+                    _("Items sold"),
+                ]
             )
+            for row in report["rows"]:
+                writer.writerow([row.start.isoformat(), row.omzet, row.shipping, row.orders, row.items])
+            totals = report["totals"]
+            writer.writerow([_("Total"), totals["omzet"], totals["shipping"], totals["orders"], totals["items"]])
             export_record(
                 actor=request.user,
                 dataset="marketplace.sales",

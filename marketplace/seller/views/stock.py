@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.catalogue.stock import low_stock, stock_restock, stock_set
 from marketplace.models import Order, Payment, StockMovement
+from marketplace.orders import omzet
 from marketplace.seller import access
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import StockForm
@@ -24,11 +25,14 @@ def dashboard(request, store):
     if store is None:
         return render(request, "marketplace/seller/no_store.html", status=404)
     orders = access.store_orders(store)
-    month = timezone.localdate().replace(day=1)
+    # This month's sales by the one definition (marketplace.orders.omzet): goods value, shipping apart.
+    start, end = omzet.month_bounds(timezone.localdate())
+    month = omzet.sold_q() & Q(paid_at__gte=start, paid_at__lt=end)
     figures = orders.aggregate(
         to_do=Count("id", filter=Q(status__in=TO_DO)),
-        month_orders=Count("id", filter=Q(paid_at__date__gte=month) & ~Q(status__in=(S.CANCELLED, S.REFUNDED))),
-        month_revenue=Sum("total", filter=Q(paid_at__date__gte=month) & ~Q(status__in=(S.CANCELLED, S.REFUNDED))),
+        month_orders=Count("id", filter=month),
+        month_omzet=Sum(omzet.OMZET, filter=month),
+        month_shipping=Sum(omzet.SHIPPING, filter=month),
     )
     figures["proofs"] = (
         orders.filter(status=S.AWAITING_PAYMENT, payments__status=Payment.Status.PROOF_UPLOADED).distinct().count()
