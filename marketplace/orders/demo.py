@@ -2,9 +2,10 @@
 order back in "delivered" with its auto-complete date restarted. Uses the services only; runs once."""
 
 from marketplace.cart.services import cart_set
+from marketplace.checkout.services import order_place
 from marketplace.models import Order, OrderEvent, Product
 from marketplace.orders import services
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from opop.models import Membership, User
 
 S = Order.Status
@@ -20,7 +21,7 @@ def seed_complaint_rejected(users: dict[str, User]) -> None:
         return
     variant = product.variants.filter(stock__gte=1).first()
     cart_set(user=shopper, session={}, product=product, variant=variant, quantity=1)
-    (order,) = services.order_place(
+    (order,) = order_place(
         buyer=shopper, session={}, address=address, choices={product.store_id: ("shipping", "bank_transfer")}
     )
     seller = Membership.objects.filter(organisation=order.store.organisation).first().user

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from marketplace.models import Order, OrderEvent
 from marketplace.orders import services, states
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.tasks import auto_complete_orders
 from marketplace.tests.factories import AddressFactory, ProductFactory
 from marketplace.tests.helpers import place

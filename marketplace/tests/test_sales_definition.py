@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from marketplace.models import Order, Product
 from marketplace.orders import omzet, services, states
-from marketplace.payments.base import seller_confirm_payment
+from marketplace.payments.services import seller_confirm_payment
 from marketplace.seller.sales import month_sales, sales_report
 from marketplace.tests.helpers import place
 from reports.models import FigureRollup
