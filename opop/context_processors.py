@@ -27,6 +27,7 @@ NAV_ITEMS = [
     (_("Halal certification"), "halal:case_list", "authenticated"),
     (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
     (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
+    (_("Store requests"), "marketplace:store_request_list", "programme_staff"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 

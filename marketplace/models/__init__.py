@@ -10,6 +10,7 @@ from marketplace.models.catalogue import (
     ShippingRate,
     Store,
 )
+from marketplace.models.opening import StoreApplication
 from marketplace.models.orders import (
     Address,
     CartItem,
@@ -38,6 +39,7 @@ __all__ = [
     "ShippingRate",
     "StockMovement",
     "Store",
+    "StoreApplication",
     "StoreInvitation",
     "WholesaleTier",
 ]
