@@ -23,6 +23,7 @@ from marketplace.orders.reviews import review_create
 from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.base import seller_confirm_payment
 from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sign
+from marketplace.seller.opening_demo import seed_store_opening
 from opop.demo import demo_organisation, demo_user
 from opop.mail import mail_muted
 from opop.models import KabupatenKota, Membership, Organisation, User
@@ -565,3 +566,4 @@ def seed(users: dict[str, User]) -> None:
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
         _seller_centre(users, products, stores)
+        seed_store_opening(users)

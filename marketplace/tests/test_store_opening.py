@@ -393,3 +393,24 @@ def test_the_nav_shows_store_requests_to_diskop_staff(client, province_staff):
     assert {"label": "Store requests", "url": reverse("marketplace:store_request_list"), "active": True} in [
         {**item, "label": str(item["label"])} for item in items
     ]
+
+
+def test_the_demo_leaves_one_request_waiting_for_diskop_and_stays_idempotent(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert mail.outbox == []
+    (application,) = StoreApplication.objects.all()
+    assert application.status == S.SUBMITTED and not Store.objects.filter(organisation=application.organisation)
+    assert AuditEvent.objects.filter(action="marketplace.store_application_submitted").count() == 1
+    from opop.models import User
+
+    client.force_login(User.objects.get(email="staf.diskop@opop.test"))
+    queue = client.get(reverse("marketplace:store_request_list"))
+    assert list(queue.context["page"].object_list) == [application]
+    client.post(reverse("marketplace:store_request_decide", args=[application.pk, "approve"]))
+    assert client.get(reverse("marketplace:store", args=["al-hikmah-mart-jenu"])).status_code == 200
