@@ -255,7 +255,9 @@ def store_application_approve(*, actor: User, application: StoreApplication, bas
     locked = _locked(application)
     _require_decider(actor, locked)
     if locked.status == S.APPROVED:
-        return locked.store
+        # Read the store afresh: after waiting for the lock, PostgreSQL re-reads the locked row but not the rows
+        # it was joined to, so a store opened by the transaction we waited for is not in the join.
+        return Store.objects.get(pk=locked.store_id)
     if not locked.is_waiting:
         raise DomainError(_("This application is not waiting for a decision."))
     if Store.objects.filter(organisation_id=locked.organisation_id).exists():

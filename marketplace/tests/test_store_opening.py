@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection  # noqa: F401 (read by the skipif conditions)
 from django.urls import reverse
 
 from alumni.models import AlumniBusiness, Alumnus
@@ -414,3 +415,45 @@ def test_the_demo_leaves_one_request_waiting_for_diskop_and_stays_idempotent(
     assert list(queue.context["page"].object_list) == [application]
     client.post(reverse("marketplace:store_request_decide", args=[application.pk, "approve"]))
     assert client.get(reverse("marketplace:store", args=["al-hikmah-mart-jenu"])).status_code == 200
+
+
+# --- races on PostgreSQL ----------------------------------------------------------------------------------
+
+on_postgres = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="concurrent requests need PostgreSQL's row locks"
+)
+
+
+@pytest.fixture
+def regions(transactional_db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("opop.migrations.0002_kabupaten_kota_data").load(apps, None)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_concurrent_approvals_open_one_store(regions, verified_a, admin_a, province_staff, jombang_staff):
+    from opop.tests.concurrency import run_together
+
+    application = _apply(verified_a, admin_a)
+    deciders = [province_staff, jombang_staff] * 3
+    results = run_together(
+        6, lambda i: opening.store_application_approve(actor=deciders[i], application=application).pk
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(set(results)) == 1 and Store.objects.filter(organisation=verified_a).count() == 1
+    assert AuditEvent.objects.filter(action="marketplace.store_application_approved").count() == 1
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_concurrent_first_submissions_make_one_application(regions, verified_a, admin_a):
+    from opop.tests.concurrency import run_together
+
+    results = run_together(5, lambda i: _apply(verified_a, admin_a).pk)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(set(results)) == 1 and StoreApplication.objects.count() == 1
+    assert AuditEvent.objects.filter(action="marketplace.store_application_submitted").count() == 1
