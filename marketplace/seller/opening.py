@@ -251,7 +251,8 @@ def store_application_approve(*, actor: User, application: StoreApplication, bas
     account, in the same transaction as the approval and its audit event; the applicant is e-mailed.
 
     Only whoever decides it (see `may_decide`; PermissionDenied otherwise). Idempotent: an approved application
-    returns its store and changes nothing. DomainError when it is not waiting, or the address was taken."""
+    returns its store and changes nothing. DomainError when it is not waiting, the organisation is no longer
+    verified (with the reason), or the address was taken."""
     locked = _locked(application)
     _require_decider(actor, locked)
     if locked.status == S.APPROVED:
@@ -260,6 +261,9 @@ def store_application_approve(*, actor: User, application: StoreApplication, bas
         return Store.objects.get(pk=locked.store_id)
     if not locked.is_waiting:
         raise DomainError(_("This application is not waiting for a decision."))
+    standing = organisation_standing(locked.organisation)
+    if not standing.verified:  # verified when it applied, no longer now
+        raise DomainError(standing.reason)
     if Store.objects.filter(organisation_id=locked.organisation_id).exists():
         raise DomainError(_("This organisation has a store already."))
     if Store.objects.filter(slug=locked.slug).exists():

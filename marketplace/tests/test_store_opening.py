@@ -264,6 +264,14 @@ def test_approving_twice_opens_one_store_and_records_one_decision(verified_a, ad
         opening.store_application_return(actor=province_staff, application=application, reason="Telat")
 
 
+def test_an_organisation_no_longer_verified_is_not_approved(verified_a, admin_a, province_staff):
+    application = _apply(verified_a, admin_a)
+    Pesantren.objects.filter(organisation=verified_a).update(status=Pesantren.Status.INACTIVE)
+    with pytest.raises(DomainError, match="inactive"):
+        opening.store_application_approve(actor=province_staff, application=application)
+    assert not Store.objects.exists()
+
+
 def test_submitting_twice_is_one_submission(verified_a, admin_a):
     first = _apply(verified_a, admin_a)
     second = _apply(verified_a, admin_a, name="Nama lain")
