@@ -180,6 +180,67 @@ ENDPOINTS = [
 ]
 
 # JSON endpoints, attacked by the test below with bodies instead of forms.
+# Opening a store: the owner's application (for a verified pesantren without a store, made for the attack) and
+# the deciders' approve / return (the demo's request, decided by province-wide Diskop staff).
+
+
+def _storeless_pesantren(client, world) -> None:
+    from opop.models import Organisation
+    from opop.services import membership_add
+    from pesantren.tests.factories import PesantrenFactory
+
+    owner = world.users["seller_a_owner"]
+    if not Organisation.objects.filter(slug="pp-hostile-baru").exists():
+        organisation = Organisation.objects.create(
+            kind=Organisation.Kind.PESANTREN, name="PP Hostile Baru", slug="pp-hostile-baru", kabupaten_kota_id="35.17"
+        )
+        PesantrenFactory(organisation=organisation)
+        membership_add(organisation=organisation, user=owner, role="owner")
+
+
+def _store_request(action: str):
+    from marketplace.models import StoreApplication
+
+    return lambda world: reverse(
+        "marketplace:store_request_decide", args=[StoreApplication.objects.order_by("pk").first().pk, action]
+    )
+
+
+ENDPOINTS += [
+    Endpoint(
+        "marketplace:seller_open",
+        "seller_a_owner",
+        prepare=_storeless_pesantren,
+        url=lambda world: reverse("marketplace:seller_open", args=["pp-hostile-baru"]),
+        valid={
+            "name": "Toko Hostile",
+            "slug": "toko-hostile",
+            "origin": "35.17",
+            "pickup_address": "Jl. Pesantren 1",
+            "bank_name": "Bank Jatim Syariah",
+            "bank_account_number": "0123456789",
+            "bank_account_name": "Koppontren",
+            "action": "submit",
+        },
+        fields=("action",),
+        uploads=("logo_upload",),
+    ),
+    Endpoint(
+        "marketplace:store_request_decide",
+        "staff_province",
+        page="marketplace:store_request_detail",
+        url=_store_request("return"),
+        fields=("reason",),
+    ),
+    Endpoint(
+        "marketplace:store_request_decide[approve]",
+        "staff_province",
+        page="marketplace:store_request_detail",
+        url=_store_request("approve"),
+        fields=("x",),
+    ),
+]
+
 JSON_ENDPOINTS = ["marketplace:gateway_webhook"]
 
 

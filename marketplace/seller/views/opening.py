@@ -27,6 +27,11 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
+def _store_prefix(request) -> str:
+    """The store page's URL up to its slug, shown with the chosen address."""
+    return request.build_absolute_uri(reverse("marketplace:store", kwargs={"slug": "x"}))[:-2]
+
+
 def _errors(form, exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -98,7 +103,7 @@ def store_open(request, slug):
             "editable": editable,
             "form": form,
             "pillar": Pillar(PILLAR_BY_KIND[organisation.kind]).label,
-            "store_prefix": request.build_absolute_uri(reverse("marketplace:store", kwargs={"slug": "x"}))[:-2],
+            "store_prefix": _store_prefix(request),
         },
     )
 
@@ -141,6 +146,7 @@ def store_request_detail(request, pk):
             "application": application,
             "may_decide": opening.may_decide(request.user, application) and application.is_waiting,
             "return_form": ReturnForm(),
+            "store_prefix": _store_prefix(request),
         },
     )
 
