@@ -180,22 +180,21 @@ ENDPOINTS = [
 ]
 
 # JSON endpoints, attacked by the test below with bodies instead of forms.
-# Opening a store: the owner's application (for a verified pesantren without a store, made for the attack) and
-# the deciders' approve / return (the demo's request, decided by province-wide Diskop staff).
+# Opening a store: the owner's application (a verified demo pesantren without a store, by its owner) and the
+# deciders' approve / return (the demo's request, decided by province-wide Diskop staff).
+STORELESS_PESANTREN = "Pondok Pesantren Miftahul Huda Sananwetan"
 
 
-def _storeless_pesantren(client, world) -> None:
+def _storeless_owner(world):
+    from opop.models import Membership
+
+    return Membership.objects.get(organisation__name=STORELESS_PESANTREN, role="owner").user
+
+
+def _storeless_form(world) -> str:
     from opop.models import Organisation
-    from opop.services import membership_add
-    from pesantren.tests.factories import PesantrenFactory
 
-    owner = world.users["seller_a_owner"]
-    if not Organisation.objects.filter(slug="pp-hostile-baru").exists():
-        organisation = Organisation.objects.create(
-            kind=Organisation.Kind.PESANTREN, name="PP Hostile Baru", slug="pp-hostile-baru", kabupaten_kota_id="35.17"
-        )
-        PesantrenFactory(organisation=organisation)
-        membership_add(organisation=organisation, user=owner, role="owner")
+    return reverse("marketplace:seller_open", args=[Organisation.objects.get(name=STORELESS_PESANTREN).slug])
 
 
 def _store_request(action: str):
@@ -210,8 +209,8 @@ ENDPOINTS += [
     Endpoint(
         "marketplace:seller_open",
         "seller_a_owner",
-        prepare=_storeless_pesantren,
-        url=lambda world: reverse("marketplace:seller_open", args=["pp-hostile-baru"]),
+        as_user=_storeless_owner,
+        url=_storeless_form,
         valid={
             "name": "Toko Hostile",
             "slug": "toko-hostile",
