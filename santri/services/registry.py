@@ -411,9 +411,9 @@ def santri_business_organisation_open(*, user: User, business: SantriBusiness) -
     already gets that one back."""
     pesantren = business.pesantren
     require_admin(user, pesantren)
-    locked = SantriBusiness.objects.select_for_update().select_related("organisation").get(pk=business.pk)
-    if locked.organisation is not None:
-        return locked.organisation
+    locked = SantriBusiness.objects.select_for_update().get(pk=business.pk)
+    if locked.organisation_id is not None:
+        return Organisation.objects.get(pk=locked.organisation_id)
     organisation = organisation_create(
         name=locked.name,
         kind=Organisation.Kind.SANTRI_BUSINESS,

@@ -2,6 +2,7 @@
 supervised by the pesantren, with the admin as owner; then the store-opening form."""
 
 import pytest
+from django.db import connection  # noqa: F401 (read by the skipif condition)
 from django.urls import reverse
 
 from opop.models import AuditEvent, Membership, Organisation
@@ -54,3 +55,26 @@ def test_only_the_pesantren_admin_opens_it(client, business, admin_b, province_s
     assert client.post(reverse("santri:business_store_open", args=[business.pk])).status_code == 403
     business.refresh_from_db()
     assert business.organisation is None
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent requests need PostgreSQL's row locks")
+def test_two_clicks_at_once_make_one_organisation(transactional_db, admin_a):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from opop.tests.concurrency import run_together
+    from pesantren.tests.factories import PesantrenFactory
+
+    import_module("opop.migrations.0002_kabupaten_kota_data").load(apps, None)
+    pes = PesantrenFactory(organisation=admin_a.memberships.get().organisation, nspp="510035170009")
+    santri = SantriFactory(pesantren=pes)
+    business = SantriBusiness.objects.create(
+        pesantren=pes, name="Kopi Santri", sector="kuliner", started_on="2024-01-01"
+    )
+    business.members.set([santri])
+    results = run_together(4, lambda i: santri_business_organisation_open(user=admin_a, business=business).pk)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert len(set(results)) == 1
+    assert Organisation.objects.filter(kind=Organisation.Kind.SANTRI_BUSINESS).count() == 1
