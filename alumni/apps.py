@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AlumniConfig(AppConfig):
     name = "alumni"
     verbose_name = _("Sosiopreneur")
+
+    def ready(self):
+        from alumni.standing import alumni_business_standing
+        from opop.models import Organisation
+        from opop.organisations import standing_check_register
+
+        standing_check_register(Organisation.Kind.ALUMNI_BUSINESS, alumni_business_standing)

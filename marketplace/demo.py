@@ -26,6 +26,7 @@ from marketplace.orders.reviews import review_create
 from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sandbox_collect, sign
 from marketplace.payments.services import checkout_payment_of, seller_confirm_payment
+from marketplace.seller.opening_demo import seed_store_opening
 from opop.demo import demo_organisation, demo_user
 from opop.mail import mail_muted
 from opop.models import KabupatenKota, Membership, Organisation, User
@@ -578,3 +579,4 @@ def seed(users: dict[str, User]) -> None:
         _seller_centre(users, products, stores)
         curation_demo.seed_curation_demo()
         seed_complaint_rejected(users)
+        seed_store_opening(users)

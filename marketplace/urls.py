@@ -7,6 +7,7 @@ from marketplace.catalogue import views as catalogue
 from marketplace.orders import views as orders
 from marketplace.payments import views as payments
 from marketplace.seller import urls as seller_urls
+from marketplace.seller.views import opening as store_opening
 from marketplace.sitemaps import SITEMAPS
 
 app_name = "marketplace"
@@ -33,4 +34,7 @@ urlpatterns = [
     path("pembayaran/webhook/sandbox/", payments.gateway_webhook, name="gateway_webhook"),
     path("penjual/", include(seller_urls)),
     path("staf/kurasi/", include(curation_urls)),
+    path("staf/toko/", store_opening.store_request_list, name="store_request_list"),
+    path("staf/toko/<int:pk>/", store_opening.store_request_detail, name="store_request_detail"),
+    path("staf/toko/<int:pk>/<slug:action>/", store_opening.store_request_decide, name="store_request_decide"),
 ]

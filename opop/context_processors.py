@@ -28,6 +28,7 @@ NAV_ITEMS = [
     (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
     (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
     (_("Listing curation"), "marketplace:curation_queue", "curator"),
+    (_("Store requests"), "marketplace:store_request_list", "curator"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -49,7 +50,7 @@ def _visible(who: str, user, access) -> bool:
         return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
     if who == "seller":
         return any(kind in SELLER_KINDS and role in ("owner", "staff") for _id, kind, role in access.memberships)
-    if who == "curator":  # Diskop staff, and pesantren admins for the santri businesses they supervise
+    if who == "curator":  # listings and store requests: Diskop staff, and pesantren admins for their santri businesses
         return (
             access.programme_staff
             or access.superuser

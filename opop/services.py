@@ -69,11 +69,14 @@ def organisation_create(
     kabupaten_kota: KabupatenKota | None = None,
     owner: User | None = None,
     actor: User | None = None,
+    parent: Organisation | None = None,
 ) -> Organisation:
-    """Create an organisation, with `owner` as its first member when given."""
+    """Create an organisation, with `owner` as its first member when given and `parent` supervising it."""
     if kind not in Organisation.Kind.values:
         raise DomainError(f"Unknown organisation kind {kind!r}.")
-    organisation = Organisation(name=name, kind=kind, kabupaten_kota=kabupaten_kota, slug=_unique_slug(name))
+    organisation = Organisation(
+        name=name, kind=kind, kabupaten_kota=kabupaten_kota, parent=parent, slug=_unique_slug(name)
+    )
     organisation.full_clean()
     organisation.save()
     if owner is not None:

@@ -87,11 +87,11 @@ def api_token_get(*, user, pk) -> ApiToken:
 
 
 def businesses(*, pesantren: Pesantren) -> QuerySet[SantriBusiness]:
-    return SantriBusiness.objects.filter(pesantren=pesantren).prefetch_related("members")
+    return SantriBusiness.objects.filter(pesantren=pesantren).select_related("organisation").prefetch_related("members")
 
 
 def business_get(*, user, pk) -> SantriBusiness:
-    queryset = SantriBusiness.objects.select_related("pesantren", "pesantren__kabupaten_kota")
+    queryset = SantriBusiness.objects.select_related("pesantren", "pesantren__kabupaten_kota", "organisation")
     return get_for_user_or_404(queryset, user, scope=SANTRI_SCOPE, pk=pk)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("p/<int:pesantren_pk>/usaha/", registry.business_list, name="business_list"),
     path("p/<int:pesantren_pk>/usaha/baru/", registry.business_form, name="business_create"),
     path("usaha/<int:pk>/ubah/", registry.business_form, name="business_edit"),
+    path("usaha/<int:pk>/toko/", registry.business_store_open, name="business_store_open"),
     path("impor/<int:pk>/", registry.import_preview, name="import_preview"),
     path("impor/<int:pk>/konfirmasi/", registry.import_confirm, name="import_confirm"),
     path("token/<int:pk>/cabut/", registry.api_token_revoke, name="api_token_revoke"),

@@ -38,7 +38,7 @@ def unseed_policy(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("marketplace", "0010_product_best_selling"),
+        ("marketplace", "0011_store_application"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,6 +12,7 @@ from marketplace.models.catalogue import (
     Store,
 )
 from marketplace.models.curation import CurationRule, ProductRevision, RevisionPhoto
+from marketplace.models.opening import StoreApplication
 from marketplace.models.orders import (
     Address,
     CartItem,
@@ -48,6 +49,7 @@ __all__ = [
     "ShippingRate",
     "StockMovement",
     "Store",
+    "StoreApplication",
     "StoreInvitation",
     "WholesaleTier",
 ]

@@ -59,6 +59,16 @@ class Store(TimeStampedModel):
     is_active = models.BooleanField(_("open"), default=True)
     allows_pickup = models.BooleanField(_("pickup at the pesantren"), default=True)
     pickup_address = models.CharField(_("pickup address"), max_length=250, blank=True)
+    # Where the store ships from, chosen when it opens; empty for stores opened before, which ship from their
+    # organisation's regency/city (see `kabupaten_kota`).
+    origin = models.ForeignKey(
+        KabupatenKota,
+        verbose_name=_("ships from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     default_shipping_rate = models.PositiveIntegerField(
         _("default shipping rate"),
         default=50000,
@@ -100,7 +110,8 @@ class Store(TimeStampedModel):
 
     @property
     def kabupaten_kota(self) -> KabupatenKota | None:
-        return self.organisation.kabupaten_kota
+        """The store's origin when it chose one, otherwise its organisation's regency/city."""
+        return self.origin if self.origin_id else self.organisation.kabupaten_kota
 
 
 class ShippingRate(models.Model):

@@ -47,7 +47,10 @@ def seller_view(view):
         store = current_store(request)
         if store is None:
             if view.__name__ == "dashboard":
-                return view(request, *args, store=None, **kwargs)
+                # No store yet: the organisations the user may open one for (404 for people with none).
+                from marketplace.seller.views.opening import store_opening
+
+                return store_opening(request)
             raise Http404
         request.seller_is_owner = is_owner(request.user, store)
         request.seller_section = _section(view)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from marketplace.seller.access import choose_store
-from marketplace.seller.views import orders, products, sales, stock, store
+from marketplace.seller.views import opening, orders, products, sales, stock, store
 
 urlpatterns = [
     path("", stock.dashboard, name="seller_dashboard"),
@@ -41,4 +41,6 @@ urlpatterns = [
     path("tim/<int:pk>/<slug:action>/", store.team_member, name="seller_team_member"),
     path("tim/undangan/<int:pk>/tarik/", store.invitation_withdraw, name="seller_invitation_withdraw"),
     path("undangan/<str:token>/", store.invitation_accept, name="seller_invitation_accept"),
+    path("buka/", opening.store_opening, name="seller_opening"),
+    path("buka/<slug:slug>/", opening.store_open, name="seller_open"),
 ]

@@ -201,6 +201,66 @@ ENDPOINTS = [
 ]
 
 # JSON endpoints, attacked by the test below with bodies instead of forms.
+# Opening a store: the owner's application (a verified demo pesantren without a store, by its owner) and the
+# deciders' approve / return (the demo's request, decided by province-wide Diskop staff).
+STORELESS_PESANTREN = "Pondok Pesantren Miftahul Huda Sananwetan"
+
+
+def _storeless_owner(world):
+    from opop.models import Membership
+
+    return Membership.objects.get(organisation__name=STORELESS_PESANTREN, role="owner").user
+
+
+def _storeless_form(world) -> str:
+    from opop.models import Organisation
+
+    return reverse("marketplace:seller_open", args=[Organisation.objects.get(name=STORELESS_PESANTREN).slug])
+
+
+def _store_request(action: str):
+    from marketplace.models import StoreApplication
+
+    return lambda world: reverse(
+        "marketplace:store_request_decide", args=[StoreApplication.objects.order_by("pk").first().pk, action]
+    )
+
+
+ENDPOINTS += [
+    Endpoint(
+        "marketplace:seller_open",
+        "seller_a_owner",
+        as_user=_storeless_owner,
+        url=_storeless_form,
+        valid={
+            "name": "Toko Hostile",
+            "slug": "toko-hostile",
+            "origin": "35.17",
+            "pickup_address": "Jl. Pesantren 1",
+            "bank_name": "Bank Jatim Syariah",
+            "bank_account_number": "0123456789",
+            "bank_account_name": "Koppontren",
+            "action": "submit",
+        },
+        fields=("action",),
+        uploads=("logo_upload",),
+    ),
+    Endpoint(
+        "marketplace:store_request_decide",
+        "staff_province",
+        page="marketplace:store_request_detail",
+        url=_store_request("return"),
+        fields=("reason",),
+    ),
+    Endpoint(
+        "marketplace:store_request_decide[approve]",
+        "staff_province",
+        page="marketplace:store_request_detail",
+        url=_store_request("approve"),
+        fields=("x",),
+    ),
+]
+
 JSON_ENDPOINTS = ["marketplace:gateway_webhook"]
 
 

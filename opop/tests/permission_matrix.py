@@ -61,6 +61,7 @@ def _kwargs(name: str, world: World) -> dict | None:
         "santri:business_list": {"pesantren_pk": pesantren.pk},
         "santri:business_create": {"pesantren_pk": pesantren.pk},
         "santri:business_edit": {"pk": o["santri_business"].pk},
+        "santri:business_store_open": {"pk": o["santri_business"].pk},
         "santri:import_preview": {"pk": o["import_batch"].pk},
         "santri:import_confirm": {"pk": o["import_batch"].pk},
         "santri:api_token_revoke": {"pk": o["api_token"].pk},
@@ -120,6 +121,9 @@ def _kwargs(name: str, world: World) -> dict | None:
         "marketplace:seller_team_member": {"pk": o["team_member"].pk, "action": "remove"},
         "marketplace:seller_invitation_withdraw": {"pk": o["invitation"].pk},
         "marketplace:seller_invitation_accept": {"token": _invitation_token(o["invitation"])},
+        "marketplace:seller_open": {"slug": pesantren.organisation.slug},
+        "marketplace:store_request_detail": {"pk": _store_application().pk},
+        "marketplace:store_request_decide": {"pk": _store_application().pk, "action": "return"},
         "reports:region": {"kode": pesantren.kabupaten_kota_id},
         "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
     }
@@ -137,3 +141,10 @@ def url_for(name: str, world: World) -> str | None:
     if kwargs is None:
         return None
     return reverse(name, kwargs=kwargs or None)
+
+
+def _store_application():
+    """The demo's store request (a Tuban pesantren, decided by province-wide Diskop staff)."""
+    from marketplace.models import StoreApplication
+
+    return StoreApplication.objects.order_by("pk").first()

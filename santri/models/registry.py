@@ -150,6 +150,17 @@ class SantriBusiness(TimeStampedModel):
     started_on = models.DateField(_("started"))
     monthly_omzet = models.PositiveBigIntegerField(_("monthly turnover (omzet, Rp)"), default=0)
     members = models.ManyToManyField(Santri, verbose_name=_("santri members"), related_name="businesses")
+    # The kernel organisation the business sells through on OPOP Mart (kind santri_business, supervised by the
+    # pesantren's organisation); made when the pesantren admin opens a store for it.
+    organisation = models.OneToOneField(
+        "opop.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="santri_business",
+        limit_choices_to={"kind": "santri_business"},
+    )
 
     class Meta:
         ordering = ["name"]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opop.figures import figures_mark_dirty
-from opop.models import User
-from opop.services import DomainError, audit_record
+from opop.models import Organisation, User
+from opop.services import DomainError, audit_record, organisation_create
 from pesantren.models import Pesantren
 from pesantren.services import is_pesantren_admin
 from santri.models import ApiToken, ImportBatch, Santri, SantriBusiness
@@ -399,6 +399,36 @@ def santri_business_save(
     )
     audit_record(actor=user, action="santri.business_saved", organisation=pesantren.organisation, target=business)
     return business
+
+
+@transaction.atomic
+def santri_business_organisation_open(*, user: User, business: SantriBusiness) -> Organisation:
+    """Give a santri business its own OPOP Mart organisation, so that it can apply for a store.
+
+    Only an admin (owner or staff) of the business's pesantren may. The organisation is of kind santri_business,
+    supervised by the pesantren's organisation (whose admins approve its store and listings), in the pesantren's
+    kabupaten/kota, with the acting admin as its first owner. Idempotent: a business that has its organisation
+    already gets that one back."""
+    pesantren = business.pesantren
+    require_admin(user, pesantren)
+    locked = SantriBusiness.objects.select_for_update().get(pk=business.pk)
+    if locked.organisation_id is not None:
+        return Organisation.objects.get(pk=locked.organisation_id)
+    organisation = organisation_create(
+        name=locked.name,
+        kind=Organisation.Kind.SANTRI_BUSINESS,
+        kabupaten_kota=pesantren.kabupaten_kota,
+        parent=pesantren.organisation,
+        owner=user,
+        actor=user,
+    )
+    locked.organisation = organisation
+    locked.save(update_fields=["organisation", "updated_at"])
+    business.organisation = organisation
+    audit_record(
+        actor=user, action="santri.business_organisation_opened", organisation=pesantren.organisation, target=locked
+    )
+    return organisation
 
 
 @transaction.atomic

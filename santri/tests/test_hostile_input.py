@@ -83,6 +83,7 @@ ENDPOINTS = [
         uploads=("attachment",),
     ),
     Endpoint("santri:proposal_score", "staff_region", fields=("criterion_1", "criterion_2", "criterion_3")),
+    Endpoint("santri:business_store_open", "seller_a_owner", page="santri:business_list", fields=("x",)),
 ]
 
 # JSON endpoints, attacked by the test below with bodies instead of forms.

@@ -311,4 +311,15 @@ def business_form(request, pesantren_pk=None, pk=None):
         else:
             messages.success(request, _("Santri business saved."))
             return redirect("santri:business_list", pesantren.pk)
-    return render(request, "santri/business_form.html", {"form": form, "pesantren": pesantren})
+    return render(request, "santri/business_form.html", {"form": form, "pesantren": pesantren, "business": business})
+
+
+@login_required
+@require_POST
+def business_store_open(request, pk):
+    """The pesantren admin opens an OPOP Mart store for a santri business: its organisation first, then the form."""
+    business = selectors.business_get(user=request.user, pk=pk)
+    require(is_pesantren_admin(request.user, business.pesantren))
+    organisation = services.santri_business_organisation_open(user=request.user, business=business)
+    request.user._opop_access = None  # the new membership counts from this request on
+    return redirect("marketplace:seller_open", slug=organisation.slug)
