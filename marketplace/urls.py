@@ -1,6 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from marketplace.balance import urls as balance_urls
 from marketplace.cart import views as cart
 from marketplace.catalogue import views as catalogue
 from marketplace.orders import views as orders
@@ -30,5 +31,7 @@ urlpatterns = [
     path("bayar/<str:transaction_id>/", payments.sandbox_page, name="sandbox_page"),
     path("bayar/<str:transaction_id>/sandbox/", payments.sandbox_pay, name="sandbox_pay"),
     path("pembayaran/webhook/sandbox/", payments.gateway_webhook, name="gateway_webhook"),
+    path("penjual/saldo/", include(balance_urls.seller)),
     path("penjual/", include(seller_urls)),
+    path("keuangan/", include(balance_urls.finance_staff)),
 ]

@@ -27,6 +27,7 @@ NAV_ITEMS = [
     (_("Halal certification"), "halal:case_list", "authenticated"),
     (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
     (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
+    (_("Payouts (finance)"), "marketplace:finance_payouts", "finance"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -48,6 +49,10 @@ def _visible(who: str, user, access) -> bool:
         return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
     if who == "seller":
         return any(kind in SELLER_KINDS and role in ("owner", "staff") for _id, kind, role in access.memberships)
+    if who == "finance":  # platform finance staff: the finance role in the Diskop UKM organisation
+        return access.superuser or any(
+            kind == Organisation.Kind.DISKOP and role == "finance" for _id, kind, role in access.memberships
+        )
     if who == "superuser":
         return user.is_staff
     return False
