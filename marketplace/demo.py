@@ -8,6 +8,7 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
+from marketplace.balance import demo as balance_demo
 from marketplace.cart.services import cart_set
 from marketplace.catalogue.services import (
     category_create,
@@ -565,3 +566,4 @@ def seed(users: dict[str, User]) -> None:
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
         _seller_centre(users, products, stores)
+        balance_demo.seed(users)  # store balances, payouts in every state, the finance officer

@@ -128,7 +128,7 @@ def test_with_a_fee_the_store_is_credited_the_total_less_the_fee_on_its_own_line
     assert buckets(store_a) == (156000, 0, 0, 0, 0)
     complete(order, admin_a, shopper)
     assert buckets(store_a) == (0, 156000, 0, 0, 0)
-    # An odd total: 3 × 120.000 + 40.000 = 400.000 → 10.000; and one at 2.5 % of 160.001 would be 4.000,025.
+    # A second order, 3 x 120.000 + 40.000 = 400.000 less a 10.000 fee, refunded.
     other = gateway_order(shopper, product_a, address=address, quantity=3)
     orders.order_request_refund(order=other, buyer=shopper, reason="Salah kirim")
     orders.order_refund(order=other, actor=admin_a)

@@ -66,7 +66,7 @@ def test_the_owner_withdraws_part_of_the_available_balance(available, store_a, a
 
 
 def test_the_whole_balance_can_be_withdrawn_but_not_a_rupiah_more(available, store_a, admin_a):
-    with pytest.raises(DomainError, match="Only Rp160.000 of the balance is available"):
+    with pytest.raises(DomainError, match=r"Only Rp160\.000 of the balance is available"):
         ask(store_a, admin_a, 160001)
     ask(store_a, admin_a, 160000)
     assert buckets(store_a) == (0, 0, 160000, 0, 0)
@@ -83,7 +83,7 @@ def test_a_payout_needs_the_password(available, store_a, admin_a):
 
 
 def test_a_payout_under_the_minimum_is_refused(settings, available, store_a, admin_a):
-    with pytest.raises(DomainError, match="smallest payout is Rp50.000"):
+    with pytest.raises(DomainError, match=r"smallest payout is Rp50\.000"):
         ask(store_a, admin_a, 49999)
     settings.MARKETPLACE_PAYOUT_MINIMUM = 10000
     assert ask(store_a, admin_a, 10000).amount == 10000

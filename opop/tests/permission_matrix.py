@@ -113,6 +113,8 @@ def _kwargs(name: str, world: World) -> dict | None:
         "marketplace:seller_team_member": {"pk": o["team_member"].pk, "action": "remove"},
         "marketplace:seller_invitation_withdraw": {"pk": o["invitation"].pk},
         "marketplace:seller_invitation_accept": {"token": _invitation_token(o["invitation"])},
+        "marketplace:seller_payout_detail": {"pk": o["payout"].pk},
+        "marketplace:finance_payout_action": {"pk": o["payout"].pk, "action": "approve"},
         "reports:region": {"kode": pesantren.kabupaten_kota_id},
         "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
     }
