@@ -377,3 +377,13 @@ def test_two_payout_requests_at_once_never_overdraw_the_balance(shopper, address
     assert all(isinstance(r, Payout) for r in results), results
     assert results[0].pk == results[1].pk and Payout.objects.count() == 2
     assert buckets(store_a) == (0, 0, 150000, 0, 0)
+
+
+def test_the_bank_file_keeps_a_formula_looking_name_as_text(client, available, store_a, admin_a, finance):
+    store_a.bank_account_name = '=HYPERLINK("http://x.test","Koppontren")'
+    store_a.save()
+    services.payout_approve(payout=ask(store_a, admin_a, 60000), actor=finance)
+    client.force_login(finance)
+    body = client.get(reverse("marketplace:finance_payouts_csv")).content.decode("utf-8").removeprefix("\ufeff")
+    (_header, line) = list(csv.reader(io.StringIO(body)))
+    assert line[1] == "'" + store_a.bank_account_name and line[3] == "60000"

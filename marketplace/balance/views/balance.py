@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from marketplace.balance import selectors, services
 from marketplace.balance.forms import PayoutRequestForm
 from marketplace.balance.ledger import store_balance
+from marketplace.balance.views import safe_cell
 from marketplace.seller.access import seller_view
 from opop.services import DomainError, export_record
 
@@ -102,7 +103,8 @@ def _statement_csv(request, store) -> HttpResponse:
     )
     for row in rows:
         writer.writerow(
-            [
+            safe_cell(cell)
+            for cell in [
                 timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
                 row.get_kind_display(),
                 row.order.number if row.order_id else "",

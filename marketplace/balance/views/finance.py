@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from marketplace.balance import selectors, services
 from marketplace.balance.forms import BankReferenceForm, ReasonForm
 from marketplace.balance.reconciliation import CHECKS, KIND_LABELS
+from marketplace.balance.views import safe_cell
 from marketplace.models import Payout
 from opop.permissions import access_for
 from opop.services import DomainError, export_record
@@ -107,7 +108,8 @@ def payout_export(request):
     writer.writerow([_("Account number"), _("Account holder"), _("Bank"), _("Amount"), _("Description"), _("E-mail")])
     for payout in payouts:
         writer.writerow(
-            [
+            safe_cell(cell)
+            for cell in [
                 payout.bank_account_number,
                 payout.bank_account_name,
                 payout.bank_name,
