@@ -116,7 +116,8 @@ def check_orders(run: ReconciliationRun) -> list[ReconciliationFinding]:
     ):
         credits[order_id][kind] = pending
     orders = Order.objects.filter(
-        Q(payment_method=Order.PaymentMethod.GATEWAY, paid_at__isnull=False) | Q(pk__in=list(per_order))
+        Q(payment_method=Order.PaymentMethod.GATEWAY, paid_at__isnull=False)
+        | Q(pk__in=BalanceEntry.objects.filter(order__isnull=False).values("order_id"))
     ).values_list("pk", "store_id", "number", "status", "payment_method", "paid_at", "total")
     for pk, store_id, number, status, method, paid_at, total in orders.iterator():
         sums = per_order.get(pk, dict.fromkeys(BUCKETS, 0))
