@@ -348,3 +348,29 @@ def test_the_daily_task_is_scheduled_and_runs_the_reconciliation(settings, clean
     assert settings.CELERY_BEAT_SCHEDULE["marketplace-balance-reconcile"]["task"] == "marketplace.balance_reconcile"
     assert balance_reconcile.delay().get() == 0
     assert ReconciliationRun.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [
+        ("", True),
+        ("2.5", True),
+        ("0", True),
+        ("100", True),
+        ("abc", False),
+        ("-1", False),
+        ("101", False),
+        ("NaN", False),
+    ],
+)
+def test_the_fee_setting_is_checked_when_the_settings_load(monkeypatch, raw, ok):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from opop.settings.env import env_percent
+
+    monkeypatch.setenv("MARKETPLACE_PLATFORM_FEE_PERCENT", raw)
+    if ok:
+        assert env_percent("MARKETPLACE_PLATFORM_FEE_PERCENT", "0") == (raw or "0")
+    else:
+        with pytest.raises(ImproperlyConfigured):
+            env_percent("MARKETPLACE_PLATFORM_FEE_PERCENT", "0")

@@ -7,7 +7,7 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from opop.settings.env import env_bool, env_int, env_list, env_str, mailers_from_env, media_origins
+from opop.settings.env import env_bool, env_int, env_list, env_percent, env_str, mailers_from_env, media_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -283,7 +283,7 @@ MARKETPLACE_PAYMENT_WINDOW_HOURS = env_int("MARKETPLACE_PAYMENT_WINDOW_HOURS", 2
 MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", SECRET_KEY)
 # Store balances: the platform's fee on each gateway-paid order (percent of goods + shipping, e.g. "2.5"; the fee
 # is rounded down to whole rupiah), and the smallest payout a store may request (rupiah).
-MARKETPLACE_PLATFORM_FEE_PERCENT = env_str("MARKETPLACE_PLATFORM_FEE_PERCENT", "0")
+MARKETPLACE_PLATFORM_FEE_PERCENT = env_percent("MARKETPLACE_PLATFORM_FEE_PERCENT", "0")
 MARKETPLACE_PAYOUT_MINIMUM = env_int("MARKETPLACE_PAYOUT_MINIMUM", 50000)
 
 # Logs go to stdout, one line each, with the request id. LOG_FORMAT=json for log shippers (prod default).
