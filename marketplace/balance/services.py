@@ -84,6 +84,7 @@ def payout_request(*, store: Store, actor: User, amount: int, password: str, req
     BalanceEntry.objects.create(
         store=store, payout=payout, kind=K.PAYOUT_REQUEST, actor=actor, available=-amount, in_payout=amount
     )
+    _tell_finance(payout)
     audit_record(
         actor=actor,
         action="marketplace.payout_requested",
@@ -126,6 +127,20 @@ def _notify(payout: Payout) -> None:
     subject = " ".join(render_to_string("marketplace/email/payout_status_subject.txt", context).split())
     send_mail_on_commit(
         subject=subject, body=render_to_string("marketplace/email/payout_status.txt", context), recipients=owners
+    )
+
+
+def _tell_finance(payout: Payout) -> None:
+    """Tell the platform's finance staff a payout waits for them (sent after the commit)."""
+    staff = list(
+        Membership.objects.filter(organisation__kind=Organisation.Kind.DISKOP, role=Membership.Role.FINANCE)
+        .values_list("user__email", flat=True)
+        .order_by("user__email")
+    )
+    context = {"payout": payout, "store": payout.store}
+    subject = " ".join(render_to_string("marketplace/email/payout_requested_subject.txt", context).split())
+    send_mail_on_commit(
+        subject=subject, body=render_to_string("marketplace/email/payout_requested.txt", context), recipients=staff
     )
 
 

@@ -48,8 +48,13 @@ def ask(store, actor, amount, key=None, password=DEFAULT_PASSWORD):
 # ---------------------------------------------------------------- requesting
 
 
-def test_the_owner_withdraws_part_of_the_available_balance(available, store_a, admin_a):
-    payout = ask(store_a, admin_a, 60000)
+def test_the_owner_withdraws_part_of_the_available_balance(
+    available, store_a, admin_a, finance, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        payout = ask(store_a, admin_a, 60000)
+    assert [m.to for m in mail.outbox] == [["keuangan@opop.test"]]  # finance staff hear of it
     assert payout.status == P.REQUESTED and payout.amount == 60000
     assert (payout.bank_name, payout.bank_account_number, payout.bank_account_name) == (
         "Bank Jatim Syariah",
