@@ -8,6 +8,7 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
+from marketplace.balance import demo as balance_demo
 from marketplace.cart.services import cart_set
 from marketplace.catalogue import curation_demo
 from marketplace.catalogue.services import (
@@ -24,7 +25,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.demo import seed_complaint_rejected
 from marketplace.orders.reviews import review_create
 from marketplace.payments.bank_transfer import transfer_proof_upload
-from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sandbox_collect, sign
+from marketplace.payments.sandbox import sandbox_receive
 from marketplace.payments.services import checkout_payment_of, seller_confirm_payment
 from marketplace.seller.opening_demo import seed_store_opening
 from opop.demo import demo_organisation, demo_user
@@ -368,10 +369,7 @@ def _orders(shopper: User, products: dict[str, Product], stores: dict[str, Store
     def pay(order):
         if order.payment_method == "gateway":
             # The sandbox collects the money, then calls our signed webhook, as on the payment page.
-            payment = checkout_payment_of(order)
-            sandbox_collect(checkout_payment=payment)
-            body = sandbox_callback_body(checkout_payment=payment)
-            gateway_webhook_handle(body=body, signature=sign(body))
+            sandbox_receive(checkout_payment=checkout_payment_of(order))
         else:
             seller_confirm_payment(order=order, actor=seller(order))
 
@@ -580,3 +578,4 @@ def seed(users: dict[str, User]) -> None:
         curation_demo.seed_curation_demo()
         seed_complaint_rejected(users)
         seed_store_opening(users)
+        balance_demo.seed(users)  # store balances, payouts in every state, the finance officer

@@ -25,3 +25,6 @@ def auto_complete_orders() -> int:
 def order_status_notify_task(*, order_id: int, event_id: int, language: str | None = None) -> None:
     """Mail the buyer and the store what just happened to the order (queued after the commit, via the outbox)."""
     order_status_notify(order_id=order_id, event_id=event_id, language=language)
+
+
+from marketplace.balance.tasks import balance_reconcile  # noqa: E402, F401 - registers the daily reconciliation

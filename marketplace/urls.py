@@ -1,6 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from marketplace.balance import urls as balance_urls
 from marketplace.cart import views as cart
 from marketplace.catalogue import curation_urls
 from marketplace.catalogue import views as catalogue
@@ -32,9 +33,11 @@ urlpatterns = [
     path("bayar/<str:transaction_id>/", payments.sandbox_page, name="sandbox_page"),
     path("bayar/<str:transaction_id>/sandbox/", payments.sandbox_pay, name="sandbox_pay"),
     path("pembayaran/webhook/sandbox/", payments.gateway_webhook, name="gateway_webhook"),
+    path("penjual/saldo/", include(balance_urls.seller)),
     path("penjual/", include(seller_urls)),
     path("staf/kurasi/", include(curation_urls)),
     path("staf/toko/", store_opening.store_request_list, name="store_request_list"),
     path("staf/toko/<int:pk>/", store_opening.store_request_detail, name="store_request_detail"),
     path("staf/toko/<int:pk>/<slug:action>/", store_opening.store_request_decide, name="store_request_decide"),
+    path("keuangan/", include(balance_urls.finance_staff)),
 ]

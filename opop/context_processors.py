@@ -29,6 +29,7 @@ NAV_ITEMS = [
     (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
     (_("Listing curation"), "marketplace:curation_queue", "curator"),
     (_("Store requests"), "marketplace:store_request_list", "curator"),
+    (_("Payouts (finance)"), "marketplace:finance_payouts", "finance"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -58,6 +59,10 @@ def _visible(who: str, user, access) -> bool:
                 kind == Organisation.Kind.PESANTREN and role in ("owner", "staff")
                 for _id, kind, role in access.memberships
             )
+        )
+    if who == "finance":  # platform finance staff: the finance role in the Diskop UKM organisation
+        return access.superuser or any(
+            kind == Organisation.Kind.DISKOP and role == "finance" for _id, kind, role in access.memberships
         )
     if who == "superuser":
         return user.is_staff

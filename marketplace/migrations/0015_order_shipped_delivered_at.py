@@ -19,7 +19,7 @@ def fill_from_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0013_checkout_payment'),
+        ('marketplace', '0014_store_balance'),
         ('opop', '0006_organisation_parent_finance_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

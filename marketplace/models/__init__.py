@@ -1,5 +1,6 @@
 """OPOP Mart tables: the catalogue (stores, products, photos) and the shopper side (cart, orders, payments, reviews)."""
 
+from marketplace.models.balance import BalanceEntry, Payout, ReconciliationFinding, ReconciliationRun
 from marketplace.models.catalogue import (
     PILLAR_BY_KIND,
     Category,
@@ -29,6 +30,7 @@ from marketplace.models.seller import StockMovement, StoreInvitation, WholesaleT
 __all__ = [
     "PILLAR_BY_KIND",
     "Address",
+    "BalanceEntry",
     "CartItem",
     "Category",
     "CheckoutPayment",
@@ -38,11 +40,14 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "Payment",
+    "Payout",
     "Pillar",
     "Product",
     "ProductPhoto",
     "ProductRevision",
     "ProductVariant",
+    "ReconciliationFinding",
+    "ReconciliationRun",
     "Review",
     "RevisionPhoto",
     "SandboxCollection",

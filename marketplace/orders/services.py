@@ -81,6 +81,9 @@ def order_transition(
     if to_status in states.RELEASES_STOCK:
         _release(locked, actor)
     locked.save()
+    from marketplace.balance.ledger import balance_on_transition  # gateway-paid orders move the store balance
+
+    balance_on_transition(order=locked, from_status=from_status, to_status=to_status, actor=actor)
     if to_status in (S.PAID, S.COMPLETED, S.REFUNDED) or (to_status == S.CANCELLED and locked.paid_at):
         # Mart sales count in the programme's monthly figures of the store's kabupaten/kota.
         kode = (

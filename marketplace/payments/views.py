@@ -14,9 +14,7 @@ from marketplace.payments.sandbox import (
     InvalidSignature,
     SandboxGateway,
     gateway_webhook_handle,
-    sandbox_callback_body,
-    sandbox_collect,
-    sign,
+    sandbox_receive,
 )
 from opop.services import DomainError
 
@@ -44,9 +42,7 @@ def sandbox_pay(request, transaction_id):
     body, as a real gateway would. Posted twice, it collects once and the webhook pays once."""
     payment = _buyer_payment(request, transaction_id)
     try:
-        sandbox_collect(checkout_payment=payment)
-        body = sandbox_callback_body(checkout_payment=payment)
-        outcome = gateway_webhook_handle(body=body, signature=sign(body))
+        outcome = sandbox_receive(checkout_payment=payment)
         if outcome == "paid":
             messages.success(request, _("Payment received. Thank you!"))
         else:

@@ -26,6 +26,16 @@ def _seller_order_action(action: str):
     return lambda world: reverse("marketplace:seller_order_action", args=[world.objects["order"].number, action])
 
 
+def _requested_payout(action: str):
+    def url(world):
+        from marketplace.models import Payout
+
+        payout = Payout.objects.filter(store=world.objects["store"], status=Payout.Status.REQUESTED).first()
+        return reverse("marketplace:finance_payout_action", args=[payout.pk, action])
+
+    return url
+
+
 def _cart_key(world) -> str:
     return reverse("marketplace:cart_update", args=[str(world.objects["product"].pk)])
 
@@ -198,6 +208,22 @@ ENDPOINTS = [
         fields=("created_from", "created_to", "payment_method", "q", "status", "page"),
     ),
     Endpoint("marketplace:seller_sales", "seller_a_owner", method="get", fields=("start", "end", "group", "export")),
+    # Store balance: the owner's withdrawal form, and finance decisions (the superuser stands in for finance staff)
+    Endpoint(
+        "marketplace:seller_payout_request",
+        "seller_a_owner",
+        page="marketplace:seller_balance",
+        valid={"password": "opop-demo-2026", "amount": "50000"},
+        fields=("amount", "password", "request_key"),
+    ),
+    Endpoint("marketplace:finance_payout_action", "superuser", fields=("reason", "bank_reference")),
+    Endpoint(
+        "marketplace:finance_payout_action[reject]",
+        "superuser",
+        url=_requested_payout("reject"),
+        valid={"reason": "Nama rekening tidak cocok"},
+        fields=("reason",),
+    ),
 ]
 
 # JSON endpoints, attacked by the test below with bodies instead of forms.

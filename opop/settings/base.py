@@ -7,7 +7,7 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from opop.settings.env import env_bool, env_int, env_list, env_str, mailers_from_env, media_origins
+from opop.settings.env import env_bool, env_int, env_list, env_percent, env_str, mailers_from_env, media_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -308,6 +308,10 @@ CELERY_BEAT_SCHEDULE = {
     # Halal: hourly, businesses are reminded of certificates expiring within 90/30 days and of uncertified food
     # products past the 17 Oct 2026 obligation; each reminder is recorded once, so the frequent run sends nothing twice.
     "halal-send-reminders": {"task": "halal.send_reminders", "schedule": 3600.0},
+    # OPOP Mart store balances: daily at 03:30 WIB, after the day has closed and the nightly rollup has run, every
+    # store's ledger is checked against its orders and payouts; differences are listed for finance staff by
+    # the start of their working day. Re-running a day replaces that day's findings.
+    "marketplace-balance-reconcile": {"task": "marketplace.balance_reconcile", "schedule": crontab(hour=3, minute=30)},
 }
 
 # OPOP Mart: hours a buyer has to pay before the order expires; the gateway's webhook secret; a real
@@ -321,6 +325,10 @@ MARKETPLACE_GATEWAY_PAYMENT_HOURS = env_int("MARKETPLACE_GATEWAY_PAYMENT_HOURS",
 # shipped without a delivery confirmation; until then the buyer can confirm receipt or open a complaint.
 MARKETPLACE_AUTOCOMPLETE_DELIVERED_HOURS = env_int("MARKETPLACE_AUTOCOMPLETE_DELIVERED_HOURS", 48)
 MARKETPLACE_AUTOCOMPLETE_SHIPPED_DAYS = env_int("MARKETPLACE_AUTOCOMPLETE_SHIPPED_DAYS", 7)
+# Store balances: the platform's fee on each gateway-paid order (percent of goods + shipping, e.g. "2.5"; the fee
+# is rounded down to whole rupiah), and the smallest payout a store may request (rupiah).
+MARKETPLACE_PLATFORM_FEE_PERCENT = env_percent("MARKETPLACE_PLATFORM_FEE_PERCENT", "0")
+MARKETPLACE_PAYOUT_MINIMUM = env_int("MARKETPLACE_PAYOUT_MINIMUM", 50000)
 
 # Logs go to stdout, one line each, with the request id. LOG_FORMAT=json for log shippers (prod default).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")

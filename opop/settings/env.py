@@ -39,6 +39,20 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_percent(name: str, default: str) -> str:
+    """A percentage from 0 to 100 with a decimal point (`2.5`), kept as text for Decimal arithmetic."""
+    from decimal import Decimal, InvalidOperation
+
+    value = (os.environ.get(name) or "").strip() or default
+    try:
+        percent = Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a percentage such as 2.5, not {value!r}.") from None
+    if not percent.is_finite() or not 0 <= percent <= 100:
+        raise ImproperlyConfigured(f"{name} must be between 0 and 100, not {value!r}.")
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = os.environ.get(name)
     if value is None:

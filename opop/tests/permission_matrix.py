@@ -124,6 +124,8 @@ def _kwargs(name: str, world: World) -> dict | None:
         "marketplace:seller_open": {"slug": pesantren.organisation.slug},
         "marketplace:store_request_detail": {"pk": _store_application().pk},
         "marketplace:store_request_decide": {"pk": _store_application().pk, "action": "return"},
+        "marketplace:seller_payout_detail": {"pk": o["payout"].pk},
+        "marketplace:finance_payout_action": {"pk": o["payout"].pk, "action": "approve"},
         "reports:region": {"kode": pesantren.kabupaten_kota_id},
         "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
     }

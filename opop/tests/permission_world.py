@@ -155,6 +155,7 @@ def _halal_objects(darul_ulum: Organisation, store) -> dict[str, object]:
 def _seller_objects(store) -> dict[str, object]:
     from marketplace.models import (
         CurationRule,
+        Payout,
         ProductPhoto,
         ProductRevision,
         ProductVariant,
@@ -173,4 +174,5 @@ def _seller_objects(store) -> dict[str, object]:
         "tier": WholesaleTier.objects.filter(product__store=store).order_by("pk").first(),
         "invitation": StoreInvitation.objects.filter(store=store).order_by("pk").first(),
         "team_member": Membership.objects.filter(organisation=store.organisation, role="staff").order_by("pk").first(),
+        "payout": Payout.objects.filter(store=store).order_by("pk").first(),
     }

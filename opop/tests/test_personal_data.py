@@ -190,7 +190,13 @@ def fetch_kept(world, role: str, url: str):
 
 EXPECTED_EXPORTS = {
     "anonymous": {"reports:public"},
-    "seller_a_owner": {"santri:export", "marketplace:seller_sales", "marketplace:seller_bulk", "samsat:day_report"},
+    "seller_a_owner": {
+        "santri:export",
+        "marketplace:seller_sales",
+        "marketplace:seller_bulk",
+        "marketplace:seller_balance",
+        "samsat:day_report",
+    },
     "staff_region": {
         "pesantren:staff_export",
         "halal:product_queue_csv",

@@ -1,0 +1,151 @@
+"""Finance staff's payout queue (approve, reject, export the approved ones for the bank, mark each transferred or
+failed) and the reconciliation's findings. Only platform finance staff: anyone else gets 403."""
+
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marketplace.balance import selectors, services
+from marketplace.balance.forms import BankReferenceForm, ReasonForm
+from marketplace.balance.reconciliation import CHECKS, KIND_LABELS
+from marketplace.balance.views import safe_cell
+from marketplace.models import Payout
+from opop.permissions import access_for
+from opop.services import DomainError, export_record
+
+P = Payout.Status
+PAGE_SIZE = 30
+
+
+def finance_view(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not services.is_finance(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@finance_view
+def payout_queue(request):
+    payouts = selectors.finance_payouts(request.user)
+    counts = selectors.finance_counts(payouts)
+    status = request.GET.get("status") or P.REQUESTED
+    if status not in P.values:
+        status = P.REQUESTED
+    shown = payouts.filter(status=status)
+    if status not in (P.REQUESTED, P.APPROVED):
+        shown = shown.order_by("-updated_at", "-id")
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "marketplace/finance/payout_queue.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "tabs": [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label in P.choices],
+            "querystring": f"status={status}",
+            "reason_form": ReasonForm(),
+            "reference_form": BankReferenceForm(),
+        },
+    )
+
+
+ACTIONS = {
+    "approve": lambda payout, actor, post: services.payout_approve(payout=payout, actor=actor),
+    "reject": lambda payout, actor, post: services.payout_reject(
+        payout=payout, actor=actor, reason=post.get("reason", "")
+    ),
+    "transferred": lambda payout, actor, post: services.payout_mark_transferred(
+        payout=payout, actor=actor, bank_reference=post.get("bank_reference", "")
+    ),
+    "failed": lambda payout, actor, post: services.payout_mark_failed(
+        payout=payout, actor=actor, reason=post.get("reason", "")
+    ),
+}
+
+
+@finance_view
+@require_POST
+def payout_action(request, pk, action):
+    payout = selectors.finance_payouts(request.user).filter(pk=pk).first()
+    if payout is None or action not in ACTIONS:
+        raise Http404
+    try:
+        payout = ACTIONS[action](payout, request.user, request.POST)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Payout %(reference)s: %(status)s.") % {"reference": payout, "status": payout.get_status_display()},
+        )
+    return redirect(f"{reverse('marketplace:finance_payouts')}?status={payout.status}")
+
+
+@finance_view
+def payout_export(request):
+    """The approved payouts as a bank bulk-transfer file: one line per payout, the reference in the description
+    so each transfer can be matched back and marked transferred."""
+    payouts = list(selectors.finance_payouts(request.user).filter(status=P.APPROVED))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pencairan-{timezone.localdate()}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs and bank portals read UTF-8
+    writer = csv.writer(response)
+    writer.writerow([_("Account number"), _("Account holder"), _("Bank"), _("Amount"), _("Description"), _("E-mail")])
+    for payout in payouts:
+        writer.writerow(
+            safe_cell(cell)
+            for cell in [
+                payout.bank_account_number,
+                payout.bank_account_name,
+                payout.bank_name,
+                payout.amount,
+                f"{payout.reference} {payout.store.name}"[:100],
+                "",
+            ]
+        )
+    access = access_for(request.user)
+    export_record(
+        actor=request.user,
+        dataset="marketplace.payouts",
+        rows=len(payouts),
+        region=None if access.superuser else access.region,
+        filters={"status": P.APPROVED, "payouts": ",".join(str(p.pk) for p in payouts)},
+    )
+    return response
+
+
+@finance_view
+def findings(request):
+    runs = selectors.reconciliation_runs()
+    day = parse_date(request.GET.get("day") or "")
+    run = (runs.filter(day=day) if day else runs).first()
+    rows = selectors.findings_of(run, request.user) if run else []
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")) if run else None
+    for finding in page.object_list if page else []:
+        finding.label = KIND_LABELS.get(finding.kind, finding.kind)
+    return render(
+        request,
+        "marketplace/finance/findings.html",
+        {
+            "run": run,
+            "page_obj": page,
+            "recent": list(runs[:14]),
+            "checks": [check.__name__ for check in CHECKS],
+            "querystring": f"day={run.day}" if run else "",
+        },
+    )
