@@ -8,7 +8,7 @@ Another check is one more function in CHECKS: `check(run) -> list[Reconciliation
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -16,8 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.balance.ledger import RUNNING
-from marketplace.models import BalanceEntry, Order, Payout, ReconciliationFinding, ReconciliationRun
+from marketplace.models import (
+    BalanceEntry,
+    CheckoutPayment,
+    Order,
+    Payout,
+    ReconciliationFinding,
+    ReconciliationRun,
+)
 from marketplace.models.balance import BUCKETS
+from marketplace.payments.services import gateway_settlement
 
 logger = logging.getLogger(__name__)
 K = BalanceEntry.Kind
@@ -32,6 +40,8 @@ WRONG_CREDIT = "wrong_credit"  # the sale row is not the order's total
 NOT_GATEWAY = "not_gateway"  # balance rows of an order not paid by the gateway
 ORDER_STATE = "order_state"  # the order's money is in the wrong bucket for its status
 PAYOUT_STATE = "payout_state"  # the payout's money is in the wrong bucket for its status
+GATEWAY_CREDIT = "gateway_credit"  # the gateway collected a transaction; its orders were credited another sum
+GATEWAY_UNSETTLED = "gateway_unsettled"  # a checkout we marked paid that day is not in the settlement file
 KIND_LABELS = {
     STORE_TOTAL: _("The store's balance does not add up to what its orders credited"),
     NEGATIVE_BUCKET: _("A balance is below zero"),
@@ -40,6 +50,8 @@ KIND_LABELS = {
     NOT_GATEWAY: _("An order not paid by the gateway is in the balance"),
     ORDER_STATE: _("An order's money is not where its status says"),
     PAYOUT_STATE: _("A payout's money is not where its status says"),
+    GATEWAY_CREDIT: _("The gateway collected a payment whose orders were credited another amount"),
+    GATEWAY_UNSETTLED: _("A payment we recorded as paid is missing from the gateway's settlement"),
 }
 
 
@@ -180,8 +192,53 @@ def check_payouts(run: ReconciliationRun) -> list[ReconciliationFinding]:
     return findings
 
 
+def check_gateway_settlement(run: ReconciliationRun) -> list[ReconciliationFinding]:
+    """The gateway's settlement file of the day before the run (what it says it collected for us) against what
+    those payments caused here: for every settled transaction, the sale credits of the orders it paid add up to
+    the collected amount; and every checkout payment we recorded as paid that day is in the file. A payment
+    that arrived after its orders were cancelled shows as collected but not credited: money to refund."""
+    settled_day = run.day - timedelta(days=1)
+    collected = {line.transaction_id: line.amount for line in gateway_settlement(settled_day)}
+    start = timezone.make_aware(datetime.combine(settled_day, time.min))
+    paid_here = dict(
+        CheckoutPayment.objects.filter(
+            status=CheckoutPayment.Status.PAID, paid_at__gte=start, paid_at__lt=start + timedelta(days=1)
+        ).values_list("provider_transaction_id", "amount")
+    )
+    transaction_of_order = "order__payments__checkout_payment__provider_transaction_id"
+    credited = dict(
+        BalanceEntry.objects.filter(kind=K.SALE, **{f"{transaction_of_order}__in": [*collected, *paid_here]})
+        .values(transaction_of_order)
+        .order_by(transaction_of_order)
+        .annotate(total=Sum("pending"))
+        .values_list(transaction_of_order, "total")
+    )
+    findings = []
+    for transaction_id, amount in sorted(collected.items()):
+        if credited.get(transaction_id, 0) != amount:
+            findings.append(
+                ReconciliationFinding(
+                    kind=GATEWAY_CREDIT,
+                    expected=amount,
+                    actual=credited.get(transaction_id, 0),
+                    detail=f"{transaction_id} ({settled_day:%d-%m-%Y})",
+                )
+            )
+    for transaction_id, amount in sorted(paid_here.items()):
+        if transaction_id not in collected:
+            findings.append(
+                ReconciliationFinding(
+                    kind=GATEWAY_UNSETTLED,
+                    expected=0,
+                    actual=amount,
+                    detail=f"{transaction_id} ({settled_day:%d-%m-%Y})",
+                )
+            )
+    return findings
+
+
 Check = Callable[[ReconciliationRun], list[ReconciliationFinding]]
-CHECKS: list[Check] = [check_store_totals, check_orders, check_payouts]
+CHECKS: list[Check] = [check_store_totals, check_orders, check_payouts, check_gateway_settlement]
 
 
 @transaction.atomic

@@ -292,7 +292,12 @@ def clean_books(settings, shopper, address, store_a, store_b, product_a, product
 
 def test_the_reconciliation_finds_nothing_on_clean_books_and_is_idempotent(clean_books):
     run = reconciliation.reconciliation_run()
-    assert run.finding_count == 0 and list(run.checks) == ["check_store_totals", "check_orders", "check_payouts"]
+    assert run.finding_count == 0 and list(run.checks) == [
+        "check_store_totals",
+        "check_orders",
+        "check_payouts",
+        "check_gateway_settlement",
+    ]
     again = reconciliation.reconciliation_run()
     assert again.pk == run.pk and ReconciliationRun.objects.count() == 1 and not ReconciliationFinding.objects.exists()
 
@@ -332,6 +337,65 @@ def test_the_reconciliation_finds_an_order_whose_money_is_in_the_wrong_bucket(cl
         ("order_state", f"{order.number} completed: available"),
         ("order_state", f"{order.number} completed: pending"),
     ]
+
+
+def _gateway_checkout_yesterday(shopper, address, product_a, product_b, *, webhook=True):
+    """A two-store checkout paid by one VA, its collection and payment moved to yesterday (WIB)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from marketplace.models import CheckoutPayment, SandboxCollection
+    from marketplace.payments.sandbox import sandbox_collect, sandbox_receive
+    from marketplace.payments.services import checkout_payment_of
+
+    stores = {product_a.store_id: ("shipping", "gateway"), product_b.store_id: ("shipping", "gateway")}
+    first, _second = place(
+        shopper, [(product_a, 1), (product_b, 2)], address=address, choices=stores, payment_method="gateway"
+    )
+    payment = checkout_payment_of(first)
+    if webhook:
+        assert sandbox_receive(checkout_payment=payment) == "paid"
+    else:
+        sandbox_collect(checkout_payment=payment)  # the gateway took the money; its callback never reached us
+    yesterday = timezone.now() - timedelta(days=1)
+    SandboxCollection.objects.filter(provider_transaction_id=payment.provider_transaction_id).update(
+        collected_at=yesterday
+    )
+    CheckoutPayment.objects.filter(pk=payment.pk).filter(paid_at__isnull=False).update(paid_at=yesterday)
+    payment.refresh_from_db()
+    return payment
+
+
+def test_the_gateway_settlement_of_the_day_before_matches_what_its_payments_credited(
+    shopper, address, product_a, product_b
+):
+    payment = _gateway_checkout_yesterday(shopper, address, product_a, product_b)
+    assert payment.amount == sum(BalanceEntry.objects.filter(kind=K.SALE).values_list("pending", flat=True))
+    run = reconciliation.reconciliation_run()
+    assert run.finding_count == 0
+
+
+def test_the_reconciliation_finds_money_the_gateway_collected_but_nobody_credited(
+    shopper, address, product_a, product_b
+):
+    payment = _gateway_checkout_yesterday(shopper, address, product_a, product_b, webhook=False)
+    run = reconciliation.reconciliation_run()
+    (finding,) = run.findings.filter(check_name="gateway_settlement")
+    assert (finding.kind, finding.expected, finding.actual) == (reconciliation.GATEWAY_CREDIT, payment.amount, 0)
+    assert finding.detail.startswith(payment.provider_transaction_id)
+
+
+def test_the_reconciliation_finds_a_paid_checkout_missing_from_the_settlement_file(
+    shopper, address, product_a, product_b
+):
+    from marketplace.models import SandboxCollection
+
+    payment = _gateway_checkout_yesterday(shopper, address, product_a, product_b)
+    SandboxCollection.objects.filter(provider_transaction_id=payment.provider_transaction_id).delete()
+    run = reconciliation.reconciliation_run()
+    (finding,) = run.findings.filter(check_name="gateway_settlement")
+    assert (finding.kind, finding.expected, finding.actual) == (reconciliation.GATEWAY_UNSETTLED, 0, payment.amount)
 
 
 def test_the_reconciliation_is_a_list_of_checks_another_can_join(clean_books, store_a):
