@@ -27,6 +27,7 @@ NAV_ITEMS = [
     (_("Halal certification"), "halal:case_list", "authenticated"),
     (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
     (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
+    (_("Deletion requests"), "opop:deletion_queue", "province_staff"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -44,6 +45,8 @@ def _visible(who: str, user, access) -> bool:
         return access.superuser or bool(access.memberships)
     if who == "programme_staff":
         return access.programme_staff or access.superuser
+    if who == "province_staff":  # unscoped Diskop staff: the personal-data deletion queue
+        return access.superuser or (access.programme_staff and access.region is None)
     if who == "samsat_counter":
         return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
     if who == "seller":
