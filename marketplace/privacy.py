@@ -3,6 +3,7 @@
 Named in `settings.PRIVACY_PROVIDERS`; the kernel calls `PROVIDER.export(user)` and `PROVIDER.erase(user)`.
 """
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.models import Address, CartItem, Order, Review, StoreInvitation
 
 
@@ -78,6 +79,11 @@ class MarketplacePersonalData:
                 for r in reviews
             ],
         }
+
+    def person_changed(self, user) -> None:
+        """Product pages are cached with their reviews' names (catalogue/fragments.py)."""
+        if Review.objects.filter(buyer=user).exists():
+            catalogue_changed()
 
     def erase(self, user) -> dict:
         """Addresses and the cart go; review photos are deleted (a face or a house can be in them), the

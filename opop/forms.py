@@ -58,10 +58,11 @@ class ProfileForm(PersonFields):
         super().__init__(data, initial={"full_name": instance.full_name, "phone": instance.phone}, **kwargs)
 
     def save(self) -> User:
-        self.instance.full_name = self.cleaned_data["full_name"]
-        self.instance.phone = self.cleaned_data["phone"]
-        self.instance.save(update_fields=["full_name", "phone"])
-        return self.instance
+        from opop.privacy import user_profile_update
+
+        return user_profile_update(
+            user=self.instance, full_name=self.cleaned_data["full_name"], phone=self.cleaned_data["phone"]
+        )
 
 
 class DeletionRequestForm(forms.ModelForm):

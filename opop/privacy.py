@@ -3,7 +3,8 @@ erasure on request.
 
 The kernel knows the account, its memberships and its deletion requests. Every app that keeps personal data
 about an account names a provider in `settings.PRIVACY_PROVIDERS`: an object with `name`, `export(user) ->
-dict` and `erase(user) -> dict` (counts of what it erased). The kernel imports them by that setting, so it
+dict` and `erase(user) -> dict` (counts of what it erased), optionally `person_changed(user)` (the name
+changed: drop cached pages that show it). The kernel imports them by that setting, so it
 never names an app.
 """
 
@@ -79,6 +80,24 @@ def user_data_export(*, user: User, file_format: str = "json") -> dict:
     rows = sum(len(value) for value in data.values() if isinstance(value, list)) + 1
     export_record(actor=user, dataset="personal_data", rows=rows, file_format=file_format)
     return data
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, full_name: str, phone: str) -> User:
+    """Change the display name and phone (already cleaned by opop.forms). Pages that show the name and are
+    cached (OPOP Mart's product pages with reviews) are told through the providers' `person_changed`."""
+    user.full_name = full_name
+    user.phone = phone
+    user.save(update_fields=["full_name", "phone"])
+    _person_changed(user)
+    return user
+
+
+def _person_changed(user: User) -> None:
+    for provider in providers():
+        hook = getattr(provider, "person_changed", None)
+        if hook is not None:
+            hook(user)
 
 
 @transaction.atomic
@@ -181,6 +200,7 @@ def user_erase(*, actor: User, request: DeletionRequest) -> User:
     )
     user.groups.clear()
     user.user_permissions.clear()
+    _person_changed(user)
 
     request.status = DeletionRequest.Status.COMPLETED
     request.processed_at = timezone.now()
