@@ -233,7 +233,13 @@ def test_the_edit_form_keeps_the_nik_masked_and_an_empty_field_keeps_the_stored_
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("seller_a_owner", 200), ("seller_a_staff", 200), ("staff_region", 403), ("staff_province", 403), ("cashier", 404)],
+    [
+        ("seller_a_owner", 200),
+        ("seller_a_staff", 200),
+        ("staff_region", 403),
+        ("staff_province", 403),
+        ("cashier", 404),
+    ],
 )
 def test_the_santri_export_has_the_full_nik_only_for_roles_that_may_reveal_it(world, role, status):
     santri = _santri(world)
@@ -340,3 +346,116 @@ def test_reviews_name_the_buyer_shortened_and_never_by_the_e_mail(world, django_
     # "Pembeli OPOP 3F2A" / "OPOP shopper 3F2A", whichever the page's language
     assert f" {buyer.name_suffix}" in page and "Siti R." not in page
     assert buyer.email not in page and buyer.email.split("@")[0] not in page
+
+
+class LinkFinder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(unescape(href))
+
+
+def export_links(world, role: str) -> dict[str, str]:
+    """Every download link on every page `role` can open: {absolute path with query: page it was on}."""
+    links: dict[str, str] = {}
+    for name, url, response, body in pages_for(world, role):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        finder = LinkFinder()
+        finder.feed(body.decode())
+        for href in finder.hrefs:
+            absolute = urljoin(url, href)
+            if EXPORT_LINK.search(absolute) and urlsplit(absolute).netloc == "":
+                links.setdefault(absolute, name)
+    return links
+
+
+def export_text(response, body: bytes) -> str:
+    if response["Content-Type"].startswith("text/csv"):
+        return "\n".join(",".join(row) for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    return "\n".join(
+        ",".join("" if value is None else str(value) for value in row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def regions_named(text: str) -> set[str]:
+    """Kabupaten/kota codes whose label ("Kab. Jombang", "Kota Malang") appears in an export."""
+    return {region.kode for region in KabupatenKota.objects.all() if region.label in text}
+
+
+def download(world, role: str, url: str):
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    response, body = fetch_kept(world, role, url)
+    events = list(AuditEvent.objects.exclude(pk__in=before))
+    return response, body, events
+
+
+def fetch_kept(world, role: str, url: str):
+    """Like fetch, but the audit event written by the download is kept for the caller to read (then undone)."""
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+EXPECTED_EXPORTS = {
+    "anonymous": {"reports:public"},
+    "seller_a_owner": {"santri:export", "marketplace:seller_sales", "marketplace:seller_bulk", "samsat:day_report"},
+    "staff_region": {
+        "pesantren:staff_export",
+        "halal:product_queue_csv",
+        "reports:dashboard",
+        "reports:regions",
+        "reports:region",
+        "reports:cohorts",
+        "samsat:day_report",
+    },
+    "staff_province": {"pesantren:staff_export", "halal:product_queue_csv", "reports:dashboard", "reports:regions"},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(EXPECTED_EXPORTS))
+def test_every_export_is_audited_and_scoped(world, role):
+    links = export_links(world, role)
+    user = world.users[role]
+    exported = set()
+    regions_seen: set[str] = set()
+    problems = []
+    for url in sorted(links):
+        with transaction.atomic():
+            response, body, events = download(world, role, url)
+            transaction.set_rollback(True)
+        name = f"{resolve(urlsplit(url).path).namespace}:{resolve(urlsplit(url).path).url_name}".lstrip(":")
+        exported.add(name)
+        if response.status_code != 200:
+            problems.append(f"{url}: {response.status_code}")
+            continue
+        content_type = response["Content-Type"]
+        assert content_type.startswith(("text/csv", "application/vnd.openxmlformats")), (url, content_type)
+        if len(events) != 1 or not events[0].action.endswith(".exported"):
+            problems.append(f"{url}: audit events {[e.action for e in events]}")
+        elif events[0].actor_id != (user.pk if user else None) or "rows" not in events[0].data:
+            problems.append(f"{url}: audit event {events[0].actor_id} {events[0].data}")
+        text = export_text(response, body)
+        problems += [f"{url}: {leak}" for leak in leaks(text)] if role != "seller_a_owner" else []
+        named = regions_named(text)
+        regions_seen |= named
+        if role == "staff_region" and named - {JOMBANG}:
+            problems.append(f"{url}: rows of other regions {sorted(named - {JOMBANG})}")
+    assert problems == [], "\n".join(problems)
+    assert EXPECTED_EXPORTS[role] <= exported, sorted(exported)
+    if role == "staff_region":
+        assert JOMBANG in regions_seen
+    if role == "staff_province":
+        assert len(regions_seen) > 1, "the scope check above would prove nothing if exports named no region"

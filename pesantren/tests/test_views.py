@@ -385,9 +385,10 @@ def test_staff_of_the_pesantren_report_but_do_not_edit_the_profile(client, pes_a
     assert client.get(reverse("pesantren:report_create", args=[pes_a.pk])).status_code == 200
     assert client.get(reverse("pesantren:edit", args=[pes_a.pk])).status_code == 403
     assert client.get(reverse("pesantren:unit_create", args=[pes_a.pk])).status_code == 403
-    assert reverse("pesantren:edit", args=[pes_a.pk]) not in client.get(
-        reverse("pesantren:detail", args=[pes_a.pk])
-    ).content.decode()
+    assert (
+        reverse("pesantren:edit", args=[pes_a.pk])
+        not in client.get(reverse("pesantren:detail", args=[pes_a.pk])).content.decode()
+    )
 
 
 def test_the_card_has_a_qr_code_and_its_page_tells_whether_it_is_valid(client, pes_a, admin_a, at_status):
