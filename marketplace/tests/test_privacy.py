@@ -14,7 +14,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
-from marketplace.models import Address, CartItem, Order, OrderEvent, Review
+from marketplace.models import Address, CartItem, Order, OrderEvent
 from marketplace.orders.reviews import review_create
 from marketplace.tests.factories import AddressFactory, image_upload
 from marketplace.tests.helpers import place
