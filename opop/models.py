@@ -90,7 +90,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.erased_at is not None:
             return str(_("Deleted user"))
         name = " ".join(self.full_name.split())
-        return name or f"{_('OPOP shopper')} {self.name_suffix}"
+        if name:
+            return name
+        fallback = _("OPOP shopper")
+        return f"{fallback} {self.name_suffix}"
 
     @property
     def public_name(self) -> str:

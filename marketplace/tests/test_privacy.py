@@ -158,3 +158,20 @@ def test_the_only_owner_of_an_organisation_hands_it_over_first(admin_a, store_a,
     with pytest.raises(DomainError, match="only owner"):
         user_erase(actor=province_staff, request=request)
     assert Membership.objects.filter(user=admin_a).exists() and User.objects.get(pk=admin_a.pk).is_active
+
+
+def test_an_e_mail_to_another_party_names_the_sender_never_by_their_address(
+    admin_a, store_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from marketplace.seller.team import invitation_send
+
+    User.objects.filter(pk=admin_a.pk).update(full_name="")
+    admin_a.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(store=store_a, email="calon.staf@example.test", role="staff", actor=admin_a)
+    (message,) = mail.outbox
+    assert message.to == ["calon.staf@example.test"]
+    assert admin_a.email not in message.body and admin_a.email.split("@")[0] not in message.body
+    assert admin_a.name_suffix in message.body
