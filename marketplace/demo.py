@@ -24,6 +24,7 @@ from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.base import seller_confirm_payment
 from marketplace.payments.sandbox import gateway_webhook_handle, sandbox_callback_body, sign
 from opop.demo import demo_organisation, demo_user
+from opop.demo_privacy import seed_privacy
 from opop.mail import mail_muted
 from opop.models import KabupatenKota, Membership, Organisation, User
 from opop.services import membership_add
@@ -565,3 +566,4 @@ def seed(users: dict[str, User]) -> None:
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
         _seller_centre(users, products, stores)
+    seed_privacy(users)
