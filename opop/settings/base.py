@@ -164,7 +164,7 @@ PRIVACY_DELETION_DEADLINE_DAYS = env_int("PRIVACY_DELETION_DEADLINE_DAYS", 30)
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privasi@diskopukm.jatimprov.go.id")
 # Each app that keeps personal data names one object here with `export(user) -> dict` and
 # `erase(user) -> dict`; the kernel calls them without importing the apps (opop.privacy).
-PRIVACY_PROVIDERS = ["marketplace.privacy.PROVIDER"]
+PRIVACY_PROVIDERS = ["marketplace.privacy.PROVIDER", "alumni.privacy.PROVIDER"]
 
 # Language and time: Bahasa Indonesia first, English complete; WIB.
 LANGUAGE_CODE = "id"

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import resolve
+from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from opop.models import AuditEvent, KabupatenKota
@@ -459,3 +459,22 @@ def test_every_export_is_audited_and_scoped(world, role):
         assert JOMBANG in regions_seen
     if role == "staff_province":
         assert len(regions_seen) > 1, "the scope check above would prove nothing if exports named no region"
+
+
+@pytest.mark.django_db
+def test_an_alumnus_downloads_their_alumni_profile_and_the_download_is_audited(world):
+    import json
+
+    from opop.models import User
+
+    alumnus = User.objects.get(email="alumni@opop.test")
+    client = Client()
+    client.force_login(alumnus)
+    with transaction.atomic():
+        response = client.get(reverse("opop:data_export"))
+        events = list(AuditEvent.objects.filter(action="personal_data.exported", actor=alumnus))
+        transaction.set_rollback(True)
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == alumnus.email
+    assert data["alumni_profile"] and data["alumni_profile"][0]["businesses"]
+    assert data["memberships"] and len(events) == 1
