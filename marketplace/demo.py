@@ -29,6 +29,7 @@ from marketplace.payments.sandbox import sandbox_receive
 from marketplace.payments.services import checkout_payment_of, seller_confirm_payment
 from marketplace.seller.opening_demo import seed_store_opening
 from opop.demo import demo_organisation, demo_user
+from opop.demo_privacy import seed_privacy
 from opop.mail import mail_muted
 from opop.models import KabupatenKota, Membership, Organisation, User
 from opop.services import membership_add
@@ -579,3 +580,4 @@ def seed(users: dict[str, User]) -> None:
         seed_complaint_rejected(users)
         seed_store_opening(users)
         balance_demo.seed(users)  # store balances, payouts in every state, the finance officer
+    seed_privacy(users)

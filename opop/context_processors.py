@@ -30,6 +30,7 @@ NAV_ITEMS = [
     (_("Listing curation"), "marketplace:curation_queue", "curator"),
     (_("Store requests"), "marketplace:store_request_list", "curator"),
     (_("Payouts (finance)"), "marketplace:finance_payouts", "finance"),
+    (_("Deletion requests"), "opop:deletion_queue", "province_staff"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
@@ -47,6 +48,8 @@ def _visible(who: str, user, access) -> bool:
         return access.superuser or bool(access.memberships)
     if who == "programme_staff":
         return access.programme_staff or access.superuser
+    if who == "province_staff":  # unscoped Diskop staff: the personal-data deletion queue
+        return access.superuser or (access.programme_staff and access.region is None)
     if who == "samsat_counter":
         return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
     if who == "seller":

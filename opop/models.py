@@ -1,6 +1,8 @@
 """The shared kernel: users, regions, organisations and who acts for them, audit events."""
 
+import hashlib
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -54,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("admin site access"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set by `opop.privacy.user_erase`: the person asked to be forgotten; the row stays so that orders,
+    # ledgers and audit events keep pointing somewhere, but it holds nothing that names them.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -66,7 +71,41 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self):
-        return self.full_name or self.email
+        # Never the e-mail address: str(user) ends up in form choices, admin lists and messages.
+        return self.person_name
+
+    # --- how a person is named (never by their e-mail address) -----------------------------------------
+    # `full_name` is the display name: asked at sign-up, editable in the profile. Accounts without one
+    # (made before sign-up asked, or by an import) get "OPOP shopper" and a short suffix that is stable
+    # for the account and derived from its id, never from the e-mail.
+
+    @property
+    def name_suffix(self) -> str:
+        digest = hashlib.blake2s(f"opop-user-{self.pk}".encode(), digest_size=4).hexdigest()
+        return digest[:4].upper()
+
+    @property
+    def person_name(self) -> str:
+        """The full display name, for seller and staff pages: `Siti Rahmawati`."""
+        if self.erased_at is not None:
+            return str(_("Deleted user"))
+        name = " ".join(self.full_name.split())
+        if name:
+            return name
+        fallback = _("OPOP shopper")
+        return f"{fallback} {self.name_suffix}"
+
+    @property
+    def public_name(self) -> str:
+        """The shortened name for public pages (reviews, store pages): `Siti R.`."""
+        if self.erased_at is not None:
+            return str(_("Deleted user"))
+        words = self.full_name.split()
+        if not words:
+            return self.person_name
+        if len(words) == 1:
+            return words[0]
+        return f"{words[0]} {words[-1][0].upper()}."
 
     def clean(self):
         super().clean()
@@ -78,10 +117,10 @@ class User(AbstractBaseUser, PermissionsMixin):
                 raise ValidationError({"phone": str(exc)}) from None
 
     def get_full_name(self):
-        return self.full_name or self.email
+        return self.person_name
 
     def get_short_name(self):
-        return (self.full_name or self.email).split(" ")[0]
+        return self.public_name
 
 
 class KabupatenKota(models.Model):
@@ -301,3 +340,50 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task_name} #{self.pk} ({self.attempts} attempts)"
+
+
+def deletion_deadline():
+    return timezone.now() + timedelta(days=settings.PRIVACY_DELETION_DEADLINE_DAYS)
+
+
+class DeletionRequest(TimeStampedModel):
+    """A person asked for their account to be deleted (UU 27/2022, art. 43). Programme staff process it
+    before `due_at` with `opop.privacy.user_erase`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        COMPLETED = "completed", _("Erased")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="deletion_requests"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    due_at = models.DateTimeField(_("deadline"), default=deletion_deadline)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("processed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="deletion_request_one_pending_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.PENDING and self.due_at < timezone.now()

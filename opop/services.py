@@ -102,7 +102,8 @@ def membership_add(
         action="membership.set",
         organisation=organisation,
         target=membership,
-        data={"user": user.email, "role": role, "region": region.kode if region else None},
+        # The user by id, not e-mail: audit events are append-only and outlive an erased account (opop.privacy).
+        data={"user": user.pk, "role": role, "region": region.kode if region else None},
     )
     return membership
 

@@ -9,6 +9,13 @@ app_urls = (
     [
         path("organisasi/", views.organisation_list, name="organisation_list"),
         path("organisasi/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+        path("akun/profil/", views.profile, name="profile"),
+        path("akun/profil/data/", views.data_export, name="data_export"),
+        path("akun/profil/hapus/", views.deletion_request, name="deletion_request"),
+        path("akun/profil/hapus/batal/", views.deletion_withdraw, name="deletion_withdraw"),
+        path("privasi/", views.privacy_notice, name="privacy_notice"),
+        path("staf/privasi/", views.deletion_queue, name="deletion_queue"),
+        path("staf/privasi/<int:pk>/proses/", views.deletion_process, name="deletion_process"),
     ],
     "opop",
 )

@@ -19,9 +19,16 @@ from pesantren.models import (
     StatusChange,
 )
 
-# Members see their own pesantren; programme staff see the pesantren of their region.
-PESANTREN_SCOPE = {"organisation_field": "organisation", "region_field": "kabupaten_kota"}
-REPORT_SCOPE = {"organisation_field": "pesantren__organisation", "region_field": "pesantren__kabupaten_kota"}
+# Least privilege: the pesantren's owner and staff see its file (profile, reports, card); programme staff see
+# the pesantren of their region. A Samsat cashier or supervisor of the same organisation works the counter
+# (pesantren.samsat), not the file: their role is left out, so its pages answer 404 for them.
+FILE_ROLES = (Membership.Role.OWNER, Membership.Role.STAFF)
+PESANTREN_SCOPE = {"organisation_field": "organisation", "region_field": "kabupaten_kota", "roles": FILE_ROLES}
+REPORT_SCOPE = {
+    "organisation_field": "pesantren__organisation",
+    "region_field": "pesantren__kabupaten_kota",
+    "roles": FILE_ROLES,
+}
 
 
 def current_month():
@@ -53,7 +60,9 @@ def pesantren_get(*, user, pk) -> Pesantren:
 def pesantren_for_member(*, user) -> QuerySet[Pesantren]:
     """The pesantren the user acts for as a member (not what they see as staff)."""
     queryset = Pesantren.objects.select_related("kabupaten_kota", "organisation")
-    return scope_queryset(queryset, user, organisation_field="organisation", region_field=None).order_by("name")
+    return scope_queryset(
+        queryset, user, organisation_field="organisation", region_field=None, roles=FILE_ROLES
+    ).order_by("name")
 
 
 def unregistered_organisations(*, user):

@@ -95,7 +95,7 @@ def register(request):
 def edit(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
     user = request.user
-    _require(services.is_pesantren_admin(user, pesantren) or services.is_programme_staff_for(user, pesantren))
+    _require(services.is_pesantren_owner(user, pesantren) or services.is_programme_staff_for(user, pesantren))
     form = PesantrenForm(request.POST or None, request.FILES or None, instance=pesantren)
     if request.method == "POST" and form.is_valid():
         values = profile_values(form)
@@ -126,6 +126,7 @@ def detail(request, pk):
         {
             "pesantren": pesantren,
             "is_admin": is_admin,
+            "is_owner": services.is_pesantren_owner(request.user, pesantren),
             "is_staff": is_staff,
             "transitions": transitions,
             "reason_required": services.REASON_REQUIRED,
@@ -163,7 +164,7 @@ def transition(request, pk):
 def unit_form(request, pk=None, unit_pk=None):
     unit = selectors.unit_get(user=request.user, pk=unit_pk) if unit_pk else None
     pesantren = unit.pesantren if unit else selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_pesantren_admin(request.user, pesantren))
+    _require(services.is_pesantren_owner(request.user, pesantren))
     form = BusinessUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         if unit is not None:

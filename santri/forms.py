@@ -23,10 +23,34 @@ class SantriForm(forms.Form):
     skills = forms.CharField(label=_("Skills"), max_length=255, required=False)
     interests = forms.CharField(label=_("Interests"), max_length=255, required=False)
 
+    # Kept masked on the edit form too (opening the form is not a reveal): left empty, they keep the stored value.
+    MASKED_FIELDS = ("nik", "birth_date")
+
     @classmethod
     def from_santri(cls, santri: Santri, data=None):
-        initial = {field: getattr(santri, field) for field in cls.base_fields}
-        return cls(data, initial=initial)
+        initial = {field: getattr(santri, field) for field in cls.base_fields if field not in cls.MASKED_FIELDS}
+        form = cls(data, initial=initial)
+        form.santri = santri
+        if santri.nik:
+            form.fields["nik"].widget.attrs["placeholder"] = santri.nik_masked
+            form.fields["nik"].help_text = _(
+                "Stored: %(masked)s. Leave empty to keep it; type 16 digits to change it."
+            ) % {"masked": santri.nik_masked}
+        if santri.birth_date:
+            form.fields["birth_date"].help_text = _("Stored: %(masked)s. Leave empty to keep it.") % {
+                "masked": santri.birth_date_masked
+            }
+        return form
+
+    def values(self) -> dict:
+        """The cleaned fields, with an empty NIK or birth date on the edit form meaning "keep the stored one"."""
+        values = dict(self.cleaned_data)
+        santri = getattr(self, "santri", None)
+        if santri is not None:
+            for field in self.MASKED_FIELDS:
+                if not values.get(field):
+                    values[field] = getattr(santri, field)
+        return values
 
 
 class ImportForm(forms.Form):

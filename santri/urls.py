@@ -19,6 +19,7 @@ urlpatterns = [
     path("impor/<int:pk>/konfirmasi/", registry.import_confirm, name="import_confirm"),
     path("token/<int:pk>/cabut/", registry.api_token_revoke, name="api_token_revoke"),
     path("s/<int:pk>/", registry.santri_detail, name="detail"),
+    path("s/<int:pk>/nik/", registry.santri_reveal, name="reveal"),
     path("s/<int:pk>/ubah/", registry.santri_form, name="edit"),
     path("s/<int:pk>/hapus/", registry.santri_delete, name="delete"),
     path("s/<int:pk>/kartu/", registry.card, name="card"),

@@ -155,6 +155,16 @@ ACCOUNT_RATE_LIMITS = {
 # client, not the load balancer (which would lock everyone out together). 0: REMOTE_ADDR is the client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OPOP Jatim] "
+# Sign-up also asks for the display name and phone number (opop.forms.SignupForm.signup saves them).
+ACCOUNT_SIGNUP_FORM_CLASS = "opop.forms.SignupForm"
+
+# Personal data (UU 27/2022): how long programme staff have to process a deletion request, and who answers
+# questions about personal data (shown on the privacy notice).
+PRIVACY_DELETION_DEADLINE_DAYS = env_int("PRIVACY_DELETION_DEADLINE_DAYS", 30)
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privasi@diskopukm.jatimprov.go.id")
+# Each app that keeps personal data names one object here with `export(user) -> dict` and
+# `erase(user) -> dict`; the kernel calls them without importing the apps (opop.privacy).
+PRIVACY_PROVIDERS = ["marketplace.privacy.PROVIDER", "alumni.privacy.PROVIDER"]
 
 # Language and time: Bahasa Indonesia first, English complete; WIB.
 LANGUAGE_CODE = "id"

@@ -30,3 +30,21 @@ def phone(value):
         return normalise_phone(value)
     except ValueError:
         return value
+
+
+@register.filter
+def public_name(user):
+    """`{{ review.buyer|public_name }}` → `Siti R.`: how a person appears on public pages. Never the e-mail."""
+    return getattr(user, "public_name", "") if user is not None else ""
+
+
+@register.filter
+def person_name(user):
+    """`{{ event.actor|person_name }}` → `Siti Rahmawati`: seller and staff pages. Never the e-mail."""
+    return getattr(user, "person_name", "") if user is not None else ""
+
+
+@register.filter
+def masked_date(value):
+    """A birth date shown only by its year: `••/••/2008`."""
+    return f"••/••/{value.year}" if value else ""

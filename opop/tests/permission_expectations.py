@@ -4,6 +4,11 @@ The test enumerates the URL resolver, so a new URL without a row here fails the 
 decides who may see it. Objects in the URLs belong to side A (Pondok Pesantren Darul Ulum, Kab. Jombang):
 its owner and staff see them, side B's owner and strangers get 404, Jombang-scoped staff see them.
 
+Least privilege (README "Roles and who sees what"): the Samsat cashier works the counter and gets 404 on the
+pesantren's file, reports and Kartu OPOP; store staff of the pesantren's organisation (seller_a_staff) report
+and sell but get 403 on the profile and its business units; only the pesantren's admins may reveal a
+santri's NIK (`santri:reveal`), Diskop staff get 403; only province-wide staff process deletion requests.
+
 Outcomes, in the order of ROLES: a status code, or `login` for a redirect to the login page.
 POST rows are sent without a valid form, so "302" there means "handled and sent back with a message".
 """
@@ -125,28 +130,35 @@ MATRIX: dict[str, tuple[str, str]] = {
     "marketplace:store": ("GET", "200 200 200 200 200 200 200 200 200"),
     "opop:organisation_detail": ("GET", "login 404 200 200 404 200 200 200 200"),
     "opop:organisation_list": ("GET", "login 200 200 200 200 200 200 200 200"),
-    "pesantren:card": ("GET", "login 404 200 200 404 200 200 200 200"),
+    "opop:data_export": ("GET", "login 200 200 200 200 200 200 200 200"),
+    "opop:deletion_process": ("POST", "login 403 403 403 403 403 403 302 302"),
+    "opop:deletion_queue": ("GET", "login 403 403 403 403 403 403 200 200"),
+    "opop:deletion_request": ("POST", "login 302 302 302 302 302 302 302 302"),
+    "opop:deletion_withdraw": ("POST", "login 404 404 404 404 404 404 404 404"),
+    "opop:privacy_notice": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "opop:profile": ("GET", "login 200 200 200 200 200 200 200 200"),
+    "pesantren:card": ("GET", "login 404 200 200 404 404 200 200 200"),
     "pesantren:card_verify": ("GET", "200 200 200 200 200 200 200 200 200"),
-    "pesantren:collaborators": ("POST", "login 404 302 302 404 302 302 302 302"),
-    "pesantren:detail": ("GET", "login 404 200 200 404 200 200 200 200"),
+    "pesantren:collaborators": ("POST", "login 404 302 302 404 404 302 302 302"),
+    "pesantren:detail": ("GET", "login 404 200 200 404 404 200 200 200"),
     "pesantren:directory": ("GET", "200 200 200 200 200 200 200 200 200"),
-    "pesantren:edit": ("GET", "login 404 200 200 404 403 200 200 200"),
-    "pesantren:mapping_create": ("GET", "login 404 403 403 404 403 200 200 200"),
-    "pesantren:mentoring_create": ("GET", "login 404 403 403 404 403 200 200 200"),
+    "pesantren:edit": ("GET", "login 404 200 403 404 404 200 200 200"),
+    "pesantren:mapping_create": ("GET", "login 404 403 403 404 404 200 200 200"),
+    "pesantren:mentoring_create": ("GET", "login 404 403 403 404 404 200 200 200"),
     "pesantren:mine": ("GET", "login 200 200 200 200 200 200 200 200"),
     "pesantren:partners": ("GET", "login 403 403 403 403 403 200 200 200"),
     "pesantren:public": ("GET", "200 200 200 200 200 200 200 200 200"),
     "pesantren:queue": ("GET", "login 403 403 403 403 403 200 200 200"),
     "pesantren:register": ("GET", "login 200 200 200 200 200 200 200 200"),
-    "pesantren:report_correct": ("GET", "login 404 200 200 404 403 403 403 403"),
-    "pesantren:report_create": ("GET", "login 404 200 200 404 403 403 403 403"),
-    "pesantren:report_detail": ("GET", "login 404 200 200 404 200 200 200 200"),
-    "pesantren:report_review": ("POST", "login 404 302 302 404 302 302 302 302"),
+    "pesantren:report_correct": ("GET", "login 404 200 200 404 404 403 403 403"),
+    "pesantren:report_create": ("GET", "login 404 200 200 404 404 403 403 403"),
+    "pesantren:report_detail": ("GET", "login 404 200 200 404 404 200 200 200"),
+    "pesantren:report_review": ("POST", "login 404 302 302 404 404 302 302 302"),
     "pesantren:staff_export": ("GET", "login 403 403 403 403 403 200 200 200"),
     "pesantren:staff_list": ("GET", "login 403 403 403 403 403 200 200 200"),
-    "pesantren:transition": ("POST", "login 404 302 302 404 302 302 302 302"),
-    "pesantren:unit_create": ("GET", "login 404 200 200 404 403 403 403 403"),
-    "pesantren:unit_edit": ("GET", "login 404 200 200 404 403 403 403 403"),
+    "pesantren:transition": ("POST", "login 404 302 302 404 404 302 302 302"),
+    "pesantren:unit_create": ("GET", "login 404 200 403 404 404 403 403 403"),
+    "pesantren:unit_edit": ("GET", "login 404 200 403 404 404 403 403 403"),
     "readyz": ("GET", "200 200 200 200 200 200 200 200 200"),
     "reports:cohorts": ("GET", "login 403 403 403 403 403 200 200 200"),
     "reports:dashboard": ("GET", "login 403 403 403 403 403 200 200 200"),
@@ -193,6 +205,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "santri:import_preview": ("GET", "login 404 200 200 404 404 404 404 200"),
     "santri:list": ("GET", "login 404 200 200 404 404 200 200 200"),
     "santri:proposal_score": ("GET", "login 404 403 403 404 404 200 200 403"),
+    "santri:reveal": ("POST", "login 404 200 200 404 404 403 403 403"),
     "santri:proposal_submit": ("GET", "login 404 200 200 404 404 404 404 200"),
     "santri:registration_cancel": ("POST", "login 404 302 302 404 404 404 403 403"),
     "santri:track_complete": ("POST", "login 404 302 302 404 404 302 302 302"),

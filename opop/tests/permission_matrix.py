@@ -66,6 +66,8 @@ def _kwargs(name: str, world: World) -> dict | None:
         "santri:import_confirm": {"pk": o["import_batch"].pk},
         "santri:api_token_revoke": {"pk": o["api_token"].pk},
         "santri:detail": {"pk": o["santri"].pk},
+        "santri:reveal": {"pk": o["santri"].pk},
+        "opop:deletion_process": {"pk": o["deletion_request"].pk},
         "santri:edit": {"pk": o["santri"].pk},
         "santri:delete": {"pk": o["santri"].pk},
         "santri:card": {"pk": o["santri"].pk},

@@ -49,7 +49,16 @@ def build_world() -> World:
     Membership.objects.get_or_create(user=staff, organisation=darul_ulum, defaults={"role": Membership.Role.STAFF})
     users = {role: (User.objects.get(email=EMAILS[role]) if role != "anonymous" else None) for role in ROLES}
     _santri_paperwork(darul_ulum, users["seller_a_owner"])
-    return World(users=users, objects=_objects(darul_ulum))
+    deletion_request = _deletion_request()
+    return World(users=users, objects={**_objects(darul_ulum), "deletion_request": deletion_request})
+
+
+def _deletion_request():
+    """A shopper who asked to be forgotten, waiting in the Diskop queue."""
+    from opop.privacy import deletion_request_create
+
+    leaver, _ = User.objects.get_or_create(email="mau.dihapus@example.test", defaults={"full_name": "Rina Wulandari"})
+    return deletion_request_create(user=leaver, reason="Tidak dipakai lagi")
 
 
 def _santri_paperwork(darul_ulum: Organisation, admin: User) -> None:

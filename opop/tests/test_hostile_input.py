@@ -19,6 +19,11 @@ ENDPOINTS = [
     Endpoint("account_logout", "shopper", fields=("next",)),
 ]
 ENDPOINTS += [
+    # The person's own data (#17): profile, deletion request and its withdrawal; the staff queue.
+    Endpoint("opop:profile", "shopper", fields=("full_name", "phone")),
+    Endpoint("opop:deletion_request", "shopper", page="opop:profile", valid={"confirm": "on"}, fields=("reason",)),
+    Endpoint("opop:deletion_withdraw", "shopper", page="opop:profile"),
+    Endpoint("opop:deletion_process", "staff_province", page="opop:deletion_queue", fields=("confirm",)),
     Endpoint("account_confirm_email", "anonymous", fields=("key",)),
     Endpoint("account_confirm_login_code", "anonymous", fields=("code",)),
 ]

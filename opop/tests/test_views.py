@@ -76,7 +76,12 @@ def test_repeated_failed_logins_are_rate_limited_even_with_the_right_password(cl
 def test_signup_requires_email_verification_before_login(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "santri.baru@opop.test", "password1": "Kopi-Bululawang-99", "password2": "Kopi-Bululawang-99"},
+        {
+            "email": "santri.baru@opop.test",
+            "full_name": "Santri Baru",
+            "password1": "Kopi-Bululawang-99",
+            "password2": "Kopi-Bululawang-99",
+        },
     )
     assert response.status_code == 302
     assert User.objects.filter(email="santri.baru@opop.test").exists()

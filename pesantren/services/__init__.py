@@ -13,10 +13,12 @@ from pesantren.services.programme import (
 from pesantren.services.registry import (
     ADMIN_ROLES,
     PROFILE_FIELDS,
+    PROFILE_ROLES,
     REASON_REQUIRED,
     TRANSITIONS,
     allowed_transitions,
     is_pesantren_admin,
+    is_pesantren_owner,
     is_programme_staff,
     is_programme_staff_for,
     pesantren_register,
@@ -28,6 +30,7 @@ from pesantren.services.reports import export_record, report_correct, report_rev
 __all__ = [
     "ADMIN_ROLES",
     "PROFILE_FIELDS",
+    "PROFILE_ROLES",
     "REASON_REQUIRED",
     "TRANSITIONS",
     "allowed_transitions",
@@ -35,6 +38,7 @@ __all__ = [
     "collaborators_set",
     "export_record",
     "is_pesantren_admin",
+    "is_pesantren_owner",
     "is_programme_staff",
     "is_programme_staff_for",
     "mapping_record",

@@ -19,9 +19,9 @@ from pesantren.models import (
 )
 from pesantren.services.registry import (
     _full_clean,
-    _require_admin,
     _require_staff,
     is_pesantren_admin,
+    is_pesantren_owner,
     is_programme_staff,
     is_programme_staff_for,
 )
@@ -45,8 +45,9 @@ UNIT_FIELDS = ("kind", "name", "sector", "products", "legal_entity_number", "nib
 
 @transaction.atomic
 def business_unit_save(*, user: User, pesantren: Pesantren, unit: BusinessUnit | None = None, **fields) -> BusinessUnit:
-    """Add a business unit to `pesantren`, or change `unit`. The pesantren's admins only."""
-    _require_admin(user, pesantren)
+    """Add a business unit to `pesantren`, or change `unit`. The pesantren's owner only (part of the profile)."""
+    if not is_pesantren_owner(user, pesantren):
+        raise DomainError(_("Only the pesantren's owner changes its business units."))
     creating = unit is None
     if creating:
         unit = BusinessUnit(pesantren=pesantren)

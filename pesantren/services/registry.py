@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 S = Pesantren.Status
 ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.STAFF)
+# Least privilege: the profile (and its business units) is the owner's; staff of the organisation — often
+# store staff of the same pesantren — report and sell but do not change what the pesantren says it is.
+PROFILE_ROLES = (Membership.Role.OWNER,)
 
 PROFILE_FIELDS = (
     "name",
@@ -67,6 +70,11 @@ REASON_REQUIRED = {S.RETURNED, S.INACTIVE}
 def is_pesantren_admin(user: User, pesantren: Pesantren) -> bool:
     access = access_for(user)
     return pesantren.organisation_id in access.organisation_ids(roles=ADMIN_ROLES)
+
+
+def is_pesantren_owner(user: User, pesantren: Pesantren) -> bool:
+    """May change the pesantren's profile and business units (PROFILE_ROLES)."""
+    return pesantren.organisation_id in access_for(user).organisation_ids(roles=PROFILE_ROLES)
 
 
 def is_programme_staff_for(user: User, pesantren: Pesantren) -> bool:
@@ -178,10 +186,10 @@ def pesantren_register(*, user: User, organisation: Organisation | None = None, 
 
 @transaction.atomic
 def pesantren_update(*, user: User, pesantren: Pesantren, **fields) -> Pesantren:
-    """Change the profile. The pesantren's admins, or staff of its region, may do it; the region
+    """Change the profile. The pesantren's owner, or staff of its region, may do it; the region
     can only change while the pesantren is not yet verified (staff scoping follows it)."""
-    if not (is_pesantren_admin(user, pesantren) or is_programme_staff_for(user, pesantren)):
-        raise DomainError(_("Only the pesantren's admins can do this."))
+    if not (is_pesantren_owner(user, pesantren) or is_programme_staff_for(user, pesantren)):
+        raise DomainError(_("Only the pesantren's owner or Diskop UKM staff change its profile."))
     changed = []
     for key, value in fields.items():
         if key == "logo" and value is False:  # "clear" ticked on the form

@@ -367,12 +367,28 @@ def test_the_public_directory_lists_only_verified_and_active_pesantren(
     assert pes_a.phone not in body and pes_a.nspp not in body
 
 
-def test_a_cashier_of_the_pesantren_sees_its_file_but_cannot_act_for_it(client, pes_a, pesantren_a):
+def test_a_cashier_of_the_pesantren_works_the_counter_and_does_not_see_its_file(client, pes_a, pesantren_a):
+    """Least privilege (#17): the cashier's job is the Samsat counter, not the reports, profile or card."""
     cashier = MembershipFactory(organisation=pesantren_a, role="cashier").user
     client.force_login(cashier)
+    assert client.get(reverse("pesantren:detail", args=[pes_a.pk])).status_code == 404
+    assert client.get(reverse("pesantren:report_create", args=[pes_a.pk])).status_code == 404
+    assert client.get(reverse("pesantren:edit", args=[pes_a.pk])).status_code == 404
+    assert client.get(reverse("pesantren:card", args=[pes_a.pk])).status_code == 404
+    assert pes_a.name not in client.get(reverse("pesantren:mine")).content.decode()
+
+
+def test_staff_of_the_pesantren_report_but_do_not_edit_the_profile(client, pes_a, pesantren_a):
+    staff = MembershipFactory(organisation=pesantren_a, role="staff").user
+    client.force_login(staff)
     assert client.get(reverse("pesantren:detail", args=[pes_a.pk])).status_code == 200
-    assert client.get(reverse("pesantren:report_create", args=[pes_a.pk])).status_code == 403
+    assert client.get(reverse("pesantren:report_create", args=[pes_a.pk])).status_code == 200
     assert client.get(reverse("pesantren:edit", args=[pes_a.pk])).status_code == 403
+    assert client.get(reverse("pesantren:unit_create", args=[pes_a.pk])).status_code == 403
+    assert (
+        reverse("pesantren:edit", args=[pes_a.pk])
+        not in client.get(reverse("pesantren:detail", args=[pes_a.pk])).content.decode()
+    )
 
 
 def test_the_card_has_a_qr_code_and_its_page_tells_whether_it_is_valid(client, pes_a, admin_a, at_status):

@@ -68,6 +68,11 @@ class Santri(TimeStampedModel):
         return "•" * 12 + self.nik[-4:] if self.nik else ""
 
     @property
+    def birth_date_masked(self) -> str:
+        """A birth date shown by its year only, `••/••/2008`, until an admin reveals it."""
+        return f"••/••/{self.birth_date.year}" if self.birth_date else ""
+
+    @property
     def card_valid(self) -> bool:
         """A card is valid while the santri is active at a verified or active pesantren."""
         return self.status == self.Status.ACTIVE and self.pesantren.is_public

@@ -131,6 +131,24 @@ def santri_save(*, user: User, pesantren: Pesantren, santri: Santri | None = Non
 
 
 @transaction.atomic
+def santri_nik_reveal(*, user: User, santri: Santri) -> Santri:
+    """Let one of the pesantren's admins (who keep the registry) see a santri's full NIK and birth date.
+
+    Every reveal is an audit event `santri.nik_revealed`. Nobody else may reveal: Diskop UKM staff of the
+    region or the province see the masked values only. Raises PermissionDenied.
+    """
+    require_admin(user, santri.pesantren)
+    audit_record(
+        actor=user,
+        action="santri.nik_revealed",
+        organisation=santri.pesantren.organisation,
+        target=santri,
+        data={"nis": santri.nis, "fields": ["nik", "birth_date"]},
+    )
+    return santri
+
+
+@transaction.atomic
 def santri_delete(*, user: User, santri: Santri) -> None:
     require_admin(user, santri.pesantren)
     if santri.registrations.exists() or santri.businesses.exists() or santri.proposals.exists():

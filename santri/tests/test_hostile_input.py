@@ -24,6 +24,8 @@ ENDPOINTS = [
     Endpoint("santri:create", "seller_a_owner", valid=SANTRI),
     Endpoint("santri:edit", "seller_a_owner"),
     Endpoint("santri:delete", "seller_a_owner", page="santri:detail", fields=("confirm",)),
+    # A reveal answers 200 with the page (and an audit event): that is its success.
+    Endpoint("santri:reveal", "seller_a_owner", page="santri:detail", ok_on_200=True),
     Endpoint("santri:track_complete", "seller_a_owner", page="santri:detail", fields=("track", "note")),
     Endpoint(
         "santri:import",

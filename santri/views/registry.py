@@ -76,7 +76,7 @@ def santri_form(request, pesantren_pk=None, pk=None):
     form = SantriForm.from_santri(santri, data) if santri else SantriForm(data)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.santri_save(user=request.user, pesantren=pesantren, santri=santri, **form.cleaned_data)
+            saved = services.santri_save(user=request.user, pesantren=pesantren, santri=santri, **form.values())
         except (ValidationError, DomainError) as exc:
             form_error(form, exc)
         else:
@@ -87,13 +87,30 @@ def santri_form(request, pesantren_pk=None, pk=None):
 
 @login_required
 def santri_detail(request, pk):
+    """NIK and birth date are masked; the pesantren's admins show them with one POST to `santri_reveal`."""
     santri = selectors.santri_get(user=request.user, pk=pk)
+    return _detail(request, santri, revealed=False)
+
+
+@login_required
+@require_POST
+def santri_reveal(request, pk):
+    """Show the full NIK and birth date once, on this response only; each reveal is an audit event."""
+    santri = selectors.santri_get(user=request.user, pk=pk)
+    services.santri_nik_reveal(user=request.user, santri=santri)
+    response = _detail(request, santri, revealed=True)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _detail(request, santri, *, revealed: bool):
     return render(
         request,
         "santri/santri_detail.html",
         {
             "santri": santri,
             "is_admin": is_pesantren_admin(request.user, santri.pesantren),
+            "revealed": revealed,
             "businesses": santri.businesses.all(),
             "registrations": santri.registrations.select_related("event"),
         },

@@ -1,0 +1,77 @@
+"""Forms of the shared kernel: what a person tells about themselves (sign-up, profile)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from opop.formatting import normalise_phone
+from opop.models import DeletionRequest, User
+
+
+def _clean_phone(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return normalise_phone(value)
+    except ValueError as exc:
+        raise forms.ValidationError(str(exc)) from None
+
+
+class PersonFields(forms.Form):
+    full_name = forms.CharField(
+        label=_("Display name"),
+        max_length=150,
+        help_text=_("Shown to sellers as written and to the public shortened, e.g. “Siti R.”."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        help_text=_("For the stores you buy from, to deliver your order. 08… or +62…."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if "@" in name:
+            raise forms.ValidationError(_("Write your name, not an e-mail address."))
+        return name
+
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data.get("phone", ""))
+
+
+class SignupForm(PersonFields):
+    """allauth's ACCOUNT_SIGNUP_FORM_CLASS: its fields join the sign-up form; `signup` saves them."""
+
+    def signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"]
+        user.phone = self.cleaned_data["phone"]
+        user.save(update_fields=["full_name", "phone"])
+
+
+class ProfileForm(PersonFields):
+    """The same two fields, edited later from /akun/profil/."""
+
+    def __init__(self, data=None, *, instance: User, **kwargs):
+        self.instance = instance
+        super().__init__(data, initial={"full_name": instance.full_name, "phone": instance.phone}, **kwargs)
+
+    def save(self) -> User:
+        from opop.privacy import user_profile_update
+
+        return user_profile_update(
+            user=self.instance, full_name=self.cleaned_data["full_name"], phone=self.cleaned_data["phone"]
+        )
+
+
+class DeletionRequestForm(forms.ModelForm):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be closed and my name, contact and addresses erased."),
+    )
+
+    class Meta:
+        model = DeletionRequest
+        fields = ["reason"]
+        labels = {"reason": _("Why (optional)")}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
