@@ -28,6 +28,7 @@ NAV_ITEMS = [
     (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
     (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
     (_("Store requests"), "marketplace:store_request_list", "programme_staff"),
+    (_("B2B procurement"), "b2b:home", "member"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 
