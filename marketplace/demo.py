@@ -565,3 +565,4 @@ def seed(users: dict[str, User]) -> None:
         products = _products(stores, categories)
         _orders(users["shopper"], products, stores)
         _seller_centre(users, products, stores)
+    __import__("marketplace.b2b.demo", fromlist=["seed"]).seed(users)  # bilateral trade, after the stores
