@@ -36,4 +36,5 @@ urlpatterns = [
     path("tagihan/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("tagihan/<int:pk>/bayar/", views.invoice_pay, name="invoice_pay"),
     path("tagihan/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("tagihan/<int:pk>/bukti/", views.invoice_proof, name="invoice_proof"),
 ]

@@ -6,7 +6,7 @@ foreign id answers 404. Views bind a form, call one service and redirect; a Doma
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -541,3 +541,12 @@ def invoice_pdf(request, org, pk):
     response = HttpResponse(pdf.invoice_pdf(invoice, list(invoice.lines.all())), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
     return response
+
+
+@b2b_view
+def invoice_proof(request, org, pk):
+    """The transfer proof, to both sides of the invoice only (it shows bank details): never a public media URL."""
+    invoice = selectors.invoice_for(org, pk)
+    if not invoice.proof:
+        raise Http404
+    return FileResponse(invoice.proof.open("rb"), filename=f"{invoice.number}-bukti.webp")

@@ -49,6 +49,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "b2b:invoice_list": ("GET", "login 404 200 200 200 404 200 200 404"),
     "b2b:invoice_pay": ("POST", "login 404 302 302 404 404 404 404 404"),
     "b2b:invoice_pdf": ("GET", "login 404 200 200 200 404 404 404 404"),
+    "b2b:invoice_proof": ("GET", "login 404 200 200 200 404 404 404 404"),
     "b2b:offer_create": ("GET", "login 404 200 200 200 404 404 404 404"),
     "b2b:offer_edit": ("GET", "login 404 404 404 200 404 404 404 404"),
     "b2b:offer_list": ("GET", "login 404 200 200 200 404 404 404 404"),

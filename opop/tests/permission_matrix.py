@@ -125,7 +125,10 @@ def _kwargs(name: str, world: World) -> dict | None:
         **{key: {"pk": o["b2b_open_rfq"].pk} for key in ["b2b:quote", "b2b:quote_withdraw"]},
         "b2b:revision_decide": {"pk": o["b2b_revision"].pk, "decision": "accept"},
         "b2b:delivery_receive": {"pk": o["b2b_pending_lot"].pk},
-        **{key: {"pk": o["b2b_invoice"].pk} for key in ["b2b:invoice_detail", "b2b:invoice_pay", "b2b:invoice_pdf"]},
+        **{
+            key: {"pk": o["b2b_invoice"].pk}
+            for key in ["b2b:invoice_detail", "b2b:invoice_pay", "b2b:invoice_pdf", "b2b:invoice_proof"]
+        },
         "reports:region": {"kode": pesantren.kabupaten_kota_id},
         "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
     }

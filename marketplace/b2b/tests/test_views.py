@@ -138,6 +138,7 @@ def test_the_whole_trade_through_the_pages(
     client.post(reverse("b2b:invoice_pay", args=[invoice.pk]), {"reference": "TRF-1", "proof": proof()})
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
+    assert client.get(reverse("b2b:invoice_proof", args=[invoice.pk])).status_code == 200
     client.post(reverse("b2b:rate", args=[po.pk]), {"stars": "5", "comment": "Pulen"})
     _login(client, alumni_user)
     client.post(reverse("b2b:rate", args=[po.pk]), {"stars": "4"})
@@ -190,6 +191,7 @@ def test_a_foreign_organisation_gets_404_everywhere(client, trade, stranger, pes
         ("get", reverse("b2b:invoice_detail", args=[trade["invoice"].pk])),
         ("post", reverse("b2b:invoice_pay", args=[trade["invoice"].pk])),
         ("get", reverse("b2b:invoice_pdf", args=[trade["invoice"].pk])),
+        ("get", reverse("b2b:invoice_proof", args=[trade["invoice"].pk])),
         ("get", reverse("b2b:offer_edit", args=[trade["offer"].pk])),
         ("get", reverse("b2b:choose", args=[po.buyer_id])),
     ]
@@ -199,7 +201,7 @@ def test_a_foreign_organisation_gets_404_everywhere(client, trade, stranger, pes
     # The losing supplier may still read the RFQ it quoted on, but not the winner's PO or invoice.
     _login(client, pesantren_supplier_user)
     assert client.get(reverse("b2b:rfq_detail", args=[rfq.pk])).status_code == 200
-    for method, url in urls[5:10] + urls[15:18]:
+    for method, url in urls[5:10] + urls[15:19]:
         assert getattr(client, method)(url).status_code == 404, url
 
 
