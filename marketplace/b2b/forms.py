@@ -7,8 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.b2b.models import RFQ, SUPPLIER_KINDS, PaymentTerms, SupplierProfile, SupplyOffer, Unit
 from marketplace.models import Category
+from opop import limits
 from opop.models import KabupatenKota, Organisation
 
+MAX_QUANTITY = 2_000_000_000
+MAX_PRICE = 10**12  # a trillion rupiah per unit: anything more is a typo
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -48,7 +51,7 @@ class RFQForm(forms.Form):
     )
     closes_at = forms.DateTimeField(label=_("Quotations close"), widget=DATETIME)
     audience = forms.ChoiceField(label=_("Open to"), choices=RFQ.Audience.choices, initial=RFQ.Audience.OPEN)
-    invited = forms.ModelMultipleChoiceField(
+    invited = limits.ModelMultipleChoiceField(
         label=_("Chosen suppliers"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -72,7 +75,7 @@ class RFQForm(forms.Form):
 class RFQItemForm(forms.Form):
     name = forms.CharField(label=_("Item"), max_length=150)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
 
 
@@ -95,6 +98,7 @@ class QuotationForm(forms.Form):
             self.fields[f"price_{item.pk}"] = forms.IntegerField(
                 label=_("Price per %(unit)s (Rp): %(item)s") % {"unit": item.get_unit_display(), "item": item.name},
                 min_value=1,
+                max_value=MAX_PRICE,
                 required=False,
                 initial=line.unit_price if line else None,
             )
@@ -146,7 +150,7 @@ class ReasonForm(forms.Form):
 def _line_fields(form, lines, prefix, label, initial):
     for line in lines:
         form.fields[f"{prefix}_{line.pk}"] = forms.IntegerField(
-            label=label(line), min_value=0, required=False, initial=initial(line)
+            label=label(line), min_value=0, max_value=MAX_QUANTITY, required=False, initial=initial(line)
         )
 
 
@@ -233,10 +237,13 @@ class RevisionForm(forms.Form):
         self.lines = lines
         for line in lines:
             self.fields[f"qty_{line.pk}"] = forms.IntegerField(
-                label=_("%(item)s: quantity") % {"item": line.name}, min_value=0, initial=line.quantity
+                label=_("%(item)s: quantity") % {"item": line.name},
+                min_value=0,
+                max_value=MAX_QUANTITY,
+                initial=line.quantity,
             )
             self.fields[f"price_{line.pk}"] = forms.IntegerField(
-                label=_("Price per unit (Rp)"), min_value=1, initial=line.unit_price
+                label=_("Price per unit (Rp)"), min_value=1, max_value=MAX_PRICE, initial=line.unit_price
             )
 
     def changes(self) -> dict[int, tuple[int, int]]:

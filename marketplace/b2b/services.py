@@ -349,6 +349,8 @@ def quotation_submit(
             raise DomainError(_("An item of this quotation is not in the request."))
         if price < 1:
             raise DomainError(_("Every quoted item needs a price."))
+        if price > 10**12:
+            raise DomainError(_("A quantity or a price is far too large."))
         if quantity > items[pk].quantity:
             raise DomainError(
                 _("%(item)s: you cannot quote more than the %(quantity)s requested.")
@@ -622,6 +624,8 @@ def po_revision_propose(
         if line_id not in progress:
             raise DomainError(_("A changed line is not on this purchase order."))
         floor = progress[line_id]["accepted"] + progress[line_id]["pending"]
+        if quantity > 2_000_000_000 or unit_price > 10**12:
+            raise DomainError(_("A quantity or a price is far too large."))
         if quantity < floor or unit_price < 1:
             raise DomainError(_("A quantity cannot go below the %(n)s already received or on its way.") % {"n": floor})
         if progress[line_id]["invoiced"] and unit_price != locked.lines.get(pk=line_id).unit_price:

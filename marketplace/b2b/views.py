@@ -5,6 +5,7 @@ foreign id answers 404. Views bind a form, call one service and redirect; a Doma
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,9 @@ def _run(request, call, success: str):
         result = call()
     except DomainError as exc:
         messages.error(request, str(exc))
+        return None
+    except ValidationError as exc:  # a model's full_clean() below the form (a value past a column's range)
+        messages.error(request, " ".join(exc.messages))
         return None
     messages.success(request, success)
     return result
