@@ -5,6 +5,7 @@ foreign id answers 404. Views bind a form, call one service and redirect; a Doma
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.b2b import forms, pdf, selectors, services
-from marketplace.b2b.access import b2b_view, trading_organisations
+from marketplace.b2b.access import acting_organisation, b2b_view, trading_organisations
 from marketplace.b2b.filters import SupplyOfferFilter
 from marketplace.b2b.models import BUYER_KINDS, RFQ, SUPPLIER_KINDS, Delivery, PORevision, PurchaseOrder, SupplyOffer
 from opop.services import DomainError
@@ -81,8 +82,16 @@ def supplier_detail(request, slug):
 # --- workspace home, offers, profile --------------------------------------------------------------------------
 
 
+@login_required
+def home(request):
+    """The workspace overview; a person who trades for no organisation (a cashier, a shopper) is told why."""
+    if acting_organisation(request) is None:
+        return render(request, "b2b/no_organisation.html")
+    return _home(request)
+
+
 @b2b_view
-def home(request, org):
+def _home(request, org):
     return render(
         request,
         "b2b/home.html",

@@ -42,7 +42,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "b2b:delivery_create": ("GET", "login 404 404 404 200 404 404 404 404"),
     "b2b:delivery_receive": ("GET", "login 404 200 200 404 404 404 404 404"),
     "b2b:directory": ("GET", "200 200 200 200 200 200 200 200 200"),
-    "b2b:home": ("GET", "login 404 200 200 200 404 200 200 404"),
+    "b2b:home": ("GET", "login 200 200 200 200 200 200 200 200"),
     "b2b:inbox": ("GET", "login 404 200 200 200 404 404 404 404"),
     "b2b:invoice_create": ("GET", "login 404 404 404 200 404 404 404 404"),
     "b2b:invoice_detail": ("GET", "login 404 200 200 200 404 404 404 404"),

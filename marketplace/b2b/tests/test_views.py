@@ -221,9 +221,11 @@ def test_anonymous_users_are_sent_to_log_in(client, trade):
     assert response.status_code == 302 and "login" in response.url
 
 
-def test_a_person_with_no_trading_organisation_gets_404(client, shopper):
+def test_a_person_with_no_trading_organisation_is_told_why(client, shopper):
     _login(client, shopper)
-    assert client.get(reverse("b2b:home")).status_code == 404
+    response = client.get(reverse("b2b:home"))
+    assert response.status_code == 200 and "org" not in response.context
+    assert client.get(reverse("b2b:po_list")).status_code == 404
 
 
 def test_switching_the_acting_organisation(client, buyer, alumni_supplier, alumni_user, po):
