@@ -581,3 +581,4 @@ def seed(users: dict[str, User]) -> None:
         seed_store_opening(users)
         balance_demo.seed(users)  # store balances, payouts in every state, the finance officer
     seed_privacy(users)
+    __import__("marketplace.b2b.demo", fromlist=["seed"]).seed(users)  # bilateral trade, after the stores

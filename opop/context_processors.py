@@ -31,6 +31,7 @@ NAV_ITEMS = [
     (_("Store requests"), "marketplace:store_request_list", "curator"),
     (_("Payouts (finance)"), "marketplace:finance_payouts", "finance"),
     (_("Deletion requests"), "opop:deletion_queue", "province_staff"),
+    (_("B2B procurement"), "b2b:home", "member"),
     (_("Admin site"), "admin:index", "superuser"),
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("alumni/", include("alumni.urls")),
     path("mart/", include("marketplace.urls")),
     path("halal/", include("marketplace.halal.urls")),
+    path("b2b/", include("marketplace.b2b.urls")),
     path("laporan/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "alumni",
     "marketplace",
     "marketplace.halal",
+    "marketplace.b2b",
     "reports",
 ]
 

@@ -128,6 +128,22 @@ def _kwargs(name: str, world: World) -> dict | None:
         "marketplace:store_request_decide": {"pk": _store_application().pk, "action": "return"},
         "marketplace:seller_payout_detail": {"pk": o["payout"].pk},
         "marketplace:finance_payout_action": {"pk": o["payout"].pk, "action": "approve"},
+        "b2b:choose": {"pk": o["darul_ulum"].pk},
+        "b2b:supplier_detail": {"slug": o["b2b_po"].supplier.slug},
+        "b2b:offer_edit": {"pk": o["b2b_offer"].pk},
+        **{key: {"pk": o["b2b_po"].rfq_id} for key in ["b2b:rfq_detail", "b2b:rfq_cancel", "b2b:rfq_award"]},
+        **{
+            key: {"pk": o["b2b_po"].pk}
+            for key in ["b2b:po_detail", "b2b:po_confirm", "b2b:po_decline", "b2b:po_pdf", "b2b:po_revise"]
+        },
+        **{key: {"pk": o["b2b_po"].pk} for key in ["b2b:delivery_create", "b2b:invoice_create", "b2b:rate"]},
+        **{key: {"pk": o["b2b_open_rfq"].pk} for key in ["b2b:quote", "b2b:quote_withdraw"]},
+        "b2b:revision_decide": {"pk": o["b2b_revision"].pk, "decision": "accept"},
+        "b2b:delivery_receive": {"pk": o["b2b_pending_lot"].pk},
+        **{
+            key: {"pk": o["b2b_invoice"].pk}
+            for key in ["b2b:invoice_detail", "b2b:invoice_pay", "b2b:invoice_pdf", "b2b:invoice_proof"]
+        },
         "reports:region": {"kode": pesantren.kabupaten_kota_id},
         "samsat:verify": {"code": payment.verification_code} if hasattr(payment, "verification_code") else None,
     }

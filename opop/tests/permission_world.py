@@ -49,6 +49,7 @@ def build_world() -> World:
     Membership.objects.get_or_create(user=staff, organisation=darul_ulum, defaults={"role": Membership.Role.STAFF})
     users = {role: (User.objects.get(email=EMAILS[role]) if role != "anonymous" else None) for role in ROLES}
     _santri_paperwork(darul_ulum, users["seller_a_owner"])
+    _b2b_paperwork(darul_ulum)
     deletion_request = _deletion_request()
     return World(users=users, objects={**_objects(darul_ulum), "deletion_request": deletion_request})
 
@@ -100,6 +101,7 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
         **_santri_objects(pesantren),
         **_halal_objects(darul_ulum, store),
         **_seller_objects(store),
+        **_b2b_objects(darul_ulum),
     }
 
 
@@ -184,4 +186,36 @@ def _seller_objects(store) -> dict[str, object]:
         "invitation": StoreInvitation.objects.filter(store=store).order_by("pk").first(),
         "team_member": Membership.objects.filter(organisation=store.organisation, role="staff").order_by("pk").first(),
         "payout": Payout.objects.filter(store=store).order_by("pk").first(),
+    }
+
+
+def _b2b_paperwork(darul_ulum: Organisation) -> None:
+    """On the demo's purchase order (Darul Ulum buys from Sidogiri): a lot on its way and a proposed change."""
+    from marketplace.b2b import services
+    from marketplace.b2b.models import PurchaseOrder
+
+    po = PurchaseOrder.objects.get(buyer=darul_ulum)
+    supplier = User.objects.get(email=EMAILS["seller_b_owner"])
+    line = po.lines.get()
+    services.delivery_record(
+        actor=supplier, po=po, quantities={line.pk: 10}, delivery_note="SJ-2", shipped_on=po.delivery_date
+    )
+    services.po_revision_propose(
+        actor=supplier, po=po, side=po.supplier, changes={line.pk: (210, line.unit_price)},
+        delivery_date=po.delivery_date, reason="Tambah 10 kg",
+    )  # fmt: skip
+
+
+def _b2b_objects(darul_ulum: Organisation) -> dict[str, object]:
+    from marketplace.b2b.models import RFQ, Delivery, PurchaseOrder, SupplyOffer
+
+    po = PurchaseOrder.objects.get(buyer=darul_ulum)
+    return {
+        "b2b_po": po,
+        "b2b_pending_lot": Delivery.objects.get(purchase_order=po, status="sent"),
+        "b2b_revision": po.revisions.get(),
+        "b2b_invoice": po.invoices.get(),
+        "b2b_offer": SupplyOffer.objects.filter(organisation=po.supplier).order_by("pk").first(),
+        "b2b_open_rfq": RFQ.objects.get(buyer=darul_ulum, status="open"),
+        "darul_ulum": darul_ulum,
     }

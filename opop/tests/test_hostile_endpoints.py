@@ -23,6 +23,7 @@ MODULES = [
     "alumni.tests.test_hostile_input",
     "marketplace.tests.test_hostile_input",
     "marketplace.halal.tests.test_hostile_input",
+    "marketplace.b2b.tests.test_hostile_input",
     "reports.tests.test_hostile_input",
 ]
 
