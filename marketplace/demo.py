@@ -8,6 +8,7 @@ from io import BytesIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw, ImageFont
 
+from marketplace.b2b import demo as b2b_demo
 from marketplace.balance import demo as balance_demo
 from marketplace.cart.services import cart_set
 from marketplace.catalogue import curation_demo
@@ -581,4 +582,4 @@ def seed(users: dict[str, User]) -> None:
         seed_store_opening(users)
         balance_demo.seed(users)  # store balances, payouts in every state, the finance officer
     seed_privacy(users)
-    __import__("marketplace.b2b.demo", fromlist=["seed"]).seed(users)  # bilateral trade, after the stores
+    b2b_demo.seed(users)  # bilateral trade, after the stores
