@@ -240,8 +240,8 @@ class FlagshipProductSource(Source):
 class MartSalesSource(Source):
     """OPOP Mart omzet by the one definition (marketplace.orders.omzet, docs/sales-definition.md): the goods value of
     orders paid and not cancelled or refunded, in the month of payment (WIB), by the seller's region. Shipping is
-    left out (it passes through to the courier); `mart_p2p_sales` is the part a pesantren bought on behalf of its
-    pesantren (transaksi bilateral).
+    left out (it passes through to the courier); `mart_p2p_sales` is the part bought on behalf of a pesantren
+    (transaksi bilateral), whatever kind of organisation sold it.
     """
 
     name = "mart_sales"
@@ -259,7 +259,7 @@ class MartSalesSource(Source):
         ).annotate(
             mart_orders=Count("id"),
             mart_sales=Sum(omzet.OMZET),
-            mart_p2p_sales=Sum(omzet.OMZET, filter=Q(is_pesantren_trade=True)),
+            mart_p2p_sales=Sum(omzet.OMZET, filter=Q(buyer_organisation__isnull=False)),
         )
         for row in rows:
             if row["k"] and row["pillar"] and self.wanted(keys, row["m"], row["k"]):
@@ -271,6 +271,29 @@ class MartSalesSource(Source):
                         "mart_p2p_sales": row["mart_p2p_sales"] or 0,
                     },
                 )
+
+
+class B2BTradeSource(Source):
+    """Bilateral trade through B2B procurement (marketplace.b2b): paid invoices, in the month paid (WIB), by the
+    supplier's region and pillar, in the same `mart_p2p_sales` figure as retail bought on behalf of a pesantren,
+    so "transaksi bilateral" is one number whichever way the pesantren bought."""
+
+    name = "b2b_trade"
+
+    def figure_rows(self, keys):
+        from marketplace.b2b.selectors import bilateral_trade_facts
+
+        if keys is None:
+            start, end = date(2000, 1, 1), date(2100, 1, 1)
+        elif not keys:
+            return
+        else:
+            months = sorted(month for month, _region in keys)
+            start, end = months[0], _next_month(months[-1])
+        for fact in bilateral_trade_facts(start, end):
+            region, pillar = fact.supplier_kabupaten_kota, fact.supplier_pillar
+            if region and pillar and self.wanted(keys, fact.month, region):
+                yield (fact.month, region, pillar, None), {"mart_p2p_sales": fact.value}
 
 
 class SamsatSource(Source):
@@ -387,6 +410,7 @@ SOURCES: list[Source] = [
     VerifiedPesantrenSource(),
     FlagshipProductSource(),
     MartSalesSource(),
+    B2BTradeSource(),
     SamsatSource(),
     SantripreneurSource(),
     SosiopreneurSource(),

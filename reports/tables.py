@@ -98,7 +98,7 @@ FIGURE_COLUMNS = [
     Column("contribution_avg_pct", _("Average contribution"), "pct"),
     Column("mart_orders", _("OPOP Mart orders")),
     Column("mart_sales", _("OPOP Mart omzet (goods value, without shipping)"), "rupiah"),
-    Column("mart_p2p_sales", _("Pesantren-to-pesantren trade"), "rupiah"),
+    Column("mart_p2p_sales", _("Bilateral trade (retail on behalf of a pesantren and B2B)"), "rupiah"),
     Column("samsat_payments", _("Samsat payments")),
     Column("samsat_amount", _("Samsat amount"), "rupiah"),
 ]

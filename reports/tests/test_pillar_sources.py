@@ -98,15 +98,16 @@ def test_halal_certificates_count_in_their_issue_month_until_withdrawn(pesantren
     assert not FigureRollup.objects.filter(halal_certificates__gt=0).exists()
 
 
-def test_pesantren_to_pesantren_trade_is_counted_apart_within_mart_sales():
+def test_bilateral_trade_is_what_was_bought_on_behalf_of_a_pesantren_counted_apart_within_mart_sales():
     from marketplace.models import Order
     from reports.tests.factories import paid_order, store_of
 
     darul = pesantren_in("35.17", 2021, "PP Darul Ulum", joined=datetime(2021, 3, 5, 9, tzinfo=WIB))
+    buyer = pesantren_in("35.28", 2022, "PP Garam Madura", joined=datetime(2022, 3, 5, 9, tzinfo=WIB))
     store = store_of(darul)
     paid_order(store, subtotal=60_000, paid_at=datetime(2024, 1, 10, 9, tzinfo=WIB))
     trade = paid_order(store, subtotal=40_000, paid_at=datetime(2024, 1, 11, 9, tzinfo=WIB))
-    Order.objects.filter(pk=trade.pk).update(is_pesantren_trade=True)
+    Order.objects.filter(pk=trade.pk).update(buyer_organisation=buyer.organisation)
     rollup_full()
     january = row(date(2024, 1, 1), "35.17", "pesantrenpreneur", 2021)
     assert (january.mart_orders, january.mart_sales, january.mart_p2p_sales) == (2, 100_000, 40_000)

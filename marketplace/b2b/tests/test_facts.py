@@ -76,3 +76,28 @@ def test_a_diskop_buyer_has_no_pillar(diskop, province_staff, rice, offers, alum
     today = timezone.localdate()
     (fact,) = bilateral_trade_facts(today.replace(day=1), today + timedelta(days=1))
     assert (fact.buyer_kind, fact.buyer_pillar, fact.buyer_kabupaten_kota, fact.value) == ("diskop", "", "35.78", 50000)
+
+
+def test_a_paid_invoice_raises_the_programmes_bilateral_trade_figure_by_exactly_its_value(po, buyer_user, alumni_user):
+    from django.db.models import Sum
+
+    from reports.models import FigureRollup
+    from reports.services import rollup_full, rollup_incremental
+
+    rollup_full()
+
+    def bilateral() -> int:
+        return FigureRollup.objects.aggregate(total=Sum("mart_p2p_sales"))["total"] or 0
+
+    before = bilateral()
+    invoice = _invoice(po, buyer_user, alumni_user, 300)
+    rollup_incremental()
+    assert bilateral() == before  # issued, not paid: no trade yet
+    services.invoice_pay(actor=buyer_user, invoice=invoice, proof=proof())
+    rollup_incremental()  # the payment marked its keys dirty
+    assert bilateral() == before + invoice.total
+    month = timezone.localdate().replace(day=1)
+    row = FigureRollup.objects.get(month=month, kabupaten_kota_id="35.17", pillar="sosiopreneur")
+    assert row.mart_p2p_sales == invoice.total  # in the supplier's region, under the supplier's pillar
+    rollup_full()
+    assert bilateral() == before + invoice.total  # the full rebuild agrees
