@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from opop.models import KabupatenKota
@@ -279,3 +279,47 @@ def data_as_of_forget() -> None:
 
 def available_years(today: date) -> list[int]:
     return list(range(today.year, 2018, -1))
+
+
+def bilateral_trade_pairs(scope: Scope, filters: Filters) -> list[dict]:
+    """Bilateral trade by (buyer's kabupaten/kota, supplier's kabupaten/kota): paid B2B invoices and OPOP Mart
+    orders bought on behalf of a pesantren (goods value, the one omzet definition), in the filters' year (all
+    years without one). A region-scoped staff member sees the pairs with their region on either side. Two
+    aggregate queries; largest value first."""
+    from marketplace.b2b.selectors import bilateral_trade_facts
+    from marketplace.orders import omzet
+
+    start = filters.start or date(2000, 1, 1)
+    end = filters.end or date(2100, 1, 1)
+    pairs: dict[tuple[str, str], dict] = {}
+
+    def add(buyer: str | None, supplier: str | None, trades: int, value: int) -> None:
+        if not buyer or not supplier:
+            return
+        if scope.region and scope.region not in (buyer, supplier):
+            return
+        row = pairs.setdefault((buyer, supplier), {"trades": 0, "value": 0})
+        row["trades"] += trades
+        row["value"] += value
+
+    for fact in bilateral_trade_facts(start, end):
+        add(fact.buyer_kabupaten_kota, fact.supplier_kabupaten_kota, fact.invoices, fact.value)
+    retail = (
+        omzet.sold_orders()
+        .filter(buyer_organisation__isnull=False)
+        .filter(**{f"{omzet.SALE_DATE}__date__gte": start, f"{omzet.SALE_DATE}__date__lt": end})
+        .values(
+            buyer_region=F("buyer_organisation__kabupaten_kota_id"),
+            supplier_region=F("store__organisation__kabupaten_kota_id"),
+        )
+        .order_by()
+        .annotate(trades=Count("id"), value=Sum(omzet.OMZET))
+    )
+    for row in retail:
+        add(row["buyer_region"], row["supplier_region"], row["trades"], row["value"] or 0)
+    labels = {region.kode: region.label for region in regions_for(Scope(region=None))}
+    rows = [
+        {"buyer": labels.get(buyer, buyer), "supplier": labels.get(supplier, supplier), **figures}
+        for (buyer, supplier), figures in pairs.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["value"], row["buyer"], row["supplier"]))

@@ -213,6 +213,23 @@ def overview(scope: Scope, filters: Filters, *, today: date) -> dict:
             ),
         ),
     ]
+    tables.append(
+        Table(
+            "bilateral-pairs",
+            _("Bilateral trade between regions"),
+            [
+                Column("buyer", _("Buyer's regency/city"), "text"),
+                Column("supplier", _("Supplier's regency/city"), "text"),
+                Column("trades", _("Trades")),
+                Column("value", _("Value"), "rupiah"),
+            ],
+            selectors.bilateral_trade_pairs(scope, filters),
+            note=_(
+                "Paid B2B invoices and OPOP Mart orders bought on behalf of a pesantren (goods value), whatever "
+                "kind of organisation sold them."
+            ),
+        )
+    )
     period_totals = {key: sum(row[key] or 0 for row in month_rows) for key in DASHBOARD_TOTALS}
     return {"tables": tables, "totals": period_totals if month_rows else None, "pillars": pillar_rows}
 
@@ -417,6 +434,7 @@ def public(filters: Filters) -> list[Table]:
                 "jobs_created": row["jobs_created"] if enough else None,
                 "aset": aset_by_year.get(row["year"]),
                 "mart_sales": row["mart_sales"] if mart_enough else None,
+                "mart_p2p_sales": row["mart_p2p_sales"] if mart_enough else None,
                 "samsat_payments": row["samsat_payments"] if samsat_enough else None,
             }
         )
@@ -432,6 +450,7 @@ def public(filters: Filters) -> list[Table]:
                 Column("aset", _("Assets (aset)"), "rupiah"),
                 Column("jobs_created", _("Jobs created")),
                 Column("mart_sales", _("OPOP Mart omzet (goods value, without shipping)"), "rupiah"),
+                Column("mart_p2p_sales", _("Bilateral trade between pesantren"), "rupiah"),
                 Column("samsat_payments", _("Samsat payments")),
             ],
             rows,

@@ -101,3 +101,16 @@ def test_a_paid_invoice_raises_the_programmes_bilateral_trade_figure_by_exactly_
     assert row.mart_p2p_sales == invoice.total  # in the supplier's region, under the supplier's pillar
     rollup_full()
     assert bilateral() == before + invoice.total  # the full rebuild agrees
+
+
+def test_the_dashboard_lists_the_trading_pairs_regions_scoped_to_the_staff_members_region(po, buyer_user, alumni_user):
+    from reports.selectors import Filters, Scope, bilateral_trade_pairs
+
+    invoice = _invoice(po, buyer_user, alumni_user, 300)
+    assert bilateral_trade_pairs(Scope(region=None), Filters()) == []  # not paid yet
+    services.invoice_pay(actor=buyer_user, invoice=invoice, proof=proof())
+    (pair,) = bilateral_trade_pairs(Scope(region=None), Filters())
+    assert pair == {"buyer": "Kab. Pamekasan", "supplier": "Kab. Jombang", "trades": 1, "value": invoice.total}
+    assert bilateral_trade_pairs(Scope(region="35.28"), Filters()) == [pair]  # the buyer's region sees it
+    assert bilateral_trade_pairs(Scope(region="35.01"), Filters()) == []  # Pacitan trades with neither
+    assert bilateral_trade_pairs(Scope(region=None), Filters(year=timezone.localdate().year - 1)) == []
