@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests. App-specific factories live in each app's tests/."""
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 
@@ -27,12 +29,17 @@ def _no_lazy_loads_in_pages():
 
 @pytest.fixture(autouse=True)
 def _reference_regions(request):
-    """Transactional tests flush every table afterwards, data migrations included; put the regions back."""
+    """Transactional tests flush every table afterwards, data migrations included; put back the regions and the
+    curation policy the migrations seed."""
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
         if KabupatenKota.objects.count() != 38:
             load_kabupaten_kota(KabupatenKota)
+        from django.apps import apps
+
+        if not apps.get_model("marketplace", "CurationRule").objects.exists():
+            importlib.import_module("marketplace.migrations.0012_listing_curation").seed_policy(apps, None)
 
 
 @pytest.fixture

@@ -191,8 +191,10 @@ def generate_catalogue(ctx: Context) -> None:
             "category_id",
             "store_id",
             "low_stock_threshold",
+            "listing_status",
+            "listing_reason",
         ],
-        products,
+        [(*row, "approved", "") for row in products],  # the scale catalogue is curated already
     )
     bench_org = owners[0][0]
     ctx.execute(

@@ -64,17 +64,12 @@ def payout_queue(request):
     )
 
 
+# action → (the form its POST must pass, the service it calls with the cleaned fields)
 ACTIONS = {
-    "approve": lambda payout, actor, post: services.payout_approve(payout=payout, actor=actor),
-    "reject": lambda payout, actor, post: services.payout_reject(
-        payout=payout, actor=actor, reason=post.get("reason", "")
-    ),
-    "transferred": lambda payout, actor, post: services.payout_mark_transferred(
-        payout=payout, actor=actor, bank_reference=post.get("bank_reference", "")
-    ),
-    "failed": lambda payout, actor, post: services.payout_mark_failed(
-        payout=payout, actor=actor, reason=post.get("reason", "")
-    ),
+    "approve": (None, services.payout_approve),
+    "reject": (ReasonForm, services.payout_reject),
+    "transferred": (BankReferenceForm, services.payout_mark_transferred),
+    "failed": (ReasonForm, services.payout_mark_failed),
 }
 
 
@@ -84,8 +79,14 @@ def payout_action(request, pk, action):
     payout = selectors.finance_payouts(request.user).filter(pk=pk).first()
     if payout is None or action not in ACTIONS:
         raise Http404
+    form_class, service = ACTIONS[action]
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(f"{reverse('marketplace:finance_payouts')}?status={payout.status}")
     try:
-        payout = ACTIONS[action](payout, request.user, request.POST)
+        payout = service(payout=payout, actor=request.user, **(form.cleaned_data if form else {}))
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
