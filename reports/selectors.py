@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
 from opop.models import KabupatenKota
 from opop.permissions import access_for
@@ -281,10 +282,14 @@ def available_years(today: date) -> list[int]:
     return list(range(today.year, 2018, -1))
 
 
+OTHER_REGIONS = "other"
+
+
 def bilateral_trade_pairs(scope: Scope, filters: Filters) -> list[dict]:
     """Bilateral trade by (buyer's kabupaten/kota, supplier's kabupaten/kota): paid B2B invoices and OPOP Mart
     orders bought on behalf of a pesantren (goods value, the one omzet definition), in the filters' year (all
-    years without one). A region-scoped staff member sees the pairs with their region on either side. Two
+    years without one). A region-scoped staff member sees the pairs with their region on either side, the other
+    side summed as "other regencies/cities". Two
     aggregate queries; largest value first."""
     from marketplace.b2b.selectors import bilateral_trade_facts
     from marketplace.orders import omzet
@@ -296,8 +301,11 @@ def bilateral_trade_pairs(scope: Scope, filters: Filters) -> list[dict]:
     def add(buyer: str | None, supplier: str | None, trades: int, value: int) -> None:
         if not buyer or not supplier:
             return
-        if scope.region and scope.region not in (buyer, supplier):
-            return
+        if scope.region:
+            # A region's staff see their region's trade; the other side is summed as "other regions".
+            if scope.region not in (buyer, supplier):
+                return
+            buyer, supplier = (b if b == scope.region else OTHER_REGIONS for b in (buyer, supplier))
         row = pairs.setdefault((buyer, supplier), {"trades": 0, "value": 0})
         row["trades"] += trades
         row["value"] += value
@@ -318,6 +326,7 @@ def bilateral_trade_pairs(scope: Scope, filters: Filters) -> list[dict]:
     for row in retail:
         add(row["buyer_region"], row["supplier_region"], row["trades"], row["value"] or 0)
     labels = {region.kode: region.label for region in regions_for(Scope(region=None))}
+    labels[OTHER_REGIONS] = str(_("Other regencies/cities"))
     rows = [
         {"buyer": labels.get(buyer, buyer), "supplier": labels.get(supplier, supplier), **figures}
         for (buyer, supplier), figures in pairs.items()
