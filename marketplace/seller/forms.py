@@ -1,8 +1,12 @@
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.halal.legality import normalise_number
+from marketplace.halal.models import LegalityKind
 from marketplace.images import validate_image_upload
 from marketplace.models import Category, Order, Product, ShippingRate, Store, StoreInvitation
 from marketplace.seller.services import BANK_FIELDS, PRODUCT_FIELDS, STORE_FIELDS
@@ -35,6 +39,28 @@ class ProductForm(forms.ModelForm):
         self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} > {c.name}" if c.parent else c.name
         for name in ("price", "weight_grams", "min_order", "low_stock_threshold"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    # Legality numbers pass the same validators, with the same messages, as the legality page (halal/legality.py).
+    def _legal(self, field: str, kind: str) -> str:
+        value = self.cleaned_data.get(field) or ""
+        return normalise_number(kind, value) if value.strip() else ""
+
+    def clean_nib(self):
+        return self._legal("nib", LegalityKind.NIB)
+
+    def clean_pirt(self):
+        return self._legal("pirt", LegalityKind.PIRT)
+
+    def clean_bpom_md(self):
+        return self._legal("bpom_md", LegalityKind.BPOM_MD)
+
+    def clean_halal_certificate_number(self):
+        value = "".join((self.cleaned_data.get("halal_certificate_number") or "").split()).upper()
+        if value and not re.fullmatch(r"ID\d{12,20}", value):
+            raise forms.ValidationError(
+                _("A halal certificate number from BPJPH is ID followed by its digits, e.g. ID35110000456780922.")
+            )
+        return value
 
     def clean(self):
         cleaned = super().clean()

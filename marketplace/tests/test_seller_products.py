@@ -73,6 +73,49 @@ def test_invalid_product_shows_the_errors(seller, category):
     assert response.context["form"].errors.keys() >= {"price", "opening_stock"}
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("nib", "12345"), ("pirt", "12345"), ("bpom_md", "123"), ("halal_certificate_number", "HALAL-123")],
+)
+def test_a_legality_number_in_the_wrong_format_gets_the_legality_pages_message(seller, category, field, value):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from marketplace.halal.legality import normalise_number
+    from marketplace.halal.models import LegalityKind
+
+    response = seller.post(reverse("marketplace:seller_product_create"), product_data(category, **{field: value}))
+    assert response.status_code == 200 and not Product.objects.exists()
+    with translation.override("id"):
+        errors = [str(error) for error in response.context["form"].errors[field]]
+        kind = {"nib": LegalityKind.NIB, "pirt": LegalityKind.PIRT, "bpom_md": LegalityKind.BPOM_MD}.get(field)
+        if kind is None:
+            assert len(errors) == 1 and "ID35110000456780922" in errors[0]  # the format, by example
+            return
+        with pytest.raises(ValidationError) as refused:
+            normalise_number(kind, value)
+    assert errors == refused.value.messages  # the very message the legality page gives
+
+
+def test_legality_numbers_are_saved_in_their_standard_form(seller, store_a, category):
+    seller.post(
+        reverse("marketplace:seller_product_create"),
+        product_data(
+            category,
+            opening_stock=1,
+            nib="912 0001 234 567",
+            bpom_md="md251128001234",
+            halal_certificate_number=" id35110000123450922 ",
+        ),
+    )
+    product = Product.objects.get(store=store_a)
+    assert (product.nib, product.bpom_md, product.halal_certificate_number) == (
+        "9120001234567",
+        "MD 251128001234",
+        "ID35110000123450922",
+    )
+
+
 def test_photos_are_validated_resized_reordered_and_deleted(seller, store_a, settings):
     product = ProductFactory(store=store_a)
     url = reverse("marketplace:seller_photo_add", args=[product.pk])
