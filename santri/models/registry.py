@@ -42,6 +42,15 @@ class Santri(TimeStampedModel):
     card_number = models.CharField(_("Kartu Santri number"), max_length=13, unique=True, null=True, blank=True)
     card_token = models.UUIDField(_("card verification token"), unique=True, default=uuid.uuid4, editable=False)
     track_completed_on = models.DateField(_("entrepreneurship track completed"), null=True, blank=True)
+    # The santri's own sign-in, made when they accept the pesantren admin's invitation (santri.services).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="santri_profile",
+    )
     santripreneur_since = models.DateField(
         _("santripreneur since"),
         null=True,
