@@ -321,7 +321,9 @@ def _admin_for(index: int, name: str, organisation: Organisation | None, users: 
     if name == "Pondok Pesantren Darul Ulum":
         return _fresh(users["pesantren admin"])
     slug = name.lower().replace("pondok pesantren ", "").replace(" ", ".").replace("'", "")
-    admin = demo_user(f"pengurus.{slug}@opop.test", f"Pengurus {name[18:]}", f"+62813345{index:05d}")
+    admin = demo_user(
+        f"pengurus.{slug}@opop.test", f"Pengurus {name.removeprefix('Pondok Pesantren ')}", f"+62813345{index:05d}"
+    )
     if organisation is not None and not Membership.objects.filter(user=admin, organisation=organisation).exists():
         membership_add(organisation=organisation, user=admin, role=Membership.Role.OWNER)
     return _fresh(admin)
