@@ -75,6 +75,13 @@ def checkout(request):
     if form.is_bound and form.is_valid():
         address, choices, method = form.cleaned_data["address"], form.choices(), form.cleaned_data["payment"]
     try:
+        if placing and form.is_valid() and form.shown_total() is not None:
+            # Without the page's script the buyer has not seen the totals of what they just chose: the submit
+            # recomputes and shows them first (the script keeps shown_total current, so one press places).
+            plans = checkout_plan(cart=start.cart, address=address, choices=choices, payment_method=method)
+            if sum(plan.total for plan in plans) != form.shown_total():
+                messages.info(request, _("The totals changed with your choices; check them and place the order."))
+                placing = False
         if placing and form.is_valid():
             orders = checkout_services.order_place(
                 buyer=request.user,
@@ -98,6 +105,7 @@ def checkout(request):
         {
             "form": form,
             "rows": [(group, plan, *form.store_fields(group.store)) for group, plan in _rows(start.cart, plans)],
+            "chosen": {plan.store.pk: plan.quote.code for plan in plans or [] if plan.quote},
             "grand_total": sum(plan.total for plan in plans or []),
             "gateway_total": gateway_total(plans or []),
             "store_count": len(start.cart),

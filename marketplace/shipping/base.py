@@ -9,7 +9,23 @@ events that a view verifies (their signature header) and hands to shipment_event
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from marketplace.shipping.places import Place
+
+
+def eta_label(days_min: int | None, days_max: int | None, *, pickup: bool = False) -> str:
+    """For example "1-2 days", "1 day", "Today"; pickup: when the store has it ready."""
+    if pickup:
+        return _("Ready once the store confirms")
+    if days_min is None or days_max is None:
+        return ""
+    if days_max == 0:
+        return _("Today")
+    if days_min == days_max:
+        return ngettext("%(n)d day", "%(n)d days", days_max) % {"n": days_max}
+    return _("%(min)d-%(max)d days") % {"min": days_min, "max": days_max}
 
 
 @dataclass(frozen=True)
@@ -24,6 +40,10 @@ class Quote:
     # What the courier charges for it (the shopper's price differs when a store rule makes shipping free or flat).
     courier_price: int | None = None
     note: str = ""
+
+    @property
+    def eta(self) -> str:
+        return eta_label(self.days_min, self.days_max, pickup=self.code == "pickup")
 
 
 @dataclass(frozen=True)
