@@ -190,8 +190,10 @@ def _parse(body: bytes) -> TrackingEvent:
     try:
         data = json.loads(body)
         happened = parse_datetime(str(data["happened_at"]))
-        if happened is None:
+        if happened is None or len(str(data["event_id"])) > 100:
             raise ValueError
+        if timezone.is_naive(happened):
+            happened = timezone.make_aware(happened)
         return TrackingEvent(
             event_id=str(data["event_id"]), awb=str(data["awb"]), status=str(data["status"]), happened_at=happened,
             description=str(data.get("description", "")), location=str(data.get("location", "")),
