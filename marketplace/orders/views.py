@@ -173,7 +173,13 @@ def order_detail(request, number):
             "can_cancel": order.status == Order.Status.AWAITING_PAYMENT,
             "can_confirm": order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED),
             "can_refund": order.status
-            in (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.SHIPPED, Order.Status.DELIVERED),
+            in (
+                Order.Status.PAID,
+                Order.Status.PROCESSING,
+                Order.Status.READY_TO_SHIP,
+                Order.Status.SHIPPED,
+                Order.Status.DELIVERED,
+            ),
             "can_review": order.status == Order.Status.COMPLETED,
         },
     )
