@@ -105,7 +105,6 @@ def checkout(request):
         {
             "form": form,
             "rows": [(group, plan, *form.store_fields(group.store)) for group, plan in _rows(start.cart, plans)],
-            "chosen": {plan.store.pk: plan.quote.code for plan in plans or [] if plan.quote},
             "grand_total": sum(plan.total for plan in plans or []),
             "gateway_total": gateway_total(plans or []),
             "store_count": len(start.cart),

@@ -1,6 +1,7 @@
 """Shipping writes: a store's shipping settings, booking a shipment with the courier (the order becomes ready to
 ship), recording the courier's tracking events (webhook or poll) and the order moves they cause."""
 
+import hmac
 import json
 import logging
 from datetime import datetime, timedelta
@@ -208,19 +209,13 @@ def courier_webhook_handle(*, body: bytes, signature: str) -> str:
     match (unknown resi, unknown status)."""
     from marketplace.shipping.sandbox import SandboxCourier, sign
 
-    if not signature or not hmac_equal(sign(body), signature):
+    if not signature or not hmac.compare_digest(sign(body), signature):
         raise InvalidSignature("Invalid signature.")
     event = _parse(body)
     shipment = Shipment.objects.filter(provider=SandboxCourier.code, awb=event.awb).first()
     if shipment is None:
         raise DomainError("Unknown tracking number.")
     return shipment_event_record(shipment=shipment, event=event)
-
-
-def hmac_equal(a: str, b: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(a, b)
 
 
 def shipments_silent(*, now: datetime | None = None):
