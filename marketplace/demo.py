@@ -29,6 +29,7 @@ from marketplace.payments.bank_transfer import transfer_proof_upload
 from marketplace.payments.sandbox import sandbox_receive
 from marketplace.payments.services import checkout_payment_of, seller_confirm_payment
 from marketplace.seller.opening_demo import seed_store_opening
+from marketplace.shipping import demo as shipping_demo
 from opop.demo import demo_organisation, demo_user
 from opop.demo_privacy import seed_privacy
 from opop.mail import mail_muted
@@ -579,6 +580,7 @@ def seed(users: dict[str, User]) -> None:
         _seller_centre(users, products, stores)
         curation_demo.seed_curation_demo()
         seed_complaint_rejected(users)
+        shipping_demo.seed(users)  # couriers per store, an order ready to ship, one with tracking
         seed_store_opening(users)
         balance_demo.seed(users)  # store balances, payouts in every state, the finance officer
     seed_privacy(users)

@@ -5,6 +5,7 @@ from celery import shared_task
 from marketplace.orders.emails import order_status_notify
 from marketplace.orders.services import orders_auto_complete, orders_expire_unpaid
 from marketplace.payments.services import checkout_payments_expire
+from marketplace.shipping.services import shipments_poll
 
 
 @shared_task(name="marketplace.expire_unpaid_orders")
@@ -19,6 +20,13 @@ def auto_complete_orders() -> int:
     """Complete shipped and delivered orders nobody confirmed in time. Idempotent: each order is re-checked under
     its row lock, so a redelivered or overlapping run, or the buyer confirming meanwhile, completes it once."""
     return orders_auto_complete()
+
+
+@shared_task(name="marketplace.poll_shipments")
+def poll_shipments() -> int:
+    """Ask the courier about parcels it has said nothing about for a day (a lost webhook). Idempotent: an event
+    already recorded is recorded once, whether it came by webhook or by an earlier poll."""
+    return shipments_poll()
 
 
 @shared_task(name="marketplace.order_status_notify")

@@ -9,6 +9,7 @@ from marketplace.orders import views as orders
 from marketplace.payments import views as payments
 from marketplace.seller import urls as seller_urls
 from marketplace.seller.views import opening as store_opening
+from marketplace.shipping import views as shipping
 from marketplace.sitemaps import SITEMAPS
 
 app_name = "marketplace"
@@ -33,6 +34,7 @@ urlpatterns = [
     path("bayar/<str:transaction_id>/", payments.sandbox_page, name="sandbox_page"),
     path("bayar/<str:transaction_id>/sandbox/", payments.sandbox_pay, name="sandbox_pay"),
     path("pembayaran/webhook/sandbox/", payments.gateway_webhook, name="gateway_webhook"),
+    path("kurir/webhook/sandbox/", shipping.courier_webhook, name="courier_webhook"),
     path("penjual/saldo/", include(balance_urls.seller)),
     path("penjual/", include(seller_urls)),
     path("staf/kurasi/", include(curation_urls)),

@@ -21,7 +21,7 @@ K = BalanceEntry.Kind
 S = Order.Status
 
 # Statuses in which a paid order's money is still held as pending (the order runs or a complaint is open).
-RUNNING = (S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.REFUND_REQUESTED)
+RUNNING = (S.PAID, S.PROCESSING, S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED, S.REFUND_REQUESTED)
 
 
 @dataclass(frozen=True)

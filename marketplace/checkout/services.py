@@ -219,6 +219,7 @@ def order_place(
             expires_at=expires_at,
             buyer_organisation=on_behalf_of,
             is_pesantren_trade=on_behalf_of is not None and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
+            **plan.shipping_fields,
         )
         movements += [
             _reserve(product=line.product, variant=line.variant, quantity=line.quantity, order=order)

@@ -26,6 +26,7 @@ from marketplace.models.orders import (
 )
 from marketplace.models.sandbox import SandboxCollection
 from marketplace.models.seller import StockMovement, StoreInvitation, WholesaleTier
+from marketplace.models.shipping import Shipment, ShipmentEvent, ShipmentStatus
 
 __all__ = [
     "PILLAR_BY_KIND",
@@ -51,6 +52,9 @@ __all__ = [
     "Review",
     "RevisionPhoto",
     "SandboxCollection",
+    "Shipment",
+    "ShipmentEvent",
+    "ShipmentStatus",
     "ShippingRate",
     "StockMovement",
     "Store",

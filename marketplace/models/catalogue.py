@@ -46,6 +46,12 @@ class Category(models.Model):
         return reverse("marketplace:category", kwargs={"slug": self.slug})
 
 
+def default_courier_services() -> list[str]:
+    from marketplace.shipping.rates import DEFAULT_STORE_SERVICES
+
+    return list(DEFAULT_STORE_SERVICES)
+
+
 class Store(TimeStampedModel):
     """A shop (toko) of one organisation: a pesantren's koppontren, a santri or an alumni business."""
 
@@ -89,6 +95,12 @@ class Store(TimeStampedModel):
         _("holiday mode"), default=False, help_text=_("Products stay visible but cannot be bought.")
     )
     holiday_message = models.CharField(_("holiday message"), max_length=250, blank=True)
+    # Shipping (issue #20): the service codes the store offers (marketplace.shipping.rates; "store_courier" is its
+    # own delivery at its shipping rates), and its free-shipping / flat-rate rules, each a small dict read by
+    # marketplace.shipping.quotes ({"kind": "free"|"flat", "zone": …, "min_subtotal": …, "price": …}). Kept on the
+    # store so a checkout quotes every store without another query.
+    courier_services = models.JSONField(_("courier services"), default=default_courier_services, blank=True)
+    shipping_rules = models.JSONField(_("shipping rules"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -125,6 +125,7 @@ class Order(TimeStampedModel):
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         PAID = "paid", _("Paid")
         PROCESSING = "processing", _("Processing")
+        READY_TO_SHIP = "ready_to_ship", _("Ready to ship")
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
@@ -163,6 +164,15 @@ class Order(TimeStampedModel):
     subtotal = models.PositiveBigIntegerField(_("subtotal"))
     shipping_cost = models.PositiveBigIntegerField(_("shipping"))
     total = models.PositiveBigIntegerField(_("total"))
+    # The shipping service the shopper chose and what the quote said, fixed at checkout (marketplace.shipping).
+    shipping_service = models.CharField(_("shipping service"), max_length=30, blank=True)
+    shipping_service_name = models.CharField(_("shipping service"), max_length=60, blank=True)
+    shipping_days_min = models.PositiveSmallIntegerField(_("delivery days (fewest)"), null=True, blank=True)
+    shipping_days_max = models.PositiveSmallIntegerField(_("delivery days (most)"), null=True, blank=True)
+    shipping_weight_grams = models.PositiveIntegerField(_("weight (grams)"), default=0)
+    # What the courier charges for it at checkout: more than shipping_cost when a store rule made shipping free.
+    shipping_courier_price = models.PositiveBigIntegerField(_("courier price"), default=0)
+    shipping_postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     courier = models.CharField(_("courier"), max_length=40, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
     cancel_reason = models.CharField(_("reason"), max_length=250, blank=True)

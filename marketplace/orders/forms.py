@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Address, Order, Review
+from marketplace.shipping.quotes import offered_services, service_label
 from opop.models import KabupatenKota
 
 
@@ -84,14 +85,21 @@ class CheckoutForm(forms.Form):
                 help_text=_("Buying for your pesantren marks the order as pesantren-to-pesantren trade."),
             )
         for store in stores:
-            deliveries = [(Order.Delivery.SHIPPING, Order.Delivery.SHIPPING.label)]
+            # One choice per store: a service it offers, or pickup. "shipping" (the store's default service) is
+            # what older forms and scripts post; the price is always the server's quote (checkout_plan).
+            deliveries = [(code, service_label(code)) for code in offered_services(store)]
+            deliveries.append((Order.Delivery.SHIPPING, Order.Delivery.SHIPPING.label))
             if store.allows_pickup:
                 deliveries.append((Order.Delivery.PICKUP, Order.Delivery.PICKUP.label))
                 self.fields[f"cash_{store.pk}"] = forms.BooleanField(
                     label=_("Pay cash when I pick it up"), required=False
                 )
             self.fields[f"delivery_{store.pk}"] = forms.ChoiceField(
-                label=_("Delivery"), choices=deliveries, initial=Order.Delivery.SHIPPING, widget=forms.RadioSelect
+                label=_("Delivery"),
+                choices=deliveries,
+                initial=Order.Delivery.SHIPPING,
+                widget=forms.RadioSelect,
+                required=False,
             )
 
     def clean_address(self):
@@ -100,16 +108,24 @@ class CheckoutForm(forms.Form):
     def clean_on_behalf_of(self):
         return self.organisations.get(self.cleaned_data.get("on_behalf_of"))
 
-    def choices(self) -> dict[int, tuple[str, str]]:
-        """Store id → (delivery, payment method), for checkout_plan and order_place."""
-        data = self.cleaned_data
-        return {
-            store.pk: (
-                data[f"delivery_{store.pk}"],
-                Order.PaymentMethod.CASH_ON_PICKUP if data.get(f"cash_{store.pk}") else data["payment"],
-            )
-            for store in self.stores
-        }
+    def choices(self) -> dict[int, tuple[str, str, str]]:
+        """Store id → (delivery, payment method, service code), for checkout_plan and order_place."""
+        data, choices = self.cleaned_data, {}
+        for store in self.stores:
+            chosen = data.get(f"delivery_{store.pk}") or Order.Delivery.SHIPPING
+            delivery = Order.Delivery.PICKUP if chosen == Order.Delivery.PICKUP else Order.Delivery.SHIPPING
+            service = "" if chosen in Order.Delivery.values else chosen
+            method = Order.PaymentMethod.CASH_ON_PICKUP if data.get(f"cash_{store.pk}") else data["payment"]
+            choices[store.pk] = (delivery, method, service)
+        return choices
+
+    def shown_total(self) -> int | None:
+        """The grand total the page showed when the buyer pressed "Place order" (kept up to date by the page's
+        script); None when the form did not send one."""
+        try:
+            return int(self.data.get(self.add_prefix("shown_total"), ""))
+        except ValueError:
+            return None
 
     def store_fields(self, store):
         return self[f"delivery_{store.pk}"], self[f"cash_{store.pk}"] if f"cash_{store.pk}" in self.fields else None

@@ -22,7 +22,7 @@ from marketplace.models import Order
 S = Order.Status
 
 # Statuses of a paid order that is neither cancelled nor refunded.
-SOLD_STATUSES = (S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED, S.REFUND_REQUESTED, S.COMPLETED)
+SOLD_STATUSES = (S.PAID, S.PROCESSING, S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED, S.REFUND_REQUESTED, S.COMPLETED)
 SALE_DATE = "paid_at"  # the moment a sale counts
 OMZET = "subtotal"  # what a sale is worth: the goods, without shipping
 SHIPPING = "shipping_cost"

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from marketplace.models import Order, OrderEvent, OrderItem, Payment
+from marketplace.models import Order, OrderEvent, OrderItem, Payment, ShipmentEvent
 from opop.permissions import scope_queryset
 
 SELLER_ROLES = ("owner", "staff")
@@ -22,8 +22,9 @@ def seller_orders(user) -> QuerySet:
 
 
 def with_details(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("store__organisation", "destination", "buyer").prefetch_related(
+    return queryset.select_related("store__organisation", "destination", "buyer", "shipment").prefetch_related(
         Prefetch("items", queryset=OrderItem.objects.select_related("product", "review")),
+        Prefetch("shipment__events", queryset=ShipmentEvent.objects.order_by("happened_at", "id")),
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
         Prefetch("payments", queryset=Payment.objects.select_related("checkout_payment").order_by("-created_at")),
     )

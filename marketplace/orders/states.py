@@ -19,9 +19,14 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.PAID, S.CANCELLED): {SELLER},
     (S.PROCESSING, S.CANCELLED): {SELLER},
     (S.PROCESSING, S.SHIPPED): {SELLER},
+    # Booked with the courier (marketplace.shipping): the parcel waits for pickup. The courier's "picked up"
+    # (SYSTEM, by its tracking) or the seller handing it over moves it on; the seller may still cancel.
+    (S.PROCESSING, S.READY_TO_SHIP): {SELLER},
+    (S.READY_TO_SHIP, S.SHIPPED): {SELLER, SYSTEM},
+    (S.READY_TO_SHIP, S.CANCELLED): {SELLER},
     # A pickup order is handed over at the pesantren: no shipping step.
     (S.PROCESSING, S.DELIVERED): {SELLER},
-    (S.SHIPPED, S.DELIVERED): {SELLER},
+    (S.SHIPPED, S.DELIVERED): {SELLER, SYSTEM},  # SYSTEM: the courier's "delivered" tracking event
     # The buyer may confirm receipt as soon as the parcel arrives, before the seller marks it delivered. Nobody
     # confirming, the auto-complete job (SYSTEM) completes a delivered order after 48 h, a shipped one after 7 days.
     (S.SHIPPED, S.COMPLETED): {BUYER, SYSTEM},
@@ -29,12 +34,15 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     # A complaint (refund requested) can be opened until the order completes; it stops the auto-complete.
     (S.PAID, S.REFUND_REQUESTED): {BUYER},
     (S.PROCESSING, S.REFUND_REQUESTED): {BUYER},
+    (S.READY_TO_SHIP, S.REFUND_REQUESTED): {BUYER},
     (S.SHIPPED, S.REFUND_REQUESTED): {BUYER},
     (S.DELIVERED, S.REFUND_REQUESTED): {BUYER},
     (S.REFUND_REQUESTED, S.REFUNDED): {SELLER},
     # The seller rejects a complaint (with a reason): the order returns to the status it had before the complaint,
     # and to that one only (order_transition checks it against the complaint's event). See COMPLAINT_RETURNS.
-    **{(S.REFUND_REQUESTED, back): {SELLER} for back in (S.PAID, S.PROCESSING, S.SHIPPED, S.DELIVERED)},
+    **{
+        (S.REFUND_REQUESTED, back): {SELLER} for back in (S.PAID, S.PROCESSING, S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED)
+    },
 }
 
 # The statuses a complaint can be opened from, and so the ones a rejected complaint can return to.

@@ -75,6 +75,13 @@ def checkout(request):
     if form.is_bound and form.is_valid():
         address, choices, method = form.cleaned_data["address"], form.choices(), form.cleaned_data["payment"]
     try:
+        if placing and form.is_valid() and form.shown_total() is not None:
+            # Without the page's script the buyer has not seen the totals of what they just chose: the submit
+            # recomputes and shows them first (the script keeps shown_total current, so one press places).
+            plans = checkout_plan(cart=start.cart, address=address, choices=choices, payment_method=method)
+            if sum(plan.total for plan in plans) != form.shown_total():
+                messages.info(request, _("The totals changed with your choices; check them and place the order."))
+                placing = False
         if placing and form.is_valid():
             orders = checkout_services.order_place(
                 buyer=request.user,
@@ -165,7 +172,13 @@ def order_detail(request, number):
             "can_cancel": order.status == Order.Status.AWAITING_PAYMENT,
             "can_confirm": order.status in (Order.Status.SHIPPED, Order.Status.DELIVERED),
             "can_refund": order.status
-            in (Order.Status.PAID, Order.Status.PROCESSING, Order.Status.SHIPPED, Order.Status.DELIVERED),
+            in (
+                Order.Status.PAID,
+                Order.Status.PROCESSING,
+                Order.Status.READY_TO_SHIP,
+                Order.Status.SHIPPED,
+                Order.Status.DELIVERED,
+            ),
             "can_review": order.status == Order.Status.COMPLETED,
         },
     )

@@ -221,3 +221,41 @@ class BulkUploadForm(forms.Form):
         if upload.size > 2 * 1024 * 1024:
             raise ValidationError(_("The file is larger than 2 MB."))
         return upload
+
+
+def _service_choices():
+    from marketplace.shipping.quotes import service_label
+    from marketplace.shipping.rates import COURIER_SERVICES, STORE_COURIER
+
+    return [(code, service_label(code)) for code in (*COURIER_SERVICES, STORE_COURIER)]
+
+
+class ShippingServicesForm(forms.Form):
+    """Which couriers' services (and its own delivery) the store offers at checkout."""
+
+    services = forms.MultipleChoiceField(
+        label=_("Services offered at checkout"),
+        choices=_service_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Instant delivery is only offered to buyers in your own regency/city."),
+    )
+
+
+class ShippingRuleForm(forms.Form):
+    """A free-shipping or flat-rate rule, applied through the checkout's quote."""
+
+    from marketplace.shipping.quotes import RULE_KINDS, ZONE_CHOICES
+
+    kind = forms.ChoiceField(label=_("Rule"), choices=RULE_KINDS)
+    zone = forms.ChoiceField(label=_("Where"), choices=ZONE_CHOICES)
+    min_subtotal = forms.IntegerField(
+        label=_("From an order value of (Rp)"), min_value=0, max_value=limits.MAX_ID, initial=0
+    )
+    price = forms.IntegerField(
+        label=_("Flat price (Rp)"), min_value=0, max_value=limits.MAX_ID, initial=0, required=False,
+        help_text=_("Only for a flat rate; the buyer never pays more than the courier's own price."),
+    )  # fmt: skip
+    service = forms.ChoiceField(
+        label=_("Service"), choices=lambda: [("", _("Every service")), *_service_choices()], required=False
+    )

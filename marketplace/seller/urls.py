@@ -36,6 +36,7 @@ urlpatterns = [
     path("penjualan/", sales.sales, name="seller_sales"),
     path("pengaturan/", store.store_settings, name="seller_settings"),
     path("pengaturan/ongkir/", store.shipping_rate, name="seller_shipping_rate"),
+    path("pengaturan/kurir/", store.shipping_services, name="seller_shipping_services"),
     path("pengaturan/rekening/", store.bank_settings, name="seller_bank"),
     path("tim/", store.team_list, name="seller_team"),
     path("tim/<int:pk>/<slug:action>/", store.team_member, name="seller_team_member"),

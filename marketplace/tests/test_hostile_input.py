@@ -162,6 +162,13 @@ ENDPOINTS = [
         fields=("kabupaten_kota", "price", "delete"),
         valid={"kabupaten_kota": "35.17", "price": "15000"},
     ),
+    Endpoint(
+        "marketplace:seller_shipping_services",
+        "seller_a_owner",
+        page="marketplace:seller_settings",
+        fields=("kind", "zone", "min_subtotal", "price", "service", "remove_rule", "services"),
+        valid={"kind": "free", "zone": "same_city", "min_subtotal": "100000"},
+    ),
     Endpoint("marketplace:seller_bank", "seller_a_owner"),
     Endpoint("marketplace:seller_team", "seller_a_owner", valid={"email": "staf.baru@opop.test", "role": "staff"}),
     Endpoint(
@@ -287,7 +294,7 @@ ENDPOINTS += [
     ),
 ]
 
-JSON_ENDPOINTS = ["marketplace:gateway_webhook"]
+JSON_ENDPOINTS = ["marketplace:gateway_webhook", "marketplace:courier_webhook"]
 
 
 @pytest.mark.django_db
@@ -315,6 +322,36 @@ def test_the_gateway_webhook_answers_a_clear_4xx_to_any_malformed_body(client):
             content_type="application/json",
             headers=None,
             label="marketplace:gateway_webhook",
+            rejects_on_200=False,
+            expect_json=True,
+            sign=sign if signing else None,
+            signature_header=SIGNATURE_HEADER,
+        )
+
+
+@pytest.mark.django_db
+def test_the_courier_webhook_answers_a_clear_4xx_to_any_malformed_body(client):
+    """Signed garbage and unsigned garbage at the tracking webhook: a 400 or 403 with JSON, never a 500."""
+    from marketplace.shipping.sandbox import SIGNATURE_HEADER, sign
+
+    events = st.fixed_dictionaries(
+        {},
+        optional={
+            "event_id": st.one_of(st.text(max_size=120), st.integers(), st.none(), st.lists(st.integers())),
+            "awb": st.one_of(st.text(max_size=20), st.integers(), st.none()),
+            "status": st.one_of(st.sampled_from(["picked_up", "delivered", ""]), st.text(max_size=10)),
+            "happened_at": st.one_of(st.text(max_size=30), st.integers(), st.sampled_from(["2026-13-45T99:00"])),
+        },
+    ).map(lambda d: json.dumps(d).encode())
+    for signing in (True, False):
+        assert_rejects_cleanly(
+            client,
+            reverse("marketplace:courier_webhook"),
+            st.one_of(json_bodies(), events),
+            models_of("marketplace"),
+            content_type="application/json",
+            headers=None,
+            label="marketplace:courier_webhook",
             rejects_on_200=False,
             expect_json=True,
             sign=sign if signing else None,

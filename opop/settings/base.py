@@ -310,6 +310,9 @@ CELERY_BEAT_SCHEDULE = {
     # MARKETPLACE_AUTOCOMPLETE_SHIPPED_DAYS complete, so an order completes at most 15 minutes after the time its
     # buyer and seller were shown; finding them reads two small partial indexes, so the frequent run is cheap.
     "marketplace-auto-complete-orders": {"task": "marketplace.auto_complete_orders", "schedule": 900.0},
+    # OPOP Mart shipping: hourly, parcels the courier said nothing about for 24 hours are asked about (a webhook
+    # may have been lost); each is asked at most once a day, so a stuck parcel does not cost a call every hour.
+    "marketplace-poll-shipments": {"task": "marketplace.poll_shipments", "schedule": 3600.0},
     # Programme dashboards: every 5 minutes the (month, kabupaten/kota) keys marked dirty by a verified
     # report, a paid order or a Samsat payment are rolled up, so a dashboard is at most 5 minutes behind.
     "reports-rollup-incremental": {"task": "reports.rollup_incremental", "schedule": 300.0},
@@ -329,6 +332,10 @@ CELERY_BEAT_SCHEDULE = {
 # gateway replaces the sandbox through MARKETPLACE_PAYMENT_PROVIDERS = {"gateway": "dotted.path.Class"}.
 MARKETPLACE_PAYMENT_WINDOW_HOURS = env_int("MARKETPLACE_PAYMENT_WINDOW_HOURS", 24)
 MARKETPLACE_GATEWAY_SECRET = env_str("MARKETPLACE_GATEWAY_SECRET", SECRET_KEY)
+# The courier provider (quotes, booking, tracking; marketplace.shipping.base.Courier) and the secret its tracking
+# webhooks are signed with. A real aggregator (RajaOngkir/Biteship style) is another class named here.
+MARKETPLACE_COURIER = env_str("MARKETPLACE_COURIER", "marketplace.shipping.sandbox.SandboxCourier")
+MARKETPLACE_COURIER_SECRET = env_str("MARKETPLACE_COURIER_SECRET", SECRET_KEY)
 # Hours a gateway payment (one virtual account for the whole checkout) stays open; every order of that checkout
 # expires with it. Bank transfers keep MARKETPLACE_PAYMENT_WINDOW_HOURS or the store's own expiry.
 MARKETPLACE_GATEWAY_PAYMENT_HOURS = env_int("MARKETPLACE_GATEWAY_PAYMENT_HOURS", 24)

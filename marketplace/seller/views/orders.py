@@ -17,14 +17,22 @@ from marketplace.seller import access
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import OrderFilter
 from marketplace.seller.services import transfer_proof_reject
+from marketplace.shipping import courier
+from marketplace.shipping.label import LABEL_SIZES, code128_data_uri
+from marketplace.shipping.rates import SERVICES
+from marketplace.shipping.sandbox import SandboxCourier, sandbox_advance
+from marketplace.shipping.services import shipment_book
 from opop.services import DomainError
 
 S = Order.Status
+# A label shows the resi, so it prints once the shipment is booked (or the seller typed a resi).
+LABELLED = (S.READY_TO_SHIP, S.SHIPPED, S.DELIVERED)
 # The queue's tabs: (key, label, statuses).
 TABS = [
     ("new", gettext_lazy("To pay"), (S.AWAITING_PAYMENT,)),
     ("paid", gettext_lazy("To process"), (S.PAID,)),
     ("processing", gettext_lazy("Processing"), (S.PROCESSING,)),
+    ("ready", gettext_lazy("Ready to ship"), (S.READY_TO_SHIP,)),
     ("shipped", gettext_lazy("Shipped"), (S.SHIPPED, S.DELIVERED)),
     ("completed", gettext_lazy("Completed"), (S.COMPLETED,)),
     ("refund", gettext_lazy("Complaints"), (S.REFUND_REQUESTED, S.REFUNDED)),
@@ -85,8 +93,11 @@ def order_detail(request, store, number):
             "moves": states.next_moves(order.status, states.SELLER),
             "auto_complete_at": states.auto_complete_at(order),
             "complaint": selectors.latest_complaint(order) if order.status == S.REFUND_REQUESTED else None,
-            "ship_form": ShipForm(),
+            "ship_form": ShipForm(initial={"courier": order.courier, "tracking_number": order.tracking_number}),
             "reason_form": ReasonForm(),
+            "shipment": getattr(order, "shipment", None),
+            "can_book": order.status == S.PROCESSING and order.shipping_service in SERVICES,
+            "sandbox_courier": isinstance(courier(), SandboxCourier),
         },
     )
 
@@ -94,6 +105,22 @@ def order_detail(request, store, number):
 @seller_view
 def order_print(request, store, number, document):
     order = _order(store, number)
+    if document in LABEL_SIZES:
+        if order.delivery != Order.Delivery.SHIPPING or order.status not in LABELLED:
+            messages.error(request, _("A label is printed once the shipment is booked or the resi is known."))
+            return redirect("marketplace:seller_order_detail", number=order.number)
+        return render(
+            request,
+            "marketplace/seller/print_label.html",
+            {
+                "store": store,
+                "order": order,
+                "size": LABEL_SIZES[document],
+                "shipment": getattr(order, "shipment", None),
+                "barcode": code128_data_uri(order.tracking_number) if order.tracking_number else "",
+                "sender_phone": request.user.phone,  # who prints the label answers the courier's call
+            },
+        )
     if document not in ("packing-slip", "invoice"):
         return redirect("marketplace:seller_order_detail", number=order.number)
     return render(
@@ -121,6 +148,10 @@ def order_action(request, store, number, action):
                 courier=request.POST.get("courier", ""),
                 tracking_number=request.POST.get("tracking_number", ""),
             )
+        elif action == "book":
+            shipment_book(order=order, actor=request.user)
+        elif action == "advance" and isinstance(courier(), SandboxCourier) and hasattr(order, "shipment"):
+            sandbox_advance(shipment=order.shipment)  # the sandbox control: the parcel's next step, by webhook
         elif action == "deliver":
             services.order_mark_delivered(order=order, actor=request.user)
         elif action == "cancel":

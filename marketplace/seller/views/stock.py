@@ -17,7 +17,7 @@ from opop.redirects import redirect_next
 from opop.services import DomainError
 
 S = Order.Status
-TO_DO = (S.PAID, S.PROCESSING, S.REFUND_REQUESTED)
+TO_DO = (S.PAID, S.PROCESSING, S.READY_TO_SHIP, S.REFUND_REQUESTED)
 
 
 @seller_view

@@ -18,8 +18,12 @@ from marketplace.seller.forms import (
     RoleForm,
     ShippingRateDeleteForm,
     ShippingRateForm,
+    ShippingRuleForm,
+    ShippingServicesForm,
     StoreForm,
 )
+from marketplace.shipping import services as shipping
+from marketplace.shipping.quotes import ZONE_CHOICES, service_label
 from opop.models import Membership
 from opop.services import DomainError
 
@@ -49,6 +53,16 @@ def store_settings(request, store):
             "store": store,
             "form": form,
             "rate_form": ShippingRateForm(),
+            "services_form": ShippingServicesForm(initial={"services": store.courier_services}),
+            "rule_form": ShippingRuleForm(),
+            "rules": [
+                {
+                    **rule,
+                    "zone_label": dict(ZONE_CHOICES).get(rule.get("zone"), ""),
+                    "service_label": service_label(rule["service"]) if rule.get("service") else "",
+                }
+                for rule in store.shipping_rules or []
+            ],
             "rates": store.shipping_rates.select_related("kabupaten_kota").order_by("kabupaten_kota__kode"),
             "is_owner": request.seller_is_owner,
         },
@@ -72,6 +86,35 @@ def shipping_rate(request, store):
         messages.success(request, _("Shipping rate saved."))
     else:
         messages.error(request, _("Choose a regency/city and a price."))
+    return redirect("marketplace:seller_settings")
+
+
+@seller_view
+@require_POST
+def shipping_services(request, store):
+    """The couriers' services the store offers, and its free-shipping / flat-rate rules (add or remove one)."""
+    try:
+        if "services" in request.POST or request.POST.get("form") == "services":
+            form = ShippingServicesForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Unknown shipping service."))
+            shipping.store_services_set(store=store, actor=request.user, services=form.cleaned_data["services"])
+            messages.success(request, _("Shipping services saved."))
+        elif request.POST.get("remove_rule", "").isdigit():
+            shipping.store_rule_remove(store=store, actor=request.user, index=int(request.POST["remove_rule"]))
+            messages.success(request, _("Shipping rule removed."))
+        else:
+            form = ShippingRuleForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Choose the kind of rule, where it applies and the amounts."))
+            data = form.cleaned_data
+            shipping.store_rule_add(
+                store=store, actor=request.user, kind=data["kind"], zone=data["zone"],
+                min_subtotal=data["min_subtotal"], price=data["price"] or 0, service=data["service"],
+            )  # fmt: skip
+            messages.success(request, _("Shipping rule saved."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
     return redirect("marketplace:seller_settings")
 
 
