@@ -43,7 +43,9 @@ def proposal_complete(admin, competition, pesantren, team, *, members=None, n=2,
         user=admin, competition=competition, pesantren=pesantren, team_name=team, title=f"Ide {team}"
     )
     for santri in members if members is not None else SantriFactory.create_batch(n, pesantren=pesantren):
-        services.team_invite(user=admin, proposal=proposal, santri=santri)
+        invitation = services.team_invite(user=admin, proposal=proposal, santri=santri)
+        if invitation.status == "pending":  # a santri with an account answers it themselves
+            services.team_invitation_answer(user=santri.user, invitation=invitation, accept=True)
     services.proposal_draft_save(
         user=admin,
         proposal=proposal,
