@@ -434,7 +434,7 @@ def score_record(*, judge: User, proposal: Proposal, scores: dict[int, int]) -> 
         raise DomainError(_("You cannot score a team of your own pesantren."))
     if competition.status == Competition.Status.PUBLISHED:
         raise DomainError(_("The winners are published; scores can no longer change."))
-    if proposal.status != Proposal.Status.SUBMITTED:
+    if not Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.SUBMITTED).exists():
         raise DomainError(_("Only submitted proposals are scored."))
     criteria = {c.pk: c for c in competition.criteria.all()}
     if set(scores) != set(criteria):
