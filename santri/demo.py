@@ -259,7 +259,7 @@ def _competitions(staff: User, users: dict[str, User], pesantren_list: list[Pesa
                 judge.__dict__.pop("_opop_access", None)
                 if services.competitions.judge_conflict(judge, proposal):
                     continue
-                scores = {c.pk: 60 + (n * 7 + j * 5 + i * 3) % 35 for i, c in enumerate(criteria)}
+                scores = {c.pk: 95 - (n * 7 + j * 5 + i * 3) % 35 for i, c in enumerate(criteria)}
                 services.score_record(judge=judge, proposal=proposal, scores=scores)
         Competition.objects.filter(pk=competition.pk).update(deadline=timezone.now() + timedelta(days=deadline_days))
         competition.refresh_from_db()
