@@ -251,6 +251,8 @@ def test_a_santri_with_an_account_answers_the_invitation(client, draft, pes_a, a
     assert not draft.members.filter(pk=friend.pk).exists()
     assert list(selectors.santri_team_invitations(friend)) == [invitation]
     client.force_login(friend.user)
+    detail = client.get(reverse("santri:competition_detail", args=[draft.competition_id])).content.decode()
+    assert reverse("santri:team_answer", args=[invitation.pk]) in detail  # shown where the santri looks
     assert client.post(reverse("santri:team_answer", args=[invitation.pk]), {"answer": "accept"}).status_code == 302
     invitation.refresh_from_db()
     assert invitation.status == TeamInvitation.Status.ACCEPTED and invitation.answered_by == friend.user

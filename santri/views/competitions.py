@@ -85,6 +85,9 @@ def competition_detail(request, pk):
             "is_judge": is_judge,
             "admin_pesantren": admin_pesantren,
             "acting_santri": santri,
+            "invitations": selectors.santri_team_invitations(santri).filter(proposal__competition=competition)
+            if santri
+            else [],
             "published": published,
         },
     )
@@ -181,6 +184,9 @@ def proposal_edit(request, pk):
                 submitted = request.POST.get("action") == "submit"
                 messages.success(request, _("Proposal submitted.") if submitted else _("Draft saved."))
                 return redirect("santri:proposal_edit", proposal.pk)
+    if not formset.is_bound:
+        for line, item in zip(formset.forms, items, strict=False):
+            line.line_total = item.total  # quantity × unit price, shown on each saved line
     search = TeamSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     return render(
