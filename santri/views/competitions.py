@@ -186,7 +186,7 @@ def proposal_edit(request, pk):
                 return redirect("santri:proposal_edit", proposal.pk)
     if not formset.is_bound:
         for line, item in zip(formset.forms, items, strict=False):
-            line.line_total = item.total  # quantity × unit price, shown on each saved line
+            line.line_total = item.total  # quantity x unit price, shown on each saved line
     search = TeamSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     return render(
