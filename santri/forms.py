@@ -130,7 +130,7 @@ class CompetitionForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Submission deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    winners_count = forms.IntegerField(label=_("Number of winners"), min_value=1, max_value=20, initial=3)
+    winners_count = forms.IntegerField(label=_("Winners per kabupaten/kota"), min_value=1, max_value=20, initial=1)
     criteria = forms.CharField(
         label=_("Rubric"),
         widget=forms.Textarea(attrs={"rows": 5}),
