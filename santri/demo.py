@@ -178,6 +178,48 @@ def _events(staff: User, pesantren_list: list[Pesantren]) -> None:
                 services.attendance_mark(user=staff, registration=registration, attended=n % 4 != 3)
 
 
+CANVAS = {
+    "customer_segments": "Warung kopi desa, wali santri, kantin sekolah di sekitar pesantren",
+    "value_proposition": "Produk santri yang halal, segar dan lebih murah dari merek kota",
+    "channels": "OPOP Mart, koperasi pesantren, titip jual di toko kelontong",
+    "customer_relationships": "Grup WhatsApp pelanggan, kartu stempel beli 10 gratis 1",
+    "revenue_streams": "Penjualan eceran dan grosir ke warung",
+    "key_resources": "Dapur produksi pesantren, alat kemas, tim santri",
+    "key_activities": "Produksi mingguan, pengemasan, pemasaran daring",
+    "key_partners": "Petani dan peternak sekitar, koperasi pesantren, pendamping OPOP",
+    "cost_structure": "Bahan baku, kemasan, listrik, ongkos kirim",
+}
+BUDGET = [
+    {"description": "Peralatan produksi", "quantity": 1, "unit_price": 3_500_000},
+    {"description": "Kemasan berlabel", "quantity": 1000, "unit_price": 900},
+    {"description": "Izin P-IRT dan sertifikasi halal", "quantity": 1, "unit_price": 600_000},
+]  # Rp5.000.000
+
+
+def _demo_proposal(competition: Competition, pesantren: Pesantren, team: str, idea: str, submit: bool):
+    admin = _admin(pesantren)
+    proposal = services.proposal_start(
+        user=admin, competition=competition, pesantren=pesantren, team_name=team, title=idea
+    )
+    for santri in Santri.objects.filter(pesantren=pesantren, status="active").order_by("nis")[:3]:
+        invitation = services.team_invite(user=admin, proposal=proposal, santri=santri)
+        if invitation.status == "pending":  # a santri with an account: the admin accepts on their behalf
+            services.team_invitation_answer(user=admin, invitation=invitation, accept=True)
+    services.proposal_draft_save(
+        user=admin,
+        proposal=proposal,
+        budget=BUDGET,
+        category="food" if "Kopi" in team or "Lele" in team else "craft",
+        text=f"{idea}. Modal awal Rp5.000.000, target omzet Rp3.000.000 per bulan, dijual di OPOP Mart.",
+        funding_asked=4_000_000,
+        attachment=ContentFile(sample_pdf("OPOP demo pitch deck"), name=f"pitch-{proposal.pk}.pdf"),
+        **CANVAS,
+    )
+    if submit:
+        proposal = services.proposal_submit(user=admin, proposal=proposal)
+    return proposal
+
+
 def _competitions(staff: User, users: dict[str, User], pesantren_list: list[Pesantren]) -> None:
     judges = [_fresh(users["Diskop UKM staff"]), _fresh(users["Diskop staff (Jombang)"])]
     specs = [
@@ -197,27 +239,18 @@ def _competitions(staff: User, users: dict[str, User], pesantren_list: list[Pesa
             user=staff,
             title=title,
             deadline=timezone.now() + timedelta(days=max(deadline_days, 1)),
-            description="Lomba ide bisnis untuk tim santri (1-5 orang) dari pesantren peserta OPOP.",
+            description="Lomba ide bisnis untuk tim santri (1-5 orang) dari pesantren peserta OPOP. "
+            "Juara per kabupaten/kota masuk inkubasi OPOP Training Centre.",
             criteria=[("Inovasi", 30), ("Kelayakan usaha", 30), ("Dampak sosial", 20), ("Presentasi", 20)],
             judges=judges,
-            winners_count=3,
+            winners_count=1,
         )
         proposals = []
         for n, pesantren in enumerate(pesantren_list):
             team, idea = ideas[n % len(ideas)]
-            members = list(Santri.objects.filter(pesantren=pesantren, status="active").order_by("nis")[:3])
-            proposals.append(
-                services.proposal_submit(
-                    user=_admin(pesantren),
-                    competition=competition,
-                    pesantren=pesantren,
-                    members=members,
-                    attachment=ContentFile(sample_pdf("OPOP demo proposal"), name=f"proposal-{n + 1}.pdf"),
-                    team_name=team,
-                    title=idea,
-                    text=f"{idea}. Modal awal Rp5.000.000, target omzet Rp3.000.000 per bulan, dijual di OPOP Mart.",
-                )
-            )
+            # In the open competition the last team is still drafting.
+            submit = publish or n < len(pesantren_list) - 1
+            proposals.append(_demo_proposal(competition, pesantren, team, idea, submit))
         if not publish:
             continue
         for n, proposal in enumerate(proposals):
@@ -226,8 +259,27 @@ def _competitions(staff: User, users: dict[str, User], pesantren_list: list[Pesa
                 judge.__dict__.pop("_opop_access", None)
                 if services.competitions.judge_conflict(judge, proposal):
                     continue
-                scores = {c.pk: 60 + (n * 7 + j * 5 + i * 3) % 35 for i, c in enumerate(criteria)}
+                scores = {c.pk: 95 - (n * 7 + j * 5 + i * 3) % 35 for i, c in enumerate(criteria)}
                 services.score_record(judge=judge, proposal=proposal, scores=scores)
         Competition.objects.filter(pk=competition.pk).update(deadline=timezone.now() + timedelta(days=deadline_days))
         competition.refresh_from_db()
         services.competition_publish(user=staff, competition=competition)
+        _incubation_progress(staff, judges[0], competition)
+
+
+def _incubation_progress(staff: User, mentor: User, competition: Competition) -> None:
+    """The best winner's incubation gets its mentor, a milestone done and this month's note."""
+    from santri.models import Incubation
+
+    incubation = Incubation.objects.filter(proposal__competition=competition).order_by("proposal__rank").first()
+    if incubation is None:
+        return
+    services.incubation_mentor_assign(user=_fresh(staff), incubation=incubation, mentor=mentor)
+    services.milestone_mark(user=mentor, milestone=incubation.milestones.first(), done=True)
+    services.progress_note_save(
+        user=mentor,
+        incubation=incubation,
+        month=timezone.localdate(),
+        text="Produk pertama sudah dikemas; tim mengurus NIB lewat OSS dan menyiapkan toko di OPOP Mart.",
+        monthly_omzet=750_000,
+    )

@@ -1,11 +1,12 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opop import limits
 from pesantren.models import BusinessUnit, Partner, Pesantren
-from santri.models import Event, Santri
-from santri.services.competitions import MAX_TEAM
+from santri.models import Event, Proposal, Santri
+from santri.models.competitions import BUDGET_MAX_QUANTITY, BUDGET_MAX_ROWS, CANVAS_BLOCKS, CANVAS_MAX_CHARS
 
 
 class SantriForm(forms.Form):
@@ -129,7 +130,7 @@ class CompetitionForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Submission deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    winners_count = forms.IntegerField(label=_("Number of winners"), min_value=1, max_value=20, initial=3)
+    winners_count = forms.IntegerField(label=_("Winners per kabupaten/kota"), min_value=1, max_value=20, initial=1)
     criteria = forms.CharField(
         label=_("Rubric"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -158,21 +159,81 @@ class CompetitionForm(forms.Form):
         return criteria
 
 
-class ProposalForm(forms.Form):
+class ProposalStartForm(forms.Form):
     team_name = forms.CharField(label=_("Team name"), max_length=120)
     title = forms.CharField(label=_("Business idea"), max_length=200)
-    text = forms.CharField(label=_("Proposal"), widget=forms.Textarea)
-    attachment = forms.FileField(label=_("Attachment"), help_text=_("PDF, DOCX or PPTX, at most 5 MB."))
-    members = limits.ModelMultipleChoiceField(
-        label=_("Team members"), queryset=Santri.objects.none(), help_text=_("1 to 5 santri.")
+
+
+class ProposalForm(forms.ModelForm):
+    """The draft: category, summary, the nine canvas blocks, funding asked and the pitch deck."""
+
+    class Meta:
+        model = Proposal
+        fields = ["team_name", "title", "category", "text", *CANVAS_BLOCKS, "funding_asked", "attachment"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3, "maxlength": CANVAS_MAX_CHARS}) for name in CANVAS_BLOCKS} | {
+            "text": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),
+            "funding_asked": forms.NumberInput(attrs={"min": 0, "max": limits.MAX_RUPIAH, "inputmode": "numeric"}),
+            "attachment": forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        }
+        help_texts = {"attachment": _("Optional: a PDF of at most 5 MB."), "funding_asked": _("In whole rupiah.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding_asked"].min_value = 0
+        self.fields["funding_asked"].validators.append(MinValueValidator(0))
+        self.fields["category"].required = False
+
+
+class BudgetItemForm(forms.Form):
+    description = forms.CharField(label=_("Item"), max_length=120)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=BUDGET_MAX_QUANTITY)
+    unit_price = forms.IntegerField(
+        label=_("Unit price (Rp)"),
+        min_value=1,
+        max_value=limits.MAX_RUPIAH,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
-    def __init__(self, *args, pesantren: Pesantren, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = Santri.objects.filter(pesantren=pesantren, status=Santri.Status.ACTIVE)
 
-    def clean_members(self):
-        members = self.cleaned_data["members"]
-        if len(members) > MAX_TEAM:
-            raise forms.ValidationError(_("A team has 1 to 5 santri."))
-        return members
+BudgetFormSet = forms.formset_factory(
+    BudgetItemForm,
+    extra=2,
+    can_delete=True,
+    max_num=BUDGET_MAX_ROWS,
+    validate_max=True,
+    absolute_max=BUDGET_MAX_ROWS,
+)
+
+
+def budget_rows(formset) -> list[dict]:
+    """The filled, not deleted lines of a valid budget formset, in order."""
+    return [
+        {k: f.cleaned_data[k] for k in ("description", "quantity", "unit_price")}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class TeamSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search santri by name or NIS"), max_length=60, required=False)
+
+
+class MentorForm(forms.Form):
+    email = forms.EmailField(label=_("Mentor's e-mail address"), help_text=_("A Diskop UKM staff member."))
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=160)
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ProgressNoteForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    text = forms.CharField(label=_("Progress this month"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+    monthly_omzet = forms.IntegerField(
+        label=_("Turnover this month (Rp)"), min_value=0, max_value=limits.MAX_RUPIAH, initial=0
+    )

@@ -8,7 +8,19 @@ from django.http import Http404
 from opop.permissions import access_for, get_for_user_or_404, scope_queryset
 from pesantren.models import Pesantren
 from pesantren.services import ADMIN_ROLES
-from santri.models import ApiToken, Competition, Event, ImportBatch, Proposal, Registration, Santri, SantriBusiness
+from santri.models import (
+    ApiToken,
+    Competition,
+    CompetitionCertificate,
+    Event,
+    ImportBatch,
+    Incubation,
+    Proposal,
+    Registration,
+    Santri,
+    SantriBusiness,
+    TeamInvitation,
+)
 
 # Admins (owner/staff) of the pesantren read and write; Diskop staff read in their region.
 PESANTREN_SCOPE = {"organisation_field": "organisation", "region_field": "kabupaten_kota", "roles": ADMIN_ROLES}
@@ -207,23 +219,196 @@ def competition_get(*, pk) -> Competition:
         raise Http404 from None
 
 
+def _acting_santri_id(user) -> int | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Santri.objects.filter(user=user, status=Santri.Status.ACTIVE).values_list("pk", flat=True).first()
+
+
 def proposals_visible(*, user, competition: Competition) -> QuerySet[Proposal]:
-    """Staff and the competition's judges see every proposal; admins see their own pesantren's."""
-    queryset = competition.proposals.select_related("pesantren", "pesantren__kabupaten_kota").prefetch_related(
-        "members"
+    """Staff and the competition's judges see every submitted proposal; admins see their own pesantren's
+    (drafts too); a santri with an account sees their team's."""
+    queryset = (
+        competition.proposals.select_related("pesantren", "pesantren__kabupaten_kota")
+        .prefetch_related("members", "budget_items")
+        .order_by("created_at", "pk")
     )
     access = access_for(user)
     if access.superuser or access.programme_staff or competition.judges.filter(user=user).exists():
-        return queryset
-    return queryset.filter(pesantren__organisation_id__in=access.organisation_ids(roles=ADMIN_ROLES))
+        return queryset.filter(status=Proposal.Status.SUBMITTED)
+    condition = Q(pesantren__organisation_id__in=access.organisation_ids(roles=ADMIN_ROLES))
+    santri_id = _acting_santri_id(user)
+    if santri_id is not None:
+        condition |= Q(members=santri_id)
+    return queryset.filter(condition).distinct()
 
 
 def proposal_get(*, user, pk) -> Proposal:
-    queryset = Proposal.objects.select_related("competition", "pesantren", "pesantren__organisation")
+    queryset = Proposal.objects.select_related(
+        "competition", "pesantren", "pesantren__organisation", "pesantren__kabupaten_kota"
+    ).prefetch_related("budget_items", "members")
     try:
         proposal = queryset.get(pk=pk)
-    except (Proposal.DoesNotExist, ValueError):
+    except (Proposal.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
     if not proposals_visible(user=user, competition=proposal.competition).filter(pk=proposal.pk).exists():
         raise Http404
     return proposal
+
+
+def proposal_team(*, proposal: Proposal) -> QuerySet[TeamInvitation]:
+    """The team as invitations: accepted ones (members) and those still waiting, with the santri."""
+    return proposal.invitations.filter(
+        status__in=[TeamInvitation.Status.ACCEPTED, TeamInvitation.Status.PENDING]
+    ).select_related("santri")
+
+
+def team_search(*, proposal: Proposal, query: str, limit: int = 10) -> list[Santri]:
+    """Active santri of the proposal's pesantren (never another's) matching a name or NIS, not yet on the team."""
+    query = (query or "").strip()[:60]
+    if len(query) < 2:
+        return []
+    taken = proposal.invitations.filter(
+        status__in=[TeamInvitation.Status.ACCEPTED, TeamInvitation.Status.PENDING]
+    ).values("santri_id")
+    return list(
+        Santri.objects.filter(pesantren_id=proposal.pesantren_id, status=Santri.Status.ACTIVE)
+        .filter(Q(name__icontains=query) | Q(nis__icontains=query))
+        .exclude(pk__in=taken)
+        .only("pk", "name", "nis", "entry_year", "user_id")
+        .order_by("name", "nis")[:limit]
+    )
+
+
+def santri_team_invitations(santri: Santri) -> QuerySet[TeamInvitation]:
+    """Invitations waiting for this santri's answer, on drafts of competitions still open (for the santri home)."""
+    from django.utils import timezone
+
+    return (
+        TeamInvitation.objects.filter(
+            santri=santri,
+            status=TeamInvitation.Status.PENDING,
+            proposal__status=Proposal.Status.DRAFT,
+            proposal__competition__status=Competition.Status.OPEN,
+            proposal__competition__deadline__gt=timezone.now(),
+        )
+        .select_related("proposal", "proposal__competition", "invited_by")
+        .order_by("created_at")
+    )
+
+
+def competition_results(*, competition: Competition) -> QuerySet[Proposal]:
+    """Published results: ranked proposals, province-wide order, with their region (frozen at publishing)."""
+    return (
+        competition.proposals.filter(status=Proposal.Status.SUBMITTED, rank__isnull=False)
+        .select_related("pesantren", "pesantren__kabupaten_kota")
+        .only(
+            "pk",
+            "team_name",
+            "title",
+            "category",
+            "total_score",
+            "rank",
+            "region_rank",
+            "is_winner",
+            "competition_id",
+            "pesantren__name",
+            "pesantren__kabupaten_kota__kode",
+            "pesantren__kabupaten_kota__jenis",
+            "pesantren__kabupaten_kota__nama_singkat",
+        )
+        .order_by("rank")
+    )
+
+
+def certificate_by_number(*, number: str) -> CompetitionCertificate:
+    """The certificate behind a public check; only what the check page shows is loaded."""
+    try:
+        return (
+            CompetitionCertificate.objects.select_related(
+                "santri", "proposal", "proposal__competition", "proposal__pesantren__kabupaten_kota"
+            )
+            .only(
+                "number",
+                "kind",
+                "issued_on",
+                "santri__name",
+                "proposal__team_name",
+                "proposal__region_rank",
+                "proposal__rank",
+                "proposal__competition__title",
+                "proposal__pesantren__name",
+                "proposal__pesantren__kabupaten_kota__jenis",
+                "proposal__pesantren__kabupaten_kota__nama_singkat",
+            )
+            .get(number=(number or "").strip().upper()[:24])
+        )
+    except CompetitionCertificate.DoesNotExist:
+        raise Http404 from None
+
+
+def certificates_for(*, user, proposal: Proposal) -> QuerySet[CompetitionCertificate]:
+    """A proposal's certificates: all for its editors and staff; a santri their own."""
+    queryset = proposal.certificates.select_related("santri").order_by("number")
+    access = access_for(user)
+    if (
+        access.superuser
+        or access.programme_staff
+        or proposal.pesantren.organisation_id in access.organisation_ids(roles=ADMIN_ROLES)
+    ):
+        return queryset
+    return queryset.filter(santri_id=_acting_santri_id(user))
+
+
+def certificate_get(*, user, pk) -> CompetitionCertificate:
+    try:
+        certificate = CompetitionCertificate.objects.select_related(
+            "santri",
+            "proposal",
+            "proposal__competition",
+            "proposal__pesantren__kabupaten_kota",
+            "proposal__pesantren__organisation",
+        ).get(pk=pk)
+    except (CompetitionCertificate.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+    if not certificates_for(user=user, proposal=certificate.proposal).filter(pk=certificate.pk).exists():
+        raise Http404
+    return certificate
+
+
+# --- incubation ------------------------------------------------------------------------------------------------
+
+
+def incubations_for(*, user) -> QuerySet[Incubation]:
+    """Incubations the user takes part in: region staff their region's, the mentor theirs, admins their
+    pesantren's, a santri their team's."""
+    queryset = Incubation.objects.select_related(
+        "business", "mentor", "proposal", "proposal__competition", "proposal__pesantren__kabupaten_kota"
+    ).annotate(
+        milestone_total=Count("milestones", distinct=True),
+        milestone_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
+    )
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    access = access_for(user)
+    if access.superuser or (access.programme_staff and access.region is None):
+        return queryset
+    condition = Q(mentor=user)
+    if access.programme_staff:
+        condition |= Q(proposal__pesantren__kabupaten_kota_id=access.region)
+    condition |= Q(proposal__pesantren__organisation_id__in=access.organisation_ids(roles=ADMIN_ROLES))
+    santri_id = _acting_santri_id(user)
+    if santri_id is not None:
+        condition |= Q(proposal__members=santri_id)
+    return queryset.filter(condition).distinct()
+
+
+def incubation_get(*, user, pk) -> Incubation:
+    try:
+        return (
+            incubations_for(user=user)
+            .select_related("business__organisation", "proposal__pesantren__organisation")
+            .get(pk=pk)
+        )
+    except (Incubation.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None

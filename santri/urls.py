@@ -1,6 +1,6 @@
 from django.urls import path
 
-from santri.views import activities, api, competitions, registry
+from santri.views import activities, api, competitions, incubation, registry
 
 app_name = "santri"
 
@@ -37,6 +37,23 @@ urlpatterns = [
     path("lomba/baru/", competitions.competition_create, name="competition_create"),
     path("lomba/<int:pk>/", competitions.competition_detail, name="competition_detail"),
     path("lomba/<int:pk>/terbitkan/", competitions.competition_publish, name="competition_publish"),
-    path("lomba/<int:pk>/ajukan/<int:pesantren_pk>/", competitions.proposal_submit, name="proposal_submit"),
+    path("lomba/<int:pk>/hasil/", competitions.competition_results, name="competition_results"),
+    path("lomba/<int:pk>/ajukan/", competitions.proposal_start, name="proposal_start_own"),
+    path("lomba/<int:pk>/ajukan/<int:pesantren_pk>/", competitions.proposal_start, name="proposal_submit"),
+    path("proposal/<int:pk>/", competitions.proposal_edit, name="proposal_edit"),
     path("proposal/<int:pk>/nilai/", competitions.proposal_score, name="proposal_score"),
+    path("proposal/<int:pk>/tim/cari.json", competitions.team_search_json, name="team_search_json"),
+    path("proposal/<int:pk>/tim/undang/", competitions.team_invite, name="team_invite"),
+    path("proposal/<int:pk>/tim/<int:santri_pk>/keluar/", competitions.team_remove, name="team_remove"),
+    path("undangan-tim/<int:pk>/jawab/", competitions.team_answer, name="team_answer"),
+    path("lomba/sertifikat/<int:pk>/", competitions.certificate, name="competition_certificate"),
+    path("sertifikat/", competitions.certificate_check, name="certificate_lookup"),
+    path("sertifikat/<str:number>/", competitions.certificate_check, name="certificate_check"),
+    path("inkubasi/", incubation.incubation_list, name="incubation_list"),
+    path("inkubasi/<int:pk>/", incubation.incubation_detail, name="incubation_detail"),
+    path("inkubasi/<int:pk>/mentor/", incubation.incubation_mentor, name="incubation_mentor"),
+    path("inkubasi/<int:pk>/tahap/", incubation.milestone_add, name="milestone_add"),
+    path("inkubasi/<int:pk>/catatan/", incubation.progress_note, name="progress_note"),
+    path("inkubasi/<int:pk>/toko/", incubation.incubation_store_open, name="incubation_store_open"),
+    path("tahap/<int:pk>/", incubation.milestone_mark, name="milestone_mark"),
 ]

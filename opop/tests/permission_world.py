@@ -126,12 +126,15 @@ def _santri_objects(pesantren) -> dict[str, object]:
     from santri.models import (
         ApiToken,
         Competition,
+        CompetitionCertificate,
         Event,
         ImportBatch,
+        Incubation,
         Proposal,
         Registration,
         Santri,
         SantriBusiness,
+        TeamInvitation,
     )
 
     return {
@@ -143,6 +146,11 @@ def _santri_objects(pesantren) -> dict[str, object]:
         "registration": Registration.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
         "competition": Competition.objects.order_by("pk").first(),
         "proposal": Proposal.objects.filter(pesantren=pesantren).order_by("pk").first(),
+        "team_invitation": TeamInvitation.objects.filter(proposal__pesantren=pesantren).order_by("pk").first(),
+        "competition_certificate": CompetitionCertificate.objects.filter(proposal__pesantren=pesantren)
+        .order_by("pk")
+        .first(),
+        "incubation": Incubation.objects.filter(proposal__pesantren=pesantren).order_by("pk").first(),
         "alumnus": Alumnus.objects.filter(pesantren=pesantren).order_by("pk").first(),
         "alumni_business": AlumniBusiness.objects.order_by("pk").first(),
         "alumni_report": AlumniReport.objects.order_by("pk").first(),

@@ -4,13 +4,26 @@ from django.urls import reverse
 
 from alumni.models import AlumniBusiness, AlumniReport, AlumniReportRevision, Alumnus, Collaboration
 from opop.models import AuditEvent, User
-from santri.models import Competition, Event, Proposal, Registration, Santri, SantriBusiness, Score
+from santri.models import (
+    BudgetItem,
+    Competition,
+    CompetitionCertificate,
+    Event,
+    Incubation,
+    ProgressNote,
+    Proposal,
+    Registration,
+    Santri,
+    SantriBusiness,
+    Score,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts():
     models = (Santri, SantriBusiness, Event, Registration, Competition, Proposal, Score, Alumnus, AlumniBusiness)
+    models += (BudgetItem, CompetitionCertificate, Incubation, ProgressNote)
     return [m.objects.count() for m in models] + [
         AlumniReport.objects.count(),
         AlumniReportRevision.objects.count(),
@@ -28,8 +41,14 @@ def test_demo_is_idempotent_and_every_role_can_click_through(client):
     assert Competition.objects.filter(status="published").exists() and Score.objects.exists()
     assert Collaboration.objects.filter(status="active").exists()
     assert AlumniBusiness.objects.filter(alumnus__user__email="alumni@opop.test").exists()
+    assert Proposal.objects.filter(status="draft").exists() and BudgetItem.objects.exists()
+    assert Proposal.objects.filter(competition__status="published", is_winner=True).exists()
+    assert Incubation.objects.filter(mentor__isnull=False).exists() and ProgressNote.objects.exists()
+    assert CompetitionCertificate.objects.filter(kind="winner").exists()
     call_command("seed_demo", stdout=None)
     assert _counts() == first
+    incubation = Incubation.objects.filter(mentor__isnull=False).first()
+    certificate = CompetitionCertificate.objects.first()
 
     santri = Santri.objects.filter(pesantren__name="Pondok Pesantren Darul Ulum").first()
     business = AlumniBusiness.objects.first()
@@ -49,10 +68,13 @@ def test_demo_is_idempotent_and_every_role_can_click_through(client):
             reverse("santri:event_list"),
             reverse("santri:event_detail", args=[event.pk]),
             reverse("santri:competition_detail", args=[published.pk]),
+            reverse("santri:competition_results", args=[published.pk]),
             reverse("alumni:home"),
             reverse("alumni:business_detail", args=[business.pk]),
         ],
         "staf.diskop@opop.test": [
+            reverse("santri:incubation_list"),
+            reverse("santri:incubation_detail", args=[incubation.pk]),
             reverse("santri:home"),
             reverse("santri:event_list"),
             reverse("santri:event_create"),
@@ -77,3 +99,5 @@ def test_demo_is_idempotent_and_every_role_can_click_through(client):
     client.logout()
     assert client.get(reverse("santri:card_verify", args=[santri.card_token])).status_code == 200
     assert client.get(reverse("santri:competition_list")).status_code == 200
+    assert client.get(reverse("santri:certificate_check", args=[certificate.number])).status_code == 200
+    assert client.get(reverse("santri:competition_results", args=[published.pk])).status_code == 200

@@ -6,7 +6,6 @@ from django.urls import reverse
 from hypothesis import strategies as st
 
 from opop.tests.hostile import Endpoint, Upload, assert_rejects_cleanly, json_bodies, models_of
-from opop.uploads import sample_pdf
 
 WATCH = ("santri", "opop")
 
@@ -75,14 +74,7 @@ ENDPOINTS = [
     Endpoint(
         "santri:proposal_submit",
         "seller_a_owner",
-        valid=lambda world: {
-            "team_name": "Tim Kopi",
-            "title": "Kopi santri",
-            "text": "Rencana usaha",
-            "members": [str(world.objects["santri"].pk)],
-            "attachment": Upload("proposal.pdf", sample_pdf("Proposal"), "application/pdf"),
-        },
-        uploads=("attachment",),
+        valid={"team_name": "Tim Kopi Baru", "title": "Kopi santri"},
     ),
     Endpoint("santri:proposal_score", "staff_region", fields=("criterion_1", "criterion_2", "criterion_3")),
     Endpoint("santri:business_store_open", "seller_a_owner", page="santri:business_list", fields=("x",)),
