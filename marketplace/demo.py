@@ -218,6 +218,12 @@ PRODUCTS = {
 SHIPPING = {"35.78": 18000, "35.17": 12000, "35.07": 20000, "35.14": 15000, "35.15": 16000}
 
 
+def halal_numbers() -> dict[str, str]:
+    """{product name: the halal certificate number its seller states}: the halal demo has staff verify them
+    (a product's own number is written only by the halal sync, never here)."""
+    return {name: extra["halal"] for rows in PRODUCTS.values() for name, *_rest, extra in rows if extra.get("halal")}
+
+
 def _digits(text: str, length: int) -> str:
     """Stable made-up numbers (account, NIB) derived from a name."""
     return str(int(hashlib.sha256(text.encode()).hexdigest(), 16))[:length]
@@ -316,7 +322,6 @@ def _products(stores: dict[str, Store], categories: dict[str, Category]) -> dict
                 nib=_digits(f"NIB {store_name}", 13),
                 pirt=extra.get("pirt", ""),
                 bpom_md=extra.get("bpom", ""),
-                halal_certificate_number=extra.get("halal", ""),
                 is_flagship=extra.get("flagship", False),
             )
             for position, (variant, variant_price, variant_stock) in enumerate(extra.get("variants", [])):

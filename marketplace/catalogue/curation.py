@@ -50,7 +50,8 @@ from opop.permissions import access_for
 from opop.services import DomainError, audit_record
 
 # What shoppers rely on: a change to any of these (or a new photo) of an approved, curated product is reviewed.
-REVIEWED_FIELDS = ("name", "category", "description", "nib", "pirt", "bpom_md", "halal_certificate_number")
+# The halal number is not among them: a typed number is a claim that halal staff verify (halal/claims.py).
+REVIEWED_FIELDS = ("name", "category", "description", "nib", "pirt", "bpom_md")
 ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.STAFF)
 PENDING = ProductRevision.Status.PENDING
 

@@ -88,21 +88,43 @@ def _owner(product: Product) -> User:
     )
 
 
+# A number its seller typed that staff have not verified yet: waits in /halal/klaim/, shoppers see no badge.
+AWAITING_VERIFICATION = "Sambal Bawang Santri 150 g"
+# A verified product whose composition then changed: its certificate needs renewal.
+NEEDS_RENEWAL = ("Gula Semut Aren Pasuruan", "Resep baru: gula aren dicampur gula kelapa dari pemasok baru.")
+
+
 def _certificates(staff: User) -> None:
-    numbered = Product.objects.exclude(halal_certificate_number="").select_related("store__organisation")
-    existing = set(Certificate.objects.values_list("number", flat=True))
-    for product in numbered:
-        if product.halal_certificate_number in existing:
+    """Sellers state their halal numbers; staff verify them against BPJPH's record (one left waiting)."""
+    from marketplace.demo import halal_numbers
+    from marketplace.halal import claims
+    from marketplace.halal.models import ClaimStatus, HalalClaim
+
+    for name, number in halal_numbers().items():
+        product = Product.objects.filter(name=name).select_related("store__organisation").first()
+        if product is None or Certificate.objects.filter(number=number).exists():
             continue
-        issued_on, expires_on = CERTIFICATE_DATES.get(product.name, (date(2024, 3, 15), None))
-        services.certificate_record(
-            actor=staff,
-            number=product.halal_certificate_number,
-            organisation=product.store.organisation,
-            products=[product],
-            issued_on=issued_on,
-            expires_on=expires_on,
+        if HalalClaim.objects.filter(product=product).exclude(status=ClaimStatus.PENDING).exists():
+            continue
+        claim = claims.claim_submit(
+            actor=_owner(product), product=product, number=number, evidence=_pdf(f"sertifikat-{product.slug}.pdf")
         )
+        if name == AWAITING_VERIFICATION:
+            continue
+        issued_on, expires_on = CERTIFICATE_DATES.get(name, (date(2024, 3, 15), None))
+        claims.claim_verify(
+            actor=staff, claim=claim, issued_on=issued_on, expires_on=expires_on, valid_while_unchanged=not expires_on
+        )
+
+
+def _renewal() -> None:
+    from marketplace.halal.models import CaseStatus
+
+    name, note = NEEDS_RENEWAL
+    product = Product.objects.filter(name=name).select_related("store__organisation").first()
+    if product is None or HalalCase.objects.filter(products=product, status=CaseStatus.NEEDS_RENEWAL).exists():
+        return
+    services.product_composition_changed(actor=_owner(product), product=product, note=note)
 
 
 def _cases(staff: User, companion: User) -> None:
@@ -195,3 +217,4 @@ def seed(users: dict[str, User]) -> None:
         _cases(staff, companion)
         _proposals(staff)
         _legality(staff)
+        _renewal()

@@ -8,6 +8,7 @@ from marketplace.halal.legality import normalise_number
 from marketplace.halal.models import (
     CRITERIA,
     AttachmentKind,
+    ClaimStatus,
     HalalCase,
     LegalityKind,
     LegalityStatus,
@@ -218,3 +219,27 @@ class LegalityVerifyForm(forms.Form):
 class LegalityFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *LegalityKind.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *LegalityStatus.choices], required=False)
+
+
+class ClaimVerifyForm(forms.Form):
+    """What staff read on BPJPH's record (SIHALAL / the certificate) for a number a seller typed."""
+
+    issued_on = forms.DateField(label=_("Issue date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_while_unchanged = forms.BooleanField(
+        label=_("Valid while nothing changes (no expiry date, BPJPH certificates since 2021)"), required=False
+    )
+    expires_on = forms.DateField(label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ClaimRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (the seller sees it)"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClaimFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(value, label) for value, label in ClaimStatus.choices if value != ClaimStatus.WITHDRAWN],
+        required=False,
+    )

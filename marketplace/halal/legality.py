@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.halal.models import LegalityKind, LegalityRecord, LegalityStatus
 from marketplace.halal.services import is_business_member, is_staff_for
 from marketplace.models import Product
@@ -60,6 +61,7 @@ def legality_record_submit(*, actor: User, product: Product, kind: str, number: 
             "note": "",
         },
     )
+    catalogue_changed()  # a verified mark on the product page may go
     audit_record(
         actor=actor,
         action="halal.legality.submitted",
@@ -84,5 +86,48 @@ def legality_record_verify(*, actor: User, record: LegalityRecord, verified: boo
     record.verified_by = actor
     record.verified_at = timezone.now()
     record.save(update_fields=["status", "note", "verified_by", "verified_at", "updated_at"])
+    catalogue_changed()  # the product page shows the verified mark
     audit_record(actor=actor, action=f"halal.legality.{record.status}", organisation=organisation, target=record)
     return record
+
+
+# The product's own legal-number fields and the record kind each is checked as.
+PRODUCT_FIELDS = (("nib", LegalityKind.NIB), ("pirt", LegalityKind.PIRT), ("bpom_md", LegalityKind.BPOM_MD))
+
+
+def _kind_of(field: str, kind: str, number: str) -> str:
+    return LegalityKind.BPOM_ML if field == "bpom_md" and number.startswith("ML") else kind
+
+
+def legality_numbers_submit(*, actor: User, product: Product, numbers: dict[str, str]) -> list[LegalityRecord]:
+    """The legal numbers typed on the product form (`numbers`: field → normalised number) go to the legality
+    page for staff verification, like numbers recorded there; unchanged numbers keep their verification."""
+    records = {record.kind: record for record in product.legality_records.all()}
+    submitted = []
+    for field, kind in PRODUCT_FIELDS:
+        number = numbers.get(field) or ""
+        if not number:
+            continue
+        kind = _kind_of(field, kind, number)
+        record = records.get(kind)
+        if record is not None and record.number == number:
+            continue
+        submitted.append(legality_record_submit(actor=actor, product=product, kind=kind, number=number))
+    return submitted
+
+
+def verified_numbers(product: Product) -> list[tuple[str, str]]:
+    """(label, number) of the product's legal numbers that staff verified and that the product still shows.
+    A number without a verified record is not shown to shoppers as a claim."""
+    verified = {
+        (record.kind, record.number): record
+        for record in LegalityRecord.objects.filter(product=product, status=LegalityStatus.VERIFIED)
+    }
+    rows = []
+    for field, kind in PRODUCT_FIELDS:
+        number = getattr(product, field)
+        kind = _kind_of(field, kind, number)
+        record = verified.get((kind, number))
+        if number and record is not None:
+            rows.append((LegalityKind(kind).label, record.display_number))
+    return rows

@@ -38,6 +38,8 @@ class CaseStatus(models.TextChoices):
     VERIFICATION = "verification", _("Verification/audit")
     FATWA = "fatwa", _("Fatwa")
     ISSUED = "issued", _("Certificate issued")
+    # An issued case whose product's composition or process changed: the certificate is withdrawn until renewed.
+    NEEDS_RENEWAL = "needs_renewal", _("Certificate needs renewal")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -171,13 +173,14 @@ class Certificate(TimeStampedModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("business"), on_delete=models.PROTECT, related_name="halal_certificates"
     )
-    case = models.OneToOneField(
+    # A case keeps its withdrawn certificates when it is renewed; at most one of them stands (constraint).
+    case = models.ForeignKey(
         HalalCase,
         verbose_name=_("case"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="certificate",
+        related_name="certificates",
     )
     products = models.ManyToManyField(
         "marketplace.Product", verbose_name=_("products covered"), related_name="halal_certificates"
@@ -196,7 +199,10 @@ class Certificate(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="halal_certificate_expiry_after_issue",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(revoked=False, case__isnull=False), name="halal_one_standing_certificate"
+            ),
         ]
 
     def __str__(self):
@@ -211,6 +217,66 @@ class Certificate(TimeStampedModel):
     @property
     def is_valid(self) -> bool:
         return self.is_valid_on(timezone.localdate())
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class HalalClaim(TimeStampedModel):
+    """A halal certificate number a seller typed for a product: shown to nobody but the seller until staff
+    verify it against BPJPH's record (which records or links a `Certificate`), or reject it with a reason."""
+
+    product = models.ForeignKey(
+        "marketplace.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="halal_claims"
+    )
+    number = models.CharField(_("certificate number (SH)"), max_length=40, validators=[certificate_number_validator])
+    evidence = models.FileField(_("certificate scan or photo"), upload_to="halal/claims/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
+    reason = models.TextField(_("reason for rejection"), blank=True)
+    # Empty for numbers typed before verification existed (migration 0005 moved them here).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("halal claim")
+        verbose_name_plural = _("halal claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(status="pending"), name="halal_one_pending_claim_per_product"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.number} ({self.product_id})"
 
 
 class Reminder(models.Model):

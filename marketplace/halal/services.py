@@ -73,8 +73,12 @@ TRANSITIONS = {
         Transition("return", OPEN_STATES, CaseStatus.DRAFT, gettext_lazy("Return for fixes")),
         Transition("reject", OPEN_STATES, CaseStatus.REJECTED, gettext_lazy("Reject")),
         Transition(
-            "reopen", (CaseStatus.ISSUED,), CaseStatus.DRAFT, gettext_lazy("Composition or process changed: reopen")
+            "reopen",
+            (CaseStatus.ISSUED,),
+            CaseStatus.NEEDS_RENEWAL,
+            gettext_lazy("Composition or process changed: the certificate needs renewal"),
         ),
+        Transition("renew", (CaseStatus.NEEDS_RENEWAL,), CaseStatus.DRAFT, gettext_lazy("Start the renewal")),
     )
 }
 
@@ -84,7 +88,7 @@ def may_transition(user, case: HalalCase, name: str) -> bool:
     transition = TRANSITIONS.get(name)
     if transition is None or case.status not in transition.sources:
         return False
-    if name in ("submit", "reopen"):
+    if name in ("submit", "reopen", "renew"):
         return is_business_member(user, case.organisation_id)
     if name in ("start_verification", "send_to_fatwa"):
         return is_assignee(user, case)
@@ -324,19 +328,23 @@ def certificate_record(
     issuer: str = "BPJPH",
     pdf=None,
 ) -> Certificate:
-    """Record a BPJPH certificate covering `products` (default: the case's) and show their halal badge."""
+    """Record a BPJPH certificate covering `products` (default: the case's) and show their halal badge.
+
+    A renewal that keeps the SH number (BPJPH keeps it when the composition changes) re-validates the
+    business's withdrawn certificate row with the new dates instead of failing on the unique number."""
     organisation = organisation or case.organisation
     products = list(products if products is not None else case.products.all())
     if pdf:
         pdf = clean_attachment(pdf, pdf_only=True)
-    cert = Certificate(
-        number=(number or "").strip().upper(),
-        issuer=issuer,
-        organisation=organisation,
-        case=case,
-        issued_on=issued_on,
-        expires_on=expires_on,
-    )
+    number = (number or "").strip().upper()
+    cert = Certificate.objects.filter(number=number, organisation=organisation, revoked=True).first()
+    if cert is None:
+        cert = Certificate(number=number, organisation=organisation)
+    cert.issuer = issuer
+    cert.case = case
+    cert.issued_on = issued_on
+    cert.expires_on = expires_on
+    cert.revoked = False
     if pdf:
         cert.pdf = pdf
     cert.full_clean()
@@ -369,19 +377,66 @@ def valid_certificate_for(product: Product, *, on: date | None = None) -> Certif
 def product_composition_changed(*, actor: User, product: Product, note: str) -> HalalCase | None:
     """The seller confirms that a certified product's ingredients or process changed.
 
-    The certificate no longer describes the product: its case is reopened for an update (which
-    withdraws the certificate and hides the badge). Returns the case, or None when nothing certifies
-    the product. Raises DomainError when `note` is empty or the actor may not reopen the case.
+    The certificate no longer describes the product: it is withdrawn (the badge disappears) and the product's
+    case goes to "certificate needs renewal", from which the seller starts the renewal through the case
+    workflow. A certificate without a case (a number staff verified) gets a new case in that state. Returns
+    the case, or None when nothing certifies the product. Raises DomainError when `note` is empty or the
+    actor does not act for the business.
     """
     certificate = valid_certificate_for(product)
-    if certificate is None or certificate.case is None:
+    if certificate is None:
         return None
-    return case_transition(actor=actor, case=certificate.case, action="reopen", note=note)
+    if certificate.case is not None and certificate.case.status == CaseStatus.ISSUED:
+        return case_transition(actor=actor, case=certificate.case, action="reopen", note=note)
+    note = note.strip()
+    if not note:
+        raise DomainError(_("Describe what changed in the composition or the process."))
+    organisation = product.store.organisation
+    case = case_create(
+        actor=actor, organisation=organisation, products=certificate.products.all(), scheme=Scheme.SELF_DECLARE
+    )
+    case.status = CaseStatus.NEEDS_RENEWAL
+    case.reason = note
+    case.status_changed_at = timezone.now()
+    case.save(update_fields=["status", "reason", "status_changed_at", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action="reopen",
+        from_status=CaseStatus.DRAFT,
+        to_status=CaseStatus.NEEDS_RENEWAL,
+        occurred_on=timezone.localdate(),
+        note=note,
+    )
+    certificate_revoke(actor=actor, certificate=certificate, reason=note)
+    audit_record(
+        actor=actor,
+        action="halal.case.reopen",
+        organisation=organisation,
+        target=case,
+        data={"certificate": certificate.number, "note": note},
+    )
+    case_notify(case=case, action="reopen", note=note)
+    return case
+
+
+def renewal_cases_for_products(product_ids) -> dict[int, HalalCase]:
+    """{product id: its case in "certificate needs renewal"} for the given products (one query)."""
+    links = HalalCase.products.through.objects.filter(
+        product_id__in=list(product_ids), halalcase__status=CaseStatus.NEEDS_RENEWAL
+    ).select_related("halalcase")
+    return {link.product_id: link.halalcase for link in links}
 
 
 @transaction.atomic
 def product_halal_sync(*, product: Product, actor: User | None = None, on: date | None = None) -> str:
-    """Make the product's halal number follow its valid certificates: the catalogue badge and filter read it."""
+    """The one place that decides whether a product is halal for shoppers.
+
+    Writes `Product.halal_certificate_number` (denormalised, indexed) from the product's valid certificate —
+    recorded by a case (`certificate_record`) or by staff verifying a seller's number (`claims.claim_verify`) —
+    or empties it. The card chip (`Product.is_halal`), the catalogue filter, the product page's halal line and
+    its structured data all read that one field; nothing else writes it. Bumps the catalogue cache on a change.
+    """
     cert = valid_certificate_for(product, on=on)
     number = cert.number if cert else ""
     if (

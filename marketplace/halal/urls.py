@@ -1,6 +1,6 @@
 from django.urls import path
 
-from marketplace.halal import curation_views, views
+from marketplace.halal import claim_views, curation_views, views
 
 app_name = "halal"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("unggulan/", curation_views.flagship_list, name="flagship_list"),
     path("unggulan/usul/", curation_views.flagship_propose, name="flagship_propose"),
     path("unggulan/<int:pk>/putuskan/", curation_views.flagship_decide, name="flagship_decide"),
+    path("klaim/", claim_views.claim_queue, name="claim_queue"),
+    path("klaim/<int:pk>/", claim_views.claim_detail, name="claim_detail"),
+    path("klaim/<int:pk>/bukti/", claim_views.claim_evidence, name="claim_evidence"),
+    path("klaim/<int:pk>/<slug:decision>/", claim_views.claim_decide, name="claim_decide"),
     path("legalitas/", curation_views.legality_list, name="legality_list"),
     path("legalitas/catat/", curation_views.legality_submit, name="legality_submit"),
     path("legalitas/<int:pk>/verifikasi/", curation_views.legality_verify, name="legality_verify"),

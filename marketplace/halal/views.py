@@ -138,7 +138,9 @@ def case_detail(request, pk):
             "attach_form": AttachForm() if services.may_attach(request.user, case) else None,
             "can_edit": services.may_edit(request.user, case),
             "eligibility": self_declare_reasons(case=case),
-            "certificate": getattr(case, "certificate", None) if case.status == CaseStatus.ISSUED else None,
+            "certificate": case.certificates.filter(revoked=False).first()
+            if case.status == CaseStatus.ISSUED
+            else None,
         },
     )
 

@@ -178,7 +178,12 @@ class Product(TimeStampedModel):
     nib = models.CharField(_("NIB (business number)"), max_length=20, blank=True)
     pirt = models.CharField(_("P-IRT number"), max_length=30, blank=True)
     bpom_md = models.CharField(_("BPOM MD number"), max_length=30, blank=True)
-    halal_certificate_number = models.CharField(_("halal certificate number"), max_length=40, blank=True)
+    # The number of the product's valid halal certificate, or empty: denormalised and written only by
+    # marketplace.halal.services.product_halal_sync, so the card chip, the halal filter, the product page and
+    # its structured data read one value. A number a seller types is a claim (halal.HalalClaim) until verified.
+    halal_certificate_number = models.CharField(
+        _("halal certificate number"), max_length=40, blank=True, editable=False
+    )
     is_flagship = models.BooleanField(_("OPOP flagship product"), default=False)
     is_active = models.BooleanField(_("on sale"), default=True)
     sold_count = models.PositiveIntegerField(_("sold"), default=0)
@@ -232,6 +237,12 @@ class Product(TimeStampedModel):
             models.Index(
                 fields=["category", "-sold_count", "-id"], condition=Q(is_active=True), name="product_category_best"
             ),
+            # The catalogue's halal filter, newest first (a plain WHERE on the synced number).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_active=True) & ~Q(halal_certificate_number=""),
+                name="product_halal_newest",
+            ),
         ]
 
     def __str__(self):
@@ -247,6 +258,7 @@ class Product(TimeStampedModel):
 
     @property
     def is_halal(self) -> bool:
+        """A valid certificate stands behind the product (see `halal_certificate_number`)."""
         return bool(self.halal_certificate_number)
 
     @property

@@ -1,12 +1,11 @@
-import re
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.halal.legality import normalise_number
-from marketplace.halal.models import LegalityKind
+from marketplace.halal.models import LegalityKind, certificate_number_validator
+from marketplace.halal.uploads import validate_attachment
 from marketplace.images import validate_image_upload
 from marketplace.models import Category, Order, Product, ShippingRate, Store, StoreInvitation
 from marketplace.seller.services import BANK_FIELDS, PRODUCT_FIELDS, STORE_FIELDS
@@ -20,8 +19,26 @@ class ProductForm(forms.ModelForm):
         fields = PRODUCT_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    halal_certificate_number = forms.CharField(
+        label=_("Halal certificate number"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "The SH number from BPJPH, e.g. ID35110000456780922. Shoppers see the Halal badge once Diskop UKM "
+            "staff have verified it."
+        ),
+    )
+    halal_evidence = forms.FileField(
+        label=_("Halal certificate scan (PDF, JPG or PNG, optional)"),
+        required=False,
+        validators=[validate_attachment],
+        help_text=_("Helps Diskop UKM staff verify the number faster."),
+    )
+
     def __init__(self, *args, halal_certified: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["bpom_md"].label = _("BPOM MD/ML number")
+        self.fields["bpom_md"].help_text = _("MD for products made in Indonesia, ML for imported ones.")
         if halal_certified:
             # A halal certificate covers this exact composition and process: a change must be declared.
             self.fields["halal_changed"] = forms.BooleanField(
@@ -29,7 +46,7 @@ class ProductForm(forms.ModelForm):
                 required=False,
                 help_text=_(
                     "The halal certificate then no longer covers this product: the Halal badge is hidden and "
-                    "its facilitation case is reopened for an update."
+                    "the certificate needs renewal through its halal case."
                 ),
             )
             self.fields["halal_change_note"] = forms.CharField(
@@ -52,14 +69,14 @@ class ProductForm(forms.ModelForm):
         return self._legal("pirt", LegalityKind.PIRT)
 
     def clean_bpom_md(self):
-        return self._legal("bpom_md", LegalityKind.BPOM_MD)
+        value = (self.cleaned_data.get("bpom_md") or "").strip().upper()
+        kind = LegalityKind.BPOM_ML if value.startswith("ML") else LegalityKind.BPOM_MD
+        return self._legal("bpom_md", kind)
 
     def clean_halal_certificate_number(self):
         value = "".join((self.cleaned_data.get("halal_certificate_number") or "").split()).upper()
-        if value and not re.fullmatch(r"ID\d{12,20}", value):
-            raise forms.ValidationError(
-                _("A halal certificate number from BPJPH is ID followed by its digits, e.g. ID35110000456780922.")
-            )
+        if value:
+            certificate_number_validator(value)  # the certificate's own rule (halal/models.py), same message
         return value
 
     def clean(self):

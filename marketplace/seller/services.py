@@ -36,9 +36,11 @@ PRODUCT_FIELDS = (
     "nib",
     "pirt",
     "bpom_md",
-    "halal_certificate_number",
     "is_active",
 )
+# Not Product fields: the halal number the seller types is a claim for staff to verify (halal/claims.py); the
+# product's own `halal_certificate_number` is written only by the halal sync.
+HALAL_CLAIM_FIELDS = ("halal_certificate_number", "halal_evidence")
 
 
 @transaction.atomic

@@ -159,7 +159,14 @@ def _santri_objects(pesantren) -> dict[str, object]:
 
 
 def _halal_objects(darul_ulum: Organisation, store) -> dict[str, object]:
-    from marketplace.halal.models import CaseAttachment, Certificate, FlagshipProposal, HalalCase, LegalityRecord
+    from marketplace.halal.models import (
+        CaseAttachment,
+        Certificate,
+        FlagshipProposal,
+        HalalCase,
+        HalalClaim,
+        LegalityRecord,
+    )
 
     case = HalalCase.objects.filter(organisation=darul_ulum).order_by("pk").first()
     return {
@@ -168,6 +175,7 @@ def _halal_objects(darul_ulum: Organisation, store) -> dict[str, object]:
         "certificate": Certificate.objects.order_by("pk").first(),
         "flagship_proposal": FlagshipProposal.objects.order_by("pk").first(),
         "legality": LegalityRecord.objects.filter(product__store=store).order_by("pk").first(),
+        "halal_claim": HalalClaim.objects.filter(product__store=store, status="pending").order_by("pk").first(),
     }
 
 

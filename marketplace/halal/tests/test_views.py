@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.halal.models import CaseAttachment, CaseStatus, FlagshipProposal, HalalCase
+from marketplace.halal.reminders import expired_badges_clear
 from marketplace.halal.selectors import FOOD_DEADLINE
+from marketplace.halal.services import product_halal_sync
 from marketplace.halal.tests.factories import CaseFactory, CertificateFactory, pdf_upload
 from marketplace.tests.factories import ProductFactory, StoreFactory
 from opop.models import AuditEvent, DirtyFigureKey
@@ -209,10 +211,12 @@ def test_the_product_page_shows_the_badge_only_while_a_certificate_is_valid(clie
     cert = CertificateFactory(
         organisation=pesantren_a, products=[product_a], number="ID35170000777770922", expires_on=date(2027, 1, 1)
     )
+    product_halal_sync(product=product_a)  # what every certificate write calls
     html = client.get(url).content.decode()
     assert "ID35170000777770922" in html and reverse("halal:certificate_verify", args=[cert.number]) in html
     cert.expires_on = date(2026, 11, 1)
     cert.save()
+    expired_badges_clear()  # the hourly job takes the badge of a lapsed certificate away
     assert "ID35170000777770922" not in client.get(url).content.decode()
 
 

@@ -26,6 +26,7 @@ RULES = {
     "return": (OPEN, STAFF),
     "reject": (OPEN, STAFF),
     "reopen": ({CaseStatus.ISSUED}, {"admin_a"}),
+    "renew": ({CaseStatus.NEEDS_RENEWAL}, {"admin_a"}),
 }
 TARGET = {
     "submit": CaseStatus.SUBMITTED,
@@ -35,7 +36,8 @@ TARGET = {
     "issue": CaseStatus.ISSUED,
     "return": CaseStatus.DRAFT,
     "reject": CaseStatus.REJECTED,
-    "reopen": CaseStatus.DRAFT,
+    "reopen": CaseStatus.NEEDS_RENEWAL,
+    "renew": CaseStatus.DRAFT,
 }
 ACTORS = ["admin_a", "admin_b", "jombang_staff", "pasuruan_staff", "province_staff", "companion", "other", "superuser"]
 
@@ -277,5 +279,5 @@ def test_reopening_after_a_composition_change_hides_the_badge_until_recertified(
     services.case_transition(actor=admin_a, case=case, action="reopen", note="Ganti minyak goreng ke merek lain")
     case.refresh_from_db()
     product_a.refresh_from_db()
-    assert case.status == CaseStatus.DRAFT and not product_a.is_halal
+    assert case.status == CaseStatus.NEEDS_RENEWAL and not product_a.is_halal
     assert Certificate.objects.get(number="ID35170000444440922").revoked

@@ -7,11 +7,14 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from marketplace.catalogue import curation
 from marketplace.catalogue.services import product_create, variant_create
-from marketplace.halal.services import product_composition_changed, valid_certificate_for
+from marketplace.halal import claims as halal_claims
+from marketplace.halal import legality
+from marketplace.halal.services import product_composition_changed, renewal_cases_for_products, valid_certificate_for
 from marketplace.models import ProductPhoto
 from marketplace.seller import access, services
 from marketplace.seller.access import seller_view
@@ -27,7 +30,7 @@ def _errors(exc) -> str:
 @seller_view
 def product_list(request, store):
     products = (
-        access.store_products(store)
+        halal_claims.with_halal_states(access.store_products(store))
         .select_related("category")
         .prefetch_related(
             Prefetch("photos", queryset=ProductPhoto.objects.order_by("position", "id")),
@@ -58,27 +61,49 @@ def product_list(request, store):
 
 @seller_view
 def product_create_view(request, store):
-    form = ProductCreateForm(request.POST or None)
+    form = ProductCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         stock = data.pop("opening_stock")
+        halal = [data.pop(name) for name in services.HALAL_CLAIM_FIELDS]
         try:
-            product = product_create(store=store, stock=stock, actor=request.user, **data)
+            with transaction.atomic():
+                product = product_create(store=store, stock=stock, actor=request.user, **data)
+                legality.legality_numbers_submit(actor=request.user, product=product, numbers=data)
+                claim = _halal_claim(request, product, *halal)
         except (DomainError, ValidationError) as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("Product saved. Add photos and variants below."))
+            if claim is not None:
+                messages.info(request, CLAIM_MESSAGE)
             if product.listing_status == "pending":
                 messages.info(request, _("Products in this category are reviewed before they appear in the shop."))
             return redirect("marketplace:seller_product_edit", pk=product.pk)
     return render(request, "marketplace/seller/product_form.html", {"store": store, "form": form, "product": None})
 
 
-def _product_form(product, data=None, **kwargs) -> ProductForm:
+CLAIM_MESSAGE = _lazy(
+    "The halal certificate number waits for verification by Diskop UKM staff; shoppers see the Halal badge "
+    "once it is verified."
+)
+
+
+def _halal_claim(request, product, number, evidence):
+    """The typed halal number becomes a claim for staff to verify (or withdraws one); None when nothing waits."""
+    claim = halal_claims.claim_current(product)
+    if claim is not None and claim.status != "pending" and claim.number == number and not evidence:
+        return None  # the decided number shown again in the form: nothing new to verify
+    return halal_claims.claim_submit(actor=request.user, product=product, number=number, evidence=evidence)
+
+
+def _product_form(product, data=None, files=None, **kwargs) -> ProductForm:
     """The edit form, showing the values waiting for review (if any) over the approved ones shoppers see."""
     review = curation.latest_review(product)
-    initial = review.changes if review is not None and review.status == "pending" else {}
-    return ProductForm(data, instance=product, initial=initial, **kwargs)
+    initial = dict(review.changes) if review is not None and review.status == "pending" else {}
+    claim = halal_claims.claim_current(product)
+    initial["halal_certificate_number"] = claim.number if claim is not None else product.halal_certificate_number
+    return ProductForm(data, files, instance=product, initial=initial, **kwargs)
 
 
 def _edit_context(store, product, **forms):
@@ -95,6 +120,8 @@ def _edit_context(store, product, **forms):
         "tiers": product.wholesale_tiers.all(),
         "review": review,
         "review_changes": curation.change_rows(review) if review is not None else [],
+        "halal_claim": halal_claims.claim_current(product),
+        "halal_renewal": renewal_cases_for_products([product.pk]).get(product.pk),
     }
 
 
@@ -102,8 +129,9 @@ def _edit_context(store, product, **forms):
 def product_edit(request, store, pk):
     product = access.product_or_404(store, pk)
     certified = valid_certificate_for(product) is not None
-    form = _product_form(product, request.POST or None, halal_certified=certified)
+    form = _product_form(product, request.POST or None, request.FILES or None, halal_certified=certified)
     if request.method == "POST" and form.is_valid():
+        claim = None
         try:
             with transaction.atomic():
                 product = services.product_update(
@@ -111,9 +139,14 @@ def product_edit(request, store, pk):
                     actor=request.user,
                     **{name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS},
                 )
+                legality.legality_numbers_submit(actor=request.user, product=product, numbers=form.cleaned_data)
                 if form.cleaned_data.get("halal_changed"):
                     product_composition_changed(
                         actor=request.user, product=product, note=form.cleaned_data["halal_change_note"]
+                    )
+                else:
+                    claim = _halal_claim(
+                        request, product, *(form.cleaned_data[name] for name in services.HALAL_CLAIM_FIELDS)
                     )
         except (DomainError, ValidationError) as exc:
             messages.error(request, _errors(exc))
@@ -129,8 +162,16 @@ def product_edit(request, store, pk):
                     if product.listing_status == "approved"
                     else _("The product waits for review before it appears in the shop."),
                 )
+            if claim is not None:
+                messages.info(request, CLAIM_MESSAGE)
             if form.cleaned_data.get("halal_changed"):
-                messages.warning(request, _("The Halal badge is hidden until the updated product is certified."))
+                messages.warning(
+                    request,
+                    _(
+                        "Certificate needs renewal: the Halal badge is hidden until the updated product is "
+                        "certified. Open the halal case to start the renewal."
+                    ),
+                )
             return redirect("marketplace:seller_product_edit", pk=product.pk)
     return render(request, "marketplace/seller/product_form.html", _edit_context(store, product, form=form))
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.catalogue.stock import low_stock, stock_restock, stock_set
+from marketplace.halal.claims import seller_halal_attention
 from marketplace.models import Order, Payment, StockMovement
 from marketplace.orders import omzet
 from marketplace.seller import access
@@ -44,6 +45,7 @@ def dashboard(request, store):
             "store": store,
             "figures": figures,
             "low": low_stock(access.store_products(store))[:8],
+            "halal": seller_halal_attention(access.store_products(store)),
             "stores": access.seller_stores(request.user),
         },
     )
