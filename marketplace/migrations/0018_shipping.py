@@ -17,7 +17,7 @@ def existing_orders_priced_by_store(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0015_order_shipped_delivered_at'),
+        ('marketplace', '0016_product_claims'),
     ]
 
     operations = [
