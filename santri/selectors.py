@@ -8,7 +8,20 @@ from django.http import Http404
 from opop.permissions import access_for, get_for_user_or_404, scope_queryset
 from pesantren.models import Pesantren
 from pesantren.services import ADMIN_ROLES
-from santri.models import ApiToken, Competition, Event, ImportBatch, Proposal, Registration, Santri, SantriBusiness
+from santri.models import (
+    ApiToken,
+    Competition,
+    Event,
+    ExpoBooth,
+    GuardianConsent,
+    ImportBatch,
+    Proposal,
+    Registration,
+    Santri,
+    SantriBusiness,
+    SantriInvitation,
+    WaitingListEntry,
+)
 
 # Admins (owner/staff) of the pesantren read and write; Diskop staff read in their region.
 PESANTREN_SCOPE = {"organisation_field": "organisation", "region_field": "kabupaten_kota", "roles": ADMIN_ROLES}
@@ -42,7 +55,17 @@ def admin_pesantren(*, user) -> QuerySet[Pesantren]:
 
 def santri_list(*, pesantren: Pesantren, query: str = "", status: str = "") -> QuerySet[Santri]:
     queryset = Santri.objects.filter(pesantren=pesantren).only(
-        "pk", "name", "nis", "nik", "gender", "entry_year", "status", "card_number", "santripreneur_since", "pesantren"
+        "pk",
+        "name",
+        "nis",
+        "nik",
+        "gender",
+        "entry_year",
+        "status",
+        "card_number",
+        "santripreneur_since",
+        "pesantren",
+        "user",
     )
     if query:
         queryset = queryset.filter(Q(name__icontains=query) | Q(nis__icontains=query))
@@ -138,7 +161,7 @@ def event_list(*, user) -> QuerySet[Event]:
     """Staff see the events of their region (province-wide staff all); admins see open events and
     those their pesantren is invited to."""
     queryset = Event.objects.select_related("kabupaten_kota", "partner").annotate(
-        registered=Count("registrations", distinct=True)
+        registered=Count("registrations", distinct=True), waiting=Count("waiting_list", distinct=True)
     )
     access = access_for(user)
     if access.superuser or (access.programme_staff and access.region is None):
@@ -147,7 +170,14 @@ def event_list(*, user) -> QuerySet[Event]:
         return queryset.filter(kabupaten_kota_id=access.region)
     org_ids = access.organisation_ids(roles=ADMIN_ROLES)
     if not org_ids:
-        return queryset.none()
+        santri = Santri.objects.filter(user=user).only("pk", "pesantren_id").first() if user.is_authenticated else None
+        if santri is None:
+            return queryset.none()
+        return queryset.filter(
+            Q(invited_pesantren__isnull=True, invited_santri__isnull=True)
+            | Q(invited_pesantren=santri.pesantren_id)
+            | Q(invited_santri=santri)
+        ).distinct()
     return queryset.filter(
         Q(invited_pesantren__isnull=True, invited_santri__isnull=True)
         | Q(invited_pesantren__organisation_id__in=org_ids)
@@ -227,3 +257,101 @@ def proposal_get(*, user, pk) -> Proposal:
     if not proposals_visible(user=user, competition=proposal.competition).filter(pk=proposal.pk).exists():
         raise Http404
     return proposal
+
+
+# --- the santri's own pages and the accounts ------------------------------------------------------
+
+
+def santri_of_user(*, user) -> Santri:
+    """The santri whose account this is, or 404: the santri's own pages never take a santri id."""
+    queryset = Santri.objects.select_related("pesantren", "pesantren__kabupaten_kota")
+    try:
+        return queryset.get(user=user) if user.is_authenticated else queryset.none().get()
+    except Santri.DoesNotExist:
+        raise Http404 from None
+
+
+def santri_registrations(*, santri: Santri) -> QuerySet[Registration]:
+    return santri.registrations.select_related("event", "event__kabupaten_kota", "event__partner").order_by(
+        "-event__starts_on"
+    )
+
+
+def santri_waiting(*, santri: Santri) -> QuerySet[WaitingListEntry]:
+    return santri.waiting_for.select_related("event", "event__kabupaten_kota")
+
+
+def santri_registration_get(*, santri: Santri, pk) -> Registration:
+    try:
+        return santri_registrations(santri=santri).select_related("santri", "santri__pesantren").get(pk=pk)
+    except (Registration.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def santri_waiting_get(*, santri: Santri, pk) -> WaitingListEntry:
+    try:
+        return santri_waiting(santri=santri).select_related("santri", "santri__pesantren").get(pk=pk)
+    except (WaitingListEntry.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def santri_team_invitations(santri: Santri) -> list:
+    """Hook for the business-idea teams (#21, the ideas work): the open invitations of this santri to
+    join a team, each with `team_name`, `title`, `url`. Returns [] until teams exist."""
+    return []
+
+
+def santri_businesses(*, santri: Santri) -> QuerySet[SantriBusiness]:
+    return santri.businesses.select_related("organisation").prefetch_related("members")
+
+
+def santri_consents(*, santri: Santri) -> QuerySet[GuardianConsent]:
+    return santri.guardian_consents.all()
+
+
+def guardian_consents(*, pesantren: Pesantren) -> QuerySet[GuardianConsent]:
+    """The confirmations the pesantren's santri asked for, waiting ones first."""
+    return (
+        GuardianConsent.objects.filter(santri__pesantren=pesantren)
+        .select_related("santri", "requested_by", "decided_by")
+        .order_by("-status", "-created_at")
+    )
+
+
+def guardian_consent_get(*, user, pk) -> GuardianConsent:
+    queryset = GuardianConsent.objects.select_related("santri", "santri__pesantren")
+    return get_for_user_or_404(
+        queryset,
+        user,
+        scope={"organisation_field": "santri__pesantren__organisation", "region_field": None, "roles": ADMIN_ROLES},
+        pk=pk,
+    )
+
+
+def santri_open_invitation(*, santri: Santri) -> SantriInvitation | None:
+    return SantriInvitation.objects.filter(santri=santri, accepted_at=None, revoked_at=None).first()
+
+
+def event_waiting_list(*, user, event: Event) -> QuerySet[WaitingListEntry]:
+    """Staff see the whole waiting list in order; an admin only their own santri's places in it."""
+    queryset = event.waiting_list.select_related("santri", "santri__pesantren").order_by("joined_at", "id")
+    access = access_for(user)
+    if access.superuser or access.programme_staff:
+        return queryset
+    return queryset.filter(santri__pesantren__organisation_id__in=access.organisation_ids(roles=ADMIN_ROLES))
+
+
+def waiting_entry_get(*, user, pk) -> WaitingListEntry:
+    queryset = WaitingListEntry.objects.select_related("event", "santri", "santri__pesantren")
+    return get_for_user_or_404(queryset, user, scope=ADMIN_ONLY_SCOPE_SANTRI, pk=pk)
+
+
+ADMIN_ONLY_SCOPE_SANTRI = {
+    "organisation_field": "santri__pesantren__organisation",
+    "region_field": None,
+    "roles": ADMIN_ROLES,
+}
+
+
+def expo_booths(*, event: Event) -> QuerySet[ExpoBooth]:
+    return event.booths.select_related("pesantren", "pesantren__kabupaten_kota").order_by("zone", "number")

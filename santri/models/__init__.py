@@ -1,7 +1,8 @@
 """Santripreneur: the santri registry, Kartu Santri, santri businesses, programme activities and
 business-idea competitions. Split by sub-domain; import from `santri.models`."""
 
-from santri.models.activities import Event, Registration
+from santri.models.accounts import GuardianConsent, SantriInvitation
+from santri.models.activities import Event, ExpoBooth, Registration, WaitingListEntry
 from santri.models.competitions import Competition, Criterion, Judge, Proposal, Score
 from santri.models.registry import ApiToken, ImportBatch, Santri, SantriBusiness
 
@@ -10,11 +11,15 @@ __all__ = [
     "Competition",
     "Criterion",
     "Event",
+    "ExpoBooth",
+    "GuardianConsent",
     "ImportBatch",
     "Judge",
     "Proposal",
     "Registration",
     "Santri",
     "SantriBusiness",
+    "SantriInvitation",
     "Score",
+    "WaitingListEntry",
 ]
