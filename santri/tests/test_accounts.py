@@ -20,6 +20,12 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "kopi-santri-2026!"
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Pages are Indonesian-first; these tests read them in English (the msgids)."""
+    client.cookies["django_language"] = "en"
+
+
 def _code_invite(admin, santri):
     _invitation, code = services.santri_invite(user=admin, santri=santri, method="code")
     return code
