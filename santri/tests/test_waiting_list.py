@@ -201,7 +201,7 @@ def test_two_cancellations_at_once_promote_each_waiting_santri_once(pesantren_a,
         try:
             barrier.wait()
             services.registration_cancel(user=admin, registration=registrations[i])
-        except Exception as exc:  # noqa: BLE001 - the assertion below names it
+        except Exception as exc:
             errors.append(exc)
         finally:
             close_old_connections()
