@@ -127,11 +127,13 @@ def _santri_objects(pesantren) -> dict[str, object]:
         ApiToken,
         Competition,
         Event,
+        GuardianConsent,
         ImportBatch,
         Proposal,
         Registration,
         Santri,
         SantriBusiness,
+        WaitingListEntry,
     )
 
     return {
@@ -142,6 +144,9 @@ def _santri_objects(pesantren) -> dict[str, object]:
         "event": Event.objects.order_by("pk").first(),
         "registration": Registration.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
         "competition": Competition.objects.order_by("pk").first(),
+        "guardian_consent": GuardianConsent.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
+        "waiting_entry": WaitingListEntry.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
+        "expo": Event.objects.filter(kind="expo").order_by("pk").first(),
         "proposal": Proposal.objects.filter(pesantren=pesantren).order_by("pk").first(),
         "alumnus": Alumnus.objects.filter(pesantren=pesantren).order_by("pk").first(),
         "alumni_business": AlumniBusiness.objects.order_by("pk").first(),
