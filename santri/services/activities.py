@@ -203,7 +203,7 @@ def _promote_waiting(*, event: Event) -> list[Registration]:
     if free <= 0 or event.ends_on < timezone.localdate():
         return promoted
     queue = (
-        WaitingListEntry.objects.select_for_update()
+        WaitingListEntry.objects.select_for_update(of=("self",))
         .filter(event=event)
         .select_related("santri", "santri__pesantren", "santri__pesantren__organisation", "santri__user")
         .order_by("joined_at", "id")[:free]
