@@ -218,7 +218,7 @@ def santri_account_unlink(*, user: User, santri: Santri) -> None:
     """The admin takes the santri's sign-in away (a lost phone, a santri who left): the account stops
     signing in and is no longer linked; a new invitation can follow."""
     _require_santri_admin(user, santri)
-    santri = Santri.objects.select_for_update().select_related("user", "pesantren").get(pk=santri.pk)
+    santri = Santri.objects.select_for_update(of=("self",)).select_related("user", "pesantren").get(pk=santri.pk)
     if santri.user is None:
         return
     account = santri.user
