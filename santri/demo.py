@@ -100,6 +100,8 @@ def seed(users: dict[str, User]) -> None:
     staff = _fresh(users["Diskop UKM staff"])
     _events(staff, pesantren_list)
     _competitions(staff, users, pesantren_list)
+    _accounts(users, pesantren_list)
+    _full_event_and_booths(staff, pesantren_list)
 
 
 def _events(staff: User, pesantren_list: list[Pesantren]) -> None:
@@ -283,3 +285,79 @@ def _incubation_progress(staff: User, mentor: User, competition: Competition) ->
         text="Produk pertama sudah dikemas; tim mengurus NIB lewat OSS dan menyiapkan toko di OPOP Mart.",
         monthly_omzet=750_000,
     )
+
+
+SANTRI_LOGINS = [
+    # e-mail, role label, over 17?
+    ("santri@opop.test", "santri (Darul Ulum, over 17)", True),
+    ("santri.muda@opop.test", "santri under 17 (guardian pending)", False),
+]
+
+
+def _accounts(users: dict[str, User], pesantren_list: list[Pesantren]) -> None:
+    """Two santri of Darul Ulum with their own sign-in, made through the invitation flow; the younger
+    one waits for the guardian's confirmation of a public profile."""
+    from allauth.account.models import EmailAddress
+
+    from opop.demo import DEMO_PASSWORD
+    from santri.models import GuardianConsent
+
+    darul_ulum = next((p for p in pesantren_list if p.name == "Pondok Pesantren Darul Ulum"), None)
+    if darul_ulum is None:
+        return
+    admin = _admin(darul_ulum)
+    today = timezone.localdate()
+    for email, label, adult in SANTRI_LOGINS:
+        santri = Santri.objects.filter(user__email=email).select_related("user").first()
+        if santri is None:
+            candidates = Santri.objects.filter(pesantren=darul_ulum, status="active", user=None).exclude(
+                birth_date=None
+            )
+            candidates = candidates.order_by("birth_date" if adult else "-birth_date", "nis")
+            santri = next(c for c in candidates if services.santri_needs_guardian(c, today=today) != adult)
+            _inv, token = services.santri_invite(user=admin, santri=santri, method="email", email=email)
+            services.invitation_accept(secret=token, method="email", password=DEMO_PASSWORD)
+            santri.refresh_from_db()
+            EmailAddress.objects.filter(user=santri.user).update(verified=True)
+        if not adult and not santri.guardian_consents.exists():
+            services.guardian_consent_request(
+                user=santri.user, santri=santri, purpose=GuardianConsent.Purpose.PUBLIC_PROFILE
+            )
+        users[label] = santri.user
+
+
+def _full_event_and_booths(staff: User, pesantren_list: list[Pesantren]) -> None:
+    """A small class that is full, with two santri waiting (one of them the demo santri), and the
+    booths of OPOP Expo 2026 assigned."""
+    from santri.models import ExpoBooth
+
+    title = "Kelas Foto Produk untuk Santri"
+    today = timezone.localdate()
+    if not Event.objects.filter(title=title).exists() and pesantren_list:
+        event = services.event_create(
+            user=staff,
+            kind="training_centre",
+            title=title,
+            place="Aula Koppontren Darul Ulum, Jombang",
+            kabupaten_kota=KabupatenKota.objects.get(kode="35.17"),
+            starts_on=today + timedelta(days=14),
+            ends_on=today + timedelta(days=14),
+            organiser="Diskop UKM Jatim",
+            quota=4,
+            completes_track=False,
+            invited_pesantren=(),
+            description="Memotret produk dengan ponsel untuk katalog OPOP Mart. Tempat terbatas.",
+        )
+        demo_santri = Santri.objects.filter(user__email="santri@opop.test").first()
+        takers = []
+        for pesantren in pesantren_list[:2]:
+            takers += list(Santri.objects.filter(pesantren=pesantren, status="active", user=None).order_by("nis")[:3])
+        for santri in takers[:4]:
+            services.registration_create(user=_admin(santri.pesantren), event=event, santri=santri)
+        waiting = takers[4:5] + ([demo_santri] if demo_santri else [])
+        for santri in waiting:
+            actor = santri.user if santri.user_id else _admin(santri.pesantren)
+            services.waiting_list_join(user=_fresh(actor), event=event, santri=santri)
+    expo = Event.objects.filter(title="OPOP Expo 2026").first()
+    if expo is not None and not ExpoBooth.objects.filter(event=expo).exists():
+        services.expo_booths_assign(user=staff, event=expo)

@@ -237,3 +237,63 @@ class ProgressNoteForm(forms.Form):
     monthly_omzet = forms.IntegerField(
         label=_("Turnover this month (Rp)"), min_value=0, max_value=limits.MAX_RUPIAH, initial=0
     )
+
+
+# --- santri accounts -------------------------------------------------------------------------------
+
+
+class InvitationForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How"),
+        choices=[
+            ("email", _("By e-mail: a link to set the password")),
+            ("code", _("Printed code for a santri without e-mail")),
+        ],
+        widget=forms.RadioSelect,
+        initial="email",
+    )
+    email = forms.EmailField(label=_("Santri's e-mail address"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") == "email" and not cleaned.get("email"):
+            self.add_error("email", _("Enter the santri's e-mail address."))
+        return cleaned
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Password (again)"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned
+
+
+class CodeRedeemForm(SetPasswordForm):
+    code = forms.CharField(
+        label=_("Code on your slip"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+        help_text=_("8 letters and digits, e.g. ABCD-2345."),
+    )
+    field_order = ["code", "password1", "password2"]
+
+
+class SantriLoginForm(forms.Form):
+    card_number = forms.CharField(
+        label=_("Kartu Santri number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ConsentDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

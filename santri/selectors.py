@@ -13,13 +13,17 @@ from santri.models import (
     Competition,
     CompetitionCertificate,
     Event,
+    ExpoBooth,
+    GuardianConsent,
     ImportBatch,
     Incubation,
     Proposal,
     Registration,
     Santri,
     SantriBusiness,
+    SantriInvitation,
     TeamInvitation,
+    WaitingListEntry,
 )
 
 # Admins (owner/staff) of the pesantren read and write; Diskop staff read in their region.
@@ -54,7 +58,17 @@ def admin_pesantren(*, user) -> QuerySet[Pesantren]:
 
 def santri_list(*, pesantren: Pesantren, query: str = "", status: str = "") -> QuerySet[Santri]:
     queryset = Santri.objects.filter(pesantren=pesantren).only(
-        "pk", "name", "nis", "nik", "gender", "entry_year", "status", "card_number", "santripreneur_since", "pesantren"
+        "pk",
+        "name",
+        "nis",
+        "nik",
+        "gender",
+        "entry_year",
+        "status",
+        "card_number",
+        "santripreneur_since",
+        "pesantren",
+        "user",
     )
     if query:
         queryset = queryset.filter(Q(name__icontains=query) | Q(nis__icontains=query))
@@ -150,7 +164,7 @@ def event_list(*, user) -> QuerySet[Event]:
     """Staff see the events of their region (province-wide staff all); admins see open events and
     those their pesantren is invited to."""
     queryset = Event.objects.select_related("kabupaten_kota", "partner").annotate(
-        registered=Count("registrations", distinct=True)
+        registered=Count("registrations", distinct=True), waiting=Count("waiting_list", distinct=True)
     )
     access = access_for(user)
     if access.superuser or (access.programme_staff and access.region is None):
@@ -159,7 +173,14 @@ def event_list(*, user) -> QuerySet[Event]:
         return queryset.filter(kabupaten_kota_id=access.region)
     org_ids = access.organisation_ids(roles=ADMIN_ROLES)
     if not org_ids:
-        return queryset.none()
+        santri = Santri.objects.filter(user=user).only("pk", "pesantren_id").first() if user.is_authenticated else None
+        if santri is None:
+            return queryset.none()
+        return queryset.filter(
+            Q(invited_pesantren__isnull=True, invited_santri__isnull=True)
+            | Q(invited_pesantren=santri.pesantren_id)
+            | Q(invited_santri=santri)
+        ).distinct()
     return queryset.filter(
         Q(invited_pesantren__isnull=True, invited_santri__isnull=True)
         | Q(invited_pesantren__organisation_id__in=org_ids)
@@ -412,3 +433,95 @@ def incubation_get(*, user, pk) -> Incubation:
         )
     except (Incubation.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
+
+
+# --- the santri's own pages and the accounts ------------------------------------------------------
+
+
+def santri_of_user(*, user) -> Santri:
+    """The santri whose account this is, or 404: the santri's own pages never take a santri id."""
+    queryset = Santri.objects.select_related("pesantren", "pesantren__kabupaten_kota")
+    try:
+        return queryset.get(user=user) if user.is_authenticated else queryset.none().get()
+    except Santri.DoesNotExist:
+        raise Http404 from None
+
+
+def santri_registrations(*, santri: Santri) -> QuerySet[Registration]:
+    return santri.registrations.select_related("event", "event__kabupaten_kota", "event__partner").order_by(
+        "-event__starts_on"
+    )
+
+
+def santri_waiting(*, santri: Santri) -> QuerySet[WaitingListEntry]:
+    return santri.waiting_for.select_related("event", "event__kabupaten_kota")
+
+
+def santri_registration_get(*, santri: Santri, pk) -> Registration:
+    try:
+        return santri_registrations(santri=santri).select_related("santri", "santri__pesantren").get(pk=pk)
+    except (Registration.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def santri_waiting_get(*, santri: Santri, pk) -> WaitingListEntry:
+    try:
+        return santri_waiting(santri=santri).select_related("santri", "santri__pesantren").get(pk=pk)
+    except (WaitingListEntry.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def santri_businesses(*, santri: Santri) -> QuerySet[SantriBusiness]:
+    return santri.businesses.select_related("organisation").prefetch_related("members")
+
+
+def santri_consents(*, santri: Santri) -> QuerySet[GuardianConsent]:
+    return santri.guardian_consents.all()
+
+
+def guardian_consents(*, pesantren: Pesantren) -> QuerySet[GuardianConsent]:
+    """The confirmations the pesantren's santri asked for, waiting ones first."""
+    return (
+        GuardianConsent.objects.filter(santri__pesantren=pesantren)
+        .select_related("santri", "requested_by", "decided_by")
+        .order_by("-status", "-created_at")
+    )
+
+
+def guardian_consent_get(*, user, pk) -> GuardianConsent:
+    queryset = GuardianConsent.objects.select_related("santri", "santri__pesantren")
+    return get_for_user_or_404(
+        queryset,
+        user,
+        scope={"organisation_field": "santri__pesantren__organisation", "region_field": None, "roles": ADMIN_ROLES},
+        pk=pk,
+    )
+
+
+def santri_open_invitation(*, santri: Santri) -> SantriInvitation | None:
+    return SantriInvitation.objects.filter(santri=santri, accepted_at=None, revoked_at=None).first()
+
+
+def event_waiting_list(*, user, event: Event) -> QuerySet[WaitingListEntry]:
+    """Staff see the whole waiting list in order; an admin only their own santri's places in it."""
+    queryset = event.waiting_list.select_related("santri", "santri__pesantren").order_by("joined_at", "id")
+    access = access_for(user)
+    if access.superuser or access.programme_staff:
+        return queryset
+    return queryset.filter(santri__pesantren__organisation_id__in=access.organisation_ids(roles=ADMIN_ROLES))
+
+
+def waiting_entry_get(*, user, pk) -> WaitingListEntry:
+    queryset = WaitingListEntry.objects.select_related("event", "santri", "santri__pesantren")
+    return get_for_user_or_404(queryset, user, scope=ADMIN_ONLY_SCOPE_SANTRI, pk=pk)
+
+
+ADMIN_ONLY_SCOPE_SANTRI = {
+    "organisation_field": "santri__pesantren__organisation",
+    "region_field": None,
+    "roles": ADMIN_ROLES,
+}
+
+
+def expo_booths(*, event: Event) -> QuerySet[ExpoBooth]:
+    return event.booths.select_related("pesantren", "pesantren__kabupaten_kota").order_by("zone", "number")

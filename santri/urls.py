@@ -1,6 +1,6 @@
 from django.urls import path
 
-from santri.views import activities, api, competitions, incubation, registry
+from santri.views import accounts, activities, api, competitions, incubation, registry
 
 app_name = "santri"
 
@@ -26,10 +26,27 @@ urlpatterns = [
     path("s/<int:pk>/kartu.png", registry.card_download, name="card_png"),
     path("s/<int:pk>/jalur-wirausaha/", registry.track_complete, name="track_complete"),
     path("kartu/<uuid:token>/", registry.card_verify, name="card_verify"),
+    path("s/<int:pk>/undang/", accounts.santri_invite, name="invite"),
+    path("s/<int:pk>/undang/cabut/", accounts.santri_invitation_revoke, name="invitation_revoke"),
+    path("s/<int:pk>/akun/lepas/", accounts.santri_account_unlink, name="account_unlink"),
+    path("p/<int:pesantren_pk>/persetujuan-wali/", accounts.guardian_consents, name="guardian_consents"),
+    path("persetujuan-wali/<int:pk>/", accounts.guardian_consent_decide, name="guardian_consent_decide"),
+    path("undangan/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path("kode/", accounts.code_redeem, name="code_redeem"),
+    path("masuk/", accounts.santri_login, name="login"),
+    path("saya/", accounts.me, name="me"),
+    path("saya/sertifikat/<int:pk>/", accounts.me_certificate, name="me_certificate"),
+    path("saya/kegiatan/<int:event_pk>/daftar/", accounts.me_register, name="me_register"),
+    path("saya/pendaftaran/<int:pk>/batal/", accounts.me_cancel, name="me_cancel"),
+    path("saya/antrean/<int:pk>/keluar/", accounts.me_leave_waiting, name="me_leave_waiting"),
+    path("saya/persetujuan-wali/", accounts.me_consent_request, name="me_consent_request"),
     path("api/v1/santri/upsert", api.upsert, name="api_upsert"),
     path("kegiatan/", activities.event_list, name="event_list"),
     path("kegiatan/baru/", activities.event_create, name="event_create"),
     path("kegiatan/<int:pk>/", activities.event_detail, name="event_detail"),
+    path("kegiatan/<int:pk>/ubah/", activities.event_edit, name="event_edit"),
+    path("kegiatan/<int:pk>/stan/", activities.event_booths, name="event_booths"),
+    path("antrean/<int:pk>/keluar/", activities.waiting_leave, name="waiting_leave"),
     path("pendaftaran/<int:pk>/hadir/", activities.attendance, name="attendance"),
     path("pendaftaran/<int:pk>/batal/", activities.registration_cancel, name="registration_cancel"),
     path("pendaftaran/<int:pk>/sertifikat/", activities.certificate, name="certificate"),

@@ -52,6 +52,18 @@ def normalise_header(header) -> list[str | None]:
     return [ALIASES.get(str(cell or "").strip().lower()) for cell in header]
 
 
+def normalise_keys(raw: dict) -> dict:
+    """An API row's keys through the same ALIASES as a file's header (`nama` → `name`, …); unknown keys
+    are dropped. When a field is given twice (`name` and `nama`), the field's own name wins."""
+    row: dict = {}
+    for key, value in raw.items():
+        text = str(key).strip().lower()
+        field = ALIASES.get(text)
+        if field is not None and (field not in row or text == field):
+            row[field] = value
+    return row
+
+
 def missing_columns(fields) -> list[str]:
     return [column for column in ("nis", "name", "gender", "entry_year") if column not in fields]
 

@@ -75,6 +75,18 @@ def _kwargs(name: str, world: World) -> dict | None:
         "santri:track_complete": {"pk": o["santri"].pk},
         "santri:card_verify": {"token": o["santri"].card_token} if hasattr(o["santri"], "card_token") else None,
         "santri:event_detail": {"pk": o["event"].pk},
+        **{
+            key: {"pk": o["santri"].pk}
+            for key in ["santri:invite", "santri:invitation_revoke", "santri:account_unlink"]
+        },
+        "santri:guardian_consents": {"pesantren_pk": pesantren.pk},
+        "santri:guardian_consent_decide": {"pk": o["guardian_consent"].pk},
+        "santri:invitation_accept": {"token": "not-a-token"},
+        **{key: {"pk": o["registration"].pk} for key in ["santri:me_certificate", "santri:me_cancel"]},
+        "santri:me_register": {"event_pk": o["event"].pk},
+        **{key: {"pk": o["waiting_entry"].pk} for key in ["santri:me_leave_waiting", "santri:waiting_leave"]},
+        "santri:event_edit": {"pk": o["event"].pk},
+        "santri:event_booths": {"pk": o["expo"].pk},
         "santri:attendance": {"pk": o["registration"].pk},
         "santri:registration_cancel": {"pk": o["registration"].pk},
         "santri:certificate": {"pk": o["registration"].pk},

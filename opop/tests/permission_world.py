@@ -128,6 +128,7 @@ def _santri_objects(pesantren) -> dict[str, object]:
         Competition,
         CompetitionCertificate,
         Event,
+        GuardianConsent,
         ImportBatch,
         Incubation,
         Proposal,
@@ -135,6 +136,7 @@ def _santri_objects(pesantren) -> dict[str, object]:
         Santri,
         SantriBusiness,
         TeamInvitation,
+        WaitingListEntry,
     )
 
     return {
@@ -145,6 +147,9 @@ def _santri_objects(pesantren) -> dict[str, object]:
         "event": Event.objects.order_by("pk").first(),
         "registration": Registration.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
         "competition": Competition.objects.order_by("pk").first(),
+        "guardian_consent": GuardianConsent.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
+        "waiting_entry": WaitingListEntry.objects.filter(santri__pesantren=pesantren).order_by("pk").first(),
+        "expo": Event.objects.filter(kind="expo").order_by("pk").first(),
         "proposal": Proposal.objects.filter(pesantren=pesantren).order_by("pk").first(),
         "team_invitation": TeamInvitation.objects.filter(proposal__pesantren=pesantren).order_by("pk").first(),
         "competition_certificate": CompetitionCertificate.objects.filter(proposal__pesantren=pesantren)

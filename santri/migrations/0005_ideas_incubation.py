@@ -17,7 +17,7 @@ def existing_proposals_were_submitted(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('santri', '0003_santri_user'),
+        ('santri', '0004_accounts_activities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

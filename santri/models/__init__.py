@@ -1,7 +1,8 @@
 """Santripreneur: the santri registry, Kartu Santri, santri businesses, programme activities and
 business-idea competitions. Split by sub-domain; import from `santri.models`."""
 
-from santri.models.activities import Event, Registration
+from santri.models.accounts import GuardianConsent, SantriInvitation
+from santri.models.activities import Event, ExpoBooth, Registration, WaitingListEntry
 from santri.models.competitions import (
     BudgetItem,
     Competition,
@@ -22,6 +23,8 @@ __all__ = [
     "CompetitionCertificate",
     "Criterion",
     "Event",
+    "ExpoBooth",
+    "GuardianConsent",
     "ImportBatch",
     "Incubation",
     "Judge",
@@ -31,6 +34,8 @@ __all__ = [
     "Registration",
     "Santri",
     "SantriBusiness",
+    "SantriInvitation",
     "Score",
     "TeamInvitation",
+    "WaitingListEntry",
 ]

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import KabupatenKota, TimeStampedModel
-from pesantren.models import Partner, Pesantren
+from pesantren.models import BusinessUnit, Partner, Pesantren
 from santri.models.registry import Santri
 
 
@@ -91,3 +91,52 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.santri} @ {self.event}"
+
+
+class WaitingListEntry(models.Model):
+    """A santri waiting for a place at a full event; the first in line moves up when a place frees."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="waiting_list")
+    santri = models.ForeignKey(Santri, verbose_name=_("santri"), on_delete=models.CASCADE, related_name="waiting_for")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting list")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "santri"], name="waiting_list_once_per_santri"),
+        ]
+
+    def __str__(self):
+        return f"{self.santri} (waiting) {self.event}"
+
+
+class ExpoBooth(models.Model):
+    """A booth at an OPOP Expo, one per exhibiting pesantren, grouped in zones by product category."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="booths")
+    pesantren = models.ForeignKey(Pesantren, verbose_name=_("pesantren"), on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(_("product category"), max_length=12, choices=BusinessUnit.Sector.choices)
+    zone = models.CharField(_("zone"), max_length=2)
+    number = models.PositiveSmallIntegerField(_("number"))
+    assigned_at = models.DateTimeField(_("assigned"), auto_now=True)
+
+    class Meta:
+        ordering = ["zone", "number"]
+        verbose_name = _("expo booth")
+        verbose_name_plural = _("expo booths")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "pesantren"], name="expo_booth_once_per_pesantren"),
+            models.UniqueConstraint(fields=["event", "zone", "number"], name="expo_booth_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.zone}-{self.number:02d}"

@@ -45,21 +45,11 @@ from santri.models import (
     TeamInvitation,
 )
 from santri.models.competitions import BUDGET_MAX_QUANTITY, BUDGET_MAX_ROWS, CANVAS_BLOCKS, SCORE_MAX
+from santri.services.accounts import santri_needs_guardian
 
 MAX_TEAM = 5
-GUARDIAN_AGE = 17
 PITCH_DECK_MAX_BYTES = 5 * 1024 * 1024
 EDITABLE_FIELDS = ("team_name", "title", "category", "text", "funding_asked", *CANVAS_BLOCKS)
-
-
-def _santri_is_minor(santri: Santri, *, today: date | None = None) -> bool:
-    """Under 17, or of unknown age: anything public needs the pesantren admin (the guardian's confirmation)."""
-    if santri.birth_date is None:
-        return True
-    today = today or timezone.localdate()
-    born = santri.birth_date
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return age < GUARDIAN_AGE
 
 
 def santri_public_name(name: str) -> str:
@@ -300,7 +290,7 @@ def proposal_submit(*, user: User, proposal: Proposal) -> Proposal:
     locked = _require_draft(user, proposal)
     if not is_pesantren_admin(user, locked.pesantren):
         santri = acting_santri(user)
-        if santri is not None and _santri_is_minor(santri):
+        if santri is not None and santri_needs_guardian(santri):
             raise DomainError(
                 _("Santri under 17 need their pesantren admin to confirm: ask your admin to submit the proposal.")
             )

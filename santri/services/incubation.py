@@ -16,7 +16,8 @@ from opop.models import Organisation, User
 from opop.services import DomainError, audit_record, organisation_create
 from pesantren.services import is_pesantren_admin, is_programme_staff, is_programme_staff_for
 from santri.models import Incubation, Milestone, ProgressNote, Proposal, SantriBusiness
-from santri.services.competitions import _santri_is_minor, acting_santri
+from santri.services.accounts import santri_needs_guardian
+from santri.services.competitions import acting_santri
 from santri.services.registry import santri_business_organisation_open, santripreneur_mark
 
 # The Training Centre's first steps for every winning team, in days after the results.
@@ -158,7 +159,7 @@ def incubation_store_open(*, user: User, incubation: Incubation) -> Organisation
     if role == "admin":
         return santri_business_organisation_open(user=user, business=business)
     santri = acting_santri(user)
-    if _santri_is_minor(santri):
+    if santri_needs_guardian(santri):
         raise DomainError(_("Santri under 17 need their pesantren admin to open the store for the team."))
     locked = SantriBusiness.objects.select_for_update().select_related("pesantren").get(pk=business.pk)
     if locked.organisation_id is not None:

@@ -21,6 +21,7 @@ from santri.models import ApiToken, ImportBatch, Santri, SantriBusiness
 from santri.validation import (
     missing_columns,
     normalise_header,
+    normalise_keys,
     to_model_values,
     validate_row,
     validate_rows,
@@ -366,7 +367,7 @@ def santri_api_upsert(*, token: ApiToken, rows) -> dict:
         raise ValidationError(_("The batch is empty."))
     if len(rows) > API_MAX_BATCH:
         raise ValidationError(_("At most %(max)s santri per request.") % {"max": API_MAX_BATCH})
-    good, bad = validate_rows(list(enumerate(rows, start=1)))
+    good, bad = validate_rows([(n, normalise_keys(row)) for n, row in enumerate(rows, start=1)])
     created = updated = 0
     if good:
         created, updated = santri_upsert(pesantren=token.pesantren, rows=good, actor=None, source=f"api:{token.pk}")

@@ -80,6 +80,73 @@ ENDPOINTS = [
     Endpoint("santri:business_store_open", "seller_a_owner", page="santri:business_list", fields=("x",)),
 ]
 
+
+def _demo_santri(world):
+    from opop.models import User
+
+    return User.objects.get(email="santri@opop.test")
+
+
+def _own_waiting_entry_url(name):
+    def url(world):
+        from santri.models import WaitingListEntry
+
+        entry = WaitingListEntry.objects.filter(santri__user__email="santri@opop.test").first()
+        return reverse(name, args=[entry.pk])
+
+    return url
+
+
+def _full_event_url(world):
+    from santri.models import Event
+
+    return reverse("santri:me_register", args=[Event.objects.get(title="Kelas Foto Produk untuk Santri").pk])
+
+
+ENDPOINTS += [
+    Endpoint("santri:invite", "seller_a_owner", valid={"method": "code"}, ok_on_200=True, fields=("email",)),
+    Endpoint("santri:invitation_revoke", "seller_a_owner", page="santri:detail", fields=("x",)),
+    Endpoint("santri:account_unlink", "seller_a_owner", page="santri:detail", fields=("x",)),
+    Endpoint(
+        "santri:guardian_consent_decide",
+        "seller_a_owner",
+        page="santri:guardian_consents",
+        valid={"approve": "1"},
+        fields=("approve", "note"),
+    ),
+    Endpoint("santri:invitation_accept", "anonymous", fields=("password1", "password2")),
+    Endpoint("santri:code_redeem", "anonymous", valid={"code": "ABCD2345", "password1": "x", "password2": "x"}),
+    Endpoint("santri:login", "anonymous", valid={"card_number": "3517000000000", "password": "x"}),
+    Endpoint(
+        "santri:me_register",
+        "anonymous",
+        as_user=_demo_santri,
+        url=_full_event_url,
+        page="santri:me",
+        fields=("waiting",),
+    ),
+    Endpoint("santri:me_cancel", "anonymous", as_user=_demo_santri, page="santri:me", fields=("x",)),
+    Endpoint(
+        "santri:me_leave_waiting",
+        "anonymous",
+        as_user=_demo_santri,
+        url=_own_waiting_entry_url("santri:me_leave_waiting"),
+        page="santri:me",
+        fields=("x",),
+    ),
+    Endpoint(
+        "santri:me_consent_request",
+        "anonymous",
+        as_user=_demo_santri,
+        page="santri:me",
+        valid={"purpose": "public_profile"},
+        fields=("purpose", "business"),
+    ),
+    Endpoint("santri:waiting_leave", "seller_a_owner", page="santri:event_detail", fields=("x",)),
+    Endpoint("santri:event_edit", "staff_province", fields=("quota", "starts_on", "ends_on")),
+    Endpoint("santri:event_booths", "staff_province", fields=("x",)),
+]
+
 # JSON endpoints, attacked by the test below with bodies instead of forms.
 JSON_ENDPOINTS = ["santri:api_upsert"]
 

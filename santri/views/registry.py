@@ -59,6 +59,7 @@ def santri_list(request, pesantren_pk):
             "statuses": Santri.Status.choices,
             "is_admin": is_pesantren_admin(request.user, pesantren),
             "imports": pesantren.santri_imports.select_related("created_by")[:5],
+            "pending_consents": selectors.guardian_consents(pesantren=pesantren).filter(status="pending").count(),
         },
     )
 
@@ -113,6 +114,8 @@ def _detail(request, santri, *, revealed: bool):
             "revealed": revealed,
             "businesses": santri.businesses.all(),
             "registrations": santri.registrations.select_related("event"),
+            "open_invitation": selectors.santri_open_invitation(santri=santri),
+            "needs_guardian": services.santri_needs_guardian(santri),
         },
     )
 
