@@ -196,10 +196,22 @@ def test_the_santri_registers_and_cancels_themselves(client, pes_a, admin_a, pro
     assert not santri.registrations.exists()
 
 
-def test_team_invitations_hook_is_empty_until_teams_exist(pes_a):
-    from santri.selectors import santri_team_invitations
+def test_the_santri_home_lists_their_pending_team_invitations_only(client, pes_a, admin_a, province_staff):
+    from santri.tests.competition_helpers import competition_open
 
-    assert santri_team_invitations(SantriFactory(pesantren=pes_a)) == []
+    santri, other = SantriFactory(pesantren=pes_a), SantriFactory(pesantren=pes_a)
+    user = _linked(admin_a, santri)
+    santri.refresh_from_db()
+    competition = competition_open(province_staff)
+    proposal = services.proposal_start(
+        user=admin_a, competition=competition, pesantren=pes_a, team_name="Tim Kopi", title="Kopi Santri"
+    )
+    services.team_invite(user=admin_a, proposal=proposal, santri=santri)
+    services.team_invite(user=admin_a, proposal=proposal, santri=other)  # no account: joins at once
+    client.force_login(user)
+    body = client.get(reverse("santri:me")).content.decode()
+    assert "Tim Kopi" in body and "Kopi Santri" in body
+    assert "No team invitations." not in body
 
 
 # --- the age rule ------------------------------------------------------------------------------------
