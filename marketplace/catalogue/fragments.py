@@ -126,6 +126,32 @@ def catalogue_changed(*, products: Iterable | None = None, stores: Iterable[int]
     bump_on_commit(deps)
 
 
+STATS_PREFIX = "marketplace:piece-stats:"
+
+
+def _count(name: str, outcome: str) -> None:
+    """Count how pieces are served (hit, stale, waited, render) when CATALOGUE_FRAGMENT_STATS is on (the benchmark
+    reads the counts to report hit rates; production leaves it off: one more cache write per read)."""
+    if not getattr(settings, "CATALOGUE_FRAGMENT_STATS", False):
+        return
+    stat = f"{STATS_PREFIX}{name}:{outcome}"
+    try:
+        cache.incr(stat)
+    except ValueError:
+        cache.add(stat, 0, timeout=None)
+        cache.incr(stat)
+
+
+def stats(names: Iterable[str]) -> dict[str, dict[str, int]]:
+    outcomes = ("hit", "stale", "waited", "render")
+    keys = {f"{STATS_PREFIX}{name}:{outcome}": (name, outcome) for name in names for outcome in outcomes}
+    found = cache.get_many(list(keys))
+    result: dict[str, dict[str, int]] = {}
+    for stat, (name, outcome) in keys.items():
+        result.setdefault(name, {})[outcome] = int(found.get(stat) or 0)
+    return result
+
+
 def key(name: str, *parts) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"{FRAGMENT_PREFIX}{get_language()}:{name}:{digest}"
@@ -147,10 +173,12 @@ def cached(name: str, parts: tuple, build: Callable, *, deps: Iterable[tuple] = 
     now = clock()
     same_versions = entry is not None and entry["versions"] == current
     if same_versions and (fresh_for is None or now - entry["at"] < fresh_for):
+        _count(name, "hit")
         return entry["value"]
     lock = _lock_key(fragment_key, current)
     if not cache.add(lock, 1, RENDER_LOCK_SECONDS):
         if same_versions:
+            _count(name, "stale")
             return entry["value"]  # only its age is past: serve it while the lock holder renders the next one
         waited = 0.0
         while waited < RENDER_WAIT_SECONDS:  # a version changed: wait for the lock holder's render
@@ -158,8 +186,11 @@ def cached(name: str, parts: tuple, build: Callable, *, deps: Iterable[tuple] = 
             waited += RENDER_POLL_SECONDS
             entry = cache.get(fragment_key)
             if entry is not None and entry["versions"] == current:
+                _count(name, "waited")
                 return entry["value"]
+        _count(name, "render")
         return build()  # the holder is slow or gone: render, but do not overwrite what it will store
+    _count(name, "render")
     try:
         value = build()
         cache.set(fragment_key, {"versions": current, "at": now, "value": value}, FRAGMENT_TIMEOUT)

@@ -1,5 +1,5 @@
 from django.db import migrations, models
-from django.db.models import Count, Q
+from django.db.models import Count
 
 
 def fill(apps, schema_editor):
@@ -54,8 +54,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "store order counts",
                 "constraints": [
                     models.UniqueConstraint(fields=("store", "status"), name="store_order_count_one_per_status"),
-                    models.CheckConstraint(condition=Q(count__gte=0), name="store_order_count_not_negative"),
-                ],
+                        ],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

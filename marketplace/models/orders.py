@@ -234,7 +234,6 @@ class StoreOrderCount(models.Model):
         verbose_name_plural = _("store order counts")
         constraints = [
             models.UniqueConstraint(fields=["store", "status"], name="store_order_count_one_per_status"),
-            models.CheckConstraint(condition=Q(count__gte=0), name="store_order_count_not_negative"),
         ]
 
     def __str__(self):

@@ -10,15 +10,17 @@ circle. `order_counts_mismatches` compares them with COUNT(*) (`manage.py order_
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count
 
 from marketplace.models import Order, Store, StoreOrderCount
 
 
 def order_counts_move(changes: Iterable[tuple[int, str | None, str | None]]) -> None:
     """Apply (store id, from status, to status) moves: None as from is a new order, None as to a removed one.
-    Call inside the transaction of the change itself."""
+    Call inside the transaction of the change itself. One INSERT … ON CONFLICT DO UPDATE for all of them, rows in
+    (store, status) order; a counter that does not exist yet starts from the move (a counter below zero can only
+    come from data loaded past the services, and `order_counts_check` reports it rather than failing a sale)."""
     deltas: Counter = Counter()
     for store_id, from_status, to_status in changes:
         if from_status == to_status:
@@ -27,17 +29,17 @@ def order_counts_move(changes: Iterable[tuple[int, str | None, str | None]]) -> 
             deltas[(store_id, from_status)] -= 1
         if to_status is not None:
             deltas[(store_id, to_status)] += 1
-    for (store_id, status), delta in sorted(deltas.items()):
-        if not delta:
-            continue
-        rows = StoreOrderCount.objects.filter(store_id=store_id, status=status)
-        if not rows.update(count=F("count") + delta):
-            # The store's first order in this status: make the row (a concurrent first one may have made it)
-            # and add to it like everyone else.
-            StoreOrderCount.objects.bulk_create(
-                [StoreOrderCount(store_id=store_id, status=status, count=0)], ignore_conflicts=True
-            )
-            rows.update(count=F("count") + delta)
+    rows = [(store_id, status, delta) for (store_id, status), delta in sorted(deltas.items()) if delta]
+    if not rows:
+        return
+    table = connection.ops.quote_name(StoreOrderCount._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (store_id, status, count) VALUES {values} "  # noqa: S608 - our table name
+            f"ON CONFLICT (store_id, status) DO UPDATE SET count = {table}.count + EXCLUDED.count",
+            [value for row in rows for value in row],
+        )
 
 
 def store_order_counts(store: Store) -> dict[str, int]:

@@ -47,7 +47,7 @@ def order_queue(request, store):
     if filtering:
         counts = dict(filtered.order_by().values_list("status").annotate(n=Count("id")))
     else:
-        counts = store_order_counts(store)
+        counts = {status: max(0, n) for status, n in store_order_counts(store).items()}
     tabs = [
         {"key": key, "label": label, "count": sum(counts.get(s, 0) for s in statuses), "statuses": statuses}
         for key, label, statuses in TABS
