@@ -17,8 +17,8 @@ database, so a piece rendered from data read before a change is never stored as 
 
 **Sales bump nothing.** Stock left, sold count and rating change with every checkout, so they are not part of
 any version: the product page and the cart read them from the database on every request (views.py), and the
-lists (home, search, category, store shelf, the related products under a product page) may show them up to
-``LIST_FRESH_SECONDS`` + ``RENDER_LOCK_SECONDS`` old: past LIST_FRESH_SECONDS a piece is rendered again, and while
+lists (home, search, category, store shelf) may show them up to ``LIST_FRESH_SECONDS`` + ``RENDER_LOCK_SECONDS``
+old (the related products' cards under a product page: PRODUCT_FRESH_SECONDS + RENDER_LOCK_SECONDS): past LIST_FRESH_SECONDS a piece is rendered again, and while
 that one render runs (at most RENDER_LOCK_SECONDS) the others serve the previous copy.
 
 **No thundering herd.** A missing or out-of-date piece is rendered by one process only: the one that wins a short
@@ -45,6 +45,9 @@ VERSION_PREFIX = "marketplace:version:"
 FRAGMENT_PREFIX = "marketplace:piece:"
 FRAGMENT_TIMEOUT = 30 * 60  # an unused piece leaves the cache after this
 LIST_FRESH_SECONDS = 20  # lists are rendered again after this: their stock, sold and rating figures are this old
+# A product page's own figures are read live; only the four related products' cards under it age, and a product
+# page is the costliest piece to render, with 50,000 of them to keep: renewed after five minutes.
+PRODUCT_FRESH_SECONDS = 5 * 60
 RENDER_LOCK_SECONDS = 10  # the longest one render may hold the others back
 RENDER_WAIT_SECONDS = 2.0  # how long the others wait for a new version's first render before rendering it too
 RENDER_POLL_SECONDS = 0.05

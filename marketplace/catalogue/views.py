@@ -99,7 +99,7 @@ def product_detail(request, slug):
         (slug,),
         lambda: rendered_now.append(True) or _product_page(slug) or {},
         deps=fragments.product_deps(product_id=product_id, store_id=store_id, category_id=category_id),
-        fresh_for=fragments.LIST_FRESH_SECONDS,  # the related products' cards under the page
+        fresh_for=fragments.PRODUCT_FRESH_SECONDS,  # the related products' cards under the page
     )
     if not page:
         raise Http404
