@@ -18,8 +18,9 @@ database, so a piece rendered from data read before a change is never stored as 
 **Sales bump nothing.** Stock left, sold count and rating change with every checkout, so they are not part of
 any version: the product page and the cart read them from the database on every request (views.py), and the
 lists (home, search, category, store shelf) may show them up to ``LIST_FRESH_SECONDS`` + ``RENDER_LOCK_SECONDS``
-old (the related products' cards under a product page: PRODUCT_FRESH_SECONDS + RENDER_LOCK_SECONDS): past LIST_FRESH_SECONDS a piece is rendered again, and while
-that one render runs (at most RENDER_LOCK_SECONDS) the others serve the previous copy.
+old (the related products' cards under a product page: PRODUCT_FRESH_SECONDS + RENDER_LOCK_SECONDS): past
+LIST_FRESH_SECONDS a piece is rendered again, and while that one render runs (at most RENDER_LOCK_SECONDS) the
+others serve the previous copy.
 
 **No thundering herd.** A missing or out-of-date piece is rendered by one process only: the one that wins a short
 lock (``cache.add``). The others serve the previous copy when only its age is past (same versions), or wait up to
