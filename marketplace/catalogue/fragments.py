@@ -7,7 +7,8 @@ of what it *depends on* at the moment it was rendered and the time it was render
 - ``("product", id)`` — the product, its photos, variants, wholesale tiers and reviews;
 - ``("store", id)`` — the store, its organisation, and every product of the store (a store's shelf);
 - ``("category", id)`` — every product in the category or one of its sub-categories (a category listing);
-- ``("catalogue",)`` — the category tree and the rare changes that touch everything (a name erased for privacy).
+- ``("catalogue",)`` — the category tree and the rare changes that touch every list (a product going on or off
+  sale: published, unpublished, a listing decision).
 
 A version is one integer in the cache, bumped after the commit of a change (receivers.py for saves and deletes,
 an explicit ``catalogue_changed(products=…)`` beside every queryset ``update()``/``bulk_create()``). A piece is
@@ -118,16 +119,25 @@ def catalogue_changed(*, products: Iterable | None = None, stores: Iterable[int]
     if products is None and not stores:
         bump_on_commit([CATALOGUE])
         return
-    deps = [("store", pk) for pk in stores]
     products = list(products or [])
-    loaded = [p for p in products if isinstance(p, Product) and p.pk and p.store_id]
-    ids = [p for p in products if not isinstance(p, Product)]
-    rows = [(p.pk, p.store_id, p.category_id) for p in loaded]
-    if ids:
-        rows += list(Product.objects.filter(pk__in=ids).values_list("pk", "store_id", "category_id"))
-    for product_id, store_id, category_id in rows:
-        deps += product_deps(product_id=product_id, store_id=store_id, category_id=category_id)
+    deps = [("store", pk) for pk in stores]
+    for product in products:
+        if isinstance(product, Product) and product.pk and product.store_id:
+            deps += product_deps(product_id=product.pk, store_id=product.store_id, category_id=product.category_id)
     bump_on_commit(deps)
+    ids = [product for product in products if not isinstance(product, Product)]
+    if ids:
+        # Only ids: their store and category are looked up after the commit, outside the caller's transaction.
+        def bump_ids():
+            rows = Product.objects.filter(pk__in=ids).values("pk", "store_id", "category_id")
+            keys = {
+                _version_key(dep)
+                for row in rows
+                for dep in product_deps(product_id=row["pk"], store_id=row["store_id"], category_id=row["category_id"])
+            }
+            _bump(sorted(keys))
+
+        transaction.on_commit(bump_ids)
 
 
 STATS_PREFIX = "marketplace:piece-stats:"

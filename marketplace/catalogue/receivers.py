@@ -2,10 +2,11 @@
 versions of the pieces that show it, after its commit (fragments.py; queryset updates call
 `catalogue_changed(products=…)` themselves). A category drops the cached tree and bumps the catalogue version."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from marketplace.catalogue.fragments import catalogue_changed
+from marketplace.catalogue.fragments import bump_on_commit, catalogue_changed
 from marketplace.catalogue.selectors import category_tree_forget, product_ids_forget
 from marketplace.models import Category, Product, ProductPhoto, ProductVariant, Review, Store, WholesaleTier
 from opop.models import Organisation
@@ -43,4 +44,10 @@ def _store_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=Organisation, dispatch_uid="marketplace.organisation_changed")
 def _organisation_changed(sender, instance, **kwargs):
-    catalogue_changed(stores=list(Store.objects.filter(organisation_id=instance.pk).values_list("pk", flat=True)))
+    def bump():  # its store looked up after the commit, outside the saving transaction
+        stores = [
+            ("store", pk) for pk in Store.objects.filter(organisation_id=instance.pk).values_list("pk", flat=True)
+        ]
+        bump_on_commit(stores)
+
+    transaction.on_commit(bump)

@@ -59,7 +59,7 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
 @transaction.atomic
 def product_publish(*, product: Product, actor: User, publish: bool) -> Product:
     Product.objects.filter(pk=product.pk).update(is_active=publish)
-    catalogue_changed(products=[product])
+    catalogue_changed()  # on or off sale: every list at once (rare, unlike sales)
     product.is_active = publish
     return product
 
