@@ -29,3 +29,6 @@ BENCH_DIR = Path(__file__).resolve().parent
 STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # noqa: F405
 STATICFILES_DIRS = [*STATICFILES_DIRS, BENCH_DIR / "static"]  # noqa: F405
 TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BENCH_DIR / "templates"]}, *TEMPLATES[1:]]  # noqa: F405
+
+# The mixed benchmark reports how the store-page pieces were served (catalogue/fragments.py `stats`).
+CATALOGUE_FRAGMENT_STATS = True

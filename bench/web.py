@@ -115,6 +115,13 @@ def parse_args(argv=None):
     parser.add_argument("--no-write", action="store_true", help="print the results only")
     parser.add_argument("--note", default="", help="free text stored with the run")
     parser.add_argument("--migrate", action="store_true", help="apply unapplied migrations first")
+    parser.add_argument("--port", type=int, default=None, help="gunicorn port (default: a free one in 8190-8199)")
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="mixed workload (bench/mixed.py): the read pages while checkouts run at each of --rates per second",
+    )
+    parser.add_argument("--rates", default="0,1,5,20", help="checkouts per second for --mixed")
     args = parser.parse_args(argv)
     if not args.database:
         parser.error("--database (or DATABASE_URL) is required")
@@ -589,7 +596,17 @@ def check_migrations(args) -> None:
         raise SystemExit(f"The database lacks {len(pending)} migration(s) ({names}); run migrate or pass --migrate.")
 
 
-def free_port() -> int:
+def free_port(wanted: int | None = None) -> int:
+    """`wanted`, or the first free port of 8190-8199 (kept apart from the dev servers' ports), else any free one."""
+    for port in [wanted] if wanted else range(8190, 8200):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    if wanted:
+        raise SystemExit(f"Port {wanted} is taken.")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -772,7 +789,7 @@ def run(args) -> dict:
     static_path = staticfiles_storage.url("bench/reference.css")
     logins = resolve_logins(args)
     prepared = Prepared()
-    port = free_port()
+    port = free_port(args.port)
     base = f"http://127.0.0.1:{port}"
     log_path = workdir / "gunicorn.log"
     process = None
@@ -969,6 +986,10 @@ def markdown(data: dict, fixes: list) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.mixed:
+        from bench.mixed import main_mixed
+
+        return main_mixed(args)
     data = run(args)
     output = Path(args.output)
     # before/after figures of the fixes the benchmark called for, kept by hand beside the results

@@ -82,8 +82,9 @@ class MarketplacePersonalData:
 
     def person_changed(self, user) -> None:
         """Product pages are cached with their reviews' names (catalogue/fragments.py)."""
-        if Review.objects.filter(buyer=user).exists():
-            catalogue_changed()
+        reviewed = list(Review.objects.filter(buyer=user).values_list("product_id", flat=True).distinct())
+        if reviewed:
+            catalogue_changed(products=reviewed)
 
     def erase(self, user) -> dict:
         """Addresses and the cart go; review photos are deleted (a face or a house can be in them), the

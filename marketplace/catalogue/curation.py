@@ -271,7 +271,7 @@ def listing_update(*, product: Product, actor: User, **fields) -> ProductRevisio
         if pending is not None:
             _withdraw(pending)
         _listing_set(product, status=ListingStatus.APPROVED, actor=None, reason="")
-        catalogue_changed()
+        catalogue_changed()  # public or not: every list at once
         return None
     if pending is None:
         if product.listing_status == ListingStatus.REJECTED:
@@ -338,7 +338,7 @@ def _photos_promote(revision: ProductRevision, product: Product) -> int:
         )
     ProductPhoto.objects.bulk_create(made)
     if made:
-        catalogue_changed()
+        catalogue_changed(products=[product])
     return len(made)
 
 
@@ -413,7 +413,7 @@ def _decided(revision: ProductRevision, *, actor: User, status: str, reason: str
     revision.status, revision.reason = status, reason
     revision.reviewed_by, revision.reviewed_at = actor, timezone.now()
     revision.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "previous", "updated_at"])
-    catalogue_changed()  # the cached store pages hold the product (or not) as it was
+    catalogue_changed()  # the cached store pages hold the product (or not) as it was: every list at once
     product = revision.product
     organisation = product.store.organisation
     audit_record(

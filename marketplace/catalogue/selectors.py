@@ -76,6 +76,50 @@ def category_with_descendants(category: Category) -> list[int]:
     return ids
 
 
+def category_ancestor_ids(category_id: int | None) -> list[int]:
+    """The category and its parents up to the top, from the cached tree (no query)."""
+    parent_of = {node.pk: node.parent_id for node in category_tree()}
+    ids = []
+    while category_id is not None and category_id not in ids:
+        ids.append(category_id)
+        category_id = parent_of.get(category_id)
+    return ids
+
+
+PRODUCT_IDS_KEY = "marketplace:product-ids:"
+
+
+def product_ids_by_slug(slug: str) -> tuple[int, int, int | None] | None:
+    """(pk, store id, category id) of the product with `slug`, visible or not; cached (receivers drop it on a save)
+    so the product page knows what its cached piece depends on before it reads anything else."""
+    key = PRODUCT_IDS_KEY + slug
+    ids = cache.get(key)
+    if ids is None:
+        row = Product.objects.filter(slug=slug).values_list("pk", "store_id", "category_id").first()
+        ids = tuple(row) if row else ()
+        cache.set(key, ids, REFERENCE_TIMEOUT)
+    return ids or None
+
+
+def product_ids_forget(slug: str) -> None:
+    cache.delete(PRODUCT_IDS_KEY + slug)
+
+
+def product_live(product: Product) -> None:
+    """Put the current stock, sold count and rating (and the variants' stock) on a product read from the cache:
+    the product page never shows them stale. One query, two with variants."""
+    row = Product.objects.filter(pk=product.pk).values("stock", "sold_count", "rating_average", "rating_count").first()
+    if row is None:
+        raise Product.DoesNotExist
+    for name, value in row.items():
+        setattr(product, name, value)
+    variants = list(product.variants.all())
+    if variants:
+        stock = dict(product.variants.model.objects.filter(product_id=product.pk).values_list("pk", "stock"))
+        for variant in variants:
+            variant.stock = stock.get(variant.pk, 0)
+
+
 def region_choices() -> list[tuple[str, str]]:
     choices = cache.get(REGION_CHOICES_KEY)
     if choices is None:

@@ -164,4 +164,4 @@ def ratings_refresh(*, product: Product) -> None:
     for model, obj, lookup in ((Product, product, "product"), (Store, product.store, "product__store")):
         figures = Review.objects.filter(**{lookup: obj}).aggregate(avg=Avg("rating"), n=Count("id"))
         model.objects.filter(pk=obj.pk).update(rating_average=round(figures["avg"] or 0, 2), rating_count=figures["n"])
-    catalogue_changed()
+    catalogue_changed(products=[product])

@@ -6,7 +6,6 @@ from django.db import transaction
 from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.models import Order, Product, ProductVariant, StockMovement
 from opop.models import User
 from opop.services import DomainError
@@ -84,7 +83,7 @@ def stock_change(
             % {"left": left, "name": _label(product, variant), "qty": -quantity},
             left=left,
         )
-    catalogue_changed()  # stock shows on cards and the product page
+    # No cache version moves: the product page reads the stock live, lists may show it LIST_FRESH_SECONDS old.
     if variant is not None:
         # The product's stock is the sum of its variants'; keep it in step so listings need no extra query.
         Product.objects.filter(pk=product.pk).update(stock=F("stock") + quantity, **sold)

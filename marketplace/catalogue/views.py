@@ -31,7 +31,10 @@ def _querystring_without_page(request) -> str:
 
 def home(request):
     sections = fragments.cached(
-        "home", (), lambda: render_to_string("marketplace/fragments/home_sections.html", selectors.home_sections())
+        "home",
+        (),
+        lambda: render_to_string("marketplace/fragments/home_sections.html", selectors.home_sections()),
+        fresh_for=fragments.LIST_FRESH_SECONDS,  # shelves of every store: renewed on age, not on each store's edit
     )
     return render(request, "marketplace/home.html", {"sections": mark_safe(sections)})  # noqa: S308 - our HTML
 
@@ -51,7 +54,13 @@ def _catalogue(request, category: Category | None) -> str:
 
 def search(request, category: Category | None = None):
     parts = (category.slug if category is not None else None, sorted(request.GET.lists()))
-    catalogue = fragments.cached("catalogue", parts, lambda: _catalogue(request, category))
+    catalogue = fragments.cached(
+        "catalogue",
+        parts,
+        lambda: _catalogue(request, category),
+        deps=[("category", category.pk)] if category is not None else [],
+        fresh_for=fragments.LIST_FRESH_SECONDS,
+    )
     query = request.GET.get("q", "")
     return render(
         request,
@@ -74,19 +83,32 @@ def _product_page(slug: str) -> dict | None:
     except Product.DoesNotExist:
         return None
     context = {"product": product, "store": product.store, "related": related}
-    parts = {
-        part: render_to_string(f"marketplace/fragments/product_{part}.html", context)
-        for part in ("top", "offer", "more")
-    }
+    parts = {part: render_to_string(f"marketplace/fragments/product_{part}.html", context) for part in ("top", "more")}
     del product.latest_reviews  # rendered in the parts; the cached product keeps no reviewer (user) rows
     return {"product": product, "parts": parts}
 
 
 def product_detail(request, slug):
-    page = fragments.cached("product", (slug,), lambda: _product_page(slug) or {})
+    ids = selectors.product_ids_by_slug(slug)
+    if ids is None:
+        raise Http404
+    product_id, store_id, category_id = ids
+    rendered_now = []
+    page = fragments.cached(
+        "product",
+        (slug,),
+        lambda: rendered_now.append(True) or _product_page(slug) or {},
+        deps=fragments.product_deps(product_id=product_id, store_id=store_id, category_id=category_id),
+        fresh_for=fragments.PRODUCT_FRESH_SECONDS,  # the related products' cards under the page
+    )
     if not page:
         raise Http404
     product = page["product"]
+    if not rendered_now:  # stock, sold count, rating: never from the cache on this page
+        try:
+            selectors.product_live(product)
+        except Product.DoesNotExist:
+            raise Http404 from None
     return render(
         request,
         "marketplace/product_detail.html",
@@ -100,19 +122,32 @@ def product_detail(request, slug):
     )
 
 
+def _store_shelf(request, store) -> str:
+    page = _paginated(request, selectors.store_products(store))
+    return render_to_string(
+        "marketplace/fragments/store_shelf.html",
+        {"page_obj": page, "querystring": _querystring_without_page(request)},
+    )
+
+
 def store_detail(request, slug):
     try:
         store = selectors.store_public(slug=slug)
     except Exception:
         raise Http404 from None
-    products = selectors.store_products(store)
+    shelf = fragments.cached(
+        "store",
+        (store.pk, sorted(request.GET.lists())),
+        lambda: _store_shelf(request, store),
+        deps=[("store", store.pk)],
+        fresh_for=fragments.LIST_FRESH_SECONDS,
+    )
     return render(
         request,
         "marketplace/store_detail.html",
         {
             "store": store,
-            "page_obj": _paginated(request, products),
-            "querystring": _querystring_without_page(request),
+            "shelf": mark_safe(shelf),  # noqa: S308 - our HTML
             "canonical_url": request.build_absolute_uri(store.get_absolute_url()),
         },
     )

@@ -17,6 +17,7 @@ from marketplace.cart.services import StoreCart, cart_by_store, cart_lines, cart
 from marketplace.catalogue.stock import Kind, NotEnoughStock, stock_change
 from marketplace.checkout.planning import checkout_plan
 from marketplace.models import Address, Order, OrderEvent, OrderItem, Product, ProductVariant, StockMovement
+from marketplace.orders.counters import order_counts_move
 from marketplace.payments import provider_for
 from opop.mail import enqueue_mail_on_commit
 from opop.models import Organisation, User
@@ -254,6 +255,7 @@ def order_place(
     for order, event in zip(orders, events, strict=True):
         _placed_notify(order, event)
     StockMovement.objects.bulk_create(movements)  # every line's sale, in the transaction of its UPDATE
+    order_counts_move([(order.store_id, None, order.status) for order in orders])  # the seller queues' counts
     cart_remove(user=buyer, session=session, lines=lines)
     logger.info("marketplace.orders_placed", extra={"buyer": buyer.pk, "orders": [o.number for o in orders]})
     return orders

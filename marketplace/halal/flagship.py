@@ -76,7 +76,7 @@ def product_flagship_set(*, actor: User, product: Product, flagship: bool) -> No
     changed = Product.objects.filter(pk=product.pk).exclude(is_flagship=flagship).update(is_flagship=flagship)
     product.is_flagship = flagship
     if changed:
-        catalogue_changed()
+        catalogue_changed(products=[product])
         organisation = product.store.organisation
         audit_record(
             actor=actor,

@@ -444,7 +444,7 @@ def product_halal_sync(*, product: Product, actor: User | None = None, on: date 
         .exclude(halal_certificate_number=number)
         .update(halal_certificate_number=number)
     ):
-        catalogue_changed()
+        catalogue_changed(products=[product])
         audit_record(
             actor=actor,
             action="halal.product.badge_synced",

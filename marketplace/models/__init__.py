@@ -23,6 +23,7 @@ from marketplace.models.orders import (
     OrderItem,
     Payment,
     Review,
+    StoreOrderCount,
 )
 from marketplace.models.sandbox import SandboxCollection
 from marketplace.models.seller import StockMovement, StoreInvitation, WholesaleTier
@@ -60,5 +61,6 @@ __all__ = [
     "Store",
     "StoreApplication",
     "StoreInvitation",
+    "StoreOrderCount",
     "WholesaleTier",
 ]

@@ -1,12 +1,27 @@
 """Catalogue tables: category tree, stores with their shipping rates, products, variants and photos."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import KabupatenKota, Organisation, TimeStampedModel
+
+_SLUG = "slug-placeholder-0"
+
+
+@lru_cache(maxsize=64)
+def _slug_pattern(name: str, prefix: str, urlconf, root_urlconf: str) -> str:
+    return reverse(name, kwargs={"slug": _SLUG})
+
+
+def slug_url(name: str, slug: str) -> str:
+    """reverse(name, kwargs={"slug": slug}) without resolving the pattern again for every card of a list: the URL
+    is built once per pattern (and script prefix, URLconf) and the slug put in (a slug needs no quoting)."""
+    return _slug_pattern(name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF).replace(_SLUG, slug)
 
 
 class Pillar(models.TextChoices):
@@ -43,7 +58,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("marketplace:category", kwargs={"slug": self.slug})
+        return slug_url("marketplace:category", self.slug)
 
 
 def default_courier_services() -> list[str]:
@@ -111,7 +126,7 @@ class Store(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("marketplace:store", kwargs={"slug": self.slug})
+        return slug_url("marketplace:store", self.slug)
 
     @property
     def pillar(self) -> str:
@@ -249,7 +264,7 @@ class Product(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("marketplace:product", kwargs={"slug": self.slug})
+        return slug_url("marketplace:product", self.slug)
 
     @property
     def is_listed(self) -> bool:

@@ -230,6 +230,26 @@ class Order(TimeStampedModel):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
+class StoreOrderCount(models.Model):
+    """How many of a store's orders are in one status: the seller queue's tab counts and page count, without
+    counting a big store's orders on every visit. Written only by marketplace.orders.counters, in the transaction
+    that creates an order or changes its status; `manage.py order_counts_check` compares them with COUNT(*)."""
+
+    store = models.ForeignKey(Store, verbose_name=_("store"), on_delete=models.CASCADE, related_name="order_counts")
+    status = models.CharField(_("status"), max_length=20, choices=Order.Status.choices)
+    count = models.BigIntegerField(_("orders"), default=0)
+
+    class Meta:
+        verbose_name = _("store order count")
+        verbose_name_plural = _("store order counts")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "status"], name="store_order_count_one_per_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.store_id} {self.status}: {self.count}"
+
+
 class OrderItem(models.Model):
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(

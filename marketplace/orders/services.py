@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 from marketplace.catalogue.stock import Kind, stock_move
 from marketplace.models import Order, OrderEvent, Payment, Product
 from marketplace.orders import states
+from marketplace.orders.counters import order_counts_move
 from opop.figures import figures_mark_dirty, month_start
 from opop.mail import enqueue_mail_on_commit
 from opop.models import Organisation, User
@@ -81,6 +82,7 @@ def order_transition(
     if to_status in states.RELEASES_STOCK:
         _release(locked, actor)
     locked.save()
+    order_counts_move([(locked.store_id, from_status, to_status)])  # the queue's counters, in this transaction
     from marketplace.balance.ledger import balance_on_transition  # gateway-paid orders move the store balance
 
     balance_on_transition(order=locked, from_status=from_status, to_status=to_status, actor=actor)

@@ -155,7 +155,7 @@ def bulk_apply(*, store: Store, rows: list[BulkRow], actor: User) -> int:
         target = variant or product
         if row.price is not None and row.price != target.price:
             type(target).objects.filter(pk=target.pk).update(price=row.price)
-            catalogue_changed()
+            catalogue_changed(products=[product])
         if row.stock is not None:
             stock_set(product=product, variant=variant, stock=row.stock, actor=actor, reason=reason)
         changed += 1

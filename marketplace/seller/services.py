@@ -61,7 +61,7 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
 @transaction.atomic
 def product_publish(*, product: Product, actor: User, publish: bool) -> Product:
     Product.objects.filter(pk=product.pk).update(is_active=publish)
-    catalogue_changed()
+    catalogue_changed()  # on or off sale: every list at once (rare, unlike sales)
     product.is_active = publish
     return product
 
@@ -113,7 +113,7 @@ def photo_move(*, photo: ProductPhoto, step: int) -> None:
     for position, item in enumerate(photos):
         if item.position != position:
             ProductPhoto.objects.filter(pk=item.pk).update(position=position)
-    catalogue_changed()  # the first photo is the cover of the product's card
+    catalogue_changed(products=[photo.product_id])  # the first photo is the cover of the product's card
 
 
 @transaction.atomic
@@ -123,7 +123,7 @@ def photo_delete(*, photo: ProductPhoto) -> None:
     photo.delete()
     for position, pk in enumerate(ProductPhoto.objects.filter(product_id=product_id).values_list("pk", flat=True)):
         ProductPhoto.objects.filter(pk=pk).update(position=position)
-    catalogue_changed()
+    catalogue_changed(products=[product_id])
     transaction.on_commit(lambda: [f.delete(save=False) for f in files if f])
 
 

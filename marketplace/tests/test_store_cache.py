@@ -1,8 +1,10 @@
-"""Store pages served from the fragment cache (catalogue/fragments.py) never show stale stock, price or listing.
+"""Store pages served from the fragment cache (catalogue/fragments.py): an edit shows at once, a sale moves no
+cache version (the product page reads its stock live; lists show it at most LIST_FRESH_SECONDS + RENDER_LOCK_SECONDS
+old), a change in one store leaves the other stores' pieces in place, and a missing piece is rendered once.
 
 Every test turns the fragment cache on (the test settings' per-process memory cache leaves it off), warms the
-pages, changes the catalogue through the service that production uses, lets the commit callbacks run (the
-generation is bumped after the commit) and reads the pages again.
+pages, changes the catalogue through the service that production uses, lets the commit callbacks run (versions
+are bumped after the commit) and reads the pages again. Time is a fake clock (`clock`), never the wall.
 """
 
 import re
@@ -29,12 +31,36 @@ from marketplace.tests.test_query_budgets import STORE_CEILINGS, STORE_PAGES, _p
 pytestmark = pytest.mark.django_db
 
 
+class FakeClock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(fragments, "clock", fake)
+    monkeypatch.setattr(fragments, "sleep", fake.advance)  # a waiting request moves the fake clock only
+    return fake
+
+
 @pytest.fixture(autouse=True)
 def fragment_cache(settings):
     settings.CATALOGUE_FRAGMENT_CACHE = True
     cache.clear()
     yield
     cache.clear()
+
+
+def lists_renew(clock):
+    """Past the stated bound for list figures: every list piece is rendered again on its next read."""
+    clock.advance(fragments.LIST_FRESH_SECONDS + 0.1)
 
 
 @pytest.fixture
@@ -111,18 +137,19 @@ def test_cached_pages_are_the_pages_rendered_from_the_database(client, settings,
 
 def test_a_cached_store_page_costs_no_catalogue_query_and_a_miss_keeps_its_budget(client, shelf):
     _products(shelf, 5)
+    everything = [fragments._version_key(fragments.CATALOGUE)]
     for name, (url, data) in STORE_PAGES.items():
-        if name == "store":
-            continue  # the store page is not cached
-        client.get(url, data)  # warms the shared caches the budgets assume (category tree, regions)
-        cache.delete(fragments.GENERATION_KEY)  # a fresh generation: this GET renders from the database
+        client.get(url, data)  # warms the shared caches the budgets assume (category tree, regions, product ids)
+        fragments._bump(everything)  # a new catalogue version: this GET renders from the database
         with CaptureQueriesContext(connection) as miss:
             client.get(url, data)
         with CaptureQueriesContext(connection) as hit:
             assert client.get(url, data).status_code == 200
         assert len(miss) <= STORE_CEILINGS[name], (name, len(miss))
-        # only the halal badge of the product page (certificates are valid by date, not cached) is read
-        assert len(hit) == (1 if name == "product" else 0), (name, [q["sql"] for q in hit.captured_queries])
+        # the product page reads its stock, sold count and rating live, and the halal badge (valid by date);
+        # the store page reads the store row (its head and rating); lists read nothing
+        expected = {"product": 2, "store": 1}.get(name, 0)
+        assert len(hit) == expected, (name, [q["sql"] for q in hit.captured_queries])
 
 
 def stock_line(page: str) -> str:
@@ -138,29 +165,66 @@ def test_restocking_shows_the_new_stock(client, committed, kopi, admin_a):
     assert "22" in line and "15" not in line
 
 
-def test_selling_out_shows_out_of_stock_on_every_list(client, committed, kopi, shopper, address):
+def test_selling_out_shows_at_once_on_the_product_page_and_on_lists_within_the_bound(
+    client, committed, clock, kopi, shopper, address
+):
     before = read_all(client, kopi)
     kopi_card = re.compile(r'<article class="product-card">\s*<a href="/[^"]*kopi-robusta/".*?</article>', re.S)
     for name in ("home", "search", "all", "category"):
         assert "badge-out" not in kopi_card.search(before[name]).group(0), name
     orders = committed(place, shopper, [(kopi, kopi.stock)], address=address)
     assert orders
+    clock.advance(fragments.LIST_FRESH_SECONDS - 1)  # within the bound: lists may still show the old figures
+    within = read_all(client, kopi)
+    assert "badge-out" in stock_line(within["product"])  # the product page reads the stock live
+    assert reverse("marketplace:cart_add", args=[kopi.slug]) not in within["product"]  # no add-to-cart form
+    assert reverse("marketplace:cart_add", args=[kopi.slug]) in before["product"]
+    for name in ("home", "search", "all", "category"):
+        assert "badge-out" not in kopi_card.search(within[name]).group(0), name  # the cached copy, not re-rendered
+    clock.advance(1.1)  # past LIST_FRESH_SECONDS: every list shows the sale
     after = read_all(client, kopi)
     for name in ("home", "search", "all", "category"):
         card = kopi_card.search(after[name]).group(0)
         assert "badge-out" in card, name
         assert "10" in card  # its sold count
-    assert "badge-out" in stock_line(after["product"])
-    assert reverse("marketplace:cart_add", args=[kopi.slug]) not in after["product"]  # no add-to-cart form
-    assert reverse("marketplace:cart_add", args=[kopi.slug]) in before["product"]
 
 
-def test_a_new_price_shows_everywhere(client, committed, kopi, admin_a):
+def test_a_sale_moves_no_cache_version_and_an_edit_only_its_own_stores(
+    committed, kopi, shelf, shopper, address, admin_a
+):
+    other = ProductFactory(category=shelf["category"], name="Sarung Tenun", slug="sarung-tenun")
+    deps_of = {
+        product.pk: fragments.product_deps(
+            product_id=product.pk, store_id=product.store_id, category_id=product.category_id
+        )
+        for product in (kopi, other)
+    }
+    store_b = [("store", other.store_id), ("product", other.pk)]
+    with translation.override("id"):
+        key_b = fragments.key("store", other.store_id)
+    before = fragments.versions([fragments.CATALOGUE, *deps_of[kopi.pk], *store_b])
+    committed(place, shopper, [(kopi, 2)], address=address)  # a sale in store A
+    assert fragments.versions([fragments.CATALOGUE, *deps_of[kopi.pk], *store_b]) == before
+    committed(product_update, product=kopi, actor=admin_a, price=1000)
+    assert fragments.versions(store_b) == before[-2:]  # store B's pieces stay reachable, under the same key
+    assert fragments.versions([("store", kopi.store_id)]) != (before[2],)
+    with translation.override("id"):
+        assert fragments.key("store", other.store_id) == key_b
+
+
+def test_a_new_price_shows_at_once_in_its_store_and_category_and_everywhere_within_the_bound(
+    client, committed, clock, kopi, admin_a
+):
     before = read_all(client, kopi)
     assert all(price(text, 25000) for text in before.values()), [n for n, t in before.items() if not price(t, 25000)]
     committed(product_update, product=kopi, actor=admin_a, price=31000)
     after = read_all(client, kopi)
-    for name, text in after.items():
+    for name in ("product", "category"):  # the product's own pieces: at once
+        assert price(after[name], 31000) and not price(after[name], 25000), name
+    store_page = client.get(reverse("marketplace:store", args=[kopi.store.slug])).content.decode()
+    assert price(store_page, 31000)
+    lists_renew(clock)  # home and search span every store: renewed within the stated bound
+    for name, text in read_all(client, kopi).items():
         assert price(text, 31000) and not price(text, 25000), name
 
 
@@ -169,13 +233,17 @@ def test_a_bulk_price_change_shows(client, committed, kopi, shelf, admin_a):
     row = BulkRow(line=2, product_id=kopi.pk, price=27000, old_price=25000)
     committed(bulk_apply, store=shelf["store"], rows=[row], actor=admin_a)
     assert price(client.get(pages(kopi)["product"]).content.decode(), 27000)
-    assert price(client.get(pages(kopi)["search"]).content.decode(), 27000)
+    assert price(client.get(pages(kopi)["category"]).content.decode(), 27000)
+    assert price(client.get(reverse("marketplace:store", args=[shelf["store"].slug])).content.decode(), 27000)
 
 
-def test_an_unpublished_product_leaves_the_lists(client, committed, kopi, admin_a):
+def test_an_unpublished_product_leaves_the_lists(client, committed, clock, kopi, admin_a):
     before = read_all(client, kopi)
     assert all("Kopi Robusta Santri" in text for text in before.values())
     committed(product_publish, product=kopi, actor=admin_a, publish=False)
+    assert client.get(pages(kopi)["product"]).status_code == 404  # at once
+    assert "Kopi Robusta Santri" not in client.get(pages(kopi)["category"]).content.decode()
+    lists_renew(clock)
     for name, url in pages(kopi).items():
         response = client.get(url)
         if name == "product":
@@ -193,15 +261,22 @@ def test_a_store_on_holiday_stops_taking_orders_on_the_product_page(client, comm
     assert cart_add not in page and "Libur lebaran" in page
 
 
-def test_photos_flagship_rating_and_category_changes_show(client, committed, kopi, shelf, admin_a, province_staff):
+def test_photos_flagship_rating_and_category_changes_show(
+    client, committed, clock, kopi, shelf, admin_a, province_staff
+):
     read_all(client, kopi)
     photo = committed(product_photo_add, product=kopi, upload=image_upload())
     url = photo.small.url
+    assert url in client.get(pages(kopi)["category"]).content.decode()  # at once in its category
+    assert photo.medium.url in client.get(pages(kopi)["product"]).content.decode()
+    lists_renew(clock)  # home and search span every store: renewed on age
     assert url in client.get(pages(kopi)["home"]).content.decode()
     committed(photo_delete, photo=photo)
+    lists_renew(clock)
     assert url not in client.get(pages(kopi)["search"]).content.decode()
 
     committed(product_flagship_set, actor=province_staff, product=kopi, flagship=True)
+    lists_renew(clock)
     assert "OPOP" in client.get(pages(kopi)["home"]).content.decode().split("Kopi Robusta Santri")[0]
 
     committed(category_create, name="Kopi Bubuk Pilihan", parent=shelf["category"].parent)
@@ -213,28 +288,93 @@ def test_a_review_shows_with_the_new_rating(client, committed, kopi, shopper, ad
     Order.objects.filter(pk=order.pk).update(status=Order.Status.COMPLETED)
     read_all(client, kopi)
     committed(review_create, buyer=shopper, order_item=OrderItem.objects.get(order=order), rating=4, text="Mantap")
+    # the review's product is re-rendered at once (its version moved); the rating figure is that product's
     assert "★ 4,0" in client.get(pages(kopi)["category"]).content.decode()
     assert "Mantap" in client.get(pages(kopi)["product"]).content.decode()
 
 
 def test_a_page_rendered_before_a_change_is_never_served_after_it(client, committed, kopi, admin_a):
-    """The key holds the generation read before the database: a render that started before the change is
-    stored under the old generation, which the bump after the commit makes unreachable."""
+    """The piece holds the versions read before the database: a render that started before the change carries
+    the old versions, which the bump after the commit makes out of date."""
+    stale = client.get(pages(kopi)["product"]).content.decode()
     with translation.override("id"):  # the language the page is served in
-        old_key = fragments.key("product", kopi.slug)
-    stale = client.get(pages(kopi)["product"]).content.decode()  # rendered and stored under old_key
-    assert cache.get(old_key) is not None
-    committed(stock_restock, product=kopi, quantity=3, actor=admin_a)
-    with translation.override("id"):
-        assert fragments.key("product", kopi.slug) != old_key
-    assert client.get(pages(kopi)["product"]).content.decode() != stale
+        entry = cache.get(fragments.key("product", kopi.slug))
+    assert entry is not None
+    committed(product_update, product=kopi, actor=admin_a, price=26000)
+    deps = fragments.product_deps(product_id=kopi.pk, store_id=kopi.store_id, category_id=kopi.category_id)
+    assert fragments.versions([fragments.CATALOGUE, *deps]) != entry["versions"]
+    fresh = client.get(pages(kopi)["product"]).content.decode()
+    assert fresh != stale and price(fresh, 26000)  # a price change shows at once on the product page
 
 
-def test_a_lost_generation_starts_again_from_the_clock(kopi):
-    first = fragments.generation()
-    cache.delete(fragments.GENERATION_KEY)
-    assert fragments.generation() > first  # never a generation that could still have fragments
-    fragments._bump()
-    cache.delete(fragments.GENERATION_KEY)
-    fragments._bump()  # bumping a lost generation is harmless
-    assert fragments.generation() > first
+def test_a_lost_version_starts_again_from_the_clock(kopi):
+    (first,) = fragments.versions([("product", kopi.pk)])
+    cache.delete(fragments._version_key(("product", kopi.pk)))
+    assert fragments.versions([("product", kopi.pk)]) > (first,)  # never a version that could still have pieces
+    fragments._bump([fragments._version_key(("product", kopi.pk))])
+    cache.delete(fragments._version_key(("product", kopi.pk)))
+    fragments._bump([fragments._version_key(("product", kopi.pk))])  # bumping a lost version is harmless
+    assert fragments.versions([("product", kopi.pk)]) > (first,)
+
+
+def test_a_stale_list_is_served_while_one_render_renews_it(clock):
+    renders = []
+
+    def build():
+        renders.append(clock())
+        return f"render {len(renders)}"
+
+    def read():
+        return fragments.cached("shelf", (1,), build, deps=[("store", 1)], fresh_for=fragments.LIST_FRESH_SECONDS)
+
+    assert read() == "render 1"
+    clock.advance(fragments.LIST_FRESH_SECONDS - 0.1)
+    assert read() == "render 1"  # within the bound: no render
+    clock.advance(0.2)
+    fragment_key = fragments.key("shelf", 1)
+    current = fragments.versions([fragments.CATALOGUE, ("store", 1)])
+    assert cache.add(fragments._lock_key(fragment_key, current), 1)  # another process is renewing it
+    assert read() == "render 1" and len(renders) == 1  # the previous copy, served without rendering
+    cache.delete(fragments._lock_key(fragment_key, current))
+    assert read() == "render 2"  # the renewal
+    assert clock() - renders[-1] <= fragments.LIST_FRESH_SECONDS + fragments.RENDER_LOCK_SECONDS
+
+
+def test_a_missing_piece_is_rendered_once_while_the_others_wait(clock):
+    """Two requests for a piece whose version changed: the second finds the first's render lock, waits (on the
+    fake clock) and serves the first's copy; it never renders the page itself."""
+    renders = []
+    fragment_key = fragments.key("product", "kopi")
+    current = fragments.versions([fragments.CATALOGUE, ("product", 7)])
+    lock = fragments._lock_key(fragment_key, current)
+
+    def build_first():
+        # while the first request renders, the second arrives: the lock is taken, so it waits for this copy
+        renders.append("first")
+        waiting_value = {}
+
+        def second_sleep(seconds):
+            clock.advance(seconds)
+            if "stored" not in waiting_value:  # the first request stores its copy while the second waits
+                cache.set(fragment_key, {"versions": current, "at": clock(), "value": "page"}, 60)
+                waiting_value["stored"] = True
+
+        fragments.sleep = second_sleep
+        second = fragments.cached("product", ("kopi",), lambda: renders.append("second") or "x", deps=[("product", 7)])
+        waiting_value["second"] = second
+        assert cache.get(lock) is not None
+        renders.append(("second got", second))
+        return "page"
+
+    assert fragments.cached("product", ("kopi",), build_first, deps=[("product", 7)]) == "page"
+    assert renders == ["first", ("second got", "page")]  # one render: the second served the first's copy
+    assert cache.get(lock) is None  # released
+
+
+def test_a_waiting_request_renders_itself_when_the_lock_holder_is_gone(clock):
+    fragment_key = fragments.key("product", "teh")
+    current = fragments.versions([fragments.CATALOGUE, ("product", 8)])
+    cache.add(fragments._lock_key(fragment_key, current), 1)  # a holder that never finishes
+    before = clock()
+    assert fragments.cached("product", ("teh",), lambda: "own render", deps=[("product", 8)]) == "own render"
+    assert clock() - before == pytest.approx(fragments.RENDER_WAIT_SECONDS, abs=0.06)  # waited, boundedly
