@@ -253,6 +253,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "samsat:payment": ("GET", "login 404 200 404 404 200 404 404 200"),
     "samsat:receipt": ("GET", "login 404 200 404 404 200 404 404 200"),
     "samsat:receipt_pdf": ("GET", "login 404 200 404 404 200 404 404 200"),
+    "samsat:etbpkp": ("GET", "login 404 200 404 404 200 404 404 200"),
+    "samsat:etbpkp_pdf": ("GET", "login 404 200 404 404 200 404 404 200"),
     "samsat:reprint": ("POST", "login 404 302 404 404 302 404 404 302"),
     "samsat:reverse": ("POST", "login 404 302 404 404 302 404 404 302"),
     "samsat:staff_outlet_create": ("GET", "login 404 404 404 404 404 200 200 200"),
