@@ -28,6 +28,8 @@ class Category(models.Model):
     """A node of the category tree (e.g. Makanan & Minuman > Kopi)."""
 
     name = models.CharField(_("name"), max_length=100)
+    # The name is Indonesian (the default language); each other language has its own column, empty = as name.
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -40,10 +42,19 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self):
-        return self.name
+        return self.label
 
     def get_absolute_url(self):
         return reverse("marketplace:category", kwargs={"slug": self.slug})
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (shelves, filters, breadcrumbs, the seller's form)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "id")[:2] == "en" and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class Store(TimeStampedModel):

@@ -64,6 +64,45 @@ def test_the_thermal_receipts_print_at_their_width(browser, live_portal):
             assert 100 < float(box.height) * MM_PER_PT < 280, f"{size}: {box}"
     cashier.goto(f"{payment}etbpkp/", "etbpkp")
     assert page.locator(".samsat-etbpkp .samsat-sim").count() == 1
+    page.emulate_media(media="print")
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
     assert float(pdf.pages[0].mediabox.width) * MM_PER_PT == pytest.approx(148, abs=0.6)
     cashier.finish()
+
+
+def test_the_store_installs_and_reads_offline(browser, live_portal):
+    shopper = Journey(browser, live_portal, "install-offline", phone=True)
+    page = shopper.page
+    manifest = page.request.get("/manifest.webmanifest")
+    assert manifest.ok and manifest.headers["content-type"] == "application/manifest+json"
+    data = manifest.json()
+    assert data["start_url"] == "/mart/" and data["display"] == "standalone"
+    for icon in data["icons"]:
+        assert page.request.get(icon["src"]).ok, icon
+    shopper.goto("/mart/", "mart")
+    assert page.evaluate("async () => (await navigator.serviceWorker.ready).active.scriptURL").endswith("/sw.js")
+    page.reload()  # the worker controls the page from now on
+    shopper.step("mart-controlled")
+    assert page.evaluate("() => !!navigator.serviceWorker.controller")
+    products = [a.get_attribute("href") for a in page.locator("main a[href^='/mart/produk/']").all()]
+    products = list(dict.fromkeys(products))
+    assert len(products) >= 3, products
+    shopper.goto(products[0], "product")
+    product_title = page.locator("h1").first.inner_text().strip()
+    store = page.locator("main a[href^='/mart/toko/']").first.get_attribute("href")
+    shopper.goto(store, "store")
+    store_title = page.locator("h1").first.inner_text().strip()
+
+    shopper.context.set_offline(True)
+    shopper.goto(products[0], "offline-kept-product")  # a page viewed before reads offline
+    assert page.locator("h1").first.inner_text().strip() == product_title
+    shopper.goto(products[2], "offline-page")  # one never viewed: the offline page, listing the kept ones
+    assert page.locator("[data-offline-page]").count() == 1
+    page.wait_for_function("() => document.querySelectorAll('[data-offline-list] a').length >= 2")
+    listed = page.locator("[data-offline-list] a").all_inner_texts()
+    assert product_title in listed and store_title in listed, listed
+    assert listed[0] == store_title  # most recent first
+    shopper.activate(page.locator("[data-offline-list] a", has_text=store_title), "offline-kept-store")
+    assert page.locator("h1").first.inner_text().strip() == store_title
+    shopper.context.set_offline(False)
+    shopper.finish()
