@@ -263,14 +263,41 @@ def product_image(name: str, *, size: int = 600) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{name}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+# The demo categories' English names (Category.name_en), shown when the portal speaks English.
+CATEGORY_NAMES_EN = {
+    "Makanan & Minuman": "Food & Drink",
+    "Kopi": "Coffee",
+    "Camilan": "Snacks",
+    "Bumbu & Sambal": "Spices & Sambal",
+    "Busana Muslim": "Muslim Fashion",
+    "Batik": "Batik",
+    "Sarung": "Sarongs",
+    "Kopiah": "Caps (kopiah)",
+    "Kerajinan": "Handicrafts",
+    "Pertanian & Agribisnis": "Farming & Agribusiness",
+    "Beras": "Rice",
+    "Madu": "Honey",
+    "Herbal & Kesehatan": "Herbal & Health",
+    "Kosmetik": "Cosmetics",
+    "Buku & Kitab": "Books & Kitab",
+    "Jasa": "Services",
+}
+
+
 def _categories() -> dict[str, Category]:
     found = {category.name: category for category in Category.objects.all()}
     for position, (name, children) in enumerate(CATEGORIES):
         if name not in found:
-            found[name] = category_create(name=name, position=position)
+            found[name] = category_create(name=name, name_en=CATEGORY_NAMES_EN.get(name, ""), position=position)
         for child_position, child in enumerate(children):
             if child not in found:
-                found[child] = category_create(name=child, parent=found[name], position=child_position)
+                found[child] = category_create(
+                    name=child, name_en=CATEGORY_NAMES_EN.get(child, ""), parent=found[name], position=child_position
+                )
+    for name, category in found.items():  # a database seeded before the English names existed gets them
+        if not category.name_en and CATEGORY_NAMES_EN.get(name):
+            category.name_en = CATEGORY_NAMES_EN[name]
+            category.save(update_fields=["name_en"])
     return found
 
 

@@ -49,3 +49,56 @@ def format_date(value: date | datetime | None, language: str = "id") -> str:
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     months = _MONTHS_ID if language.startswith("id") else _MONTHS_EN
     return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+# Big numbers in words, per language: Indonesian counts ribu, juta, miliar, triliun; English thousand, million,
+# billion, trillion. "M" is miliar (10⁹) to an Indonesian and million (10⁶) to an English reader, so the short
+# forms differ too: "1,7 M" / "1.7 B".
+_SCALES = {
+    "id": ((1e12, "T", "triliun"), (1e9, "M", "miliar"), (1e6, "jt", "juta"), (1e3, "rb", "ribu")),
+    "en": ((1e12, "T", "trillion"), (1e9, "B", "billion"), (1e6, "M", "million"), (1e3, "k", "thousand")),
+}
+
+
+def format_compact(value: float | int | None, *, long: bool = False, language: str | None = None) -> str:
+    """`1,7 M` / `1.7 B` (short, chart axes) or `1,7 miliar` / `1.7 billion` (long, tooltips and text), in the
+    active language's decimal separator: one number format per language on a page."""
+    from django.utils import translation
+
+    language = (language or translation.get_language() or "id")[:2]
+    language = language if language in _SCALES else "id"
+    value = float(value or 0)
+    for size, short, word in _SCALES[language]:
+        if abs(value) >= size:
+            number = f"{value / size:.1f}".removesuffix(".0")
+            if language == "id":
+                number = number.replace(".", ",")
+            return f"{number} {word if long else short}"
+    number = f"{value:,.0f}"
+    return number.replace(",", ".") if language == "id" else number
+
+
+_DAYS_ID_EN = {
+    "Senin": "Monday",
+    "Selasa": "Tuesday",
+    "Rabu": "Wednesday",
+    "Kamis": "Thursday",
+    "Jumat": "Friday",
+    "Jum'at": "Friday",
+    "Sabtu": "Saturday",
+    "Minggu": "Sunday",
+    "Ahad": "Sunday",
+}
+_DAY_WORD = re.compile(r"\b(" + "|".join(re.escape(day) for day in _DAYS_ID_EN) + r")\b")
+
+
+def format_opening_hours(text: str, language: str | None = None) -> str:
+    """Opening hours are written in Indonesian ("Sabtu-Kamis 08.00-15.00 WIB"); in English the day names read
+    "Saturday to Thursday" with an en dash. Other words stay as written."""
+    from django.utils import translation
+
+    language = (language or translation.get_language() or "id")[:2]
+    if language != "en" or not text:
+        return text or ""
+    text = _DAY_WORD.sub(lambda match: _DAYS_ID_EN[match.group(1)], text)
+    return re.sub(r"(day)\s*-\s*(?=[A-Z])", "\\1\N{EN DASH}", text)

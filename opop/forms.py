@@ -6,6 +6,31 @@ from django.utils.translation import gettext_lazy as _
 from opop.formatting import normalise_phone
 from opop.models import DeletionRequest, User
 
+# Django's blank choice is "---------" (forms) or "- Select an option -" (model fields, Django 6.1, untranslated
+# in Indonesian); the portal says "— Choose —" / "— Pilih —" on every form.
+EMPTY_CHOICE_LABEL = _("— Choose —")
+DJANGO_BLANK_LABEL = "---------"
+
+
+def empty_choice_label_install() -> None:
+    """Every select of every form shows the translated empty choice: Django's dashes are replaced where the
+    option is drawn (ChoiceWidget.create_option), so model fields, ModelChoiceFields and filters all get it
+    without each form repeating an empty_label. Called once from OpopConfig.ready()."""
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.forms.widgets import ChoiceWidget
+
+    if getattr(ChoiceWidget.create_option, "_opop_empty_label", False):
+        return
+    original = ChoiceWidget.create_option
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        if value in ("", None) and str(label) in (DJANGO_BLANK_LABEL, str(BLANK_CHOICE_LABEL)):
+            label = EMPTY_CHOICE_LABEL
+        return original(self, name, value, label, selected, index, subindex=subindex, attrs=attrs)
+
+    create_option._opop_empty_label = True
+    ChoiceWidget.create_option = create_option
+
 
 def _clean_phone(value: str) -> str:
     if not value:

@@ -5,6 +5,7 @@ in dev and tests (sent in-process right after the commit, as before), sent by a 
 kept in the outbox while the broker is down.
 """
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -38,3 +39,28 @@ def send_mail_on_commit(*, subject: str, body: str, recipients: list[str]) -> No
     if recipients:
         message = {"subject": str(subject), "body": str(body), "recipients": list(recipients)}
         enqueue_mail_on_commit("opop.send_mail", message)
+
+
+SUBJECT_PREFIX = "[OPOP Jatim] "
+# A site path standing alone in a text e-mail ("Open the case: /halal/kasus/12/"): not part of a URL already.
+_RELATIVE_LINK = re.compile(r"(?<![\w/:.\-])(/[a-z0-9][\w\-./%]*[\w/](?:\?[\w\-.=&%]+)?)(?=[\s)\].,;!?]|$)", re.I)
+_OTHER_PREFIXES = re.compile(r"^\s*(\[(?:OPOP(?: Jatim| Mart)?|example\.com|[\d.:]+)\]\s*)+", re.I)
+
+
+def site_url(path: str = "/") -> str:
+    """An absolute link to `path` on the configured site address (settings.SITE_URL), for e-mail and files."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def mail_brand(*, subject: str, body: str) -> tuple[str, str]:
+    """Every e-mail the portal sends passes here: one brand in the subject, every site path made absolute.
+
+    The subject gets exactly one "[OPOP Jatim] " (another prefix — "[OPOP]", "[127.0.0.1:8017]" — is replaced);
+    a path such as "/mart/pesanan/OPM-1/" in the body becomes "https://<SITE_URL>/mart/pesanan/OPM-1/".
+    """
+    subject = " ".join(str(subject).split())
+    subject = SUBJECT_PREFIX + _OTHER_PREFIXES.sub("", subject).strip()
+    body = _RELATIVE_LINK.sub(lambda match: site_url(match.group(1)), str(body))
+    return subject, body

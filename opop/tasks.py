@@ -19,6 +19,9 @@ def worker_heartbeat(worker: str | None = None) -> str:
 @shared_task(name="opop.send_mail")
 def send_mail_task(*, subject: str, body: str, recipients: list[str]) -> int:
     """One e-mail, already rendered in the recipient's language (opop.mail.send_mail_on_commit queues it)."""
+    from opop.mail import mail_brand
+
+    subject, body = mail_brand(subject=subject, body=body)
     return send_mail(subject, body, None, recipients, fail_silently=False)
 
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from opop import views
+from opop import pwa, views
 
 app_urls = (
     [
@@ -14,6 +14,7 @@ app_urls = (
         path("akun/profil/hapus/", views.deletion_request, name="deletion_request"),
         path("akun/profil/hapus/batal/", views.deletion_withdraw, name="deletion_withdraw"),
         path("privasi/", views.privacy_notice, name="privacy_notice"),
+        path("offline/", pwa.offline, name="offline"),
         path("staf/privasi/", views.deletion_queue, name="deletion_queue"),
         path("staf/privasi/<int:pk>/proses/", views.deletion_process, name="deletion_process"),
     ],
@@ -24,6 +25,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
+    path("robots.txt", pwa.robots_txt, name="robots_txt"),
+    path("sitemap.xml", pwa.sitemap_index, name="sitemap_index"),
     path("akun/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(app_urls)),

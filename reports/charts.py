@@ -1,10 +1,13 @@
 """Charts as inline SVG drawn on the server: no JavaScript, no external service; they scale to the
 screen (viewBox) and print. Each chart sits next to a table with the same numbers."""
 
+import math
 from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+
+from opop.formatting import format_compact
 
 # Drawn at 640 units wide and scaled to the screen: 17-unit text stays legible at a phone's 360 px.
 WIDTH, HEIGHT = 640, 300
@@ -20,11 +23,24 @@ class Series:
 
 
 def _compact(value: float) -> str:
-    """Short axis labels: 1,2 M (miliar), 3,4 jt (juta), 12 rb (ribu)."""
-    for size, suffix in ((1e12, " T"), (1e9, " M"), (1e6, " jt"), (1e3, " rb")):
-        if abs(value) >= size:
-            return f"{value / size:.1f}".replace(".", ",").replace(",0", "") + suffix
-    return f"{value:.0f}"
+    """Short axis labels in the active language: 1,2 M (miliar) · 3,4 jt / 1.2 B · 3.4 M (opop.formatting)."""
+    return format_compact(value)
+
+
+def _long(value: float) -> str:
+    """Tooltips spell the unit out: 1,7 miliar / 1.7 billion."""
+    return format_compact(value, long=True)
+
+
+def _ticks(top: float) -> list[float]:
+    """Axis ticks from 0 at a round step (1, 2 or 5 times a power of ten, never below 1: the figures are counts and
+    rupiah), so no two ticks print the same label (0, 0, 1, 2, 2 becomes 0, 1, 2)."""
+    top = max(float(top), 1.0)
+    magnitude = 10 ** math.floor(math.log10(top / 4)) if top >= 4 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude * 4 >= top)
+    step = max(step, 1.0)
+    count = math.ceil(top / step - 1e-9)
+    return [step * i for i in range(count + 1)]
 
 
 def _frame(title: str, labels: list[str], top: float) -> tuple[list[str], float]:
@@ -34,9 +50,9 @@ def _frame(title: str, labels: list[str], top: float) -> tuple[list[str], float]
         f'xmlns="http://www.w3.org/2000/svg" font-size="17" font-family="sans-serif">',
         f"<title>{escape(title)}</title>",
     ]
-    for step in range(5):
-        value = top * step / 4
-        y = TOP + plot_h - plot_h * step / 4
+    ticks = _ticks(top)
+    for value in ticks:
+        y = TOP + plot_h - plot_h * value / ticks[-1]
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{_compact(value)}</text>')
     every = -(-len(labels) // MAX_LABELS) if len(labels) > MAX_LABELS else 1
@@ -52,8 +68,9 @@ def _frame(title: str, labels: list[str], top: float) -> tuple[list[str], float]
 
 
 def _top(series: list[Series]) -> float:
+    """The axis top: the highest value rounded up to the last tick, so bars and ticks share one scale."""
     top = max((max((v for v in s.values if v is not None), default=0) for s in series), default=0)
-    return float(top) if top > 0 else 1.0
+    return _ticks(float(top) if top > 0 else 1.0)[-1]
 
 
 def bar_chart(title: str, labels: list[str], series: Series) -> SafeString:
@@ -66,7 +83,7 @@ def bar_chart(title: str, labels: list[str], series: Series) -> SafeString:
         x = LEFT + slot * index + slot * 0.15
         parts.append(
             f'<rect x="{x:.1f}" y="{TOP + plot_h - height:.1f}" width="{slot * 0.7:.1f}" height="{height:.1f}" '
-            f'fill="{PALETTE[0]}"><title>{escape(labels[index])}: {_compact(value)}</title></rect>'
+            f'fill="{PALETTE[0]}"><title>{escape(labels[index])}: {_long(value)}</title></rect>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every label is escaped above

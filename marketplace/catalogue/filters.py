@@ -30,7 +30,7 @@ ORDERINGS = {
 
 def category_choices() -> list[tuple[str, str]]:
     """Top-level categories, each followed by its children (indented); from the cached tree."""
-    return [(node.slug, f"— {node.name}" if node.parent_id else node.name) for node in category_tree()]
+    return [(node.slug, f"— {node.label}" if node.parent_id else node.label) for node in category_tree()]
 
 
 class ProductFilter(django_filters.FilterSet):

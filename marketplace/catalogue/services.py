@@ -31,8 +31,8 @@ def _unique_slug(model, text: str, max_length: int = 200) -> str:
 
 
 @transaction.atomic
-def category_create(*, name: str, parent: Category | None = None, position: int = 0) -> Category:
-    category = Category(name=name, parent=parent, position=position, slug=_unique_slug(Category, name))
+def category_create(*, name: str, name_en: str = "", parent: Category | None = None, position: int = 0) -> Category:
+    category = Category(name=name, name_en=name_en, parent=parent, position=position, slug=_unique_slug(Category, name))
     category.full_clean()
     category.save()
     return category

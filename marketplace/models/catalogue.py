@@ -43,6 +43,8 @@ class Category(models.Model):
     """A node of the category tree (e.g. Makanan & Minuman > Kopi)."""
 
     name = models.CharField(_("name"), max_length=100)
+    # The name is Indonesian (the default language); each other language has its own column, empty = as name.
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -55,7 +57,7 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self):
-        return self.name
+        return self.label
 
     def get_absolute_url(self):
         return slug_url("marketplace:category", self.slug)
@@ -65,6 +67,15 @@ def default_courier_services() -> list[str]:
     from marketplace.shipping.rates import DEFAULT_STORE_SERVICES
 
     return list(DEFAULT_STORE_SERVICES)
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (shelves, filters, breadcrumbs, the seller's form)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "id")[:2] == "en" and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class Store(TimeStampedModel):

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from marketplace.models import Order
 from marketplace.orders import states
+from opop.mail import mail_brand
 from opop.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -44,5 +45,6 @@ def order_status_notify(*, order_id: int, event_id: int, language: str | None = 
             "complaint_rejected": event is not None and states.is_complaint_return(event.from_status, event.to_status),
         }
         subject, body = _render("order_status", context, language)
+        subject, body = mail_brand(subject=subject, body=body)
         send_mail(subject, body, None, recipients)
     logger.info("marketplace.order_mail_sent", extra={"order": order.number, "status": order.status})

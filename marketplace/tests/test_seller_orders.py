@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from marketplace.models import Order, Payment, Product
 from marketplace.payments.bank_transfer import transfer_proof_upload
@@ -120,3 +121,24 @@ def test_foreign_orders_answer_404_on_every_seller_order_view(client, order, adm
     order.refresh_from_db()
     assert order.status == S.AWAITING_PAYMENT
     assert client.get(reverse("marketplace:seller_order_list")).context["total"] == 0
+
+
+def test_the_packing_slip_shows_courier_and_resi_and_the_regency_once(seller, order, store_a):
+    region = store_a.organisation.kabupaten_kota.label
+    store_a.pickup_address = f"PP Darul Ulum, Jl. Merdeka 1, {region}"  # as the store-opening form writes it
+    store_a.save(update_fields=["pickup_address"])
+    act(seller, order, "confirm_payment")
+    act(seller, order, "process")
+    act(seller, order, "ship", courier="J&T Express", tracking_number="JT0099887766")
+    url = reverse("marketplace:seller_order_print", args=[order.number, "packing-slip"])
+    with translation.override("en"):
+        page = seller.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "J&amp;T Express" in page and "JT0099887766" in page
+    header = page.split("<header>", 1)[1].split("</header>", 1)[0]
+    assert header.count(region) == 1, header
+
+
+def test_the_packing_slip_before_shipping_says_where_the_resi_goes(seller, order):
+    url = reverse("marketplace:seller_order_print", args=[order.number, "packing-slip"])
+    page = seller.get(url).content.decode()
+    assert "slip-resi" in page and "—" in page

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opop.context_processors.navigation",
+                "marketplace.context_processors.shopper",
             ],
             "builtins": ["opop.templatetags.opop"],
         },
@@ -156,6 +157,7 @@ ACCOUNT_RATE_LIMITS = {
 # client, not the load balancer (which would lock everyone out together). 0: REMOTE_ADDR is the client.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OPOP Jatim] "
+ACCOUNT_ADAPTER = "opop.account_adapter.AccountAdapter"  # the portal's name and links in allauth's e-mails
 # Sign-up also asks for the display name and phone number (opop.forms.SignupForm.signup saves them).
 ACCOUNT_SIGNUP_FORM_CLASS = "opop.forms.SignupForm"
 
@@ -230,6 +232,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # E-mail: the console unless EMAIL_BACKEND names another backend (SMTP takes the EMAIL_* variables).
 MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
+# The site's public address: links in e-mails and generated files are built from it (opop.mail.site_url).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+SITE_NAME = "OPOP Jatim"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OPOP Jatim <noreply@opop.jatimprov.go.id>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

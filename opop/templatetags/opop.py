@@ -48,3 +48,11 @@ def person_name(user):
 def masked_date(value):
     """A birth date shown only by its year: `••/••/2008`."""
     return f"••/••/{value.year}" if value else ""
+
+
+@register.filter
+def opening_hours(value):
+    """`{{ outlet.opening_hours|opening_hours }}`: day names in the active language (Sabtu → Saturday)."""
+    from opop.formatting import format_opening_hours
+
+    return format_opening_hours(value)

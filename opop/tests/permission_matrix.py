@@ -50,6 +50,8 @@ def _kwargs(name: str, world: World) -> dict | None:
         "samsat:payment": {"code": outlet.code, "pk": payment.pk},
         "samsat:receipt": {"code": outlet.code, "pk": payment.pk},
         "samsat:receipt_pdf": {"code": outlet.code, "pk": payment.pk},
+        "samsat:etbpkp": {"code": outlet.code, "pk": payment.pk},
+        "samsat:etbpkp_pdf": {"code": outlet.code, "pk": payment.pk},
         "samsat:reprint": {"code": outlet.code, "pk": payment.pk},
         "samsat:reverse": {"code": outlet.code, "pk": payment.pk},
         "samsat:staff_outlet_edit": {"code": outlet.code},

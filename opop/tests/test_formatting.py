@@ -70,3 +70,10 @@ def test_tanggal_filter_follows_the_active_language():
         assert template.render(Context({"d": date(2026, 5, 1)})) == "1 Mei 2026"
     with translation.override("en"):
         assert template.render(Context({"d": date(2026, 5, 1)})) == "1 May 2026"
+
+
+def test_opening_hours_name_the_days_in_the_active_language():
+    from opop.formatting import format_opening_hours
+
+    assert format_opening_hours("Sabtu-Kamis 08.00-15.00 WIB", "en") == "Saturday\N{EN DASH}Thursday 08.00-15.00 WIB"
+    assert format_opening_hours("Sabtu-Kamis 08.00-15.00 WIB", "id") == "Sabtu-Kamis 08.00-15.00 WIB"

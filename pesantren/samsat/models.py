@@ -315,6 +315,24 @@ class PaymentOutcome(AppendOnlyModel):
     def __str__(self):
         return f"{self.payment_id} {self.status}"
 
+    @property
+    def message_display(self) -> str:
+        """The trail's words for the machine notes the service writes ("timeout", "biller amount 123")."""
+        from opop.formatting import format_rupiah
+
+        labels = {
+            "timeout": _("The biller did not answer in time"),
+            "advice timeout": _("The status check got no answer"),
+            "biller error": _("The biller's system gave an error"),
+        }
+        if self.message in labels:
+            return labels[self.message]
+        if self.message.startswith("biller amount "):
+            amount = self.message.removeprefix("biller amount ")
+            if amount.isdigit():
+                return _("The biller booked a different amount: %(amount)s") % {"amount": format_rupiah(int(amount))}
+        return self.message
+
 
 class Reversal(AppendOnlyModel):
     """A supervisor's reversal of a confirmed payment, on its business day before the cut-off."""
@@ -336,6 +354,34 @@ class Reversal(AppendOnlyModel):
 
     def __str__(self):
         return f"reversal of {self.payment_id}"
+
+
+class ETbpkp(AppendOnlyModel):
+    """The simulated e-TBPKP (electronic vehicle-tax receipt) issued once for a paid payment.
+
+    The real e-TBPKP comes from Bapenda's system; the sandbox issues one with every confirmed payment so the
+    counter can hand the owner what the Samsat apps hand out. Its number is derived from the payment, so issuing
+    twice finds the same row.
+    """
+
+    payment = models.OneToOneField(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="etbpkp")
+    number = models.CharField(_("e-TBPKP number"), max_length=40, unique=True)
+    biller_ref = models.CharField(_("biller reference (NTPD)"), max_length=40, blank=True)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("e-TBPKP (simulated)")
+        verbose_name_plural = _("e-TBPKP (simulated)")
+
+    def __str__(self):
+        return self.number
+
+    @staticmethod
+    def number_for(payment: "Payment") -> str:
+        """`SIM-3517-20261203-000042`: region, business day, payment; SIM marks the simulation."""
+        region = (payment.outlet.organisation.kabupaten_kota_id or "00.00").replace(".", "")
+        return f"SIM-{region}-{payment.business_day:%Y%m%d}-{payment.pk:06d}"
 
 
 class ReceiptPrint(AppendOnlyModel):

@@ -125,3 +125,68 @@ def _render(context: dict, qr_png: bytes, *, height: float) -> FPDF:
     pdf.ln(leading / 2)
     paragraph(_("Keep this receipt. The STNK is endorsed at the Samsat office or via e-Samsat."), scale=0.9)
     return pdf
+
+
+def etbpkp_pdf_bytes(context: dict) -> bytes:
+    """The simulated e-TBPKP of `context` (outlet, payment, bill, etbpkp, verify_url) as an A5 PDF."""
+    outlet, payment, bill, document = context["outlet"], context["payment"], context["bill"], context["etbpkp"]
+    pdf = FPDF(unit="mm", format=(148, 210))  # A5
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.set_margins(12, 12, 12)
+    pdf.set_auto_page_break(True, 12)
+    pdf.set_title(_text(f"e-TBPKP {document.number}"))
+    pdf.set_creator("OPOP Jatim")
+    pdf.add_page()
+    font_size = 10
+    leading = font_size * PT_TO_MM * 1.4
+
+    def paragraph(text, *, style="", scale=1.0, align="C"):
+        pdf.set_font(FONT, style, font_size * scale)
+        pdf.multi_cell(pdf.epw, leading * scale, _text(text), align=align, new_x="LMARGIN", new_y="NEXT")
+
+    def rows(pairs, *, bold_last=False):
+        pdf.set_font(FONT, "", font_size)
+        with pdf.table(
+            col_widths=(3, 4),
+            text_align=("LEFT", "RIGHT"),
+            first_row_as_headings=False,
+            line_height=leading,
+            padding=(0.8, 1),
+        ) as table:
+            for index, (label, value) in enumerate(pairs):
+                style = BOLD if bold_last and index == len(pairs) - 1 else None
+                row = table.row(style=style)
+                row.cell(_text(label))
+                row.cell(_text(value))
+
+    pdf.set_draw_color(155, 28, 28)
+    pdf.set_text_color(155, 28, 28)
+    paragraph(_("SIMULATION — NOT A TAX RECEIPT"), style="B", scale=1.3)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    paragraph(_("e-TBPKP · Electronic vehicle tax receipt"), style="B", scale=1.2)
+    paragraph(_("Issued by the Samsat OPOP sandbox, not by Bapenda Jawa Timur."), scale=0.85)
+    if payment.state == "reversed":
+        paragraph(_("REVERSED"), style="B", scale=1.3)
+    pdf.ln(leading)
+    rows(
+        [
+            (_("e-TBPKP number"), document.number),
+            (_("Issued (WIB)"), timezone.localtime(document.issued_at).strftime("%d-%m-%Y %H:%M")),
+            (_("Plate"), payment.plate),
+            (_("Owner"), bill.owner_masked),
+            (_("Vehicle"), bill.vehicle_description),
+            (_("Tax period"), f"{bill.due_date:%d-%m-%Y} \N{EN DASH} {bill.period_end:%d-%m-%Y}"),
+            ("NTPD", document.biller_ref),
+            (_("Paid at"), f"{outlet.name} ({outlet.code})"),
+        ]
+    )
+    pdf.ln(leading)
+    lines = [(label, format_rupiah(amount)) for label, amount in bill.lines()]
+    rows([*lines, (_("Total"), format_rupiah(bill.total))], bold_last=True)
+    pdf.ln(leading)
+    side = 32
+    pdf.image(BytesIO(_qr_png(context["verify_url"])), x=(pdf.w - side) / 2, w=side, h=side)
+    paragraph(_("Scan to verify"))
+    paragraph(context["verify_url"], scale=0.8)
+    return bytes(pdf.output())

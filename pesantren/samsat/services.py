@@ -23,6 +23,7 @@ from pesantren.samsat.biller import BillerRefusal, BillerTimeout, DailyFileRow, 
 from pesantren.samsat.models import (
     Bill,
     DayClose,
+    ETbpkp,
     Outlet,
     Payment,
     PaymentOutcome,
@@ -230,6 +231,7 @@ def _outcome_record(*, payment: Payment, status: str, source: str, actor: User, 
             created_at=now,
         )
         if status == PaymentOutcome.Status.CONFIRMED:
+            samsat_etbpkp_issue(payment=payment, biller_ref=biller_ref, now=now)
             figures_mark_dirty(
                 when=payment.business_day, kabupaten_kota_id=payment.outlet.organisation.kabupaten_kota_id
             )
@@ -241,6 +243,29 @@ def _outcome_record(*, payment: Payment, status: str, source: str, actor: User, 
             data={"source": source, "biller_ref": biller_ref, "total": payment.total},
         )
     return outcome
+
+
+def samsat_etbpkp_issue(*, payment: Payment, biller_ref: str = "", now: datetime | None = None) -> ETbpkp:
+    """Issue the simulated e-TBPKP of a paid payment, once: asking again returns the one already issued.
+
+    Called in the paid path (payment answer or status check, inside its transaction); refuses a payment that
+    is not paid. The number is derived from the payment, so a concurrent second issue hits the unique row.
+    """
+    existing = ETbpkp.objects.filter(payment=payment).first()
+    if existing is not None:
+        return existing
+    if not PaymentOutcome.objects.filter(payment=payment, status=PaymentOutcome.Status.CONFIRMED).exists():
+        raise DomainError(_("An e-TBPKP is issued only for a paid payment."))
+    try:
+        with transaction.atomic():
+            return ETbpkp.objects.create(
+                payment=payment,
+                number=ETbpkp.number_for(payment),
+                biller_ref=biller_ref,
+                issued_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        return ETbpkp.objects.get(payment=payment)
 
 
 def samsat_payment_make(

@@ -29,9 +29,9 @@ from pesantren.samsat.forms import (
     PayForm,
     ReversalForm,
 )
-from pesantren.samsat.models import Bill, Outlet, Payment, PaymentState
+from pesantren.samsat.models import Bill, ETbpkp, Outlet, Payment, PaymentState
 from pesantren.samsat.plates import plate_normalise
-from pesantren.samsat.receipt_pdf import receipt_pdf_bytes
+from pesantren.samsat.receipt_pdf import etbpkp_pdf_bytes, receipt_pdf_bytes
 
 COUNTER_SCOPE = {"organisation_field": "organisation", "region_field": None, "roles": selectors.COUNTER_ROLES}
 REPORT_SCOPE = {
@@ -174,6 +174,7 @@ def payment_detail(request, code, pk):
             "outcomes": payment.outcomes.select_related("actor"),
             "reversal": getattr(payment, "reversal", None) if payment.state == PaymentState.REVERSED else None,
             "reversal_form": ReversalForm(),
+            "etbpkp": ETbpkp.objects.filter(payment=payment).first(),
             "is_supervisor": selectors.is_supervisor(user=request.user, outlet=outlet),
             "States": PaymentState,
         },
@@ -211,6 +212,38 @@ def receipt_pdf(request, code, pk):
     context = _receipt_context(request, code, pk)
     response = HttpResponse(receipt_pdf_bytes(context), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="struk-{context["payment"].receipt_number}.pdf"'
+    return response
+
+
+def _etbpkp_context(request, code, pk) -> dict:
+    """The simulated e-TBPKP of a paid (or later reversed) payment; 404 before it is issued."""
+    outlet = _counter_outlet(request, code)
+    payment = _counter_payment(request, outlet, pk)
+    try:
+        document = ETbpkp.objects.get(payment=payment)
+    except ETbpkp.DoesNotExist:
+        raise Http404 from None
+    return {
+        "outlet": outlet,
+        "payment": payment,
+        "bill": payment.bill,
+        "etbpkp": document,
+        "verify_url": request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code])),
+    }
+
+
+@login_required
+def etbpkp(request, code, pk):
+    context = _etbpkp_context(request, code, pk)
+    context["qr_svg"] = _qr_svg(context["verify_url"])
+    return render(request, "samsat/etbpkp.html", context)
+
+
+@login_required
+def etbpkp_pdf(request, code, pk):
+    context = _etbpkp_context(request, code, pk)
+    response = HttpResponse(etbpkp_pdf_bytes(context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="e-tbpkp-{context["etbpkp"].number}.pdf"'
     return response
 
 
