@@ -183,3 +183,21 @@ class NameMatcher:
             return None, None
         desa = next((d for part in parts if (d := self.child(kecamatan.kode, part))), None)
         return kecamatan, desa
+
+
+def address_codes(*, kabupaten_code: str, kecamatan: str, desa: str) -> dict:
+    """Codes, names and postal code of a kecamatan and desa of East Java named in words (demo data, imports):
+    {kecamatan, kecamatan_code, desa, desa_code, postal_code}. LookupError when a name is not found."""
+    found_kecamatan = child_named(kabupaten_code, kecamatan)
+    if found_kecamatan is None:
+        raise LookupError(f"no kecamatan {kecamatan!r} in {kabupaten_code}")
+    found_desa = child_named(found_kecamatan.kode, desa)
+    if found_desa is None:
+        raise LookupError(f"no desa {desa!r} in {found_kecamatan.kode}")
+    return {
+        "kecamatan": found_kecamatan.nama,
+        "kecamatan_code": found_kecamatan.kode,
+        "desa": found_desa.nama,
+        "desa_code": found_desa.kode,
+        "postal_code": found_desa.kodepos,
+    }
