@@ -33,9 +33,11 @@ class AddressForm(AddressFormMixin, forms.ModelForm):
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
 
     def _post_clean(self):
-        # The model's own checks (phone, region) see the address the widget cleaned.
-        if hasattr(self, "address"):
-            self.address_apply(self.instance)
+        # The model's own checks (phone, region) see the address the widget cleaned; while the widget has
+        # errors they would only repeat them.
+        if not hasattr(self, "address"):
+            return
+        self.address_apply(self.instance)
         super()._post_clean()
 
 

@@ -83,6 +83,18 @@ ENDPOINTS = [
             "alamat_kodepos": "61411",
         },
     ),
+    Endpoint(
+        "marketplace:address_update",
+        "shopper",
+        valid={
+            "alamat_provinsi": "35",
+            "alamat_kabupaten": "35.17",
+            "alamat_kecamatan": "35.17.10",
+            "alamat_desa": "35.17.10.2002",
+            "alamat_kodepos": "61481",
+        },
+        fields=("wilayah_pilih",),
+    ),
     Endpoint("marketplace:order_action", "shopper", url=_order_action("cancel"), fields=("x",)),
     Endpoint("marketplace:order_action[refund]", "shopper", url=_order_action("refund"), fields=("reason",)),
     Endpoint(

@@ -95,6 +95,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "healthz": ("GET", "200 200 200 200 200 200 200 200 200"),
     "home": ("GET", "200 200 200 200 200 200 200 200 200"),
     "marketplace:address_create": ("GET", "login 200 200 200 200 200 200 200 200"),
+    # The shopper's own address; anyone else's answers 404.
+    "marketplace:address_update": ("GET", "login 200 404 404 404 404 404 404 404"),
     "marketplace:address_list": ("GET", "login 200 200 200 200 200 200 200 200"),
     "marketplace:cart": ("GET", "200 200 200 200 200 200 200 200 200"),
     "marketplace:cart_add": ("POST", "302 302 302 302 302 302 302 302 302"),
@@ -168,6 +170,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "opop:deletion_request": ("POST", "login 302 302 302 302 302 302 302 302"),
     "opop:deletion_withdraw": ("POST", "login 404 404 404 404 404 404 404 404"),
     "opop:privacy_notice": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "opop:wilayah_children": ("GET", "200 200 200 200 200 200 200 200 200"),  # public reference data
     "opop:profile": ("GET", "login 200 200 200 200 200 200 200 200"),
     "pesantren:card": ("GET", "login 404 200 200 404 404 200 200 200"),
     "pesantren:card_verify": ("GET", "200 200 200 200 200 200 200 200 200"),
