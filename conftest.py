@@ -5,10 +5,11 @@ import importlib
 import pytest
 from django.core.cache import cache
 
-from opop.models import KabupatenKota, Organisation
+from opop.models import KabupatenKota, Organisation, Wilayah
 from opop.regions import load_kabupaten_kota
 from opop.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from opop.tests.fetch_guard import guard_lazy_loads
+from opop.wilayah import wilayah_load
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +37,8 @@ def _reference_regions(request):
         request.getfixturevalue("transactional_db")
         if KabupatenKota.objects.count() != 38:
             load_kabupaten_kota(KabupatenKota)
+        if not Wilayah.objects.exists():
+            wilayah_load(Wilayah)
         from django.apps import apps
 
         if not apps.get_model("marketplace", "CurationRule").objects.exists():

@@ -30,6 +30,7 @@ from marketplace.payments.sandbox import sandbox_receive
 from marketplace.payments.services import checkout_payment_of, seller_confirm_payment
 from marketplace.seller.opening_demo import seed_store_opening
 from marketplace.shipping import demo as shipping_demo
+from opop import wilayah
 from opop.demo import demo_organisation, demo_user
 from opop.demo_privacy import seed_privacy
 from opop.mail import mail_muted
@@ -80,6 +81,16 @@ STORES = {
         "Herbal Alumni Lirboyo",
         "penjual.herbal@opop.test",
     ),
+}
+
+# store → where it ships from: (street, kecamatan, desa); the codes and postal code come from opop.wilayah.
+PICKUP = {
+    "Koppontren Darul Ulum": ("Kompleks PP Darul Ulum, Jl. Raya Rejoso", "Peterongan", "Keplaksari"),
+    "Kopontren Sidogiri Mart": ("Jl. Raya Sidogiri", "Kraton", "Sidogiri"),
+    "Kopi Santri Bululawang": ("Jl. Raya Bululawang No. 12", "Bululawang", "Bululawang"),
+    "Anyaman Santri Sumenep": ("Jl. Trunojoyo No. 8", "Kota Sumenep", "Pandian"),
+    "Batik Alumni Tebuireng": ("Jl. Irian Jaya, depan PP Tebuireng", "Diwek", "Cukir"),
+    "Herbal Alumni Lirboyo": ("Jl. KH Abdul Karim, Lirboyo", "Mojoroto", "Lirboyo"),
 }
 
 # store → [(name, category, price, stock, extras)]; extras: halal, flagship, variants, min_order, weight, bpom, pirt
@@ -312,11 +323,19 @@ def _stores(users: dict[str, User]) -> dict[str, Store]:
             membership_add(organisation=organisation, user=seller, role=Membership.Role.OWNER)
         store = Store.objects.filter(organisation=organisation).first()
         if store is None:
+            street, kecamatan, desa = PICKUP[store_name]
+            codes = wilayah.address_codes(kabupaten_code=kode, kecamatan=kecamatan, desa=desa)
             store = store_create(
                 organisation=organisation,
                 name=store_name,
                 description=f"Toko resmi {org_name} di OPOP Mart: produk asli Jawa Timur, langsung dari pembuatnya.",
-                pickup_address=f"{org_name}, {KabupatenKota.objects.get(kode=kode).label}",
+                pickup_address=street,
+                origin=KabupatenKota.objects.get(kode=kode),
+                origin_kecamatan=codes["kecamatan"],
+                origin_kecamatan_code=codes["kecamatan_code"],
+                origin_desa=codes["desa"],
+                origin_desa_code=codes["desa_code"],
+                origin_postal_code=codes["postal_code"],
                 default_shipping_rate=45000,
                 bank_name="Bank Jatim Syariah",
                 bank_account_number=_digits(store_name, 10),
@@ -371,10 +390,10 @@ def _address(shopper: User) -> Address:
             recipient_name=shopper.get_full_name(),
             phone=shopper.phone or "+6281234500001",
             kabupaten_kota=KabupatenKota.objects.get(kode="35.78"),
-            kecamatan="Wonokromo",
-            desa="Jagir",
+            kabupaten_code="35.78",
+            **wilayah.address_codes(kabupaten_code="35.78", kecamatan="Wonokromo", desa="Jagir"),
             street="Jl. Jagir Wonokromo No. 27",
-            postal_code="60244",
+            rt_rw="003/006",
             is_default=True,
         )
         address.full_clean()
@@ -515,10 +534,11 @@ def _seller_centre(users: dict[str, User], products: dict[str, Product], stores:
         recipient_name="Koppontren Darul Ulum",
         phone=admin.phone or "+6281330001111",
         kabupaten_kota=KabupatenKota.objects.get(kode="35.17"),
-        kecamatan="Peterongan",
-        desa="Rejoso",
+        kabupaten_code="35.17",
+        **wilayah.address_codes(kabupaten_code="35.17", kecamatan="Peterongan", desa="Keplaksari"),
         street="Kompleks PP Darul Ulum, Jl. Raya Rejoso",
-        postal_code="61481",
+        latitude="-7.545120",
+        longitude="112.280300",
         is_default=True,
     )
     cart_set(user=admin, session={}, product=products["Air Mineral Santri 1 dus"], variant=None, quantity=20)
@@ -549,10 +569,10 @@ def _sales_history(users: dict[str, User], products: dict[str, Product], store: 
         recipient_name=buyer.get_full_name(),
         phone=buyer.phone,
         kabupaten_kota=KabupatenKota.objects.get(kode="35.15"),
-        kecamatan="Waru",
-        desa="Kureksari",
+        kabupaten_code="35.15",
+        **wilayah.address_codes(kabupaten_code="35.15", kecamatan="Waru", desa="Kureksari"),
         street="Perum Griya Kureksari Blok C-12",
-        postal_code="61256",
+        rt_rw="012/004",
         is_default=True,
     )
     seller = users["pesantren admin"]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("checkout/", orders.checkout, name="checkout"),
     path("alamat/", orders.address_list, name="address_list"),
     path("alamat/baru/", orders.address_create, name="address_create"),
+    path("alamat/<int:pk>/ubah/", orders.address_update, name="address_update"),
     path("pesanan/", orders.order_list, name="order_list"),
     path("pesanan/<str:number>/", orders.order_detail, name="order_detail"),
     path("pesanan/<str:number>/ulasan/<int:item_id>/", orders.review_add, name="review_add"),

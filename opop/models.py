@@ -387,3 +387,33 @@ class DeletionRequest(TimeStampedModel):
     @property
     def overdue(self) -> bool:
         return self.status == self.Status.PENDING and self.due_at < timezone.now()
+
+
+class Wilayah(models.Model):
+    """A region of Indonesia by its Kemendagri code: the 38 provinces and their kabupaten/kota, and in East Java
+    also every kecamatan and desa/kelurahan (with its postal code). Loaded from opop/data by a migration
+    (`opop.wilayah`); the address widget and address validation read it."""
+
+    class Tingkat(models.TextChoices):
+        PROVINSI = "provinsi", _("Province")
+        KABUPATEN_KOTA = "kabupaten_kota", _("Regency/city")
+        KECAMATAN = "kecamatan", _("District (kecamatan)")
+        DESA = "desa", _("Village (desa)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+
+    kode = models.CharField(_("code"), max_length=13, primary_key=True)
+    nama = models.CharField(_("name"), max_length=100)
+    tingkat = models.CharField(_("level"), max_length=16, choices=Tingkat.choices)
+    induk = models.ForeignKey(
+        "self", verbose_name=_("part of"), on_delete=models.PROTECT, null=True, blank=True, related_name="anak"
+    )
+    kodepos = models.CharField(_("postal code"), max_length=5, blank=True)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("region (wilayah)")
+        verbose_name_plural = _("regions (wilayah)")
+        indexes = [models.Index(fields=["induk", "nama"], name="wilayah_induk_nama")]
+
+    def __str__(self):
+        return self.nama

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
 from opop import pwa, views
@@ -15,6 +15,11 @@ app_urls = (
         path("akun/profil/hapus/batal/", views.deletion_withdraw, name="deletion_withdraw"),
         path("privasi/", views.privacy_notice, name="privacy_notice"),
         path("offline/", pwa.offline, name="offline"),
+        re_path(
+            r"^wilayah/(?P<kode>[0-9]{2}(?:\.[0-9]{2}){0,2}(?:\.[0-9]{4})?)/anak\.json$",
+            views.wilayah_children,
+            name="wilayah_children",
+        ),
         path("staf/privasi/", views.deletion_queue, name="deletion_queue"),
         path("staf/privasi/<int:pk>/proses/", views.deletion_process, name="deletion_process"),
     ],

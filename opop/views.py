@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import condition, require_GET, require_POST
 
-from opop import privacy, selectors
+from opop import privacy, selectors, wilayah
 from opop.formatting import format_date
 from opop.forms import DeletionRequestForm, ProfileForm
 from opop.health import run_checks
@@ -200,3 +201,30 @@ def deletion_process(request, pk):
     else:
         messages.success(request, _("Request #%(pk)s is processed: the account is erased.") % {"pk": deletion.pk})
     return redirect("opop:deletion_queue")
+
+
+def _wilayah_etag(request, kode):
+    return f"{wilayah.DATA_VERSION}:{kode}"
+
+
+@require_GET
+@condition(etag_func=_wilayah_etag)
+def wilayah_children(request, kode):
+    """The regions directly under `kode` (a province's kabupaten/kota, a kabupaten's kecamatan, a kecamatan's
+    desa/kelurahan with postal codes) for the address widget's script. The data changes only with a release, so
+    browsers and proxies may keep it for a day and revalidate by ETag."""
+    parent = wilayah.get(kode)
+    if parent is None:
+        return JsonResponse({"error": _("Unknown region code.")}, status=404)
+    rows = wilayah.children(kode).values_list("kode", "nama", "kodepos")
+    response = JsonResponse(
+        {
+            "kode": parent.kode,
+            "nama": parent.nama,
+            "tingkat": parent.tingkat,
+            "anak": [{"kode": k, "nama": n, "kodepos": p} for k, n, p in rows],
+        },
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

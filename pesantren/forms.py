@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opop import limits, uploads
+from opop.addresses import AddressFormMixin
 from opop.models import User
 from pesantren.models import FIGURE_FIELDS, Aspect, BusinessUnit, MonthlyReport, Partner, Pesantren
 
@@ -22,7 +23,22 @@ def clean_logo_upload(upload):
     return uploads.image_encode(image, longest_side=LOGO_LONGEST_SIDE, name="logo")
 
 
-class PesantrenForm(forms.ModelForm):
+class PesantrenForm(AddressFormMixin, forms.ModelForm):
+    address_jatim_only = True
+    address_after = "santri_count"
+    address_fields = {
+        "kabupaten_kota": "kabupaten_kota",
+        "kecamatan": "kecamatan",
+        "kecamatan_code": "kecamatan_code",
+        "desa": "desa",
+        "desa_code": "desa_code",
+        "street": "street",
+        "rt_rw": "rt_rw",
+        "postal_code": "postal_code",
+        "latitude": "latitude",
+        "longitude": "longitude",
+    }
+
     # A plain file field: the kernel's checks (opop.uploads) give clearer messages than ImageField's own.
     logo = forms.FileField(
         label=_("Logo"),
@@ -38,13 +54,6 @@ class PesantrenForm(forms.ModelForm):
             "nspp",
             "pengasuh",
             "santri_count",
-            "street",
-            "desa",
-            "kecamatan",
-            "kabupaten_kota",
-            "postal_code",
-            "latitude",
-            "longitude",
             "phone",
             "email",
             "flagship_product",
@@ -54,7 +63,6 @@ class PesantrenForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "nspp": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{12}"}),
-            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{5}"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "placeholder": "08…"}),
         }
 
@@ -65,8 +73,9 @@ class PesantrenForm(forms.ModelForm):
         return logo
 
 
-def profile_values(form: forms.ModelForm) -> dict:
-    return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+def profile_values(form: PesantrenForm) -> dict:
+    values = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+    return {**values, **form.address_values()}
 
 
 class TransitionForm(forms.Form):

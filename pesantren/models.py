@@ -53,8 +53,13 @@ class Pesantren(TimeStampedModel):
         help_text=_("Nomor Statistik Pondok Pesantren: 12 digits."),
     )
     street = models.CharField(_("street address"), max_length=255)
+    rt_rw = models.CharField(_("RT/RW"), max_length=15, blank=True)
     desa = models.CharField(_("village (desa/kelurahan)"), max_length=100)
+    desa_code = models.CharField(_("village code"), max_length=13, blank=True)
     kecamatan = models.CharField(_("district (kecamatan)"), max_length=100)
+    kecamatan_code = models.CharField(
+        _("district code"), max_length=8, blank=True, help_text=_("Kemendagri's, e.g. 35.17.10.")
+    )
     kabupaten_kota = models.ForeignKey(
         KabupatenKota, verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="pesantren"
     )

@@ -47,6 +47,8 @@ def _form_error(form, exc: Exception) -> None:
     """Put a service's error on the form: per field when it names fields the form has."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            if hasattr(form, "address_error_field"):
+                field = form.address_error_field(field)
             form.add_error(field if field in form.fields else None, errors)
     elif isinstance(exc, ValidationError):
         form.add_error(None, exc.messages)
@@ -76,7 +78,7 @@ def register(request):
         organisation = get_object_or_404(
             selectors.unregistered_organisations(user=request.user), pk=request.GET["organisation"]
         )
-    initial = {"name": organisation.name, "kabupaten_kota": organisation.kabupaten_kota_id} if organisation else {}
+    initial = {"name": organisation.name, "alamat_kabupaten": organisation.kabupaten_kota_id} if organisation else {}
     form = PesantrenForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from marketplace.b2b import services
 from marketplace.b2b.models import RFQ, SupplyOffer
 from marketplace.models import Category
+from opop import wilayah
 from opop.mail import mail_muted
 from opop.models import KabupatenKota, Membership, Organisation, User
 from opop.organisations import organisation_standing
@@ -91,7 +92,13 @@ def _post(
         title=title,
         items=[{"name": item, "category": Category.objects.get(name=category), "quantity": quantity, "unit": "kg"}],
         delivery_region=buyer.kabupaten_kota,
-        delivery_address="Dapur umum Pondok Pesantren Darul Ulum, Rejoso, Peterongan",
+        delivery_address="Dapur umum Pondok Pesantren Darul Ulum, Jl. Raya Rejoso",
+        **{
+            f"delivery_{key}": value
+            for key, value in wilayah.address_codes(
+                kabupaten_code=buyer.kabupaten_kota_id, kecamatan="Peterongan", desa="Keplaksari"
+            ).items()
+        },
         delivery_date=today + timedelta(days=21),
         payment_terms="transfer",
         payment_days=14,

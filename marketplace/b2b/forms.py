@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.b2b.models import RFQ, SUPPLIER_KINDS, PaymentTerms, SupplierProfile, SupplyOffer, Unit
 from marketplace.models import Category
 from opop import limits
-from opop.models import KabupatenKota, Organisation
+from opop.addresses import AddressFormMixin
+from opop.models import Organisation
 
 MAX_QUANTITY = 2_000_000_000
 MAX_PRICE = 10**12  # a trillion rupiah per unit: anything more is a typo
@@ -40,10 +41,27 @@ class SupplierProfileForm(forms.ModelForm):
         widgets = {"about": forms.Textarea(attrs={"rows": 4})}
 
 
-class RFQForm(forms.Form):
+# The delivery address as the address widget writes it (RFQ and, copied on award, PurchaseOrder).
+DELIVERY_ADDRESS = {
+    "kabupaten_kota": "delivery_region",
+    "street": "delivery_address",
+    "kecamatan": "delivery_kecamatan",
+    "kecamatan_code": "delivery_kecamatan_code",
+    "desa": "delivery_desa",
+    "desa_code": "delivery_desa_code",
+    "postal_code": "delivery_postal_code",
+}
+
+
+class RFQForm(AddressFormMixin, forms.Form):
+    address_jatim_only = True
+    address_with_pin = False
+    address_fields = DELIVERY_ADDRESS
+    address_after = "title"
+    address_street_label = _("Delivery address: street, building")
+    address_legend = _("Deliver to")
+
     title = forms.CharField(label=_("Title"), max_length=150)
-    delivery_region = forms.ModelChoiceField(label=_("Deliver to (regency/city)"), queryset=KabupatenKota.objects.all())
-    delivery_address = forms.CharField(label=_("Delivery address"), max_length=250)
     delivery_date = forms.DateField(label=_("Needed by"), widget=DATE)
     payment_terms = forms.ChoiceField(label=_("Payment terms"), choices=PaymentTerms.choices)
     payment_days = forms.IntegerField(
@@ -61,6 +79,8 @@ class RFQForm(forms.Form):
     note = forms.CharField(label=_("Note for suppliers"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, buyer: Organisation, **kwargs):
+        if not args or args[0] is None:
+            kwargs.setdefault("initial", {}).setdefault("alamat_kabupaten", buyer.kabupaten_kota_id)
         super().__init__(*args, **kwargs)
         self.fields["invited"].queryset = (
             Organisation.objects.filter(kind__in=SUPPLIER_KINDS, is_active=True, supply_offers__is_active=True)
@@ -68,8 +88,6 @@ class RFQForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        if not self.is_bound:
-            self.initial.setdefault("delivery_region", buyer.kabupaten_kota_id)
 
 
 class RFQItemForm(forms.Form):
@@ -77,6 +95,13 @@ class RFQItemForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+
+
+def formset_rows(formset_class, data, prefix: str) -> list[dict]:
+    """The rows of a submitted formset as initial values (what was typed, unjudged), skipping empty rows."""
+    bound = formset_class(data, prefix=prefix)
+    rows = [{name: form[name].value() for name in form.fields} for form in bound.forms]
+    return [row for row in rows if any(value not in (None, "") for value in row.values())]
 
 
 RFQItemFormSet = formset_factory(RFQItemForm, extra=3, min_num=1, validate_min=True, max_num=20)

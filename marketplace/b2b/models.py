@@ -117,6 +117,12 @@ class RFQ(TimeStampedModel):
         KabupatenKota, verbose_name=_("deliver to (regency/city)"), on_delete=models.PROTECT, related_name="+"
     )
     delivery_address = models.CharField(_("delivery address"), max_length=250)
+    # The delivery address's kecamatan and desa (Kemendagri codes) and postal code.
+    delivery_kecamatan = models.CharField(_("delivery district (kecamatan)"), max_length=80, blank=True)
+    delivery_kecamatan_code = models.CharField(_("delivery district code"), max_length=8, blank=True)
+    delivery_desa = models.CharField(_("delivery village (desa/kelurahan)"), max_length=80, blank=True)
+    delivery_desa_code = models.CharField(_("delivery village code"), max_length=13, blank=True)
+    delivery_postal_code = models.CharField(_("delivery postal code"), max_length=5, blank=True)
     delivery_date = models.DateField(_("needed by"))
     payment_terms = models.CharField(_("payment terms"), max_length=10, choices=PaymentTerms.choices)
     payment_days = models.PositiveSmallIntegerField(
@@ -278,6 +284,12 @@ class PurchaseOrder(TimeStampedModel):
         KabupatenKota, verbose_name=_("deliver to"), on_delete=models.PROTECT, related_name="+"
     )
     delivery_address = models.CharField(_("delivery address"), max_length=250)
+    # The delivery address's kecamatan and desa (Kemendagri codes) and postal code.
+    delivery_kecamatan = models.CharField(_("delivery district (kecamatan)"), max_length=80, blank=True)
+    delivery_kecamatan_code = models.CharField(_("delivery district code"), max_length=8, blank=True)
+    delivery_desa = models.CharField(_("delivery village (desa/kelurahan)"), max_length=80, blank=True)
+    delivery_desa_code = models.CharField(_("delivery village code"), max_length=13, blank=True)
+    delivery_postal_code = models.CharField(_("delivery postal code"), max_length=5, blank=True)
     delivery_date = models.DateField(_("deliver by"))
     payment_terms = models.CharField(_("payment terms"), max_length=10, choices=PaymentTerms.choices)
     payment_days = models.PositiveSmallIntegerField(_("days to pay"), default=0)

@@ -187,7 +187,12 @@ def rfq_create(request, org):
     if org.kind not in BUYER_KINDS:
         raise Http404
     form = forms.RFQForm(request.POST or None, buyer=org)
-    items = forms.RFQItemFormSet(request.POST or None, prefix="items")
+    if form.address_refresh:  # the address widget's round trip: the items come back as typed, unjudged
+        items = forms.RFQItemFormSet(
+            prefix="items", initial=forms.formset_rows(forms.RFQItemFormSet, request.POST, "items")
+        )
+    else:
+        items = forms.RFQItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and form.is_valid() and items.is_valid():
         data = form.cleaned_data
         rows = [row for row in items.cleaned_data if row]
@@ -198,8 +203,7 @@ def rfq_create(request, org):
                 buyer=org,
                 title=data["title"],
                 items=rows,
-                delivery_region=data["delivery_region"],
-                delivery_address=data["delivery_address"],
+                **form.address_values(),
                 delivery_date=data["delivery_date"],
                 payment_terms=data["payment_terms"],
                 payment_days=data["payment_days"] or 0,

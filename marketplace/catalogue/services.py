@@ -50,8 +50,14 @@ def store_create(
     bank_account_number: str = "",
     bank_account_name: str = "",
     logo=None,
+    **origin,
 ) -> Store:
-    """Open the store of `organisation`. Only pesantren, santri and alumni businesses sell on OPOP Mart."""
+    """Open the store of `organisation`. Only pesantren, santri and alumni businesses sell on OPOP Mart.
+    `origin`: the ship-from fields of Store (`origin`, `origin_kecamatan_code`, …; see ORIGIN_FIELDS)."""
+    from marketplace.seller.opening import ORIGIN_FIELDS
+
+    if set(origin) - set(ORIGIN_FIELDS):
+        raise DomainError("Unknown ship-from field.")
     if organisation.kind not in PILLAR_BY_KIND:
         raise DomainError("Only a pesantren, a santri business or an alumni business can open a store.")
     if Store.objects.filter(organisation=organisation).exists():
@@ -66,6 +72,7 @@ def store_create(
         bank_name=bank_name,
         bank_account_number=bank_account_number,
         bank_account_name=bank_account_name,
+        **origin,
     )
     if logo is not None:
         store.logo = render(validate_image_upload(logo, min_side=64), 160, f"{store.slug}-logo")

@@ -17,7 +17,7 @@ def existing_orders_priced_by_store(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0016_product_claims'),
+        ('marketplace', '0017_address_regions'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("marketplace", "0015_order_shipped_delivered_at")]
+    dependencies = [("marketplace", "0018_shipping")]
 
     operations = [
         migrations.CreateModel(

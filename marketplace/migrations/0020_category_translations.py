@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0015_order_shipped_delivered_at'),
+        ('marketplace', '0019_store_counters'),
     ]
 
     operations = [

@@ -101,6 +101,15 @@ class Store(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Where a courier picks up: the kecamatan and desa of the pickup address (Kemendagri codes), its postal code
+    # and map pin. A courier quotes from `origin_kecamatan_code`, else from the regency/city's code.
+    origin_kecamatan = models.CharField(_("pickup district (kecamatan)"), max_length=80, blank=True)
+    origin_kecamatan_code = models.CharField(_("pickup district code"), max_length=8, blank=True)
+    origin_desa = models.CharField(_("pickup village (desa/kelurahan)"), max_length=80, blank=True)
+    origin_desa_code = models.CharField(_("pickup village code"), max_length=13, blank=True)
+    origin_postal_code = models.CharField(_("pickup postal code"), max_length=5, blank=True)
+    origin_latitude = models.DecimalField(_("pickup latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    origin_longitude = models.DecimalField(_("pickup longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     default_shipping_rate = models.PositiveIntegerField(
         _("default shipping rate"),
         default=50000,

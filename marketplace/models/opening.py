@@ -47,6 +47,15 @@ class StoreApplication(TimeStampedModel):
     description = models.TextField(_("description"), max_length=2000, blank=True)
     origin = models.ForeignKey(KabupatenKota, verbose_name=_("ships from"), on_delete=models.PROTECT, related_name="+")
     pickup_address = models.CharField(_("pickup address"), max_length=250)
+    # Where a courier picks up: the kecamatan and desa of the pickup address (Kemendagri codes), its postal code
+    # and map pin. A courier quotes from `origin_kecamatan_code`, else from the regency/city's code.
+    origin_kecamatan = models.CharField(_("pickup district (kecamatan)"), max_length=80, blank=True)
+    origin_kecamatan_code = models.CharField(_("pickup district code"), max_length=8, blank=True)
+    origin_desa = models.CharField(_("pickup village (desa/kelurahan)"), max_length=80, blank=True)
+    origin_desa_code = models.CharField(_("pickup village code"), max_length=13, blank=True)
+    origin_postal_code = models.CharField(_("pickup postal code"), max_length=5, blank=True)
+    origin_latitude = models.DecimalField(_("pickup latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    origin_longitude = models.DecimalField(_("pickup longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     bank_name = models.CharField(_("bank"), max_length=60)
     bank_account_number = models.CharField(_("account number"), max_length=20, validators=[account_number_validator])
     bank_account_name = models.CharField(_("account holder"), max_length=100)

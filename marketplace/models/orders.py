@@ -69,9 +69,31 @@ class Address(TimeStampedModel):
     other_city = models.CharField(
         _("regency/city outside East Java"), max_length=80, blank=True, help_text=_("Only outside East Java.")
     )
+    # Kemendagri codes: the kabupaten/kota anywhere in Indonesia (35.17, 31.71); kecamatan and desa in East Java
+    # only (35.17.10, 35.17.10.2001), empty outside. A courier quotes from them (opop.wilayah).
+    kabupaten_code = models.CharField(_("regency/city code"), max_length=5, blank=True)
     kecamatan = models.CharField(_("district (kecamatan)"), max_length=80)
+    kecamatan_code = models.CharField(_("district code"), max_length=8, blank=True)
     desa = models.CharField(_("village (desa/kelurahan)"), max_length=80)
+    desa_code = models.CharField(_("village code"), max_length=13, blank=True)
     street = models.CharField(_("street and house number"), max_length=200)
+    rt_rw = models.CharField(_("RT/RW"), max_length=15, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     postal_code = models.CharField(
         _("postal code"), max_length=5, validators=[RegexValidator(r"^\d{5}$", _("A postal code has 5 digits."))]
     )
@@ -93,7 +115,15 @@ class Address(TimeStampedModel):
     def one_line(self) -> str:
         return ", ".join(
             part
-            for part in (self.street, self.desa, self.kecamatan, self.city_label, self.provinsi, self.postal_code)
+            for part in (
+                self.street,
+                f"RT/RW {self.rt_rw}" if self.rt_rw else "",
+                self.desa,
+                self.kecamatan,
+                self.city_label,
+                self.provinsi,
+                self.postal_code,
+            )
             if part
         )
 

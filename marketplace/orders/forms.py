@@ -5,33 +5,41 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Address, Order, Review
 from marketplace.shipping.quotes import offered_services, service_label
-from opop.models import KabupatenKota
+from opop.addresses import AddressFormMixin
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(AddressFormMixin, forms.ModelForm):
+    """A shopper's address-book entry: anywhere in Indonesia; kecamatan and desa are chosen in East Java."""
+
+    address_after = "phone"
+    address_fields = {
+        "provinsi": "provinsi",
+        "kabupaten_code": "kabupaten_code",
+        "kabupaten_kota": "kabupaten_kota",
+        "kabupaten": "other_city",
+        "kecamatan": "kecamatan",
+        "kecamatan_code": "kecamatan_code",
+        "desa": "desa",
+        "desa_code": "desa_code",
+        "street": "street",
+        "rt_rw": "rt_rw",
+        "postal_code": "postal_code",
+        "latitude": "latitude",
+        "longitude": "longitude",
+    }
+
     class Meta:
         model = Address
-        fields = [
-            "label",
-            "recipient_name",
-            "phone",
-            "provinsi",
-            "kabupaten_kota",
-            "other_city",
-            "kecamatan",
-            "desa",
-            "street",
-            "postal_code",
-            "is_default",
-        ]
-        widgets = {
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-            "postal_code": forms.TextInput(attrs={"inputmode": "numeric"}),
-        }
+        fields = ["label", "recipient_name", "phone", "is_default"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kabupaten_kota"].queryset = KabupatenKota.objects.all()
+    def _post_clean(self):
+        # The model's own checks (phone, region) see the address the widget cleaned; while the widget has
+        # errors they would only repeat them.
+        if not hasattr(self, "address"):
+            return
+        self.address_apply(self.instance)
+        super()._post_clean()
 
 
 def _is_uuid(value) -> bool:

@@ -39,6 +39,17 @@ def address_create(request):
     return render(request, "marketplace/address_form.html", {"form": form})
 
 
+@login_required
+def address_update(request, pk):
+    address = get_object_or_404(Address.objects.filter(user=request.user), pk=pk)
+    form = AddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Address saved."))
+        return redirect_next(request, request.GET.get("next"), "marketplace:address_list")
+    return render(request, "marketplace/address_form.html", {"form": form, "address": address})
+
+
 def _placed(request, orders):
     if any(order.payment_method == Order.PaymentMethod.GATEWAY for order in orders):
         message = _("Thank you! %(n)d order(s) placed; one payment by virtual account / QRIS pays them below.")

@@ -36,12 +36,24 @@ SUPERVISOR_ROLES = ("owner", "staff")
 SELLER_KINDS = tuple(PILLAR_BY_KIND)
 # Kinds Diskop UKM staff decide; a santri business is decided by its supervising pesantren.
 DISKOP_KINDS = (Organisation.Kind.PESANTREN, Organisation.Kind.ALUMNI_BUSINESS)
+# Where the store ships from: its regency/city, pickup address (street) and the kecamatan/desa codes a courier
+# quotes from; the address widget fills them in (StoreApplicationForm), the approval copies them to the store.
+ORIGIN_FIELDS = (
+    "origin",
+    "pickup_address",
+    "origin_kecamatan",
+    "origin_kecamatan_code",
+    "origin_desa",
+    "origin_desa_code",
+    "origin_postal_code",
+    "origin_latitude",
+    "origin_longitude",
+)
 APPLICATION_FIELDS = (
     "name",
     "slug",
     "description",
-    "origin",
-    "pickup_address",
+    *ORIGIN_FIELDS,
     "bank_name",
     "bank_account_number",
     "bank_account_name",
@@ -273,8 +285,8 @@ def store_application_approve(*, actor: User, application: StoreApplication, bas
         name=locked.name,
         slug=locked.slug,
         description=locked.description,
+        **{name: getattr(locked, name) for name in ORIGIN_FIELDS if name != "origin"},
         origin_id=locked.origin_id,
-        pickup_address=locked.pickup_address,
         bank_name=locked.bank_name,
         bank_account_number=locked.bank_account_number,
         bank_account_name=locked.bank_account_name,

@@ -3,6 +3,7 @@
 
 from marketplace.models import Store, StoreApplication
 from marketplace.seller.opening import store_application_save
+from opop import wilayah
 from opop.models import KabupatenKota, Membership, Organisation, User
 
 PESANTREN = "Pondok Pesantren Al-Hikmah Jenu"
@@ -34,7 +35,11 @@ def seed_store_opening(users: dict[str, User]) -> StoreApplication | None:
         slug="al-hikmah-mart-jenu",
         description="Koppontren Al-Hikmah Jenu: ikan asap dan terasi khas pesisir Tuban, diolah santri.",
         origin=KabupatenKota.objects.get(kode="35.23"),
-        pickup_address="Koppontren Al-Hikmah, Jl. Pesantren, Socorejo, Jenu, Kab. Tuban",
+        pickup_address="Koppontren Al-Hikmah, Jl. Pesantren",
+        **{
+            f"origin_{key}": value
+            for key, value in wilayah.address_codes(kabupaten_code="35.23", kecamatan="Jenu", desa="Socorejo").items()
+        },
         bank_name="Bank Jatim Syariah",
         bank_account_number="6120035230",
         bank_account_name="Koppontren Al-Hikmah Jenu",

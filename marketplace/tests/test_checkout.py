@@ -127,12 +127,12 @@ def test_checkout_needs_login_and_an_address(client, shopper, product_a):
             "label": "Rumah",
             "recipient_name": "Siti",
             "phone": "0812 3450 0001",
-            "provinsi": "Jawa Timur",
-            "kabupaten_kota": "35.17",
-            "kecamatan": "Jombang",
-            "desa": "Kepanjen",
-            "street": "Jl. Merdeka 1",
-            "postal_code": "61411",
+            "alamat_provinsi": "35",
+            "alamat_kabupaten": "35.17",
+            "alamat_kecamatan": "35.17.09",
+            "alamat_desa": "35.17.09.1006",
+            "alamat_jalan": "Jl. Merdeka 1",
+            "alamat_kodepos": "61411",
         },
     )
     assert response.status_code == 302

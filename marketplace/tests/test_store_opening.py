@@ -32,6 +32,11 @@ def _data(**overrides):
         "description": "Produk santri Darul Ulum.",
         "origin": KabupatenKota.objects.get(kode="35.17"),
         "pickup_address": "Jl. Pesantren 1, Peterongan, Jombang",
+        "origin_kecamatan": "Peterongan",
+        "origin_kecamatan_code": "35.17.10",
+        "origin_desa": "Keplaksari",
+        "origin_desa_code": "35.17.10.2002",
+        "origin_postal_code": "61481",
         "bank_name": "Bank Jatim Syariah",
         "bank_account_number": "0123456789",
         "bank_account_name": "Koppontren Darul Ulum",
@@ -40,8 +45,15 @@ def _data(**overrides):
 
 
 def _post_data(**overrides):
+    """The form's POST: the ship-from address through the address widget (Kec. Peterongan, Desa Keplaksari)."""
     data = _data(**overrides)
-    data["origin"] = data["origin"].pk
+    data["alamat_provinsi"] = "35"
+    data["alamat_kabupaten"] = data.pop("origin").pk
+    data["alamat_jalan"] = data.pop("pickup_address")
+    data["alamat_kecamatan"] = data.pop("origin_kecamatan_code")
+    data["alamat_desa"] = data.pop("origin_desa_code")
+    data["alamat_kodepos"] = data.pop("origin_postal_code")
+    del data["origin_kecamatan"], data["origin_desa"]
     return data
 
 
@@ -124,7 +136,7 @@ def test_a_verified_pesantren_applies_and_the_store_does_not_exist_until_approve
     assert overview.status_code == 200
     assert reverse("marketplace:seller_open", args=[verified_a.slug]) in overview.content.decode()
     form = client.get(reverse("marketplace:seller_open", args=[verified_a.slug]))
-    assert form.context["form"].initial["origin"] == "35.17" and form.context["pillar"] == "Pesantrenpreneur"
+    assert form.context["form"].initial["alamat_kabupaten"] == "35.17" and form.context["pillar"] == "Pesantrenpreneur"
     response = client.post(
         reverse("marketplace:seller_open", args=[verified_a.slug]),
         {**_post_data(), "logo_upload": image_upload(200, 200, name="logo.png", fmt="PNG"), "action": "submit"},
@@ -240,6 +252,13 @@ def test_diskop_staff_approve_and_the_store_opens_with_everything_asked(
         "Koppontren Darul Ulum",
     )
     assert store.origin_id == "35.17" and store.kabupaten_kota.kode == "35.17" and store.logo and store.is_active
+    # The ship-from address a courier quotes from, chosen in the address widget.
+    assert (store.origin_kecamatan_code, store.origin_kecamatan) == ("35.17.10", "Peterongan")
+    assert (store.origin_desa_code, store.origin_desa, store.origin_postal_code) == (
+        "35.17.10.2002",
+        "Keplaksari",
+        "61481",
+    )
     application.refresh_from_db()
     assert application.status == S.APPROVED and application.store == store
     assert application.decided_by == province_staff and application.decided_at
@@ -465,3 +484,28 @@ def test_concurrent_first_submissions_make_one_application(regions, verified_a, 
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len(set(results)) == 1 and StoreApplication.objects.count() == 1
     assert AuditEvent.objects.filter(action="marketplace.store_application_submitted").count() == 1
+
+
+def test_the_application_form_takes_the_ship_from_address_through_the_widget(client, verified_a, admin_a):
+    client.force_login(admin_a)
+    url = reverse("marketplace:seller_open", args=[verified_a.slug])
+    post = {**_post_data(), "action": "draft"}
+    del post["alamat_desa"]
+    response = client.post(url, {**post, "wilayah_pilih": "kecamatan"})
+    assert response.status_code == 200 and not StoreApplication.objects.exists()
+    body = response.content.decode()
+    assert 'value="35.17.10.2002" data-kodepos="61481"' in body and "errorlist" not in body
+    assert 'value="Koppontren Darul Ulum"' in body
+    assert client.post(url, {**post, "alamat_desa": "35.17.10.2002"}).status_code == 302
+    application = StoreApplication.objects.get()
+    assert (application.origin_id, application.origin_kecamatan_code, application.origin_desa_code) == (
+        "35.17",
+        "35.17.10",
+        "35.17.10.2002",
+    )
+    assert (application.origin_kecamatan, application.origin_desa, application.origin_postal_code) == (
+        "Peterongan",
+        "Keplaksari",
+        "61481",
+    )
+    assert application.pickup_address == "Jl. Pesantren 1, Peterongan, Jombang"

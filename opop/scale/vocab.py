@@ -278,7 +278,7 @@ PLATE_PREFIX = {
     **dict.fromkeys(["35.06", "35.71", "35.05", "35.72", "35.04", "35.03", "35.18"], "AG"),
 }
 
-WILAYAH = Path(__file__).resolve().parents[2] / "pesantren" / "data" / "jatim_wilayah.csv"
+WILAYAH = Path(__file__).resolve().parents[2] / "opop" / "data" / "jatim_wilayah.csv"
 
 
 @lru_cache(maxsize=1)

@@ -104,6 +104,8 @@ MATRIX: dict[str, tuple[str, str]] = {
     "robots_txt": ("GET", "200 200 200 200 200 200 200 200 200"),
     "sitemap_index": ("GET", "200 200 200 200 200 200 200 200 200"),
     "marketplace:address_create": ("GET", "login 200 200 200 200 200 200 200 200"),
+    # The shopper's own address; anyone else's answers 404.
+    "marketplace:address_update": ("GET", "login 200 404 404 404 404 404 404 404"),
     "marketplace:address_list": ("GET", "login 200 200 200 200 200 200 200 200"),
     "marketplace:cart": ("GET", "200 200 200 200 200 200 200 200 200"),
     "marketplace:cart_add": ("POST", "302 302 302 302 302 302 302 302 302"),
@@ -180,6 +182,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "opop:deletion_withdraw": ("POST", "login 404 404 404 404 404 404 404 404"),
     "opop:privacy_notice": ("GET", "200 200 200 200 200 200 200 200 200"),
     "opop:offline": ("GET", "200 200 200 200 200 200 200 200 200"),
+    "opop:wilayah_children": ("GET", "200 200 200 200 200 200 200 200 200"),  # public reference data
     "opop:profile": ("GET", "login 200 200 200 200 200 200 200 200"),
     "pesantren:card": ("GET", "login 404 200 200 404 404 200 200 200"),
     "pesantren:card_verify": ("GET", "200 200 200 200 200 200 200 200 200"),

@@ -16,6 +16,8 @@ def _kwargs(name: str, world: World) -> dict | None:
         "marketplace:category": {"slug": o["product"].category.slug},
         "marketplace:product": {"slug": o["product"].slug},
         "marketplace:store": {"slug": o["store"].slug},
+        "marketplace:address_update": {"pk": o["address"].pk},
+        "opop:wilayah_children": {"kode": "35.17.10"},
         "marketplace:cart_add": {"slug": o["product"].slug},
         "marketplace:cart_update": {"key": str(o["product"].pk)},
         "marketplace:order_detail": {"number": order.number},

@@ -74,7 +74,7 @@ def _santri_paperwork(darul_ulum: Organisation, admin: User) -> None:
 
 
 def _objects(darul_ulum: Organisation) -> dict[str, object]:
-    from marketplace.models import CheckoutPayment, Order, Product, Store
+    from marketplace.models import Address, CheckoutPayment, Order, Product, Store
     from pesantren.models import BusinessUnit, MonthlyReport, Pesantren
     from pesantren.samsat.models import Bill, Outlet, Payment
 
@@ -90,6 +90,7 @@ def _objects(darul_ulum: Organisation) -> dict[str, object]:
         "store": store,
         "product": Product.objects.visible().filter(store=store).first(),
         "order": order,
+        "address": Address.objects.filter(user__email=EMAILS["shopper"]).order_by("pk").first(),
         "outlet": outlet,
         "payment": payment,
         "gateway_payment": CheckoutPayment.objects.filter(

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from opop import wilayah
 from opop.figures import figures_mark_dirty
 from opop.formatting import normalise_phone
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError, audit_record, organisation_create
-from pesantren import wilayah
 from pesantren.models import (
     Pesantren,
     StatusChange,
@@ -33,8 +33,11 @@ PROFILE_FIELDS = (
     "name",
     "nspp",
     "street",
+    "rt_rw",
     "desa",
+    "desa_code",
     "kecamatan",
+    "kecamatan_code",
     "kabupaten_kota",
     "postal_code",
     "latitude",
@@ -47,6 +50,8 @@ PROFILE_FIELDS = (
     "description",
     "flagship_product",
 )
+
+ADDRESS_FIELDS = {"kecamatan", "kecamatan_code", "desa", "desa_code"}
 
 # (from, to): who may make the step. "admin" = the pesantren's owner or staff; "staff" = Diskop UKM
 # staff whose region covers the pesantren (or province-wide), and superusers.
@@ -125,26 +130,46 @@ def _validate_profile(pesantren: Pesantren) -> None:
             _("Postal codes in %(region)s run from %(low)s to %(high)s.")
             % {"region": region.label, "low": region.kodepos_min, "high": region.kodepos_max}
         ]
-    if region and pesantren.kecamatan:
-        kecamatan = wilayah.kecamatan_get(region.kode, pesantren.kecamatan)
-        if kecamatan is None:
+    if region and (pesantren.kecamatan_code or pesantren.kecamatan):
+        # Chosen in the widget (codes) or typed by a service caller (names): either way the code and the name
+        # Kemendagri writes end up on the row.
+        kecamatan = (
+            wilayah.get(pesantren.kecamatan_code)
+            if pesantren.kecamatan_code
+            else wilayah.child_named(region.kode, pesantren.kecamatan)
+        )
+        if kecamatan is None or kecamatan.induk_id != region.kode:
             errors["kecamatan"] = [
                 _("There is no kecamatan “%(name)s” in %(region)s.")
-                % {"name": pesantren.kecamatan, "region": region.label}
+                % {"name": pesantren.kecamatan or pesantren.kecamatan_code, "region": region.label}
             ]
         else:
-            pesantren.kecamatan = kecamatan.name
-            desa_code = kecamatan.desa.get(wilayah._key(pesantren.desa))
-            if pesantren.desa and desa_code is None:
+            pesantren.kecamatan, pesantren.kecamatan_code = kecamatan.nama, kecamatan.kode
+            villages = list(wilayah.children(kecamatan.kode))
+            desa = next(
+                (
+                    d
+                    for d in villages
+                    if (
+                        d.kode == pesantren.desa_code
+                        if pesantren.desa_code
+                        else wilayah.name_key(d.nama) == wilayah.name_key(pesantren.desa)
+                    )
+                ),
+                None,
+            )
+            if (pesantren.desa or pesantren.desa_code) and desa is None:
                 errors["desa"] = [
                     _("There is no desa/kelurahan “%(name)s” in Kecamatan %(kecamatan)s.")
-                    % {"name": pesantren.desa, "kecamatan": kecamatan.name}
+                    % {"name": pesantren.desa or pesantren.desa_code, "kecamatan": kecamatan.nama}
                 ]
-            codes = kecamatan.postal_codes
+            elif desa is not None:
+                pesantren.desa, pesantren.desa_code = desa.nama, desa.kode
+            codes = {d.kodepos for d in villages if d.kodepos}
             if "postal_code" not in errors and len(code) == 5 and codes and code not in codes:
                 errors["postal_code"] = [
                     _("Kecamatan %(kecamatan)s uses the postal codes %(codes)s.")
-                    % {"kecamatan": kecamatan.name, "codes": ", ".join(sorted(codes))}
+                    % {"kecamatan": kecamatan.nama, "codes": ", ".join(sorted(codes))}
                 ]
     if errors:
         raise ValidationError(errors)
@@ -190,6 +215,9 @@ def pesantren_update(*, user: User, pesantren: Pesantren, **fields) -> Pesantren
     can only change while the pesantren is not yet verified (staff scoping follows it)."""
     if not (is_pesantren_owner(user, pesantren) or is_programme_staff_for(user, pesantren)):
         raise DomainError(_("Only the pesantren's owner or Diskop UKM staff change its profile."))
+    for name in ("kecamatan", "desa"):
+        if name in fields and f"{name}_code" not in fields:
+            fields[f"{name}_code"] = ""  # a typed name: validation finds its code
     changed = []
     for key, value in fields.items():
         if key == "logo" and value is False:  # "clear" ticked on the form
@@ -205,6 +233,8 @@ def pesantren_update(*, user: User, pesantren: Pesantren, **fields) -> Pesantren
         return pesantren
     _validate_profile(pesantren)
     pesantren.full_clean()
+    if ADDRESS_FIELDS & set(changed):
+        changed = [*changed, *(ADDRESS_FIELDS - set(changed))]  # validation writes the codes and the names
     pesantren.save(update_fields=[*changed, "updated_at"])
     if "kabupaten_kota" in changed:
         # The organisation's region follows, so kernel-level scoping agrees with ours.

@@ -31,6 +31,8 @@ class PesantrenFactory(factory.django.DjangoModelFactory):
         lambda o: o.organisation.kabupaten_kota or KabupatenKota.objects.get(kode="35.17")
     )
     postal_code = "61481"  # Keplaksari, Peterongan, Kab. Jombang
+    kecamatan_code = factory.LazyAttribute(lambda o: "35.17.10" if o.kabupaten_kota.kode == "35.17" else "")
+    desa_code = factory.LazyAttribute(lambda o: "35.17.10.2002" if o.kabupaten_kota.kode == "35.17" else "")
     pengasuh = "KH. Abdul Ghofur"
     santri_count = 750
     phone = "+6281234567890"

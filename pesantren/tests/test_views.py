@@ -199,11 +199,12 @@ PROFILE_POST = {
     "nspp": "510035230001",
     "pengasuh": "KH. Abdul Hamid",
     "santri_count": "640",
-    "street": "Jl. Pantura 5",
-    "desa": "Socorejo",
-    "kecamatan": "Jenu",
-    "kabupaten_kota": "35.23",
-    "postal_code": "62352",
+    "alamat_provinsi": "35",
+    "alamat_kabupaten": "35.23",
+    "alamat_kecamatan": "35.23.12",
+    "alamat_desa": "35.23.12.2002",
+    "alamat_jalan": "Jl. Pantura 5",
+    "alamat_kodepos": "62352",
     "phone": "081234567890",
     "email": "info@alhikmah.sch.id",
     "flagship_product": "Batik gedog",
@@ -228,8 +229,8 @@ def test_the_admin_fills_in_the_profile_of_an_existing_organisation(client, pesa
     client.force_login(admin_a)
     assert "Darul Ulum" in client.get(reverse("pesantren:mine")).content.decode()
     url = reverse("pesantren:register") + f"?organisation={pesantren_a.pk}"
-    post = {**PROFILE_POST, "kabupaten_kota": "35.17", "kecamatan": "Peterongan", "desa": "Keplaksari"}
-    post["postal_code"] = "61481"
+    post = {**PROFILE_POST, "alamat_kabupaten": "35.17", "alamat_kecamatan": "35.17.10", "alamat_desa": "35.17.10.2002"}
+    post["alamat_kodepos"] = "61481"
     assert client.post(url, post).status_code == 302
     assert Pesantren.objects.get().organisation == pesantren_a
 
@@ -485,3 +486,56 @@ def test_without_mart_sales_the_report_form_leaves_omzet_empty(client, pes_a, ad
     client.force_login(admin_a)
     response = client.get(reverse("pesantren:report_create", args=[pes_a.pk]) + "?month=bukan-bulan")
     assert response.context["form"]["omzet"].initial is None
+
+
+def test_registration_asks_kabupaten_before_kecamatan_before_desa(client, shopper):
+    client.force_login(shopper)
+    body = client.get(reverse("pesantren:register")).content.decode()
+    order = [body.index(f'name="alamat_{name}"') for name in ("kabupaten", "kecamatan", "desa", "jalan", "kodepos")]
+    assert order == sorted(order)
+    assert body.index('name="santri_count"') < order[0] < body.index('name="phone"')
+
+
+def test_registration_round_trip_keeps_the_profile_and_fills_the_postal_code(client, shopper):
+    client.force_login(shopper)
+    post = {**PROFILE_POST, "alamat_kodepos": "", "wilayah_pilih": "desa"}
+    response = client.post(reverse("pesantren:register"), post)
+    assert response.status_code == 200 and not Pesantren.objects.exists()
+    body = response.content.decode()
+    assert "errorlist" not in body and 'value="Pondok Pesantren Al-Hikmah"' in body
+    assert 'name="alamat_kodepos" value="62352"' in body
+
+
+def test_a_registered_pesantren_carries_the_kemendagri_codes(client, shopper):
+    client.force_login(shopper)
+    assert client.post(reverse("pesantren:register"), {**PROFILE_POST, "alamat_rt_rw": "01/02"}).status_code == 302
+    pesantren = Pesantren.objects.get()
+    assert (pesantren.kabupaten_kota_id, pesantren.kecamatan_code, pesantren.kecamatan) == ("35.23", "35.23.12", "Jenu")
+    assert (pesantren.desa_code, pesantren.desa, pesantren.postal_code, pesantren.rt_rw) == (
+        "35.23.12.2002",
+        "Socorejo",
+        "62352",
+        "01/02",
+    )
+
+
+def test_the_profile_form_shows_the_chosen_regions_and_saves_a_new_desa(client, pes_a, admin_a):
+    client.force_login(admin_a)
+    url = reverse("pesantren:edit", args=[pes_a.pk])
+    form = client.get(url).context["form"]
+    assert (form.initial["alamat_kabupaten"], form.initial["alamat_kecamatan"], form.initial["alamat_desa"]) == (
+        "35.17",
+        "35.17.10",
+        "35.17.10.2002",
+    )
+    post = {
+        **PROFILE_POST,
+        "nspp": pes_a.nspp,
+        "alamat_kabupaten": "35.17",
+        "alamat_kecamatan": "35.17.10",
+        "alamat_desa": "35.17.10.2004",
+        "alamat_kodepos": "61481",
+    }
+    assert client.post(url, post).status_code == 302
+    pes_a.refresh_from_db()
+    assert (pes_a.desa, pes_a.desa_code, pes_a.kecamatan_code) == ("Mancar", "35.17.10.2004", "35.17.10")

@@ -22,8 +22,12 @@ def _rfq_form(world):
     today = timezone.localdate()
     return {
         "title": "Garam 300 kg",
-        "delivery_region": "35.17",
-        "delivery_address": "Dapur pondok",
+        "alamat_provinsi": "35",
+        "alamat_kabupaten": "35.17",
+        "alamat_kecamatan": "35.17.10",
+        "alamat_desa": "35.17.10.2002",
+        "alamat_jalan": "Dapur pondok",
+        "alamat_kodepos": "61481",
         "delivery_date": (today + timedelta(days=20)).isoformat(),
         "payment_terms": "transfer",
         "payment_days": "14",

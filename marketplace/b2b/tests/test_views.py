@@ -61,8 +61,12 @@ def test_the_whole_trade_through_the_pages(
         reverse("b2b:rfq_create"),
         {
             "title": "Beras 500 kg",
-            "delivery_region": "35.28",
-            "delivery_address": "Dapur pondok",
+            "alamat_provinsi": "35",
+            "alamat_kabupaten": "35.28",
+            "alamat_kecamatan": "35.28.01",
+            "alamat_desa": "35.28.01.2001",
+            "alamat_jalan": "Dapur pondok",
+            "alamat_kodepos": "69371",
             "delivery_date": (timezone.localdate() + timedelta(days=10)).isoformat(),
             "payment_terms": "transfer",
             "payment_days": "14",
@@ -80,6 +84,13 @@ def test_the_whole_trade_through_the_pages(
     )
     rfq = RFQ.objects.get()
     assert response.status_code == 302 and response.url == rfq.get_absolute_url()
+    # The delivery address came through the address widget, with its Kemendagri codes.
+    assert (rfq.delivery_region_id, rfq.delivery_kecamatan_code, rfq.delivery_kecamatan) == (
+        "35.28",
+        "35.28.01",
+        "Tlanakan",
+    )
+    assert (rfq.delivery_desa_code, rfq.delivery_desa, rfq.delivery_postal_code) == ("35.28.01.2001", "Dabuan", "69371")
     item = rfq.items.get()
     # Both suppliers quote.
     for user, price in ((alumni_user, 12000), (pesantren_supplier_user, 11800)):
@@ -108,6 +119,11 @@ def test_the_whole_trade_through_the_pages(
     alumni_quote = Quotation.objects.get(supplier=alumni_supplier)
     response = client.post(reverse("b2b:rfq_award", args=[rfq.pk]), {f"item_{item.pk}": str(alumni_quote.pk)})
     po = PurchaseOrder.objects.get()
+    assert (po.delivery_kecamatan_code, po.delivery_desa_code, po.delivery_postal_code) == (
+        "35.28.01",
+        "35.28.01.2001",
+        "69371",
+    )
     assert response.status_code == 302 and response.url == po.get_absolute_url()
     # The supplier confirms, delivers two lots; the buyer receives them.
     _login(client, alumni_user)
@@ -282,4 +298,30 @@ def test_invited_suppliers_can_be_chosen_on_the_form(client, buyer_user, offers,
     _login(client, buyer_user)
     form = client.get(reverse("b2b:rfq_create")).context["form"]
     assert alumni_supplier in form.fields["invited"].queryset
-    assert form.initial["delivery_region"] == KabupatenKota.objects.get(kode="35.28").pk
+    assert form.initial["alamat_kabupaten"] == KabupatenKota.objects.get(kode="35.28").pk
+
+
+def test_rfq_form_round_trip_keeps_the_items_and_offers_the_next_level(client, buyer_user, rice):
+    _login(client, buyer_user)
+    response = client.post(
+        reverse("b2b:rfq_create"),
+        {
+            "title": "Beras 500 kg",
+            "alamat_provinsi": "35",
+            "alamat_kabupaten": "35.17",
+            "alamat_jalan": "Dapur pondok",
+            "wilayah_pilih": "kabupaten",
+            "items-TOTAL_FORMS": "3",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "1",
+            "items-MAX_NUM_FORMS": "20",
+            "items-0-name": "Beras medium",
+            "items-0-category": str(rice.pk),
+            "items-0-quantity": "500",
+            "items-0-unit": "kg",
+        },
+    )
+    assert response.status_code == 200 and not RFQ.objects.exists()
+    body = response.content.decode()
+    assert 'value="Beras medium"' in body and 'value="Dapur pondok"' in body and "errorlist" not in body
+    assert '<option value="35.17.10">Peterongan</option>' in body

@@ -35,6 +35,7 @@ def _store_prefix(request) -> str:
 def _errors(form, exc: Exception) -> None:
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            field = form.address_error_field(field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -74,7 +75,7 @@ def store_open(request, slug):
             return redirect("marketplace:seller_open", slug=organisation.slug)
         if form.is_valid():
             submit = request.POST.get("action") != "draft"
-            data = {name: form.cleaned_data[name] for name in opening.APPLICATION_FIELDS}
+            data = form.application_values()
             try:
                 opening.store_application_save(
                     actor=request.user,
