@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.seller.sales import month_sales
 from opop.models import KabupatenKota
+from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
@@ -28,7 +29,6 @@ from pesantren.forms import (
     PesantrenForm,
     ReportCorrectForm,
     ReportForm,
-    ReviewForm,
     TransitionForm,
     default_report_month,
     profile_values,
@@ -312,12 +312,7 @@ def report_review(request, pk):
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.report_review(
-                user=request.user,
-                report=report,
-                verify=form.cleaned_data["decision"] == "verify",
-                note=form.cleaned_data["note"],
-            )
+            services.report_review(user=request.user, report=report, verify=form.verify, note=form.cleaned_data["note"])
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
