@@ -1,4 +1,3 @@
-import csv
 from datetime import datetime
 
 import qrcode
@@ -7,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -15,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.seller.sales import month_sales
+from opop.exports import export_response, rows_table
 from opop.models import KabupatenKota
+from opop.permissions import access_for
 from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
 from pesantren import selectors, services
@@ -418,25 +418,30 @@ EXPORT_COLUMNS = [
 def staff_export(request):
     """CSV of the filtered list (the same filters and scope as the page). Every export is audited."""
     pesantren_filter = _staff_filter(request)
-    rows = list(pesantren_filter.qs)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pesantren-opop.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow([label for _field, label in EXPORT_COLUMNS])
-    for pesantren in rows:
-        values = []
+    applied = pesantren_filter.applied() if pesantren_filter.is_bound and pesantren_filter.form.is_valid() else {}
+
+    def values(pesantren):
         for field, _label in EXPORT_COLUMNS:
             value = getattr(pesantren, field)
             if field == "kabupaten_kota":
                 value = pesantren.kabupaten_kota.label
             elif field == "reported_this_month":
                 value = "ya" if value else "tidak"
-            values.append("" if value is None else value)
-        writer.writerow(values)
-    applied = pesantren_filter.applied() if pesantren_filter.is_bound and pesantren_filter.form.is_valid() else {}
-    services.export_record(user=request.user, count=len(rows), filters=applied)
-    return response
+            yield value
+
+    return export_response(
+        tables=rows_table(
+            slug="pesantren",
+            labels=[label for _field, label in EXPORT_COLUMNS],
+            rows=(list(values(pesantren)) for pesantren in pesantren_filter.qs),
+        ),
+        file_format="csv",
+        actor=request.user,
+        dataset="pesantren",
+        filename="pesantren-opop",
+        region=access_for(request.user).region,
+        filters=applied,
+    )
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Pages of Samsat OPOP: the public outlet list and verification, the counter, reports, Diskop staff."""
 
-import csv
 from datetime import date
 
 import qrcode
@@ -16,8 +15,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opop.exports import export_response, rows_table
 from opop.permissions import access_for, get_for_user_or_404
-from opop.services import DomainError, export_record
+from opop.services import DomainError
 from pesantren.samsat import selectors, services
 from pesantren.samsat.biller import get_biller
 from pesantren.samsat.forms import (
@@ -340,15 +340,16 @@ def day_report(request, code, day):
     payments = list(selectors.payment_list(outlet=outlet, day=business_day))
     close = selectors.day_close_list(outlet=outlet).filter(business_day=business_day).first()
     if request.GET.get("format") == "csv":
-        export_record(
+        return export_response(
+            tables=_day_tables(outlet, business_day, payments, close),
+            file_format="csv",
             actor=request.user,
             dataset="samsat.day",
-            rows=len(payments),
+            filename=f"samsat-{outlet.code}-{business_day.isoformat()}",
             organisation=outlet.organisation,
             region=access_for(request.user).region,
             filters={"outlet": outlet.code, "day": business_day.isoformat()},
         )
-        return _day_csv(outlet, business_day, payments, close)
     return render(
         request,
         "samsat/day_report.html",
@@ -368,34 +369,48 @@ def day_report(request, code, day):
     )
 
 
-def _day_csv(outlet, day, payments, close) -> HttpResponse:
-    """The outlet's side of a business day, for the bank's operations team: one row per payment."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="samsat-{outlet.code}-{day.isoformat()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["outlet", "business_day", "receipt", "time_wib", "plate", "state", "ntpd", "total", "key"])
-    for payment in payments:
-        writer.writerow(
-            [
-                outlet.code,
-                day.isoformat(),
-                payment.receipt_number,
-                timezone.localtime(payment.created_at).strftime("%H:%M:%S"),
-                payment.plate,
-                payment.state,
-                payment.biller_ref or "",
-                payment.total,
-                payment.idempotency_key,
-            ]
+def _day_tables(outlet, day, payments, close) -> list:
+    """The outlet's side of a business day, for the bank's operations team: one row per payment, then the
+    close's summary when the day is closed."""
+    tables = [
+        rows_table(
+            slug="samsat-day",
+            labels=["outlet", "business_day", "receipt", "time_wib", "plate", "state", "ntpd", "total", "key"],
+            rows=(
+                [
+                    outlet.code,
+                    day.isoformat(),
+                    payment.receipt_number,
+                    timezone.localtime(payment.created_at).strftime("%H:%M:%S"),
+                    payment.plate,
+                    payment.state,
+                    payment.biller_ref or "",
+                    payment.total,
+                    payment.idempotency_key,
+                ]
+                for payment in payments
+            ),
         )
+    ]
     if close is not None:
-        writer.writerow([])
-        writer.writerow(["expected_cash", "counted_cash", "difference", "gross", "outlet_fee", "net", "balanced"])
-        writer.writerow(
-            [close.expected_cash, close.counted_cash, close.difference, close.gross, close.outlet_fee, close.net,
-             close.balanced]
-        )  # fmt: skip
-    return response
+        tables.append(
+            rows_table(
+                slug="samsat-close",
+                labels=["expected_cash", "counted_cash", "difference", "gross", "outlet_fee", "net", "balanced"],
+                rows=[
+                    [
+                        close.expected_cash,
+                        close.counted_cash,
+                        close.difference,
+                        close.gross,
+                        close.outlet_fee,
+                        close.net,
+                        close.balanced,
+                    ]
+                ],
+            )
+        )
+    return tables
 
 
 # --- Diskop staff ----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Monthly business reports with revisions, and audited exports."""
+"""Monthly business reports with revisions (the shared workflow of opop.reviewed_reports)."""
 
 from datetime import date
 
@@ -13,7 +13,7 @@ from opop.reviewed_reports import (
     reviewed_report_review,
     reviewed_report_submit,
 )
-from opop.services import DomainError, audit_record
+from opop.services import DomainError
 from pesantren.models import FIGURE_FIELDS, BusinessUnit, MonthlyReport, Pesantren
 from pesantren.services.registry import ADMIN_ROLES, S
 
@@ -69,8 +69,3 @@ def report_correct(*, user: User, report: MonthlyReport, reason: str = "", **fig
 def report_review(*, user: User, report: MonthlyReport, verify: bool, note: str = "") -> MonthlyReport:
     """Verify a submitted report, or return it with a note. Staff of the pesantren's region only."""
     return reviewed_report_review(workflow=WORKFLOW, user=user, report=report, verify=verify, note=note)
-
-
-def export_record(*, user: User, count: int, filters: dict) -> None:
-    """Every CSV export of pesantren data leaves an audit event: who exported how many rows, filtered how."""
-    audit_record(actor=user, action="pesantren.exported", data={"rows": count, "filters": filters})
