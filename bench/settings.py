@@ -29,3 +29,6 @@ BENCH_DIR = Path(__file__).resolve().parent
 STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", str(BASE_DIR / "staticfiles")))  # noqa: F405
 STATICFILES_DIRS = [*STATICFILES_DIRS, BENCH_DIR / "static"]  # noqa: F405
 TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BENCH_DIR / "templates"]}, *TEMPLATES[1:]]  # noqa: F405
+
+# The benchmarks' data generator (`manage.py seed_scale`, bench/scale/): not a production app.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

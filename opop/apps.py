@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OpopConfig(AppConfig):
     name = "opop"
     verbose_name = _("OPOP kernel")
+    # Navigation entries (position, label, URL name, who sees them): opop/context_processors.py shows them.
+    nav_items = (
+        (30, _("My organisations"), "opop:organisation_list", "member"),
+        (220, _("Deletion requests"), "opop:deletion_queue", "province_staff"),
+        (240, _("Admin site"), "admin:index", "superuser"),
+    )

@@ -28,6 +28,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -44,9 +45,10 @@ _broker_down_until: float | None = None  # time.monotonic() until which this pro
 
 
 def _app():
-    from opop.celery import app
-
-    return app
+    """The project's Celery app. Read as Celery's current app (opop/__init__.py creates it, as current, before any
+    module of the kernel is imported), so that opop.celery — which drains the outbox when a worker starts — and
+    this module do not import each other."""
+    return current_app._get_current_object()
 
 
 def _is_eager() -> bool:
