@@ -18,8 +18,10 @@ yet are left to their fast path (which is publishing them that moment), so a hea
 once. It runs (1) every minute from beat as the task `opop.outbox_flush`, (2) in each worker as it starts
 (`worker_ready`), (3) once a web process that had failed publishes successfully again (it queues
 `opop.outbox_flush` for a worker rather than draining in the request), and (4) by hand: `manage.py
-outbox_flush`. Delivery is at least once (a process killed between publish and delete sends the task again
-from the relay); every task is idempotent.
+outbox_flush`. With a broker, delivery is at least once (a process killed between publish and delete sends
+the task again from the relay; CELERY_TASK_ACKS_LATE redelivers a job whose worker died), so every task is
+idempotent. In eager mode nothing is stored: the task runs in the committing process after the commit, and a
+process killed in between loses it (at most once; dev and tests only).
 """
 
 import logging

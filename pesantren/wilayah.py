@@ -43,7 +43,3 @@ def _kecamatan_by_region() -> dict[str, dict[str, Kecamatan]]:
 
 def kecamatan_get(region_code: str, name: str) -> Kecamatan | None:
     return _kecamatan_by_region().get(region_code, {}).get(_key(name))
-
-
-def kecamatan_names(region_code: str) -> list[str]:
-    return sorted(kecamatan.name for kecamatan in _kecamatan_by_region().get(region_code, {}).values())
