@@ -16,6 +16,7 @@ from marketplace.seller.sales import month_sales
 from opop.exports import export_response, rows_table
 from opop.models import KabupatenKota
 from opop.permissions import access_for
+from opop.ratelimit import rate_limited
 from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
 from pesantren import selectors, services
@@ -372,6 +373,7 @@ def public_profile(request, slug):
     )
 
 
+@rate_limited("public_check")
 def card_verify(request, token):
     pesantren = selectors.card_get(token=token)
     return render(request, "pesantren/card_verify.html", {"pesantren": pesantren})

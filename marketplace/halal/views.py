@@ -22,6 +22,7 @@ from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
 from opop.exports import export_response, rows_table
 from opop.permissions import access_for
+from opop.ratelimit import rate_limited
 from opop.services import DomainError
 
 PAGE_SIZE = 50
@@ -286,6 +287,7 @@ def product_queue_csv(request):
 # --- certificates --------------------------------------------------------------------------------
 
 
+@rate_limited("public_check")
 def certificate_search(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
@@ -293,6 +295,7 @@ def certificate_search(request):
     return render(request, "halal/certificate_search.html", {"form": form})
 
 
+@rate_limited("public_check")
 def certificate_verify(request, number):
     certificate = selectors.certificate_public(number=number)
     return render(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from opop.exports import export_response, rows_table
 from opop.permissions import access_for, get_for_user_or_404
+from opop.ratelimit import rate_limited
 from opop.services import DomainError
 from pesantren.samsat import selectors, services
 from pesantren.samsat.biller import get_biller
@@ -77,6 +78,7 @@ def outlet_public_list(request):
     return render(request, "samsat/outlet_public_list.html", {"form": form, "groups": groups.items()})
 
 
+@rate_limited("public_check")
 def payment_verify(request, code):
     payment = selectors.payment_by_verification(code=code)
     if payment is None:

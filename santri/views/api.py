@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from opop.ratelimit import rate_limited
 from santri import services
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -14,6 +15,7 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 
 @csrf_exempt
 @require_POST
+@rate_limited("santri_api", json=True)
 def upsert(request):
     token = services.api_token_authenticate(header=request.headers.get("Authorization", ""))
     if token is None:

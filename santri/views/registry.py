@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opop.exports import export_response, rows_table
+from opop.ratelimit import rate_limited
 from opop.services import DomainError
 from pesantren.services import is_pesantren_admin
 from santri import selectors, services
@@ -274,6 +275,7 @@ def card_download(request, pk):
     return response
 
 
+@rate_limited("public_check")
 def card_verify(request, token):
     """Public: anyone scanning the QR sees the name, the pesantren and whether the card is valid."""
     santri = selectors.santri_for_card(token=token)
