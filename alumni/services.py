@@ -245,7 +245,7 @@ def collaboration_respond(*, user: User, collaboration: Collaboration, accept: b
         collaboration.status = Collaboration.Status.ACTIVE
     else:
         collaboration.status = Collaboration.Status.DECLINED
-    collaboration.save()
+    collaboration.save(update_fields=["status", f"{side}_confirmed_by", f"{side}_confirmed_at", "updated_at"])
     audit_record(
         actor=user,
         action="alumni.collaboration_" + ("confirmed" if accept else "declined"),

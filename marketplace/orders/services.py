@@ -80,7 +80,18 @@ def order_transition(
         locked.delivered_at = now
     if to_status in states.RELEASES_STOCK:
         _release(locked, actor)
-    locked.save()
+    locked.save(
+        update_fields=[
+            "status",
+            *fields,
+            "paid_at",
+            "completed_at",
+            "shipped_at",
+            "delivered_at",
+            "stock_released",
+            "updated_at",
+        ]
+    )
     from marketplace.balance.ledger import balance_on_transition  # gateway-paid orders move the store balance
 
     balance_on_transition(order=locked, from_status=from_status, to_status=to_status, actor=actor)
