@@ -21,9 +21,9 @@ from alumni.models import AlumniBusiness
 from opop.permissions import access_for
 from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
+from opop.web import form_error, require
 from pesantren.models import Pesantren
 from santri import selectors as santri_selectors
-from santri.views.common import form_error, require
 
 
 @login_required

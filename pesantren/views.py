@@ -1,7 +1,5 @@
 from datetime import datetime
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from opop.permissions import access_for
 from opop.ratelimit import rate_limited
 from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
+from opop.web import form_error, qr_svg, require
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
 from pesantren.forms import (
@@ -37,22 +36,6 @@ from pesantren.forms import (
 from pesantren.models import Aspect, Pesantren
 
 LIST_PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _form_error(form, exc: Exception) -> None:
-    """Put a service's error on the form: per field when it names fields the form has."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, str(exc))
 
 
 # --- pesantren admin ----------------------------------------------------------------------------
@@ -85,7 +68,7 @@ def register(request):
                 user=request.user, organisation=organisation, **profile_values(form)
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Your pesantren is registered. Submit it for verification when ready."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -96,7 +79,7 @@ def register(request):
 def edit(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
     user = request.user
-    _require(services.is_pesantren_owner(user, pesantren) or services.is_programme_staff_for(user, pesantren))
+    require(services.is_pesantren_owner(user, pesantren) or services.is_programme_staff_for(user, pesantren))
     form = PesantrenForm(request.POST or None, request.FILES or None, instance=pesantren)
     if request.method == "POST" and form.is_valid():
         values = profile_values(form)
@@ -104,7 +87,7 @@ def edit(request, pk):
         try:
             services.pesantren_update(user=request.user, pesantren=pesantren, **values)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The profile is saved."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -165,7 +148,7 @@ def transition(request, pk):
 def unit_form(request, pk=None, unit_pk=None):
     unit = selectors.unit_get(user=request.user, pk=unit_pk) if unit_pk else None
     pesantren = unit.pesantren if unit else selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_pesantren_owner(request.user, pesantren))
+    require(services.is_pesantren_owner(request.user, pesantren))
     form = BusinessUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         if unit is not None:
@@ -173,7 +156,7 @@ def unit_form(request, pk=None, unit_pk=None):
         try:
             services.business_unit_save(user=request.user, pesantren=pesantren, unit=unit, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The business unit is saved."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -198,7 +181,7 @@ def collaborators(request, pk):
 @login_required
 def mapping_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_programme_staff_for(request.user, pesantren))
+    require(services.is_programme_staff_for(request.user, pesantren))
     form = MappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +193,7 @@ def mapping_create(request, pk):
                 notes=form.notes(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The potential mapping is recorded."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -220,13 +203,13 @@ def mapping_create(request, pk):
 @login_required
 def mentoring_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_programme_staff_for(request.user, pesantren))
+    require(services.is_programme_staff_for(request.user, pesantren))
     form = MentoringForm(request.POST or None, initial={"mentor": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
             services.mentoring_record(user=request.user, pesantren=pesantren, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The mentoring session is logged."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -236,7 +219,7 @@ def mentoring_create(request, pk):
 @login_required
 def report_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_pesantren_admin(request.user, pesantren))
+    require(services.is_pesantren_admin(request.user, pesantren))
     month = _month_param(request.GET.get("month")) or default_report_month()
     mart = month_sales(organisation_id=pesantren.organisation_id, month=month)
     form = ReportForm(request.POST or None, pesantren=pesantren, month=month, mart_revenue=mart["revenue"])
@@ -250,7 +233,7 @@ def report_create(request, pk):
                 **form.figures(),
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The report is submitted to Diskop UKM."))
             return redirect("pesantren:report_detail", report.pk)
@@ -289,7 +272,7 @@ def report_detail(request, pk):
 @login_required
 def report_correct(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
-    _require(services.is_pesantren_admin(request.user, report.pesantren))
+    require(services.is_pesantren_admin(request.user, report.pesantren))
     form = ReportCorrectForm.for_report(report, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -297,7 +280,7 @@ def report_correct(request, pk):
                 user=request.user, report=report, reason=form.cleaned_data["reason"], **form.figures()
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The correction is saved as a new revision and sent for verification."))
             return redirect("pesantren:report_detail", report.pk)
@@ -321,11 +304,6 @@ def report_review(request, pk):
     return redirect("pesantren:report_detail", report.pk)
 
 
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    return image.to_string(encoding="unicode")
-
-
 @login_required
 def card(request, pk):
     """The printable Kartu OPOP of a verified pesantren, with a QR code to its verification page."""
@@ -336,7 +314,7 @@ def card(request, pk):
     return render(
         request,
         "pesantren/card.html",
-        {"pesantren": pesantren, "verify_url": verify_url, "qr_svg": mark_safe(_qr_svg(verify_url))},  # noqa: S308 - generated by qrcode
+        {"pesantren": pesantren, "verify_url": verify_url, "qr_svg": mark_safe(qr_svg(verify_url))},  # noqa: S308 - generated by qrcode
     )
 
 
@@ -383,7 +361,7 @@ def card_verify(request, token):
 
 
 def _staff_filter(request) -> PesantrenFilter:
-    _require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(request.user))
     return PesantrenFilter(request.GET or None, queryset=selectors.pesantren_list(user=request.user))
 
 
@@ -448,19 +426,19 @@ def staff_export(request):
 
 @login_required
 def verification_queue(request):
-    _require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(request.user))
     return render(request, "pesantren/verification_queue.html", selectors.verification_queue(user=request.user))
 
 
 @login_required
 def partners(request):
-    _require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(request.user))
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_create(user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The partner is added."))
             return redirect("pesantren:partners")

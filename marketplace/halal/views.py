@@ -24,12 +24,9 @@ from opop.exports import export_response, rows_table
 from opop.permissions import access_for
 from opop.ratelimit import rate_limited
 from opop.services import DomainError
+from opop.web import form_error
 
 PAGE_SIZE = 50
-
-
-def _form_error(form, exc) -> None:
-    form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
 
 
 def _is_staff(user) -> bool:
@@ -91,7 +88,7 @@ def case_create(request):
         try:
             case = services.case_create(actor=request.user, **data)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Draft case created. Attach the documents, then submit it."))
             return redirect(case)
@@ -113,7 +110,7 @@ def case_edit(request, pk):
         try:
             services.case_update(actor=request.user, case=case, products=products, **data)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Case saved."))
             return redirect(case)

@@ -2,8 +2,6 @@
 
 from datetime import date
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +16,7 @@ from opop.exports import export_response, rows_table
 from opop.permissions import access_for, get_for_user_or_404
 from opop.ratelimit import rate_limited
 from opop.services import DomainError
+from opop.web import qr_svg
 from pesantren.samsat import selectors, services
 from pesantren.samsat.biller import get_biller
 from pesantren.samsat.forms import (
@@ -56,11 +54,6 @@ def _counter_payment(request, outlet, pk):
         return selectors.counter_payments(user=request.user).get(outlet=outlet, pk=pk)
     except (Payment.DoesNotExist, ValueError):  # a foreign payment looks like a missing one
         raise Http404 from None
-
-
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=1)
-    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG we generate ourselves
 
 
 # --- Public ----------------------------------------------------------------------------------------
@@ -204,7 +197,7 @@ def _receipt_context(request, code, pk) -> dict:
 @login_required
 def receipt(request, code, pk):
     context = _receipt_context(request, code, pk)
-    context["qr_svg"] = _qr_svg(context["verify_url"])
+    context["qr_svg"] = qr_svg(context["verify_url"], box_size=8, border=1)
     return render(request, "samsat/receipt.html", context)
 
 
