@@ -43,9 +43,10 @@ test-hostile: messages ## Attack every form and upload with many more hypothesis
 		opop/tests/test_hostile_endpoints.py */tests/test_hostile_input.py */*/tests/test_hostile_input.py \
 		opop/tests/test_uploads.py
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, and the import contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .

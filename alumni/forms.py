@@ -27,13 +27,6 @@ class GraduateForm(forms.Form):
     graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950, max_value=limits.MAX_YEAR)
 
 
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("verify", _("Verify")), ("return", _("Return / refuse"))]
-    )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class BusinessForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=BusinessUnit.Sector.choices)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import KabupatenKota, Organisation, TimeStampedModel
+from opop.reviewed_reports import ReportRevision, ReviewedReport
 from pesantren.models import BusinessUnit, Pesantren, nib_validator
 
 
@@ -80,30 +81,14 @@ class AlumniBusiness(TimeStampedModel):
         return self.name
 
 
-class AlumniReport(TimeStampedModel):
-    """One month's omzet of an alumni business. Figures are the latest revision's; all are kept."""
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        VERIFIED = "verified", _("Verified")
-        RETURNED = "returned", _("Returned")
+class AlumniReport(ReviewedReport):
+    """One month's omzet of an alumni business (workflow: `opop.reviewed_reports`)."""
 
     business = models.ForeignKey(
         AlumniBusiness, verbose_name=_("business"), on_delete=models.CASCADE, related_name="reports"
     )
-    month = models.DateField(_("month"), help_text=_("The first day of the reported month."))
     omzet = models.PositiveBigIntegerField(_("turnover (omzet, Rp)"))
     workers = models.PositiveIntegerField(_("workers"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:
         ordering = ["-month"]
@@ -117,20 +102,12 @@ class AlumniReport(TimeStampedModel):
         return f"{self.business} · {self.month:%Y-%m}"
 
 
-class AlumniReportRevision(models.Model):
-    """Append-only copy of a report's figures: revision 1, then each correction."""
-
+class AlumniReportRevision(ReportRevision):
     report = models.ForeignKey(
         AlumniReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="revisions"
     )
-    number = models.PositiveSmallIntegerField(_("revision"))
     omzet = models.PositiveBigIntegerField(_("turnover (omzet, Rp)"))
     workers = models.PositiveIntegerField(_("workers"))
-    reason = models.TextField(_("reason for the correction"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["report", "-number"]
@@ -139,9 +116,6 @@ class AlumniReportRevision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="alumni_report_revision_unique"),
         ]
-
-    def __str__(self):
-        return f"{self.report} r{self.number}"
 
 
 class Collaboration(TimeStampedModel):

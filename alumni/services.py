@@ -3,32 +3,38 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
-from alumni.models import AlumniBusiness, AlumniReport, AlumniReportRevision, Alumnus, Collaboration
+from alumni.models import AlumniBusiness, AlumniReport, Alumnus, Collaboration
 from opop.figures import figures_mark_dirty
 from opop.mail import send_mail_on_commit
 from opop.models import KabupatenKota, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff_for_region
+from opop.reviewed_reports import (
+    ReportWorkflow,
+    reviewed_report_correct,
+    reviewed_report_review,
+    reviewed_report_submit,
+)
 from opop.services import DomainError, audit_record, organisation_create
 from pesantren.models import Pesantren
 from pesantren.services import is_pesantren_admin
 from santri.models import Santri
 
 REPORT_FIELDS = ("omzet", "workers")
+BUSINESS_ROLES = ("owner", "staff")
 
 
 def is_business_member(user: User, business: AlumniBusiness) -> bool:
-    return business.organisation_id in access_for(user).organisation_ids(roles=("owner", "staff"))
+    return business.organisation_id in access_for(user).organisation_ids(roles=BUSINESS_ROLES)
 
 
 def is_staff_for_region(user: User, kabupaten_kota_id: str) -> bool:
-    access = access_for(user)
-    return access.superuser or (access.programme_staff and access.region in (None, kabupaten_kota_id))
+    return is_programme_staff_for_region(user=user, kabupaten_kota_id=kabupaten_kota_id)
 
 
 # --- alumni --------------------------------------------------------------------------------------
@@ -154,112 +160,31 @@ def business_create(
     return business
 
 
-# --- monthly reports (the pesantren reports' rules: verify, revisions, no silent overwrite) --------
+# --- monthly reports: the shared workflow of opop.reviewed_reports, scoped to the business ---------
+
+WORKFLOW = ReportWorkflow(
+    model=AlumniReport,
+    owner_field="business",
+    figure_fields=REPORT_FIELDS,
+    audit_prefix="alumni",
+    return_needs_note=gettext_lazy("Please give a reason, so the business knows what to do."),
+    submitter_roles=BUSINESS_ROLES,
+)
 
 
-def _clean_figures(figures: dict) -> dict:
-    errors, clean = {}, {}
-    for field in REPORT_FIELDS:
-        value = figures.get(field)
-        if value in (None, ""):
-            errors[field] = [_("Fill in this figure.")]
-            continue
-        value = int(value)
-        if value < 0:
-            errors[field] = [_("A figure cannot be negative.")]
-        clean[field] = value
-    if errors:
-        raise ValidationError(errors)
-    return clean
-
-
-@transaction.atomic
 def report_submit(*, user: User, business: AlumniBusiness, month: date, **figures) -> AlumniReport:
     """Submit one month's figures. A month already reported is corrected, never overwritten."""
-    if not is_business_member(user, business):
-        raise PermissionDenied
-    month = month.replace(day=1)
-    if month > timezone.localdate().replace(day=1):
-        raise ValidationError({"month": [_("You cannot report a month in the future.")]})
-    clean = _clean_figures(figures)
-    message = _("A report for this month already exists. Correct that report instead.")
-    if AlumniReport.objects.filter(business=business, month=month).exists():
-        raise ValidationError({"month": [message]})
-    report = AlumniReport(business=business, month=month, submitted_by=user, **clean)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        raise ValidationError({"month": [message]}) from None
-    AlumniReportRevision.objects.create(report=report, number=1, created_by=user, **clean)
-    audit_record(
-        actor=user,
-        action="alumni.report_submitted",
-        organisation=business.organisation,
-        target=report,
-        data={"month": month.isoformat(), **clean},
-    )
-    return report
+    return reviewed_report_submit(workflow=WORKFLOW, user=user, owner=business, month=month, figures=figures)
 
 
-@transaction.atomic
 def report_correct(*, user: User, report: AlumniReport, reason: str = "", **figures) -> AlumniReport:
     """A correction is a new revision; a verified report needs a reason and is verified again."""
-    report = AlumniReport.objects.select_for_update().select_related("business").get(pk=report.pk)
-    if not is_business_member(user, report.business):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    if report.status == AlumniReport.Status.VERIFIED and not reason:
-        raise ValidationError({"reason": [_("Say why a verified report is corrected.")]})
-    clean = _clean_figures(figures)
-    if all(getattr(report, k) == v for k, v in clean.items()):
-        raise ValidationError({"__all__": [_("Nothing changed: the figures are the same as the current revision.")]})
-    was_verified = report.status == AlumniReport.Status.VERIFIED
-    report.revision += 1
-    for key, value in clean.items():
-        setattr(report, key, value)
-    report.status = AlumniReport.Status.SUBMITTED
-    report.submitted_by = user
-    report.save(update_fields=[*REPORT_FIELDS, "revision", "status", "submitted_by", "updated_at"])
-    AlumniReportRevision.objects.create(report=report, number=report.revision, created_by=user, reason=reason, **clean)
-    if was_verified:  # the verified figure left the programme's totals until it is verified again
-        figures_mark_dirty(when=report.month, kabupaten_kota_id=report.business.kabupaten_kota_id)
-    audit_record(
-        actor=user,
-        action="alumni.report_corrected",
-        organisation=report.business.organisation,
-        target=report,
-        data={"revision": report.revision, "reason": reason, **clean},
-    )
-    return report
+    return reviewed_report_correct(workflow=WORKFLOW, user=user, report=report, reason=reason, figures=figures)
 
 
-@transaction.atomic
 def report_review(*, user: User, report: AlumniReport, verify: bool, note: str = "") -> AlumniReport:
     """Diskop staff of the business's region verify a submitted report or return it with a note."""
-    report = AlumniReport.objects.select_for_update().select_related("business").get(pk=report.pk)
-    if not is_staff_for_region(user, report.business.kabupaten_kota_id):
-        raise PermissionDenied
-    if report.status != AlumniReport.Status.SUBMITTED:
-        raise DomainError(_("Only a submitted report can be verified or returned."))
-    note = (note or "").strip()
-    if not verify and not note:
-        raise DomainError(_("Please give a reason, so the business knows what to do."))
-    report.status = AlumniReport.Status.VERIFIED if verify else AlumniReport.Status.RETURNED
-    report.reviewed_by = user
-    report.reviewed_at = timezone.now()
-    report.review_note = note
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "updated_at"])
-    if verify:
-        figures_mark_dirty(when=report.month, kabupaten_kota_id=report.business.kabupaten_kota_id)
-    audit_record(
-        actor=user,
-        action="alumni.report_verified" if verify else "alumni.report_returned",
-        organisation=report.business.organisation,
-        target=report,
-        data={"revision": report.revision},
-    )
-    return report
+    return reviewed_report_review(workflow=WORKFLOW, user=user, report=report, verify=verify, note=note)
 
 
 # --- collaborations ------------------------------------------------------------------------------
@@ -320,7 +245,7 @@ def collaboration_respond(*, user: User, collaboration: Collaboration, accept: b
         collaboration.status = Collaboration.Status.ACTIVE
     else:
         collaboration.status = Collaboration.Status.DECLINED
-    collaboration.save()
+    collaboration.save(update_fields=["status", f"{side}_confirmed_by", f"{side}_confirmed_at", "updated_at"])
     audit_record(
         actor=user,
         action="alumni.collaboration_" + ("confirmed" if accept else "declined"),

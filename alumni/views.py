@@ -16,14 +16,14 @@ from alumni.forms import (
     GraduateForm,
     ReportCorrectForm,
     ReportForm,
-    ReviewForm,
 )
 from alumni.models import AlumniBusiness
 from opop.permissions import access_for
+from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
+from opop.web import form_error, require
 from pesantren.models import Pesantren
 from santri import selectors as santri_selectors
-from santri.views.common import form_error, require
 
 
 @login_required
@@ -70,7 +70,7 @@ def alumnus_review(request, pk):
             services.alumnus_verify(
                 user=request.user,
                 alumnus=alumnus,
-                verify=form.cleaned_data["decision"] == "verify",
+                verify=form.verify,
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
@@ -168,12 +168,7 @@ def report_review(request, pk):
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.report_review(
-                user=request.user,
-                report=report,
-                verify=form.cleaned_data["decision"] == "verify",
-                note=form.cleaned_data["note"],
-            )
+            services.report_review(user=request.user, report=report, verify=form.verify, note=form.cleaned_data["note"])
         except DomainError as exc:
             messages.error(request, str(exc))
         else:

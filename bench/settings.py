@@ -32,3 +32,5 @@ TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BENCH_DIR / "templ
 
 # The mixed benchmark reports how the store-page pieces were served (catalogue/fragments.py `stats`).
 CATALOGUE_FRAGMENT_STATS = True
+# The benchmarks' data generator (`manage.py seed_scale`, bench/scale/): not a production app.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405

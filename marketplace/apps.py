@@ -6,6 +6,15 @@ class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("OPOP Mart")
     sitemap_url_names = ("marketplace:sitemap",)  # listed in the site's sitemap index (/sitemap.xml)
+    # Navigation entries (position, label, URL name, who sees them): opop/context_processors.py shows them.
+    nav_items = (
+        (10, _("OPOP Mart"), "marketplace:home", "everyone"),
+        (60, _("Seller centre"), "marketplace:seller_dashboard", "seller"),
+        (190, _("Listing curation"), "marketplace:curation_queue", "curator"),
+        (200, _("Store requests"), "marketplace:store_request_list", "curator"),
+        (210, _("Payouts (finance)"), "marketplace:finance_payouts", "finance"),
+    )
+    demo = True  # seed_demo calls <app>.demo.seed(users), in the order of INSTALLED_APPS
 
     def ready(self):
         from marketplace.cart import receivers  # noqa: F401 - connects the login → cart merge receiver

@@ -1,39 +1,20 @@
 """Navigation by role, shared by every layout."""
 
+from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import Organisation
 from opop.permissions import access_for
 
-# (label, url name, who sees it). Entries whose URL does not exist yet are skipped, so each app
-# adds its links here as it lands.
-NAV_ITEMS = [
-    (_("OPOP Mart"), "marketplace:home", "everyone"),
-    (_("Samsat OPOP outlets"), "samsat:outlet_public_list", "everyone"),
-    (_("My organisations"), "opop:organisation_list", "member"),
-    (_("OPOP pesantren"), "pesantren:directory", "everyone"),
-    (_("My pesantren"), "pesantren:mine", "member"),
-    (_("Seller centre"), "marketplace:seller_dashboard", "seller"),
-    (_("Pesantren"), "pesantren:staff_list", "programme_staff"),
-    (_("Samsat counter"), "samsat:counter_home", "samsat_counter"),
-    (_("Samsat outlets (Diskop)"), "samsat:staff_outlet_list", "programme_staff"),
-    (_("Diskop workspace"), "reports:dashboard", "programme_staff"),
-    (_("OPOP in figures"), "reports:public", "everyone"),
-    (_("Santripreneur"), "santri:home", "member"),
-    (_("Programme activities"), "santri:event_list", "member"),
-    (_("Business-idea competitions"), "santri:competition_list", "everyone"),
-    (_("Alumni"), "alumni:home", "authenticated"),
-    (_("Halal certification"), "halal:case_list", "authenticated"),
-    (_("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
-    (_("Flagship curation"), "halal:flagship_list", "programme_staff"),
-    (_("Listing curation"), "marketplace:curation_queue", "curator"),
-    (_("Store requests"), "marketplace:store_request_list", "curator"),
-    (_("Payouts (finance)"), "marketplace:finance_payouts", "finance"),
-    (_("Deletion requests"), "opop:deletion_queue", "province_staff"),
-    (_("B2B procurement"), "b2b:home", "member"),
-    (_("Admin site"), "admin:index", "superuser"),
-]
+
+def nav_items() -> list[tuple]:
+    """(label, url name, who sees it) of every app, in position order. Each app's AppConfig declares its own
+    entries in `nav_items` as (position, label, url name, who); the kernel names no app. Entries whose URL does
+    not exist are skipped."""
+    entries = [entry for config in apps.get_app_configs() for entry in getattr(config, "nav_items", ())]
+    return [(label, url_name, who) for _position, label, url_name, who in sorted(entries, key=lambda e: e[0])]
+
 
 SELLER_KINDS = (Organisation.Kind.PESANTREN, Organisation.Kind.SANTRI_BUSINESS, Organisation.Kind.ALUMNI_BUSINESS)
 
@@ -79,7 +60,7 @@ def navigation(request):
         return {}
     access = access_for(user)
     items = []
-    for label, url_name, who in NAV_ITEMS:
+    for label, url_name, who in nav_items():
         if not _visible(who, user, access):
             continue
         try:

@@ -18,8 +18,10 @@ yet are left to their fast path (which is publishing them that moment), so a hea
 once. It runs (1) every minute from beat as the task `opop.outbox_flush`, (2) in each worker as it starts
 (`worker_ready`), (3) once a web process that had failed publishes successfully again (it queues
 `opop.outbox_flush` for a worker rather than draining in the request), and (4) by hand: `manage.py
-outbox_flush`. Delivery is at least once (a process killed between publish and delete sends the task again
-from the relay); every task is idempotent.
+outbox_flush`. With a broker, delivery is at least once (a process killed between publish and delete sends
+the task again from the relay; CELERY_TASK_ACKS_LATE redelivers a job whose worker died), so every task is
+idempotent. In eager mode nothing is stored: the task runs in the committing process after the commit, and a
+process killed in between loses it (at most once; dev and tests only).
 """
 
 import logging
@@ -28,6 +30,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
@@ -44,9 +47,10 @@ _broker_down_until: float | None = None  # time.monotonic() until which this pro
 
 
 def _app():
-    from opop.celery import app
-
-    return app
+    """The project's Celery app. Read as Celery's current app (opop/__init__.py creates it, as current, before any
+    module of the kernel is imported), so that opop.celery — which drains the outbox when a worker starts — and
+    this module do not import each other."""
+    return current_app._get_current_object()
 
 
 def _is_eager() -> bool:

@@ -63,6 +63,12 @@ def access_for(user) -> Access:
     return access
 
 
+def is_programme_staff_for_region(*, user, kabupaten_kota_id: str | None) -> bool:
+    """Diskop UKM staff responsible for this kabupaten/kota (province-wide staff for all of them)."""
+    access = access_for(user)
+    return access.superuser or (access.programme_staff and access.region in (None, kabupaten_kota_id))
+
+
 def scope_queryset(
     queryset: QuerySet,
     user,

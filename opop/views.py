@@ -1,4 +1,3 @@
-import csv
 import io
 import zipfile
 
@@ -17,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET, require_POST
 
 from opop import privacy, selectors, wilayah
+from opop.exports import write_csv
 from opop.formatting import format_date
 from opop.forms import DeletionRequestForm, ProfileForm
 from opop.health import run_checks
@@ -24,6 +24,7 @@ from opop.models import DeletionRequest
 from opop.permissions import access_for
 from opop.readiness import pending_migrations
 from opop.services import DomainError
+from opop.tables import Column, Table
 
 
 def home(request):
@@ -125,11 +126,8 @@ def personal_data_zip(data: dict) -> bytes:
             sections[key] = value
         for key, rows in sections.items():
             text = io.StringIO()
-            text.write("\ufeff")
-            columns = list(dict.fromkeys(column for row in rows for column in row))
-            writer = csv.DictWriter(text, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
+            columns = [Column(name, name, "text") for name in dict.fromkeys(column for row in rows for column in row)]
+            write_csv(text, [Table(slug=key, title=key, columns=columns, rows=rows)])
             archive.writestr(f"{key}.csv", text.getvalue())
     return buffer.getvalue()
 

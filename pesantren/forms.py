@@ -219,8 +219,3 @@ class ReportCorrectForm(FiguresForm):
     @classmethod
     def for_report(cls, report: MonthlyReport, data=None):
         return cls(data, initial={name: getattr(report, name) for name in FIGURE_FIELDS})
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("verify", _("Verify")), ("return", _("Return"))])
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

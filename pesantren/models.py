@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import KabupatenKota, Organisation, TimeStampedModel
+from opop.reviewed_reports import ReportRevision, ReviewedReport
 
 nspp_validator = RegexValidator(r"^\d{12}$", _("An NSPP has exactly 12 digits."))
 postal_code_validator = RegexValidator(r"^\d{5}$", _("A postal code has exactly 5 digits."))
@@ -351,17 +352,12 @@ class ReportFigures(models.Model):
         return round(100 * self.operating_contribution / self.operating_costs)
 
 
-class MonthlyReport(ReportFigures, TimeStampedModel):
+class MonthlyReport(ReportFigures, ReviewedReport):
     """The business figures of one month, for the pesantren or one of its business units.
 
-    The figures here are those of the latest revision; every revision is kept in
-    `MonthlyReportRevision`.
+    The workflow (submit, correct as revisions, review) is `opop.reviewed_reports`; every revision is
+    kept in `MonthlyReportRevision`.
     """
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        VERIFIED = "verified", _("Verified")
-        RETURNED = "returned", _("Returned")
 
     pesantren = models.ForeignKey(
         Pesantren, verbose_name=_("pesantren"), on_delete=models.CASCADE, related_name="reports"
@@ -375,17 +371,6 @@ class MonthlyReport(ReportFigures, TimeStampedModel):
         related_name="reports",
         help_text=_("Leave empty to report for the whole pesantren."),
     )
-    month = models.DateField(_("month"), help_text=_("The first day of the reported month."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:
         ordering = ["-month", "business_unit_id"]
@@ -423,18 +408,10 @@ class MonthlyReport(ReportFigures, TimeStampedModel):
         return f"{self.pesantren} · {self.month:%Y-%m}"
 
 
-class MonthlyReportRevision(ReportFigures):
-    """An append-only copy of a report's figures as submitted: revision 1, then each correction."""
-
+class MonthlyReportRevision(ReportFigures, ReportRevision):  # noqa: DJ008 (ReportRevision.__str__)
     report = models.ForeignKey(
         MonthlyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="revisions"
     )
-    number = models.PositiveSmallIntegerField(_("revision"))
-    reason = models.TextField(_("reason for the correction"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         ordering = ["report", "-number"]
@@ -443,6 +420,3 @@ class MonthlyReportRevision(ReportFigures):
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="report_revision_unique_number"),
         ]
-
-    def __str__(self):
-        return f"{self.report} r{self.number}"

@@ -1,13 +1,9 @@
-import csv
 from datetime import datetime
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -15,8 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.seller.sales import month_sales
+from opop.exports import export_response, rows_table
 from opop.models import KabupatenKota
+from opop.permissions import access_for
+from opop.ratelimit import rate_limited
+from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
+from opop.web import form_error, qr_svg, require
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
 from pesantren.forms import (
@@ -28,7 +29,6 @@ from pesantren.forms import (
     PesantrenForm,
     ReportCorrectForm,
     ReportForm,
-    ReviewForm,
     TransitionForm,
     default_report_month,
     profile_values,
@@ -36,24 +36,6 @@ from pesantren.forms import (
 from pesantren.models import Aspect, Pesantren
 
 LIST_PAGE_SIZE = 50
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _form_error(form, exc: Exception) -> None:
-    """Put a service's error on the form: per field when it names fields the form has."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            if hasattr(form, "address_error_field"):
-                field = form.address_error_field(field)
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc.messages)
-    else:
-        form.add_error(None, str(exc))
 
 
 # --- pesantren admin ----------------------------------------------------------------------------
@@ -86,7 +68,7 @@ def register(request):
                 user=request.user, organisation=organisation, **profile_values(form)
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Your pesantren is registered. Submit it for verification when ready."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -97,7 +79,7 @@ def register(request):
 def edit(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
     user = request.user
-    _require(services.is_pesantren_owner(user, pesantren) or services.is_programme_staff_for(user, pesantren))
+    require(services.is_pesantren_owner(user, pesantren) or services.is_programme_staff_for(user, pesantren))
     form = PesantrenForm(request.POST or None, request.FILES or None, instance=pesantren)
     if request.method == "POST" and form.is_valid():
         values = profile_values(form)
@@ -105,7 +87,7 @@ def edit(request, pk):
         try:
             services.pesantren_update(user=request.user, pesantren=pesantren, **values)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The profile is saved."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -166,7 +148,7 @@ def transition(request, pk):
 def unit_form(request, pk=None, unit_pk=None):
     unit = selectors.unit_get(user=request.user, pk=unit_pk) if unit_pk else None
     pesantren = unit.pesantren if unit else selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_pesantren_owner(request.user, pesantren))
+    require(services.is_pesantren_owner(request.user, pesantren))
     form = BusinessUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         if unit is not None:
@@ -174,7 +156,7 @@ def unit_form(request, pk=None, unit_pk=None):
         try:
             services.business_unit_save(user=request.user, pesantren=pesantren, unit=unit, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The business unit is saved."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -199,7 +181,7 @@ def collaborators(request, pk):
 @login_required
 def mapping_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_programme_staff_for(request.user, pesantren))
+    require(services.is_programme_staff_for(request.user, pesantren))
     form = MappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,7 +193,7 @@ def mapping_create(request, pk):
                 notes=form.notes(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The potential mapping is recorded."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -221,13 +203,13 @@ def mapping_create(request, pk):
 @login_required
 def mentoring_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_programme_staff_for(request.user, pesantren))
+    require(services.is_programme_staff_for(request.user, pesantren))
     form = MentoringForm(request.POST or None, initial={"mentor": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
             services.mentoring_record(user=request.user, pesantren=pesantren, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The mentoring session is logged."))
             return redirect("pesantren:detail", pesantren.pk)
@@ -237,7 +219,7 @@ def mentoring_create(request, pk):
 @login_required
 def report_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    _require(services.is_pesantren_admin(request.user, pesantren))
+    require(services.is_pesantren_admin(request.user, pesantren))
     month = _month_param(request.GET.get("month")) or default_report_month()
     mart = month_sales(organisation_id=pesantren.organisation_id, month=month)
     form = ReportForm(request.POST or None, pesantren=pesantren, month=month, mart_revenue=mart["revenue"])
@@ -251,7 +233,7 @@ def report_create(request, pk):
                 **form.figures(),
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The report is submitted to Diskop UKM."))
             return redirect("pesantren:report_detail", report.pk)
@@ -290,7 +272,7 @@ def report_detail(request, pk):
 @login_required
 def report_correct(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
-    _require(services.is_pesantren_admin(request.user, report.pesantren))
+    require(services.is_pesantren_admin(request.user, report.pesantren))
     form = ReportCorrectForm.for_report(report, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,7 +280,7 @@ def report_correct(request, pk):
                 user=request.user, report=report, reason=form.cleaned_data["reason"], **form.figures()
             )
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The correction is saved as a new revision and sent for verification."))
             return redirect("pesantren:report_detail", report.pk)
@@ -314,22 +296,12 @@ def report_review(request, pk):
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            services.report_review(
-                user=request.user,
-                report=report,
-                verify=form.cleaned_data["decision"] == "verify",
-                note=form.cleaned_data["note"],
-            )
+            services.report_review(user=request.user, report=report, verify=form.verify, note=form.cleaned_data["note"])
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The report is reviewed."))
     return redirect("pesantren:report_detail", report.pk)
-
-
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    return image.to_string(encoding="unicode")
 
 
 @login_required
@@ -342,7 +314,7 @@ def card(request, pk):
     return render(
         request,
         "pesantren/card.html",
-        {"pesantren": pesantren, "verify_url": verify_url, "qr_svg": mark_safe(_qr_svg(verify_url))},  # noqa: S308 - generated by qrcode
+        {"pesantren": pesantren, "verify_url": verify_url, "qr_svg": mark_safe(qr_svg(verify_url))},  # noqa: S308 - generated by qrcode
     )
 
 
@@ -379,6 +351,7 @@ def public_profile(request, slug):
     )
 
 
+@rate_limited("public_check")
 def card_verify(request, token):
     pesantren = selectors.card_get(token=token)
     return render(request, "pesantren/card_verify.html", {"pesantren": pesantren})
@@ -388,7 +361,7 @@ def card_verify(request, token):
 
 
 def _staff_filter(request) -> PesantrenFilter:
-    _require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(request.user))
     return PesantrenFilter(request.GET or None, queryset=selectors.pesantren_list(user=request.user))
 
 
@@ -425,42 +398,47 @@ EXPORT_COLUMNS = [
 def staff_export(request):
     """CSV of the filtered list (the same filters and scope as the page). Every export is audited."""
     pesantren_filter = _staff_filter(request)
-    rows = list(pesantren_filter.qs)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pesantren-opop.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow([label for _field, label in EXPORT_COLUMNS])
-    for pesantren in rows:
-        values = []
+    applied = pesantren_filter.applied() if pesantren_filter.is_bound and pesantren_filter.form.is_valid() else {}
+
+    def values(pesantren):
         for field, _label in EXPORT_COLUMNS:
             value = getattr(pesantren, field)
             if field == "kabupaten_kota":
                 value = pesantren.kabupaten_kota.label
             elif field == "reported_this_month":
                 value = "ya" if value else "tidak"
-            values.append("" if value is None else value)
-        writer.writerow(values)
-    applied = pesantren_filter.applied() if pesantren_filter.is_bound and pesantren_filter.form.is_valid() else {}
-    services.export_record(user=request.user, count=len(rows), filters=applied)
-    return response
+            yield value
+
+    return export_response(
+        tables=rows_table(
+            slug="pesantren",
+            labels=[label for _field, label in EXPORT_COLUMNS],
+            rows=(list(values(pesantren)) for pesantren in pesantren_filter.qs),
+        ),
+        file_format="csv",
+        actor=request.user,
+        dataset="pesantren",
+        filename="pesantren-opop",
+        region=access_for(request.user).region,
+        filters=applied,
+    )
 
 
 @login_required
 def verification_queue(request):
-    _require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(request.user))
     return render(request, "pesantren/verification_queue.html", selectors.verification_queue(user=request.user))
 
 
 @login_required
 def partners(request):
-    _require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(request.user))
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_create(user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("The partner is added."))
             return redirect("pesantren:partners")

@@ -278,10 +278,6 @@ def data_as_of_forget() -> None:
     cache.delete(DATA_AS_OF_KEY)
 
 
-def available_years(today: date) -> list[int]:
-    return list(range(today.year, 2018, -1))
-
-
 OTHER_REGIONS = "other"
 
 

@@ -5,24 +5,13 @@ kabupaten/kota) keys, or for every key when `keys` is None (the full rebuild). A
 (month, kabupaten/kota, pillar, cohort) and carries some of `FIGURE_FIELDS`; the rollup service
 adds the rows of all sources together.
 
-Adding a pillar's source later (santripreneur or sosiopreneur businesses) is one small class
-appended to `SOURCES`, e.g.::
-
-    class SantripreneurSource(Source):
-        name = "santripreneur"
-
-        def figure_rows(self, keys):
-            qs = self.restrict(SantriBusiness.objects.filter(status="verified"), keys,
-                               month="verified_at", region="kabupaten_kota_id", moment=True)
-            rows = qs.values(m=self.month_of("verified_at"), k=F("kabupaten_kota_id")).annotate(n=Count("id"))
-            for row in rows:
-                if self.wanted(keys, row["m"], row["k"]):
-                    yield (as_month(row["m"]), row["k"], Pillar.SANTRIPRENEUR.value, None), {"participants": row["n"]}
-
+A new kind of fact is one small class appended to `SOURCES`: a `figure_rows(keys)` that narrows a queryset
+with `self.restrict(...)` and yields ((month, kabupaten/kota, pillar, cohort), {field: value}) rows.
+`SantripreneurSource` and `SosiopreneurSource` below are two such classes.
 (reports/tests/test_rollups.py has such a source, built on pesantren rows, to prove the point.)
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -429,8 +418,3 @@ def compute(keys: set[Key] | None) -> tuple[dict[RowKey, dict], list[dict]]:
                 target[field] = target.get(field, 0) + (value or 0)
         pesantren.extend(source.pesantren_rows(keys))
     return figures, pesantren
-
-
-def iter_keys(figures: dict[RowKey, dict]) -> Iterator[Key]:
-    for month, region, _pillar, _cohort in figures:
-        yield month, region

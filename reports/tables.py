@@ -1,13 +1,12 @@
 """Report generators: each builds `Table`s (period, scope, rows) from the selectors. Pages render them
 with one template; `reports.formatters` turns the same tables into CSV and XLSX."""
 
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from opop.formatting import format_rupiah
+from opop.tables import Column, Table, display_value
 from reports import charts, selectors
 from reports.models import Pillar
 from reports.selectors import Filters, Scope
@@ -21,65 +20,6 @@ TARGETS = {
     Pillar.SOSIOPRENEUR: 1_000,
 }
 YEARLY_PRODUCT_TARGETS = {2019: 150, 2020: 200, 2021: 200, 2022: 200, 2023: 250}
-
-
-@dataclass
-class Column:
-    key: str
-    label: str
-    kind: str = "int"  # text | int | rupiah | pct | change
-    sortable: bool = False
-
-
-@dataclass
-class Table:
-    slug: str
-    title: str
-    columns: list[Column]
-    rows: list[dict]
-    chart: str = ""
-    note: str = ""
-    links: dict = field(default_factory=dict)  # column key -> row key holding the URL
-
-    def translated(self) -> "Table":
-        """A copy whose title, note and column labels are plain strings in the active language: what
-        the cache keeps (a lazy translation is rebuilt class and all each time it is unpickled)."""
-        return replace(
-            self,
-            title=str(self.title),
-            note=str(self.note),
-            columns=[replace(column, label=str(column.label)) for column in self.columns],
-        )
-
-    def plain(self, column: Column, row: dict):
-        value = row.get(column.key)
-        if column.kind in ("pct", "change"):
-            return None if value is None else round(value, 1)
-        return "" if value is None else value
-
-    def html_rows(self) -> list[list[tuple]]:
-        result = []
-        for row in self.rows:
-            cells = []
-            for column in self.columns:
-                url = row.get(self.links[column.key]) if column.key in self.links else None
-                cells.append((_display(column.kind, row.get(column.key)), column.kind, url))
-            result.append(cells)
-        return result
-
-
-def _display(kind: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if kind == "rupiah":
-        return format_rupiah(value)
-    if kind == "int":
-        return f"{value:,}".replace(",", ".")
-    if kind == "pct":
-        return f"{value:.1f} %".replace(".", ",")
-    if kind == "change":
-        return f"{value:+.1f} %".replace(".", ",")
-    return str(value)
 
 
 def _average_pct(row: dict) -> float | None:
@@ -297,7 +237,7 @@ def regions_cartogram(table: Table, figure: str) -> str:
             "short": row["short"],
             "kota": row["kota"],
             "value": row[figure] or 0,
-            "display": _display(column.kind, row[figure]),
+            "display": display_value(column.kind, row[figure]),
             "short_value": charts._compact(row[figure] or 0),
             "url": row["url"],
         }

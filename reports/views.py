@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from opop.services import export_record
+from opop.exports import FORMATS, export_response
 from reports import cached, selectors, tables
-from reports.formatters import FORMATTERS
 from reports.forms import DashboardFilterForm
 
 
@@ -74,19 +73,17 @@ def _form_fields_html(form, scope) -> str:
 def _render(request, template: str, context: dict, report_tables: list, *, scope=None, current=None):
     """Render the page, or one of its tables as CSV/XLSX when ?export=csv|xlsx&table=<slug> (audited)."""
     export = request.GET.get("export")
-    if export in FORMATTERS:
+    if export in FORMATS:
         for table in report_tables:
             if table.slug == request.GET.get("table"):
-                response = FORMATTERS[export](table)
-                export_record(
+                return export_response(
+                    tables=table,
+                    file_format=export,
                     actor=request.user,
                     dataset=f"reports.{request.resolver_match.url_name}.{table.slug}",
-                    rows=len(table.rows),
-                    file_format=export,
                     region=scope.region if scope is not None else None,
                     filters=_export_filters(request),
                 )
-                return response
         raise Http404
     if "form" in context:
         context["form_fields_html"] = _form_fields_html(context["form"], scope)

@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class SantriConfig(AppConfig):
     name = "santri"
     verbose_name = _("Santripreneur")
+    # Navigation entries (position, label, URL name, who sees them): opop/context_processors.py shows them.
+    nav_items = (
+        (120, _("Santripreneur"), "santri:home", "member"),
+        (130, _("Programme activities"), "santri:event_list", "member"),
+        (140, _("Business-idea competitions"), "santri:competition_list", "everyone"),
+    )
+    demo = True  # seed_demo calls <app>.demo.seed(users), in the order of INSTALLED_APPS
 
     def ready(self):
         from opop.models import Organisation

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from alumni import services
 from alumni.models import AlumniReport, Alumnus, Collaboration
-from opop.models import DirtyFigureKey, Organisation, User
+from opop.models import AuditEvent, DirtyFigureKey, Organisation, User
 from opop.services import DomainError
 from opop.tests.factories import UserFactory
 from santri.models import Santri
@@ -101,6 +101,56 @@ def test_reports_are_verified_corrected_as_revisions_and_never_silently_overwrit
     assert list(report.revisions.order_by("number").values_list("omzet", flat=True)) == [12_000_000, 13_000_000]
     with pytest.raises(ValidationError, match="Nothing changed"):
         services.report_correct(user=alumna, report=report, omzet=13_000_000, workers=4)
+
+
+def test_report_workflow_audits_and_mails_like_every_reviewed_report(
+    business, alumna, admin_a, jombang_staff, diskop, django_capture_on_commit_callbacks
+):
+    """The shared workflow (opop.reviewed_reports): the same audit records, the same e-mail to the
+    business's members when a report is returned, and the same PermissionDenied for a non-member or
+    staff of another region as the pesantren reports."""
+    from opop.tests.factories import MembershipFactory
+
+    surabaya_staff = MembershipFactory(organisation=diskop, role="staff", region_id="35.78").user
+    with pytest.raises(PermissionDenied):
+        services.report_submit(user=admin_a, business=business, month=date(2025, 5, 1), omzet=1, workers=1)
+    report = services.report_submit(user=alumna, business=business, month=date(2025, 5, 1), omzet=12_000_000, workers=4)
+    with pytest.raises(ValidationError) as exc:
+        services.report_correct(user=alumna, report=report, omzet=-1, workers=4)
+    assert "omzet" in exc.value.message_dict
+    report = services.report_correct(user=alumna, report=report, omzet=11_000_000, workers=4)
+    with pytest.raises(PermissionDenied):
+        services.report_correct(user=admin_a, report=report, omzet=1, workers=1)
+    with pytest.raises(PermissionDenied):
+        services.report_review(user=surabaya_staff, report=report, verify=False, note="Cek")
+    with pytest.raises(DomainError, match="reason"):
+        services.report_review(user=jombang_staff, report=report, verify=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_review(user=jombang_staff, report=report, verify=False, note="Nota kurang")
+    events = {e.action: e.data for e in AuditEvent.objects.filter(action__startswith="alumni.report_")}
+    assert events["alumni.report_submitted"] == {"month": "2025-05-01", "omzet": 12_000_000, "workers": 4}
+    assert events["alumni.report_corrected"] == {
+        "revision": 2,
+        "previous_status": "submitted",
+        "reason": "",
+        "omzet": 11_000_000,
+        "workers": 4,
+    }
+    assert events["alumni.report_returned"] == {"revision": 2, "note": "Nota kurang"}
+    returned = [m for m in mail.outbox if "Nota kurang" in m.body]
+    assert [m.to for m in returned] == [[alumna.email]]
+    assert business.name in returned[0].body
+
+
+def test_staff_of_another_region_gets_404_on_the_review_page(client, business, alumna, diskop):
+    from opop.tests.factories import MembershipFactory
+
+    surabaya_staff = MembershipFactory(organisation=diskop, role="staff", region_id="35.78").user
+    report = services.report_submit(user=alumna, business=business, month=date(2025, 6, 1), omzet=1, workers=1)
+    client.force_login(surabaya_staff)
+    assert client.post(reverse("alumni:report_review", args=[report.pk]), {"decision": "verify"}).status_code == 404
+    report.refresh_from_db()
+    assert report.status == AlumniReport.Status.SUBMITTED
 
 
 def test_collaboration_is_active_only_when_both_sides_confirm(business, alumna, pes_a, pes_b, admin_a, admin_b):

@@ -9,8 +9,5 @@ class B2BConfig(AppConfig):
     name = "marketplace.b2b"
     label = "b2b"
     verbose_name = _("B2B procurement")
-
-
-# The kernel's navigation (opop/context_processors.py) shows this label; marked here so this app's catalogue
-# carries its translation too.
-NAV_LABELS = (_("B2B procurement"),)
+    # Navigation entries (position, label, URL name, who sees them): opop/context_processors.py shows them.
+    nav_items = ((230, _("B2B procurement"), "b2b:home", "member"),)

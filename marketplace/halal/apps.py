@@ -8,8 +8,10 @@ class HalalConfig(AppConfig):
     name = "marketplace.halal"
     label = "halal"
     verbose_name = _("Halal and flagship products")
-
-
-# The kernel's navigation (opop/context_processors.py) shows these labels; marked here so this app's
-# catalogue carries their translations too.
-NAV_LABELS = (_("Halal certification"), _("Halal queue (Diskop)"), _("Flagship curation"))
+    # Navigation entries (position, label, URL name, who sees them): opop/context_processors.py shows them.
+    nav_items = (
+        (160, _("Halal certification"), "halal:case_list", "authenticated"),
+        (170, _("Halal queue (Diskop)"), "halal:product_queue", "programme_staff"),
+        (180, _("Flagship curation"), "halal:flagship_list", "programme_staff"),
+    )
+    demo = True  # seed_demo calls <app>.demo.seed(users), in the order of INSTALLED_APPS

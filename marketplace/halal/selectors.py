@@ -122,20 +122,6 @@ def urgency(product, *, today: date | None = None) -> tuple[str, str]:
     return "late", str(_("Overdue %(days)s days, in process") % {"days": days})
 
 
-def certificates_for(*, user) -> QuerySet[Certificate]:
-    return (
-        scope_queryset(
-            Certificate.objects.all(),
-            user,
-            organisation_field="organisation",
-            region_field="organisation__kabupaten_kota",
-            roles=BUSINESS_ROLES,
-        )
-        .select_related("organisation__kabupaten_kota")
-        .prefetch_related("products")
-    )
-
-
 def flagship_proposals_for(*, user) -> QuerySet[FlagshipProposal]:
     return scope_queryset(
         FlagshipProposal.objects.all(),

@@ -1,11 +1,9 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,14 +20,13 @@ from marketplace.halal.forms import (
 )
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
+from opop.exports import export_response, rows_table
 from opop.permissions import access_for
-from opop.services import DomainError, export_record
+from opop.ratelimit import rate_limited
+from opop.services import DomainError
+from opop.web import form_error
 
 PAGE_SIZE = 50
-
-
-def _form_error(form, exc) -> None:
-    form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
 
 
 def _is_staff(user) -> bool:
@@ -91,7 +88,7 @@ def case_create(request):
         try:
             case = services.case_create(actor=request.user, **data)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Draft case created. Attach the documents, then submit it."))
             return redirect(case)
@@ -113,7 +110,7 @@ def case_edit(request, pk):
         try:
             services.case_update(actor=request.user, case=case, products=products, **data)
         except (DomainError, ValidationError) as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("Case saved."))
             return redirect(case)
@@ -248,37 +245,48 @@ def product_queue(request):
 @login_required
 def product_queue_csv(request):
     _form, products = _queue(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="halal-produk.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("Product"), _("Business"), _("Regency/city"), _("Category"), _("Status"), _("Scheme"), _("Urgency")]
-    )
     statuses = dict(CaseStatus.choices)
-    count = 0
-    for product in products.iterator(chunk_size=500):
-        count += 1
+
+    def row(product):
         status = _("Certified") if product.certified else statuses.get(product.case_status, _("No case yet"))
-        writer.writerow(
-            [
-                product.name,
-                product.store.organisation.name,
-                product.store.organisation.kabupaten_kota.label if product.store.organisation.kabupaten_kota else "",
-                product.category.name,
-                status,
-                product.case_scheme or "",
-                selectors.urgency(product)[1],
-            ]
-        )
-    filters = {key: value for key, value in request.GET.items() if value}
-    region = access_for(request.user).region
-    export_record(actor=request.user, dataset="halal.product_queue", rows=count, region=region, filters=filters)
-    return response
+        organisation = product.store.organisation
+        return [
+            product.name,
+            organisation.name,
+            organisation.kabupaten_kota.label if organisation.kabupaten_kota else "",
+            product.category.name,
+            status,
+            product.case_scheme or "",
+            selectors.urgency(product)[1],
+        ]
+
+    return export_response(
+        tables=rows_table(
+            slug="halal-produk",
+            labels=[
+                _("Product"),
+                _("Business"),
+                _("Regency/city"),
+                _("Category"),
+                _("Status"),
+                _("Scheme"),
+                _("Urgency"),
+            ],
+            rows=(row(product) for product in products.iterator(chunk_size=500)),
+        ),
+        file_format="csv",
+        actor=request.user,
+        dataset="halal.product_queue",
+        filename="halal-produk",
+        region=access_for(request.user).region,
+        filters={key: value for key, value in request.GET.items() if value},
+    )
 
 
 # --- certificates --------------------------------------------------------------------------------
 
 
+@rate_limited("public_check")
 def certificate_search(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
@@ -286,6 +294,7 @@ def certificate_search(request):
     return render(request, "halal/certificate_search.html", {"form": form})
 
 
+@rate_limited("public_check")
 def certificate_verify(request, number):
     certificate = selectors.certificate_public(number=number)
     return render(

@@ -81,7 +81,18 @@ def order_transition(
         locked.delivered_at = now
     if to_status in states.RELEASES_STOCK:
         _release(locked, actor)
-    locked.save()
+    locked.save(
+        update_fields=[
+            "status",
+            *fields,
+            "paid_at",
+            "completed_at",
+            "shipped_at",
+            "delivered_at",
+            "stock_released",
+            "updated_at",
+        ]
+    )
     order_counts_move([(locked.store_id, from_status, to_status)])  # the queue's counters, in this transaction
     from marketplace.balance.ledger import balance_on_transition  # gateway-paid orders move the store balance
 

@@ -1,17 +1,17 @@
 """Bulk price and stock update from a CSV or XLSX file: parse and check every row first (a preview with per-row
 errors), then apply all rows in one transaction, or none. Stock changes are correction movements."""
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.catalogue.stock import stock_set
 from marketplace.models import Product, ProductVariant, Store
+from opop.imports import UploadedTable, upload_read
 from opop.models import User
 from opop.services import DomainError
 
@@ -50,23 +50,12 @@ def export_rows(store: Store) -> list[list]:
     return rows
 
 
-def _read(upload) -> list[list[str]]:
-    name = upload.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(upload, read_only=True, data_only=True).active
-        except Exception:
-            raise DomainError(_("This is not an XLSX file we can read.")) from None
-        return [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    raw = upload.read()
+def _read(upload) -> UploadedTable:
+    """The header and rows of the file, by the rules of opop.imports."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(_("Save the CSV as UTF-8.")) from None
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;") if text.strip() else csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        return upload_read(filename=upload.name, content=upload.read(), max_rows=MAX_ROWS)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages)) from None
 
 
 def _number(value: str, what: str, errors: list[str]) -> int | None:
@@ -86,22 +75,18 @@ def _number(value: str, what: str, errors: list[str]) -> int | None:
 
 
 def bulk_parse(*, store: Store, upload) -> list[BulkRow]:
-    table = [row for row in _read(upload) if any(str(cell).strip() for cell in row)]
-    if not table:
-        raise DomainError(_("The file is empty."))
-    header = [str(cell).strip().lower() for cell in table[0]]
+    table = _read(upload)
+    header = [cell.lower() for cell in table.header]
     missing = [c for c in ("product_id", "price", "stock") if c not in header]
     if missing:
         raise DomainError(_("The first row needs the columns %(cols)s.") % {"cols": ", ".join(COLUMNS)})
-    if len(table) - 1 > MAX_ROWS:
-        raise DomainError(_("At most %(n)d rows at once.") % {"n": MAX_ROWS})
     index = {name: header.index(name) for name in COLUMNS if name in header}
     products = Product.objects.filter(store=store).in_bulk()
     variants = {(v.product_id, v.name.strip().lower()): v for v in ProductVariant.objects.filter(product__store=store)}
     with_variants = {product_id for product_id, _name in variants}
     rows, seen = [], set()
-    for line, cells in enumerate(table[1:], start=2):
-        cells = list(cells) + [""] * len(header)
+    for line, cells in table.rows:
+        cells = ["" if cell is None else cell for cell in cells] + [""] * len(header)
 
         def get(name, cells=cells):
             return str(cells[index[name]]).strip() if name in index else ""

@@ -1,9 +1,9 @@
 """Where a parcel goes from and to, as precisely as the data allows, and the rate zone between two places.
 
-A `Place` is (province code, kabupaten/kota code, kecamatan code), each possibly empty. The adapters read what the
-address and store tables hold today (the kabupaten/kota FK, the province as text) and, once the region tables land
-(issue #20, "Addresses"), the kecamatan codes too: `kecamatan_code` on an address, `origin_kecamatan_code` on a
-store. Until then a quote is precise to the kabupaten/kota, never wrong: "same kecamatan" needs both codes."""
+A `Place` is (province code, kabupaten/kota code, kecamatan code), each possibly empty. The adapters read the
+Kemendagri codes the address widget stores (opop.addresses): `kabupaten_code`/`kecamatan_code` on an address,
+`origin_kecamatan_code` on a store. A row saved without codes (a store opened before the widget) is quoted to the
+kabupaten/kota, never wrong: "same kecamatan" needs both codes."""
 
 import math
 from dataclasses import dataclass
@@ -73,12 +73,11 @@ def _province_code(text: str) -> str:
 
 def place_of_address(address) -> Place:
     """The place of a shopper's address (marketplace.Address), as precise as it is filled in."""
-    kabupaten = address.kabupaten_kota_id or ""
-    province = getattr(address, "provinsi_code", "") or (kabupaten[:2] if kabupaten else "")
+    kabupaten = address.kabupaten_kota_id or address.kabupaten_code or ""
     return Place(
-        province=province or _province_code(address.provinsi),
+        province=kabupaten[:2] if kabupaten else _province_code(address.provinsi),
         kabupaten_kota=kabupaten,
-        kecamatan=getattr(address, "kecamatan_code", "") or "",
+        kecamatan=address.kecamatan_code or "",
         postal_code=address.postal_code or "",
     )
 
@@ -90,7 +89,7 @@ def place_of_store(store) -> Place:
     return Place(
         province=kabupaten[:2] if kabupaten else EAST_JAVA_CODE,
         kabupaten_kota=kabupaten,
-        kecamatan=getattr(store, "origin_kecamatan_code", "") or "",
+        kecamatan=store.origin_kecamatan_code or "",
     )
 
 

@@ -20,6 +20,7 @@ from marketplace.tests.factories import ProductFactory
 from marketplace.tests.helpers import place
 from opop.ledger import LedgerIsAppendOnly
 from opop.models import AuditEvent
+from opop.tests.exports import assert_csv_export
 from opop.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -438,3 +439,15 @@ def test_the_fee_setting_is_checked_when_the_settings_load(monkeypatch, raw, ok)
     else:
         with pytest.raises(ImproperlyConfigured):
             env_percent("MARKETPLACE_PLATFORM_FEE_PERCENT", "0")
+
+
+def test_the_statement_csv_has_the_bom_and_one_audit_event(client, admin_a, history, store_a):
+    client.force_login(admin_a)
+    # The ledger is append-only and holds no names: the order number stands in for the round trip.
+    rows = assert_csv_export(
+        client.get(reverse("marketplace:seller_balance"), {"format": "csv"}),
+        action="marketplace.balance_statement.exported",
+        actor=admin_a,
+        contains=history.number,
+    )
+    assert rows[-1][2] == history.number

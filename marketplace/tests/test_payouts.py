@@ -19,6 +19,7 @@ from marketplace.tests.factories import ProductFactory, StoreFactory
 from opop.models import AuditEvent
 from opop.services import DomainError
 from opop.tests.concurrency import run_together
+from opop.tests.exports import NON_ASCII, assert_csv_export
 from opop.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +393,14 @@ def test_the_bank_file_keeps_a_formula_looking_name_as_text(client, available, s
     body = client.get(reverse("marketplace:finance_payouts_csv")).content.decode("utf-8").removeprefix("\ufeff")
     (_header, line) = list(csv.reader(io.StringIO(body)))
     assert line[1] == "'" + store_a.bank_account_name and line[3] == "60000"
+
+
+def test_the_bank_file_has_the_bom_a_non_ascii_name_and_one_audit_event(client, available, store_a, admin_a, finance):
+    store_a.name = f"Toko {NON_ASCII}"
+    store_a.save(update_fields=["name"])
+    services.payout_approve(payout=ask(store_a, admin_a, 60000), actor=finance)
+    client.force_login(finance)
+    rows = assert_csv_export(
+        client.get(reverse("marketplace:finance_payouts_csv")), action="marketplace.payouts.exported", actor=finance
+    )
+    assert rows[1][4].endswith(f"Toko {NON_ASCII}")

@@ -72,6 +72,7 @@ def test_the_csv_zip_has_one_file_per_section(client, shopper, history):
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(BytesIO(response.content))
     assert {"profile.csv", "addresses.csv", "orders.csv", "reviews.csv", "memberships.csv"} <= set(archive.namelist())
+    assert all(archive.read(name).startswith("\ufeff".encode()) for name in archive.namelist())  # Excel reads UTF-8
     orders = archive.read("orders.csv").decode("utf-8-sig")
     assert history["order"].number in orders and "Sarung Tenun Darul Ulum" in orders
     assert AuditEvent.objects.filter(action="personal_data.exported", actor=shopper, data__format="zip").exists()

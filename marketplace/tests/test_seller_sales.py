@@ -18,6 +18,7 @@ from marketplace.seller.sales import sales_report
 from marketplace.tests.factories import ProductFactory
 from marketplace.tests.helpers import place
 from opop.services import DomainError
+from opop.tests.exports import NON_ASCII, assert_csv_export
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +209,20 @@ def test_month_sales_feed_the_programme_omzet(shopper, address, product_a, admin
     services.order_refund(order=order, actor=admin_a)
     assert DirtyFigureKey.objects.filter(kabupaten_kota_id="35.17").exists()
     assert month_sales(organisation_id=pesantren_a.pk, month=today)["revenue"] == 0
+
+
+def test_the_sales_and_product_csvs_have_the_bom_a_non_ascii_name_and_one_audit_event(client, admin_a, store_a):
+    ProductFactory(store=store_a, name=f"Kopi {NON_ASCII}", price=25000, stock=3)
+    client.force_login(admin_a)
+    rows = assert_csv_export(
+        client.get(reverse("marketplace:seller_bulk"), {"template": "csv"}),
+        action="marketplace.products.exported",
+        actor=admin_a,
+    )
+    assert [row[2] for row in rows[1:]] == [f"Kopi {NON_ASCII}"]
+    today = timezone.localdate().isoformat()
+    response = client.get(
+        reverse("marketplace:seller_sales"), {"start": today, "end": today, "group": "day", "format": "csv"}
+    )
+    rows = assert_csv_export(response, action="marketplace.sales.exported", actor=admin_a, contains="Total")
+    assert rows[-1][0] == "Total"

@@ -449,6 +449,8 @@ def test_every_export_is_audited_and_scoped(world, role):
             continue
         content_type = response["Content-Type"]
         assert content_type.startswith(("text/csv", "application/vnd.openxmlformats")), (url, content_type)
+        if content_type.startswith("text/csv") and not body.startswith("\ufeff".encode()):
+            problems.append(f"{url}: no byte-order mark, Excel would garble a non-ASCII name")
         if len(events) != 1 or not events[0].action.endswith(".exported"):
             problems.append(f"{url}: audit events {[e.action for e in events]}")
         elif events[0].actor_id != (user.pk if user else None) or "rows" not in events[0].data:

@@ -8,8 +8,10 @@ class SamsatConfig(AppConfig):
     name = "pesantren.samsat"
     label = "samsat"
     verbose_name = _("Samsat OPOP")
-
-
-# The kernel's navigation (opop/context_processors.py) shows these labels; they are marked here so
-# this app's catalogue carries their translations.
-NAV_LABELS = (_("Samsat OPOP outlets"), _("Samsat counter"), _("Samsat outlets (Diskop)"))
+    # Navigation entries (position, label, URL name, who sees them): opop/context_processors.py shows them.
+    nav_items = (
+        (20, _("Samsat OPOP outlets"), "samsat:outlet_public_list", "everyone"),
+        (80, _("Samsat counter"), "samsat:counter_home", "samsat_counter"),
+        (90, _("Samsat outlets (Diskop)"), "samsat:staff_outlet_list", "programme_staff"),
+    )
+    demo = True  # seed_demo calls <app>.demo.seed(users), in the order of INSTALLED_APPS

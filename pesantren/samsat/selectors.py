@@ -25,12 +25,6 @@ def counter_outlets(*, user) -> QuerySet[Outlet]:
     return scope_queryset(qs, user, organisation_field="organisation", region_field=None, roles=COUNTER_ROLES)
 
 
-def report_outlets(*, user) -> QuerySet[Outlet]:
-    """Outlets whose history `user` may read: its staff, or Diskop staff (their region)."""
-    qs = Outlet.objects.select_related("organisation__kabupaten_kota")
-    return scope_queryset(qs, user, organisation_field="organisation", region_field=OUTLET_REGION, roles=REPORT_ROLES)
-
-
 def staff_outlets(*, user) -> QuerySet[Outlet]:
     """Outlets Diskop staff manage (register, edit, flag): all, or their region's."""
     qs = Outlet.objects.select_related("organisation__kabupaten_kota")

@@ -1,10 +1,7 @@
 """Pages of Samsat OPOP: the public outlet list and verification, the counter, reports, Diskop staff."""
 
-import csv
 from datetime import date
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,12 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opop.exports import export_response, rows_table
 from opop.permissions import access_for, get_for_user_or_404
-from opop.services import DomainError, export_record
+from opop.ratelimit import rate_limited
+from opop.services import DomainError
+from opop.web import qr_svg
 from pesantren.samsat import selectors, services
 from pesantren.samsat.biller import get_biller
 from pesantren.samsat.forms import (
@@ -57,11 +56,6 @@ def _counter_payment(request, outlet, pk):
         raise Http404 from None
 
 
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=1)
-    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG we generate ourselves
-
-
 # --- Public ----------------------------------------------------------------------------------------
 
 
@@ -77,6 +71,7 @@ def outlet_public_list(request):
     return render(request, "samsat/outlet_public_list.html", {"form": form, "groups": groups.items()})
 
 
+@rate_limited("public_check")
 def payment_verify(request, code):
     payment = selectors.payment_by_verification(code=code)
     if payment is None:
@@ -203,7 +198,7 @@ def _receipt_context(request, code, pk) -> dict:
 @login_required
 def receipt(request, code, pk):
     context = _receipt_context(request, code, pk)
-    context["qr_svg"] = _qr_svg(context["verify_url"])
+    context["qr_svg"] = qr_svg(context["verify_url"], box_size=8, border=1)
     return render(request, "samsat/receipt.html", context)
 
 
@@ -235,7 +230,7 @@ def _etbpkp_context(request, code, pk) -> dict:
 @login_required
 def etbpkp(request, code, pk):
     context = _etbpkp_context(request, code, pk)
-    context["qr_svg"] = _qr_svg(context["verify_url"])
+    context["qr_svg"] = qr_svg(context["verify_url"], box_size=8, border=1)
     return render(request, "samsat/etbpkp.html", context)
 
 
@@ -373,15 +368,16 @@ def day_report(request, code, day):
     payments = list(selectors.payment_list(outlet=outlet, day=business_day))
     close = selectors.day_close_list(outlet=outlet).filter(business_day=business_day).first()
     if request.GET.get("format") == "csv":
-        export_record(
+        return export_response(
+            tables=_day_tables(outlet, business_day, payments, close),
+            file_format="csv",
             actor=request.user,
             dataset="samsat.day",
-            rows=len(payments),
+            filename=f"samsat-{outlet.code}-{business_day.isoformat()}",
             organisation=outlet.organisation,
             region=access_for(request.user).region,
             filters={"outlet": outlet.code, "day": business_day.isoformat()},
         )
-        return _day_csv(outlet, business_day, payments, close)
     return render(
         request,
         "samsat/day_report.html",
@@ -401,34 +397,48 @@ def day_report(request, code, day):
     )
 
 
-def _day_csv(outlet, day, payments, close) -> HttpResponse:
-    """The outlet's side of a business day, for the bank's operations team: one row per payment."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="samsat-{outlet.code}-{day.isoformat()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["outlet", "business_day", "receipt", "time_wib", "plate", "state", "ntpd", "total", "key"])
-    for payment in payments:
-        writer.writerow(
-            [
-                outlet.code,
-                day.isoformat(),
-                payment.receipt_number,
-                timezone.localtime(payment.created_at).strftime("%H:%M:%S"),
-                payment.plate,
-                payment.state,
-                payment.biller_ref or "",
-                payment.total,
-                payment.idempotency_key,
-            ]
+def _day_tables(outlet, day, payments, close) -> list:
+    """The outlet's side of a business day, for the bank's operations team: one row per payment, then the
+    close's summary when the day is closed."""
+    tables = [
+        rows_table(
+            slug="samsat-day",
+            labels=["outlet", "business_day", "receipt", "time_wib", "plate", "state", "ntpd", "total", "key"],
+            rows=(
+                [
+                    outlet.code,
+                    day.isoformat(),
+                    payment.receipt_number,
+                    timezone.localtime(payment.created_at).strftime("%H:%M:%S"),
+                    payment.plate,
+                    payment.state,
+                    payment.biller_ref or "",
+                    payment.total,
+                    payment.idempotency_key,
+                ]
+                for payment in payments
+            ),
         )
+    ]
     if close is not None:
-        writer.writerow([])
-        writer.writerow(["expected_cash", "counted_cash", "difference", "gross", "outlet_fee", "net", "balanced"])
-        writer.writerow(
-            [close.expected_cash, close.counted_cash, close.difference, close.gross, close.outlet_fee, close.net,
-             close.balanced]
-        )  # fmt: skip
-    return response
+        tables.append(
+            rows_table(
+                slug="samsat-close",
+                labels=["expected_cash", "counted_cash", "difference", "gross", "outlet_fee", "net", "balanced"],
+                rows=[
+                    [
+                        close.expected_cash,
+                        close.counted_cash,
+                        close.difference,
+                        close.gross,
+                        close.outlet_fee,
+                        close.net,
+                        close.balanced,
+                    ]
+                ],
+            )
+        )
+    return tables
 
 
 # --- Diskop staff ----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from pesantren.services.registry import (
     pesantren_transition,
     pesantren_update,
 )
-from pesantren.services.reports import export_record, report_correct, report_review, report_submit
+from pesantren.services.reports import report_correct, report_review, report_submit
 
 __all__ = [
     "ADMIN_ROLES",
@@ -36,7 +36,6 @@ __all__ = [
     "allowed_transitions",
     "business_unit_save",
     "collaborators_set",
-    "export_record",
     "is_pesantren_admin",
     "is_pesantren_owner",
     "is_programme_staff",

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from opop.models import AuditEvent, KabupatenKota, Membership
@@ -376,8 +376,9 @@ def test_only_a_verified_or_active_pesantren_reports(pes_a, admin_a, at_status, 
 
 
 def test_staff_and_other_admins_cannot_submit(pes_a, admin_b, province_staff):
+    # One permission rule for every reviewed report (opop.reviewed_reports): not allowed is PermissionDenied.
     for user in (admin_b, province_staff):
-        with pytest.raises(DomainError):
+        with pytest.raises(PermissionDenied):
             services.report_submit(user=user, pesantren=pes_a, month=date(2024, 5, 1), **FIGURES)
 
 
@@ -407,7 +408,7 @@ def test_review_verifies_or_returns_with_a_note_by_staff_of_the_region(
     report = MonthlyReportFactory(pesantren=pes_a)
     with pytest.raises(DomainError, match="reason"):
         services.report_review(user=jombang_staff, report=report, verify=False)
-    with pytest.raises(DomainError):
+    with pytest.raises(PermissionDenied):
         services.report_review(user=admin_a, report=report, verify=True)
     with django_capture_on_commit_callbacks(execute=True):
         report = services.report_review(user=jombang_staff, report=report, verify=False, note="Aset tidak wajar")
@@ -416,6 +417,30 @@ def test_review_verifies_or_returns_with_a_note_by_staff_of_the_region(
     with pytest.raises(DomainError, match="submitted"):
         services.report_review(user=province_staff, report=report, verify=True)
     foreign = MonthlyReportFactory(pesantren=pes_b)
-    with pytest.raises(DomainError):
+    with pytest.raises(PermissionDenied):
         services.report_review(user=jombang_staff, report=foreign, verify=True)
     assert services.report_review(user=province_staff, report=foreign, verify=True).status == "verified"
+
+
+def test_report_workflow_audits_and_mails_like_every_reviewed_report(
+    pes_a, admin_a, admin_b, jombang_staff, django_capture_on_commit_callbacks
+):
+    """The shared workflow: the same audit records (with the same data) and the same e-mail on return as
+    the alumni reports (alumni/tests/test_alumni.py holds the twin of this test)."""
+    report = services.report_submit(user=admin_a, pesantren=pes_a, month=date(2024, 5, 1), **FIGURES)
+    report = services.report_correct(user=admin_a, report=report, **{**FIGURES, "omzet": 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_review(user=jombang_staff, report=report, verify=False, note="Cek aset")
+    events = {e.action: e.data for e in AuditEvent.objects.filter(action__startswith="pesantren.report_")}
+    assert events["pesantren.report_submitted"] == {"month": "2024-05-01", **FIGURES}
+    assert events["pesantren.report_corrected"] == {
+        "revision": 2,
+        "previous_status": "submitted",
+        "reason": "",
+        **{**FIGURES, "omzet": 1},
+    }
+    assert events["pesantren.report_returned"] == {"revision": 2, "note": "Cek aset"}
+    assert [m.to for m in mail.outbox] == [[admin_a.email]]
+    assert "Cek aset" in mail.outbox[0].body and pes_a.name in mail.outbox[0].body
+    with pytest.raises(PermissionDenied):
+        services.report_correct(user=admin_b, report=report, reason="x", **FIGURES)

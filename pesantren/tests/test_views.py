@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from opop.models import AuditEvent, KabupatenKota
+from opop.tests.exports import NON_ASCII, assert_csv_export
 from opop.tests.factories import MembershipFactory, OrganisationFactory
 from pesantren.models import MonthlyReport, Pesantren
 from pesantren.tests.factories import (
@@ -181,7 +182,7 @@ def test_csv_export_is_filtered_scoped_and_audited(client, pes_a, pes_b, jombang
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["PP Sidogiri"]
     event = AuditEvent.objects.get(action="pesantren.exported", actor=province_staff)
-    assert event.data == {"rows": 1, "filters": {"kabupaten_kota": "Kab. Pasuruan"}}
+    assert event.data == {"rows": 1, "format": "csv", "filters": {"kabupaten_kota": "Kab. Pasuruan"}}
 
 
 def test_verification_queue_lists_only_the_region(client, pes_a, pes_b, jombang_staff, at_status):
@@ -539,3 +540,12 @@ def test_the_profile_form_shows_the_chosen_regions_and_saves_a_new_desa(client, 
     assert client.post(url, post).status_code == 302
     pes_a.refresh_from_db()
     assert (pes_a.desa, pes_a.desa_code, pes_a.kecamatan_code) == ("Mancar", "35.17.10.2004", "35.17.10")
+
+
+def test_the_pesantren_csv_has_the_bom_a_non_ascii_name_and_one_audit_event(client, pes_a, jombang_staff):
+    Pesantren.objects.filter(pk=pes_a.pk).update(name=f"PP {NON_ASCII}")
+    client.force_login(jombang_staff)
+    rows = assert_csv_export(
+        client.get(reverse("pesantren:staff_export")), action="pesantren.exported", actor=jombang_staff
+    )
+    assert rows[1][1] == f"PP {NON_ASCII}"

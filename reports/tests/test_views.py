@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from opop.tests.exports import assert_csv_export
 from opop.tests.factories import MembershipFactory
 from reports.models import FigureRollup, PesantrenMonthRollup
 from reports.services import rollup_full
@@ -282,3 +283,13 @@ def test_region_scoped_staff_with_region_membership_only_once(client, figures, d
     staff = MembershipFactory(organisation=diskop, role="staff", region_id="35.14").user
     rows = _login(client, staff).get(reverse("reports:regions")).context["report_tables"][0].rows
     assert [row["kode"] for row in rows] == ["35.14"]
+
+
+def test_a_report_csv_has_the_bom_and_one_audit_event(client, figures, province_staff):
+    response = _login(client, province_staff).get(
+        reverse("reports:regions"), {"year": 2026, "export": "csv", "table": "kabupaten-kota"}
+    )
+    rows = assert_csv_export(
+        response, action="reports.regions.kabupaten-kota.exported", actor=province_staff, contains="Kab. Jombang"
+    )
+    assert len(rows) == 39

@@ -1,9 +1,7 @@
 """The santri registry: single edits, file imports, the API upsert, Kartu Santri numbers,
 santri businesses and the santripreneur status."""
 
-import csv
 import hashlib
-import io
 import secrets
 from datetime import date
 
@@ -13,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opop.figures import figures_mark_dirty
+from opop.imports import upload_read
 from opop.models import Organisation, User
 from opop.services import DomainError, audit_record, organisation_create
 from pesantren.models import Pesantren
@@ -209,56 +208,19 @@ def santri_upsert(*, pesantren: Pesantren, rows: list[dict], actor: User | None,
 
 
 def read_upload(*, filename: str, content: bytes) -> list[tuple[int, dict]]:
-    """Read a CSV or XLSX file into (line number, row) pairs; line 1 is the header.
+    """Read a CSV or XLSX file (the rules of opop.imports) into (line number, row) pairs, the columns named
+    by the santri alias table (nama, jenis_kelamin, tahun_masuk…); line 1 is the header.
 
     Raises ValidationError for a file that cannot be read or lacks required columns.
     """
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        rows_iter = _xlsx_rows(content)
-    elif name.endswith(".csv"):
-        rows_iter = _csv_rows(content)
-    else:
-        raise ValidationError(_("Upload a .csv or .xlsx file."))
-    try:
-        header = next(rows_iter)
-    except StopIteration:
-        raise ValidationError(_("The file is empty.")) from None
-    fields = normalise_header(header)
+    table = upload_read(filename=filename, content=content, max_rows=MAX_IMPORT_ROWS)
+    fields = normalise_header(table.header)
     missing = missing_columns(fields)
     if missing:
         raise ValidationError(_("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    result = []
-    for line, cells in enumerate(rows_iter, start=2):
-        if not any(str(cell or "").strip() for cell in cells):
-            continue
-        if len(result) >= MAX_IMPORT_ROWS:
-            raise ValidationError(_("A file may hold at most %(max)s santri.") % {"max": MAX_IMPORT_ROWS})
-        result.append((line, {field: cell for field, cell in zip(fields, cells, strict=False) if field}))
-    return result
-
-
-def _csv_rows(content: bytes):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
-
-
-def _xlsx_rows(content: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise ValidationError(_("This XLSX file cannot be read.")) from None
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
+    return [
+        (line, {field: cell for field, cell in zip(fields, cells, strict=False) if field}) for line, cells in table.rows
+    ]
 
 
 @transaction.atomic

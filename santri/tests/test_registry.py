@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from opop.models import DirtyFigureKey
+from opop.tests.exports import NON_ASCII, assert_csv_export
 from santri import services
 from santri.models import ApiToken, ImportBatch, Santri
 from santri.tests.factories import SantriFactory
@@ -406,3 +407,12 @@ def test_business_members_become_santripreneurs_counted_by_pesantren_region_and_
         user=admin_a, pesantren=pes_a, members=[a1], name="Batik Santri", sector="fashion", started_on=date(2025, 1, 1)
     )
     assert sum(r["total"] for r in santripreneur_counts(user=province_staff, by="pesantren")) == 3
+
+
+def test_the_santri_csv_has_the_bom_a_non_ascii_name_and_one_audit_event(client, pes_a, admin_a):
+    SantriFactory(pesantren=pes_a, name=f"Siti {NON_ASCII}")
+    client.force_login(admin_a)
+    rows = assert_csv_export(
+        client.get(reverse("santri:export", args=[pes_a.pk])), action="santri.exported", actor=admin_a
+    )
+    assert rows[1][1] == f"Siti {NON_ASCII}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from opop.ratelimit import rate_limited
 from santri import services
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -33,6 +34,7 @@ def api_language(header: str) -> str:
 
 @csrf_exempt
 @require_POST
+@rate_limited("santri_api", json=True)
 def upsert(request):
     language = api_language(request.headers.get("Accept-Language", ""))
     with translation.override(language):

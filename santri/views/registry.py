@@ -1,7 +1,5 @@
 """Santri registry pages: list, edit, import, export, API tokens, Kartu Santri, businesses."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opop.services import DomainError, audit_record
+from opop.exports import export_response, rows_table
+from opop.ratelimit import rate_limited
+from opop.services import DomainError
 from pesantren.services import is_pesantren_admin
 from santri import selectors, services
 from santri.cards import card_png
@@ -200,19 +200,20 @@ def export_csv(request, pesantren_pk):
     """The pesantren's santri as CSV, in the import's format (so it can be edited and re-imported)."""
     pesantren = selectors.pesantren_get(user=request.user, pk=pesantren_pk)
     require(is_pesantren_admin(request.user, pesantren))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="santri-{pesantren.organisation.slug}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(HEADER_ID)
-    count = 0
-    for santri in selectors.santri_list(pesantren=pesantren).iterator(chunk_size=2000):
-        writer.writerow(santri_to_row(santri))
-        count += 1
-    audit_record(
-        actor=request.user, action="santri.exported", organisation=pesantren.organisation, data={"rows": count}
+    return export_response(
+        tables=rows_table(
+            slug="santri",
+            labels=HEADER_ID,
+            rows=(
+                santri_to_row(santri) for santri in selectors.santri_list(pesantren=pesantren).iterator(chunk_size=2000)
+            ),
+        ),
+        file_format="csv",
+        actor=request.user,
+        dataset="santri",
+        filename=f"santri-{pesantren.organisation.slug}",
+        organisation=pesantren.organisation,
     )
-    return response
 
 
 # --- API tokens ----------------------------------------------------------------------------------
@@ -277,6 +278,7 @@ def card_download(request, pk):
     return response
 
 
+@rate_limited("public_check")
 def card_verify(request, token):
     """Public: anyone scanning the QR sees the name, the pesantren and whether the card is valid."""
     santri = selectors.santri_for_card(token=token)

@@ -1,8 +1,6 @@
 """The seller centre's Saldo page: the balance, its statement (paged, CSV), payout history and the withdrawal
 form (owners only; staff see the balance read-only)."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,9 +13,9 @@ from django.views.decorators.http import require_POST
 from marketplace.balance import selectors, services
 from marketplace.balance.forms import PayoutRequestForm
 from marketplace.balance.ledger import store_balance
-from marketplace.balance.views import safe_cell
 from marketplace.seller.access import seller_view
-from opop.services import DomainError, export_record
+from opop.exports import export_response, rows_table
+from opop.services import DomainError
 
 
 def _context(request, store, form=None) -> dict:
@@ -82,43 +80,42 @@ def payout_detail(request, store, pk):
 
 def _statement_csv(request, store) -> HttpResponse:
     rows = selectors.statement_rows(store)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="saldo-{store.slug}-{timezone.localdate()}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Date"),
-            _("Movement"),
-            _("Order"),
-            _("Payout"),
-            _("Pending (Rp)"),
-            _("Available (Rp)"),
-            _("In payout (Rp)"),
-            _("Paid out (Rp)"),
-            _("Refunded (Rp)"),
-            _("Balance (Rp)"),
-            _("Note"),
-        ]
+    return export_response(
+        tables=rows_table(
+            slug="balance-statement",
+            labels=[
+                _("Date"),
+                _("Movement"),
+                _("Order"),
+                _("Payout"),
+                _("Pending (Rp)"),
+                _("Available (Rp)"),
+                _("In payout (Rp)"),
+                _("Paid out (Rp)"),
+                _("Refunded (Rp)"),
+                _("Balance (Rp)"),
+                _("Note"),
+            ],
+            rows=(
+                [
+                    timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+                    row.get_kind_display(),
+                    row.order.number if row.order_id else "",
+                    row.payout.reference if row.payout_id else "",
+                    row.pending,
+                    row.available,
+                    row.in_payout,
+                    row.paid_out,
+                    row.refunded,
+                    row.balance,
+                    row.note,
+                ]
+                for row in rows
+            ),
+        ),
+        file_format="csv",
+        actor=request.user,
+        dataset="marketplace.balance_statement",
+        filename=f"saldo-{store.slug}-{timezone.localdate()}",
+        organisation=store.organisation,
     )
-    for row in rows:
-        writer.writerow(
-            safe_cell(cell)
-            for cell in [
-                timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
-                row.get_kind_display(),
-                row.order.number if row.order_id else "",
-                row.payout.reference if row.payout_id else "",
-                row.pending,
-                row.available,
-                row.in_payout,
-                row.paid_out,
-                row.refunded,
-                row.balance,
-                row.note,
-            ]
-        )
-    export_record(
-        actor=request.user, dataset="marketplace.balance_statement", rows=len(rows), organisation=store.organisation
-    )
-    return response

@@ -1,14 +1,13 @@
 """Finance staff's payout queue (approve, reject, export the approved ones for the bank, mark each transferred or
 failed) and the reconciliation's findings. Only platform finance staff: anyone else gets 403."""
 
-import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +18,10 @@ from django.views.decorators.http import require_POST
 from marketplace.balance import selectors, services
 from marketplace.balance.forms import BankReferenceForm, ReasonForm
 from marketplace.balance.reconciliation import CHECKS, KIND_LABELS
-from marketplace.balance.views import safe_cell
 from marketplace.models import Payout
+from opop.exports import export_response, rows_table
 from opop.permissions import access_for
-from opop.services import DomainError, export_record
+from opop.services import DomainError
 
 P = Payout.Status
 PAGE_SIZE = 30
@@ -102,32 +101,30 @@ def payout_export(request):
     """The approved payouts as a bank bulk-transfer file: one line per payout, the reference in the description
     so each transfer can be matched back and marked transferred."""
     payouts = list(selectors.finance_payouts(request.user).filter(status=P.APPROVED))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pencairan-{timezone.localdate()}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs and bank portals read UTF-8
-    writer = csv.writer(response)
-    writer.writerow([_("Account number"), _("Account holder"), _("Bank"), _("Amount"), _("Description"), _("E-mail")])
-    for payout in payouts:
-        writer.writerow(
-            safe_cell(cell)
-            for cell in [
-                payout.bank_account_number,
-                payout.bank_account_name,
-                payout.bank_name,
-                payout.amount,
-                f"{payout.reference} {payout.store.name}"[:100],
-                "",
-            ]
-        )
     access = access_for(request.user)
-    export_record(
+    return export_response(
+        tables=rows_table(
+            slug="payouts",
+            labels=[_("Account number"), _("Account holder"), _("Bank"), _("Amount"), _("Description"), _("E-mail")],
+            rows=(
+                [
+                    payout.bank_account_number,
+                    payout.bank_account_name,
+                    payout.bank_name,
+                    payout.amount,
+                    f"{payout.reference} {payout.store.name}"[:100],
+                    "",
+                ]
+                for payout in payouts
+            ),
+        ),
+        file_format="csv",
         actor=request.user,
         dataset="marketplace.payouts",
-        rows=len(payouts),
+        filename=f"pencairan-{timezone.localdate()}",
         region=None if access.superuser else access.region,
         filters={"status": P.APPROVED, "payouts": ",".join(str(p.pk) for p in payouts)},
     )
-    return response
 
 
 @finance_view

@@ -11,6 +11,7 @@ from marketplace.halal.services import product_halal_sync
 from marketplace.halal.tests.factories import CaseFactory, CertificateFactory, pdf_upload
 from marketplace.tests.factories import ProductFactory, StoreFactory
 from opop.models import AuditEvent, DirtyFigureKey
+from opop.tests.exports import NON_ASCII, assert_csv_export
 
 
 @pytest.fixture
@@ -294,3 +295,12 @@ def test_the_business_edits_its_draft_but_not_after_submission(client, case_a, a
     case_a.status = CaseStatus.SUBMITTED
     case_a.save()
     assert client.get(url).status_code == 403
+
+
+def test_the_halal_queue_csv_has_the_bom_a_non_ascii_name_and_one_audit_event(client, product_a, province_staff):
+    type(product_a).objects.filter(pk=product_a.pk).update(name=f"Keripik {NON_ASCII}")
+    client.force_login(province_staff)
+    rows = assert_csv_export(
+        client.get(reverse("halal:product_queue_csv")), action="halal.product_queue.exported", actor=province_staff
+    )
+    assert [row[0] for row in rows[1:]] == [f"Keripik {NON_ASCII}"]

@@ -19,6 +19,7 @@ from marketplace.seller.opening_forms import ReturnForm, StoreApplicationForm
 from opop.organisations import organisation_standing
 from opop.permissions import access_for
 from opop.services import DomainError
+from opop.web import form_error
 
 PAGE_SIZE = 50
 
@@ -30,15 +31,6 @@ def _base_url(request) -> str:
 def _store_prefix(request) -> str:
     """The store page's URL up to its slug, shown with the chosen address."""
     return request.build_absolute_uri(reverse("marketplace:store", kwargs={"slug": "x"}))[:-2]
-
-
-def _errors(form, exc: Exception) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            field = form.address_error_field(field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
 
 
 @login_required
@@ -85,7 +77,7 @@ def store_open(request, slug):
                     **data,
                 )
             except (DomainError, ValidationError) as exc:
-                _errors(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(
                     request,

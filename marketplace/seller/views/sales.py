@@ -1,10 +1,8 @@
 """The sales report (with CSV export) and the bulk price/stock update."""
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +11,8 @@ from marketplace.seller import bulk
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import BulkUploadForm, ReportForm
 from marketplace.seller.sales import sales_report
-from opop.services import DomainError, export_record
+from opop.exports import export_response, rows_table
+from opop.services import DomainError
 
 BULK_SESSION = "seller_bulk_rows"
 
@@ -28,33 +27,29 @@ def sales(request, store):
         data = form.cleaned_data
         report = sales_report(store=store, start=data["start"], end=data["end"], group=data["group"])
         if request.GET.get("format") == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = (
-                f'attachment; filename="penjualan-{store.slug}-{data["start"]}-{data["end"]}.csv"'
-            )
-            response.write("\ufeff")  # a BOM, so that spreadsheet programs read the file as UTF-8
-            writer = csv.writer(response)
-            writer.writerow(
-                [
-                    _("Period"),
-                    _("Omzet (goods value, without shipping) (Rp)"),
-                    _("Shipping costs (Rp)"),
-                    _("Orders"),
-                    _("Items sold"),
-                ]
-            )
-            for row in report["rows"]:
-                writer.writerow([row.start.isoformat(), row.omzet, row.shipping, row.orders, row.items])
             totals = report["totals"]
-            writer.writerow([_("Total"), totals["omzet"], totals["shipping"], totals["orders"], totals["items"]])
-            export_record(
+            rows = [[row.start.isoformat(), row.omzet, row.shipping, row.orders, row.items] for row in report["rows"]]
+            rows.append([_("Total"), totals["omzet"], totals["shipping"], totals["orders"], totals["items"]])
+            return export_response(
+                tables=rows_table(
+                    slug="sales",
+                    labels=[
+                        _("Period"),
+                        _("Omzet (goods value, without shipping) (Rp)"),
+                        _("Shipping costs (Rp)"),
+                        _("Orders"),
+                        _("Items sold"),
+                    ],
+                    rows=rows,
+                ),
+                file_format="csv",
                 actor=request.user,
                 dataset="marketplace.sales",
-                rows=len(report["rows"]),
+                filename=f"penjualan-{store.slug}-{data['start']}-{data['end']}",
+                rows=len(report["rows"]),  # the total line is not a row of the data set
                 organisation=store.organisation,
                 filters={"start": data["start"], "end": data["end"], "group": data["group"]},
             )
-            return response
     return render(
         request,
         "marketplace/seller/sales.html",
@@ -65,15 +60,15 @@ def sales(request, store):
 @seller_view
 def bulk_update(request, store):
     if request.GET.get("template") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="produk-{store.slug}.csv"'
-        rows = list(bulk.export_rows(store))
-        csv.writer(response).writerows(rows)
-        products = max(len(rows) - 1, 0)  # less the header row
-        export_record(
-            actor=request.user, dataset="marketplace.products", rows=products, organisation=store.organisation
+        header, *products = bulk.export_rows(store)
+        return export_response(
+            tables=rows_table(slug="products", labels=header, rows=products),
+            file_format="csv",
+            actor=request.user,
+            dataset="marketplace.products",
+            filename=f"produk-{store.slug}",
+            organisation=store.organisation,
         )
-        return response
     form = BulkUploadForm(request.POST or None, request.FILES or None)
     rows = None
     if request.method == "POST" and "apply" in request.POST:

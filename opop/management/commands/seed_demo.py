@@ -1,11 +1,10 @@
 """`python manage.py seed_demo`: the demo data `make run` shows. Idempotent: a second run changes nothing.
 
-The kernel seeds users and organisations; then each domain app that has a `demo.py` with
-`seed(users)` adds its own data, in the order of INSTALLED_APPS.
+The kernel seeds users and organisations; then each app whose AppConfig says `demo = True` adds its own
+data with `<app>.demo.seed(users)`, in the order of INSTALLED_APPS. The kernel names no app.
 """
 
 from importlib import import_module
-from importlib.util import find_spec
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -14,7 +13,10 @@ from django.db import transaction
 from opop.demo import DEMO_PASSWORD, seed_kernel
 from opop.mail import mail_muted
 
-DOMAIN_APPS = ["pesantren", "samsat", "santri", "alumni", "marketplace", "halal", "reports"]
+
+def demo_apps() -> list[str]:
+    """The module names of the apps that seed demo data, in the order of INSTALLED_APPS."""
+    return [config.name for config in apps.get_app_configs() if getattr(config, "demo", False)]
 
 
 class Command(BaseCommand):
@@ -24,10 +26,8 @@ class Command(BaseCommand):
         # The demo replays months of history through the real services; none of it may e-mail anyone.
         with mail_muted(), transaction.atomic():
             users = seed_kernel()
-            for label in DOMAIN_APPS:
-                module_name = f"{apps.get_app_config(label).name}.demo"
-                if find_spec(module_name) is not None:
-                    import_module(module_name).seed(users)
+            for name in demo_apps():
+                import_module(f"{name}.demo").seed(users)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         width = max(len(role) for role in users)
         for role, user in users.items():

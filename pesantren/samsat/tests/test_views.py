@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from opop.models import AuditEvent
 from opop.services import DomainError
+from opop.tests.exports import NON_ASCII, assert_csv_export
 from pesantren.samsat import services
 from pesantren.samsat.models import Bill, DayClose, Outlet, Payment, ReceiptPrint, Reversal, SandboxBooking
 from pesantren.samsat.tests.factories import OutletFactory
@@ -368,3 +369,19 @@ def test_region_staff_cannot_register_an_outlet_outside_their_region(client, jom
     )
     assert response.status_code == 200
     assert not Outlet.objects.exists()
+
+
+def test_the_samsat_day_csv_has_the_bom_and_one_audit_event(client, outlet_a, cashier_a, supervisor_a):
+    from pesantren.samsat.models import Outlet as OutletModel
+
+    payment = pay_now(outlet_a, cashier_a)
+    OutletModel.objects.filter(pk=outlet_a.pk).update(name=f"Samsat {NON_ASCII}")
+    client.force_login(supervisor_a)
+    response = client.get(
+        reverse("samsat:day_report", args=[outlet_a.code, payment.business_day.isoformat()]), {"format": "csv"}
+    )
+    # The file holds codes, not names: the receipt number stands in for the round trip.
+    rows = assert_csv_export(
+        response, action="samsat.day.exported", actor=supervisor_a, contains=payment.receipt_number
+    )
+    assert rows[0][0] == "outlet" and rows[1][2] == payment.receipt_number

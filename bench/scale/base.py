@@ -94,7 +94,7 @@ class Context:
     workers: int = 2  # connections for the biggest tables (santri, orders and their lines)
 
     def __post_init__(self):
-        self.rng = random.Random(self.seed)  # noqa: S311 - reproducible data, not secrets
+        self.rng = random.Random(self.seed)
 
     @property
     def start_month(self) -> date:
@@ -116,7 +116,7 @@ class Context:
 
     def sub_rng(self, name: str) -> random.Random:
         """A generator of its own per table, so changing one table's size never shifts another's data."""
-        return random.Random(f"{self.seed}:{name}")  # noqa: S311 - reproducible data, not secrets
+        return random.Random(f"{self.seed}:{name}")
 
     def execute(self, sql: str, params=None) -> int:
         self.cursor.execute(sql, params)

@@ -3,7 +3,7 @@
 `seed_scale(...)` fills an empty PostgreSQL database (or one it wipes with `reset=True`) with a
 deterministic, realistic data set: the same seed, sizes and anchor day give the same rows with the
 same ids. Small tables are written from Python with COPY, big ones with INSERT ... SELECT over
-generate_series and the seeded hash functions of `opop.scale.base`; constraints and triggers stay
+generate_series and the seeded hash functions of `bench.scale.base`; constraints and triggers stay
 on, nothing Django owns is dropped. Each step commits on its own, so a run never holds one giant
 transaction, and its wall time is recorded.
 """
@@ -14,8 +14,8 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from opop.scale import kernel, mart, orders, people, pesantren, samsat
-from opop.scale.base import Context, Sizes, install_sql_helpers, reset_sequences
+from bench.scale import kernel, mart, orders, people, pesantren, samsat
+from bench.scale.base import Context, Sizes, install_sql_helpers, reset_sequences
 
 __all__ = ["ScaleError", "Sizes", "seed_scale"]
 

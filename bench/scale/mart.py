@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils.text import slugify
 
-from opop.scale import vocab
-from opop.scale.base import Context, aware
+from bench.scale import vocab
+from bench.scale.base import Context, aware
 
 FOOD_CATEGORIES = {name for name, items in vocab.PRODUCTS.items() if any(item[4] for item in items)}
 

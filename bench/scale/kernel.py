@@ -2,9 +2,9 @@
 
 from django.contrib.auth.hashers import make_password
 
+from bench.scale import vocab
+from bench.scale.base import Context
 from opop.demo import DEMO_PASSWORD
-from opop.scale import vocab
-from opop.scale.base import Context
 
 DISKOP_ORG = 1
 

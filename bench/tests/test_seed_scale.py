@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from bench.scale import Sizes, seed_scale
 from opop.models import DirtyFigureKey
-from opop.scale import Sizes, seed_scale
 from reports import services
 from reports.models import FigureRollup, PesantrenMonthRollup
 

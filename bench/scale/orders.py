@@ -11,7 +11,7 @@ construction: the subtotal is summed from the very line rows that are inserted.
 
 from datetime import timedelta
 
-from opop.scale.base import Context, run_parallel, split
+from bench.scale.base import Context, run_parallel, split
 
 # Lines per order: 1 (35 %), 2 (30 %), 3 (20 %), 4 (15 %).
 AVERAGE_LINES = 0.35 * 1 + 0.30 * 2 + 0.20 * 3 + 0.15 * 4

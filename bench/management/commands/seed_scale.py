@@ -11,7 +11,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from opop.scale import ScaleError, Sizes, seed_scale
+from bench.scale import ScaleError, Sizes, seed_scale
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from django.utils.text import slugify
 
-from opop.scale import vocab
-from opop.scale.base import Context, aware, months_back, uuid_for
-from opop.scale.kernel import person, phone
+from bench.scale import vocab
+from bench.scale.base import Context, aware, months_back, uuid_for
+from bench.scale.kernel import person, phone
 
 # Final state of a pesantren, with its share: most are in the programme, some still on the way in.
 STATUSES = [("active", 80), ("verified", 6), ("inactive", 3), ("submitted", 5), ("returned", 2), ("registered", 4)]

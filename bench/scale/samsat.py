@@ -1,8 +1,8 @@
 """Samsat OPOP at scale: outlets at koppontren and years of confirmed PKB payments (bill, payment and the
 biller's outcome for each), written with INSERT ... SELECT. The ledger stays append-only: rows are only inserted."""
 
-from opop.scale import vocab
-from opop.scale.base import Context
+from bench.scale import vocab
+from bench.scale.base import Context
 
 VEHICLES = {
     "motorbike": ["Honda Beat", "Honda Vario 125", "Yamaha NMAX", "Honda Scoopy", "Yamaha Mio", "Suzuki Satria F150"],

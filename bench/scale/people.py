@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils.text import slugify
 
-from opop.scale import vocab
-from opop.scale.base import Context, aware, months_back, run_parallel, split
-from opop.scale.kernel import person, phone
+from bench.scale import vocab
+from bench.scale.base import Context, aware, months_back, run_parallel, split
+from bench.scale.kernel import person, phone
 
 
 def generate_santri(ctx: Context) -> None:

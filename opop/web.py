@@ -1,0 +1,32 @@
+"""Small pieces every app's views share: the permission guard, a service error put on its form, a QR code."""
+
+import qrcode
+import qrcode.image.svg
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.safestring import SafeString, mark_safe
+
+
+def require(allowed: bool) -> None:
+    """Refuse (403) unless `allowed`: for a check the scoped selector has not already made (a 404)."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def form_error(form, exc: Exception) -> None:
+    """Put a service's error on the form: per field when it names fields the form has (a model's address field is
+    mapped to the address widget's field, opop.addresses)."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if hasattr(form, "address_error_field"):
+                field = form.address_error_field(field)
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(exc, ValidationError):
+        form.add_error(None, exc.messages)
+    else:
+        form.add_error(None, str(exc))
+
+
+def qr_svg(url: str, *, box_size: int = 10, border: int = 2) -> SafeString:
+    """`url` as an inline SVG QR code (paths, no raster), for a card or a receipt; safe to put in a template."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=box_size, border=border)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG that qrcode generated
