@@ -262,7 +262,7 @@ def reviewed_report_review(
     if not verify:
         with override("id"):
             month = f"{report.month:%m/%Y}"
-            subject = _("[OPOP] The report for %(month)s was returned") % {"month": month}
+            subject = _("The report for %(month)s was returned") % {"month": month}
             body = _("Diskop UKM returned the monthly report of %(name)s for %(month)s.") % {
                 "name": owner.name,
                 "month": month,
