@@ -4,15 +4,12 @@ verify; the same callback twice has one effect. Like a real gateway it keeps its
 collected (SandboxCollection) and sends a daily settlement file (a CSV in the default storage)."""
 
 import csv
-import hashlib
-import hmac
 import io
 import json
 import logging
 import secrets
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -26,22 +23,15 @@ from marketplace.payments.base import PaymentProvider, SettlementLine
 from marketplace.payments.services import checkout_payment_receive
 from opop.models import User
 from opop.services import DomainError
+from opop.webhooks import webhook_secret, webhook_sign, webhook_verify
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Sandbox-Signature"
 SETTLEMENT_FIELDS = ["transaction_id", "virtual_account", "amount", "collected_at"]
 
 
-class InvalidSignature(DomainError):
-    pass
-
-
-def _secret() -> bytes:
-    return getattr(settings, "MARKETPLACE_GATEWAY_SECRET", settings.SECRET_KEY).encode()
-
-
 def sign(body: bytes) -> str:
-    return hmac.new(_secret(), body, hashlib.sha256).hexdigest()
+    return webhook_sign(secret=webhook_secret("MARKETPLACE_GATEWAY_SECRET"), body=body)
 
 
 def settlement_path(day: date) -> str:
@@ -179,8 +169,7 @@ def gateway_webhook_handle(*, body: bytes, signature: str) -> str:
     or at the same moment — pays the checkout's orders once, and the redelivery answers what the first
     delivery answered. Raises InvalidSignature for a forged or altered body, DomainError for one we cannot
     match (unknown transaction, wrong amount)."""
-    if not signature or not hmac.compare_digest(sign(body), signature):
-        raise InvalidSignature("Invalid signature.")
+    webhook_verify(secret=webhook_secret("MARKETPLACE_GATEWAY_SECRET"), body=body, signature=signature)
     try:
         data = json.loads(body)
         transaction_id, amount, status = str(data["transaction_id"]), int(data["amount"]), data["status"]

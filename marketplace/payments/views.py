@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -11,12 +10,12 @@ from django.views.decorators.http import require_POST
 from marketplace.models import CheckoutPayment, Order
 from marketplace.payments.sandbox import (
     SIGNATURE_HEADER,
-    InvalidSignature,
     SandboxGateway,
     gateway_webhook_handle,
     sandbox_receive,
 )
 from opop.services import DomainError
+from opop.webhooks import webhook_answer
 
 
 def _buyer_payment(request, transaction_id) -> CheckoutPayment:
@@ -55,12 +54,4 @@ def sandbox_pay(request, transaction_id):
 @csrf_exempt
 @require_POST
 def gateway_webhook(request):
-    try:
-        outcome = gateway_webhook_handle(body=request.body, signature=request.headers.get(SIGNATURE_HEADER, ""))
-    except InvalidSignature:
-        return JsonResponse(
-            {"error": "invalid_signature", "detail": "The signature does not match the body."}, status=403
-        )
-    except DomainError as exc:
-        return JsonResponse({"error": "rejected", "detail": str(exc)}, status=400)
-    return HttpResponse(outcome)
+    return webhook_answer(request, header=SIGNATURE_HEADER, handle=gateway_webhook_handle)

@@ -6,19 +6,17 @@ Its parcels move on a fixed schedule from the booking (picked up after 3 hours, 
 delivery and delivered on the service's fastest day), or sooner when the demo's sandbox control advances them.
 Every event has a stable id (resi and step), so a webhook and a poll of the same event are recorded once."""
 
-import hashlib
-import hmac
 import json
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from marketplace.models import Shipment, ShipmentStatus
 from marketplace.shipping.base import Courier, Quote, TrackingEvent
 from marketplace.shipping.places import Place, zone_between
 from marketplace.shipping.rates import SERVICES, chargeable_kg
+from opop.webhooks import webhook_secret, webhook_sign
 
 SIGNATURE_HEADER = "X-Sandbox-Courier-Signature"
 St = ShipmentStatus
@@ -33,12 +31,8 @@ DESCRIPTIONS = {
 AWB_PREFIX = {"JNE": "JN", "J&T": "JP", "SiCepat": "00", "POS Indonesia": "P", "Instan": "IN"}
 
 
-def _secret() -> bytes:
-    return getattr(settings, "MARKETPLACE_COURIER_SECRET", settings.SECRET_KEY).encode()
-
-
 def sign(body: bytes) -> str:
-    return hmac.new(_secret(), body, hashlib.sha256).hexdigest()
+    return webhook_sign(secret=webhook_secret("MARKETPLACE_COURIER_SECRET"), body=body)
 
 
 def _schedule(shipment: Shipment) -> dict[str, datetime]:
