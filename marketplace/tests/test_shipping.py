@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from barcode.charsets.code128 import CODES, STOP
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -387,6 +388,7 @@ def test_the_sandbox_control_advances_the_parcel_and_both_timelines_show_it(sell
     page = seller.get(reverse("marketplace:seller_order_detail", args=[booked.order.number])).content.decode()
     assert "Paket diberangkatkan dari gudang sortir" in page and booked.awb in page
     client.force_login(shopper)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("marketplace:order_detail", args=[booked.order.number])).content.decode()
     assert "Paket telah diambil kurir" in page and "On the way" in page
 
