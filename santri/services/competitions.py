@@ -518,6 +518,7 @@ def competition_ranking(*, competition: Competition) -> list[Ranked]:
 
 # --- results, certificates ---------------------------------------------------------------------------------------
 
+
 def _certificate_prefix(competition: Competition, pesantren: Pesantren) -> str:
     return certificate_prefix(
         series=COMPETITION_SERIES,
