@@ -381,6 +381,31 @@ def certificates_for(*, user, proposal: Proposal) -> QuerySet[CompetitionCertifi
     return queryset.filter(santri_id=_acting_santri_id(user))
 
 
+def activity_certificate_by_number(*, number: str) -> Registration:
+    """The attended registration behind a public check of an `SK-` number; only what the page shows is loaded.
+    A registration whose attendance was undone no longer checks as valid."""
+    try:
+        return (
+            Registration.objects.select_related("santri", "event", "santri__pesantren__kabupaten_kota")
+            .only(
+                "certificate_number",
+                "attendance_marked_at",
+                "santri__name",
+                "event__title",
+                "event__kind",
+                "event__starts_on",
+                "event__ends_on",
+                "event__organiser",
+                "santri__pesantren__name",
+                "santri__pesantren__kabupaten_kota__jenis",
+                "santri__pesantren__kabupaten_kota__nama_singkat",
+            )
+            .get(attended=True, certificate_number=(number or "").strip().upper()[:24])
+        )
+    except Registration.DoesNotExist:
+        raise Http404 from None
+
+
 def certificate_get(*, user, pk) -> CompetitionCertificate:
     try:
         certificate = CompetitionCertificate.objects.select_related(

@@ -8,8 +8,10 @@ from marketplace.halal.models import LegalityKind, certificate_number_validator
 from marketplace.halal.uploads import validate_attachment
 from marketplace.images import validate_image_upload
 from marketplace.models import Category, Order, Product, ShippingRate, Store, StoreInvitation
+from marketplace.seller.opening_forms import ORIGIN_ADDRESS
 from marketplace.seller.services import BANK_FIELDS, PRODUCT_FIELDS, STORE_FIELDS
 from opop import limits
+from opop.addresses import AddressFormMixin
 from opop.models import KabupatenKota
 
 
@@ -276,3 +278,17 @@ class ShippingRuleForm(forms.Form):
     service = forms.ChoiceField(
         label=_("Service"), choices=lambda: [("", _("Every service")), *_service_choices()], required=False
     )
+
+
+class StoreOriginForm(AddressFormMixin, forms.ModelForm):
+    """The ship-from address of an open store, through the one address widget, with the same columns the
+    store application fills in."""
+
+    address_jatim_only = True
+    address_street_label = _("Pickup address: street, building")
+
+    class Meta:
+        model = Store
+        fields = []
+
+    address_fields = ORIGIN_ADDRESS

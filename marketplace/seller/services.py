@@ -164,7 +164,6 @@ def wholesale_tier_set(*, product: Product, min_quantity: int, unit_price: int) 
 STORE_FIELDS = (
     "name",
     "description",
-    "pickup_address",
     "allows_pickup",
     "opening_hours",
     "default_shipping_rate",
@@ -209,6 +208,33 @@ def store_bank_update(*, store: Store, actor: User, bank_name: str, bank_account
         organisation=store.organisation,
         target=store,
         data={"before": before, "after": {name: getattr(store, name) for name in BANK_FIELDS}},
+    )
+    return store
+
+
+@transaction.atomic
+def store_origin_update(*, store: Store, actor: User, **fields) -> Store:
+    """Change where the store ships from (regency/city, kecamatan, desa, postal code, pin, pickup street), as the
+    address widget cleaned it. Owners only (the view checks); audited. Quotes read the new origin at once."""
+    from marketplace.seller.opening import ORIGIN_FIELDS
+
+    names = [name[:-3] if name.endswith("_id") else name for name in fields]
+    if set(names) - set(ORIGIN_FIELDS):
+        raise DomainError(_("This field cannot be changed here."))
+    before = {name: str(getattr(store, name + "_id" if name == "origin" else name) or "") for name in ORIGIN_FIELDS}
+    for name, value in fields.items():
+        setattr(store, name, value.strip() if isinstance(value, str) else value)
+    if not (store.pickup_address or "").strip():
+        raise DomainError(_("Give the pickup address: the street and building a courier comes to."))
+    store.full_clean()
+    store.save(update_fields=[*ORIGIN_FIELDS, "updated_at"])
+    after = {name: str(getattr(store, name + "_id" if name == "origin" else name) or "") for name in ORIGIN_FIELDS}
+    audit_record(
+        actor=actor,
+        action="marketplace.store_origin_changed",
+        organisation=store.organisation,
+        target=store,
+        data={"before": before, "after": after},
     )
     return store
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("pengaturan/ongkir/", store.shipping_rate, name="seller_shipping_rate"),
     path("pengaturan/kurir/", store.shipping_services, name="seller_shipping_services"),
     path("pengaturan/rekening/", store.bank_settings, name="seller_bank"),
+    path("pengaturan/alamat/", store.origin_settings, name="seller_origin"),
     path("tim/", store.team_list, name="seller_team"),
     path("tim/<int:pk>/<slug:action>/", store.team_member, name="seller_team_member"),
     path("tim/undangan/<int:pk>/tarik/", store.invitation_withdraw, name="seller_invitation_withdraw"),

@@ -80,6 +80,15 @@ class Registration(models.Model):
     attended = models.BooleanField(_("attended"), default=False)
     attendance_marked_at = models.DateTimeField(_("attendance marked"), null=True, blank=True)
     certificate_token = models.UUIDField(_("certificate id"), default=uuid.uuid4, unique=True, editable=False)
+    certificate_number = models.CharField(
+        _("certificate number"),
+        max_length=24,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Given when attendance is first recorded, e.g. SK-2026-3517-0042-K; kept if it is undone."),
+    )
 
     class Meta:
         ordering = ["registered_at", "id"]

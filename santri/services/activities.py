@@ -10,6 +10,12 @@ from opop.mail import send_mail_on_commit
 from opop.models import User
 from opop.services import DomainError, audit_record
 from pesantren.services import is_pesantren_admin, is_programme_staff, is_programme_staff_for
+from santri.certificate_numbers import (
+    ACTIVITY_SERIES,
+    certificate_number,
+    certificate_prefix,
+    certificate_sequence_after,
+)
 from santri.models import Event, ExpoBooth, Registration, Santri, SantriBusiness, WaitingListEntry
 
 
@@ -327,7 +333,11 @@ def attendance_mark(*, user: User, registration: Registration, attended: bool) -
         raise ValidationError(_("Attendance can be marked once the event has started."))
     registration.attended = attended
     registration.attendance_marked_at = timezone.now() if attended else None
-    registration.save(update_fields=["attended", "attendance_marked_at"])
+    fields = ["attended", "attendance_marked_at"]
+    if attended and not registration.certificate_number:
+        registration.certificate_number = activity_certificate_number(registration=registration)
+        fields.append("certificate_number")
+    registration.save(update_fields=fields)
     if attended and event.completes_track:
         from santri.services.registry import santripreneur_mark
 
@@ -342,6 +352,24 @@ def attendance_mark(*, user: User, registration: Registration, attended: bool) -
         data={"attended": attended},
     )
     return registration
+
+
+def activity_certificate_number(*, registration: Registration) -> str:
+    """The next `SK-<year>-<region>-<seq>-<check>` number, counted per year of the event and kabupaten/kota of the
+    santri's pesantren, like the competition certificates. Call inside the attendance transaction."""
+    prefix = certificate_prefix(
+        series=ACTIVITY_SERIES,
+        year=registration.event.starts_on.year,
+        kabupaten_kota_id=registration.santri.pesantren.kabupaten_kota_id,
+    )
+    last = (
+        Registration.objects.select_for_update()
+        .filter(certificate_number__startswith=prefix)
+        .order_by("-certificate_number")
+        .values_list("certificate_number", flat=True)
+        .first()
+    )
+    return certificate_number(prefix=prefix, seq=certificate_sequence_after(last))
 
 
 def _covers(user: User, event: Event) -> bool:

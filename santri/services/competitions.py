@@ -33,6 +33,14 @@ from opop.permissions import access_for
 from opop.services import DomainError, audit_record
 from pesantren.models import Pesantren
 from pesantren.services import is_pesantren_admin, is_programme_staff
+from santri.certificate_numbers import (  # noqa: F401 - certificate_check_character, _is_valid re-exported
+    COMPETITION_SERIES,
+    certificate_check_character,
+    certificate_number,
+    certificate_number_is_valid,
+    certificate_prefix,
+    certificate_sequence_after,
+)
 from santri.models import (
     BudgetItem,
     Competition,
@@ -510,33 +518,13 @@ def competition_ranking(*, competition: Competition) -> list[Ranked]:
 
 # --- results, certificates ---------------------------------------------------------------------------------------
 
-CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def certificate_check_character(body: str) -> str:
-    """Luhn mod 36 over the number's letters and digits: one mistyped or swapped character is caught."""
-    n = len(CHECK_ALPHABET)
-    factor, total = 2, 0
-    for char in reversed([c for c in body.upper() if c in CHECK_ALPHABET]):
-        addend = factor * CHECK_ALPHABET.index(char)
-        factor = 1 if factor == 2 else 2
-        total += addend // n + addend % n
-    return CHECK_ALPHABET[(n - total % n) % n]
-
-
-def certificate_number_is_valid(number: str) -> bool:
-    number = (number or "").strip().upper()
-    parts = number.split("-")
-    if len(parts) != 5 or parts[0] != "SP" or len(parts[4]) != 1:
-        return False
-    if not (parts[1].isdigit() and len(parts[1]) == 4 and parts[2].isdigit() and parts[3].isdigit()):
-        return False
-    return certificate_check_character("".join(parts[:4])) == parts[4]
-
 
 def _certificate_prefix(competition: Competition, pesantren: Pesantren) -> str:
-    year = timezone.localtime(competition.deadline).year
-    return f"SP-{year}-{pesantren.kabupaten_kota_id.replace('.', '')}-"
+    return certificate_prefix(
+        series=COMPETITION_SERIES,
+        year=timezone.localtime(competition.deadline).year,
+        kabupaten_kota_id=pesantren.kabupaten_kota_id,
+    )
 
 
 def _certificates_issue(*, competition: Competition, issued_on: date) -> int:
@@ -564,18 +552,18 @@ def _certificates_issue(*, competition: Competition, issued_on: date) -> int:
                 .values_list("number", flat=True)
                 .first()
             )
-            next_seq[prefix] = int(last.split("-")[3]) + 1 if last else 1
+            next_seq[prefix] = certificate_sequence_after(last)
         for santri in proposal.members.all():
             if (proposal.pk, santri.pk) in have:
                 continue
-            body = f"{prefix}{next_seq[prefix]:04d}"
+            number = certificate_number(prefix=prefix, seq=next_seq[prefix])
             next_seq[prefix] += 1
             made.append(
                 CompetitionCertificate(
                     proposal=proposal,
                     santri=santri,
                     kind=kinds.WINNER if proposal.is_winner else kinds.PARTICIPANT,
-                    number=f"{body}-{certificate_check_character(body.replace('-', ''))}",
+                    number=number,
                     issued_on=issued_on,
                 )
             )

@@ -247,7 +247,9 @@ def me_certificate(request, pk):
     if not registration.attended:
         messages.error(request, _("A certificate is issued once attendance is recorded."))
         return redirect("santri:me")
-    return render(request, "santri/certificate.html", {"registration": registration})
+    from santri.views.activities import render_activity_certificate
+
+    return render_activity_certificate(request, registration)
 
 
 @login_required

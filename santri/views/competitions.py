@@ -19,9 +19,10 @@ from opop.models import User
 from opop.services import DomainError
 from pesantren.services import is_pesantren_admin, is_programme_staff
 from santri import selectors, services
+from santri.certificate_numbers import ACTIVITY_SERIES, certificate_series
 from santri.forms import BudgetFormSet, CompetitionForm, ProposalForm, ProposalStartForm, TeamSearchForm, budget_rows
 from santri.models import Competition, Santri, Score, TeamInvitation
-from santri.services.competitions import acting_santri, certificate_number_is_valid, judge_conflict, santri_public_name
+from santri.services.competitions import acting_santri, judge_conflict, santri_public_name
 from santri.views.common import form_error, qr_svg, require
 
 CHECKS_PER_MINUTE = 30
@@ -353,7 +354,8 @@ def _too_many_checks(request) -> bool:
 
 
 def certificate_check(request, number=None):
-    """Public: a certificate number (typed, or from the QR) shows the shortened name, competition, result, date."""
+    """Public: a certificate number (typed, or from the QR) shows the shortened name and what it certifies: the
+    competition and result (`SP-` numbers) or the activity attended (`SK-` numbers), the date, the pesantren."""
     number = number or request.GET.get("nomor", "").strip()
     if not number:
         return render(request, "santri/certificate_check.html", {"certificate": None, "number": ""})
@@ -363,7 +365,19 @@ def certificate_check(request, number=None):
         )
         response.status_code = 429
         return response
-    if not certificate_number_is_valid(number):
+    series = certificate_series(number)
+    if series == ACTIVITY_SERIES:
+        registration = selectors.activity_certificate_by_number(number=number)
+        return render(
+            request,
+            "santri/certificate_check.html",
+            {
+                "registration": registration,
+                "number": registration.certificate_number,
+                "name": santri_public_name(registration.santri.name),
+            },
+        )
+    if series is None:
         raise Http404
     certificate = selectors.certificate_by_number(number=number)
     return render(

@@ -21,11 +21,13 @@ from marketplace.seller.forms import (
     ShippingRuleForm,
     ShippingServicesForm,
     StoreForm,
+    StoreOriginForm,
 )
 from marketplace.shipping import services as shipping
 from marketplace.shipping.quotes import ZONE_CHOICES, service_label
-from opop.models import Membership
+from opop.models import KabupatenKota, Membership
 from opop.services import DomainError
+from opop.web import form_error
 
 
 def _owner_only(request):
@@ -65,8 +67,16 @@ def store_settings(request, store):
             ],
             "rates": store.shipping_rates.select_related("kabupaten_kota").order_by("kabupaten_kota__kode"),
             "is_owner": request.seller_is_owner,
+            "origin_region": _origin_region(store),
         },
     )
+
+
+def _origin_region(store) -> KabupatenKota | None:
+    """The regency/city the store ships from (Store.kabupaten_kota), read without lazy fetches."""
+    if store.origin_id:
+        return KabupatenKota.objects.filter(pk=store.origin_id).first()
+    return KabupatenKota.objects.filter(organisations__pk=store.organisation_id).first()
 
 
 @seller_view
@@ -131,6 +141,22 @@ def bank_settings(request, store):
             messages.success(request, _("Bank account saved."))
             return redirect("marketplace:seller_settings")
     return render(request, "marketplace/seller/bank.html", {"store": store, "form": form})
+
+
+@seller_view
+def origin_settings(request, store):
+    """The owner changes the ship-from address through the one address widget; couriers quote from it."""
+    _owner_only(request)
+    form = StoreOriginForm(request.POST or None, instance=store)
+    if request.method == "POST" and not form.address_refresh and form.is_valid():
+        try:
+            services.store_origin_update(store=store, actor=request.user, **form.address_values())
+        except (DomainError, ValidationError) as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Ship-from address saved; shipping quotes use it from now on."))
+            return redirect("marketplace:seller_settings")
+    return render(request, "marketplace/seller/origin.html", {"store": store, "form": form})
 
 
 @seller_view
