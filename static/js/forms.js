@@ -1,7 +1,9 @@
 // Forms on every page, from our own origin (the Content Security Policy allows no inline script).
 // 1. Filter panels (components/filter_panel.html) render shut unless the URL has a filter; on a
 //    wide screen there is room for them, so they open.
-// 2. After a failed save the focus goes to the first field with an error, so a keyboard or screen
+// 2. Tabs that scroll sideways (.tabs-wrap > .tabs) show an arrow on the side with more tabs, and
+//    the current tab is scrolled into view.
+// 3. After a failed save the focus goes to the first field with an error, so a keyboard or screen
 //    reader user lands where the problem is instead of at the top of the page.
 (() => {
   const wide = window.matchMedia("(min-width: 900px)");
@@ -30,8 +32,30 @@
     target.scrollIntoView({ block: "center" });
   };
 
+  const markTabs = (wrap) => {
+    const tabs = wrap.querySelector(".tabs");
+    if (!tabs) return;
+    const more = [];
+    if (tabs.scrollLeft > 2) more.push("start");
+    if (tabs.scrollLeft + tabs.clientWidth < tabs.scrollWidth - 2) more.push("end");
+    wrap.dataset.more = more.join(" ");
+  };
+  const setUpTabs = () => {
+    document.querySelectorAll(".tabs-wrap").forEach((wrap) => {
+      const tabs = wrap.querySelector(".tabs");
+      const current = tabs && tabs.querySelector("[aria-current]");
+      if (current && tabs.scrollWidth > tabs.clientWidth) {
+        tabs.scrollLeft = current.offsetLeft - (tabs.clientWidth - current.offsetWidth) / 2;
+      }
+      markTabs(wrap);
+      if (tabs) tabs.addEventListener("scroll", () => markTabs(wrap), { passive: true });
+      window.addEventListener("resize", () => markTabs(wrap));
+    });
+  };
+
   const start = () => {
     openPanels();
+    setUpTabs();
     focusFirstError();
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
