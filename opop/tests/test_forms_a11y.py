@@ -52,3 +52,14 @@ def test_every_page_loads_the_forms_script(client):
     with translation.override("en"):
         html = client.get(reverse("marketplace:search")).content.decode()
     assert "js/forms.js" in html
+
+
+def test_a_required_field_is_marked_and_an_optional_one_is_not(client, shopper):
+    client.force_login(shopper)
+    with translation.override("en"):
+        html = client.get(reverse("marketplace:address_create")).content.decode()
+    label = re.search(r'<label for="id_recipient_name">.*?</label>', html, re.S)
+    assert label, html[:2000]
+    assert 'class="required-mark" aria-hidden="true">*</span>' in label.group(0)
+    assert '<span class="visually-hidden"> (required)</span>' in label.group(0)
+    assert re.search(r'<input[^>]*name="recipient_name"[^>]*required', html)
