@@ -1,6 +1,7 @@
 """Forms of the shared kernel: what a person tells about themselves (sign-up, profile)."""
 
 from django import forms
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from opop.formatting import normalise_phone
@@ -100,3 +101,8 @@ class DeletionRequestForm(forms.ModelForm):
         fields = ["reason"]
         labels = {"reason": _("Why (optional)")}
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class FormRenderer(TemplatesSetting):
+    """Forms render with the project's templates, so templates/django/forms/ (the required marker on every
+    label) overrides Django's own; Django's are found through the `django.forms` app."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from opop.formatting import format_compact
 
@@ -13,6 +14,10 @@ from opop.formatting import format_compact
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 84, 10, 18, 52
 MAX_LABELS = 6
+# The phone layout: drawn at about the phone's own width, so a unit is about a CSS pixel and 12-unit text
+# stays at 11 px or more down to a 330 px column; horizontal bars, one row per label, values at the bar ends.
+PHONE_WIDTH, PHONE_FONT, PHONE_LABEL_W, PHONE_ROWS = 340, 12, 96, 12
+NO_FIGURE = "\u2013"  # an en dash where a year has no figure yet
 PALETTE = ["#1b7a43", "#c27c0e", "#2f5fa7", "#a23b72", "#5a6b2f", "#6c4f9e", "#0f7c80", "#b5482a"]
 
 
@@ -86,7 +91,7 @@ def bar_chart(title: str, labels: list[str], series: Series) -> SafeString:
             f'fill="{PALETTE[0]}"><title>{escape(labels[index])}: {_long(value)}</title></rect>'
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label is escaped above
+    return _both("".join(parts), _phone_bars(title, labels, [series]))
 
 
 def line_chart(title: str, labels: list[str], series: list[Series]) -> SafeString:
@@ -107,7 +112,74 @@ def line_chart(title: str, labels: list[str], series: list[Series]) -> SafeStrin
             f"{escape(line.label)}</text>"
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label is escaped above
+    return _both("".join(parts), _phone_bars(title, labels, series))
+
+
+def _both(wide: str, phone: str) -> SafeString:
+    """The chart twice: the wide one for tablets, desktops and print, the phone one shown below 40em
+    (reports.css). Both are images with the same title; the table beside them holds every number."""
+    wide = wide.replace('<svg class="chart"', '<svg class="chart chart-wide"', 1)
+    return mark_safe(wide + phone)  # noqa: S308 - every label is escaped by the callers
+
+
+def _phone_bars(title: str, labels: list[str], series: list[Series]) -> str:
+    """Horizontal bars for a phone: a row per label (the latest PHONE_ROWS when there are more), a thin bar per
+    series in its colour, the value written at the bar's end, a legend on top when there is more than one series."""
+    shown = list(range(max(len(labels) - PHONE_ROWS, 0), len(labels)))
+    top = _top(series)
+    bar_h, gap = 14, 10
+    row_h = max(len(series) * (bar_h + 2), PHONE_FONT + 6) + gap
+    head = 0
+    notes = []
+    if len(series) > 1:
+        head += PHONE_FONT + 10
+    if len(shown) < len(labels):
+        notes.append(_("Latest %(shown)s of %(total)s") % {"shown": len(shown), "total": len(labels)})
+        head += PHONE_FONT + 8
+    height = head + row_h * len(shown) + 4
+    plot_w = PHONE_WIDTH - PHONE_LABEL_W - 64  # room on the right for the value
+    parts = [
+        f'<svg class="chart chart-phone" viewBox="0 0 {PHONE_WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" font-size="{PHONE_FONT}" '
+        f'font-family="sans-serif">',
+        f"<title>{escape(title)}</title>",
+    ]
+    y = 0
+    if len(series) > 1:
+        x = 0
+        for number, line in enumerate(series):
+            colour = PALETTE[number % len(PALETTE)]
+            parts.append(f'<rect x="{x}" y="{y + 2}" width="10" height="10" fill="{colour}"/>')
+            parts.append(f'<text x="{x + 14}" y="{y + PHONE_FONT}" fill="#333">{escape(line.label)}</text>')
+            x += 14 + 8 * len(line.label) + 16
+        y += PHONE_FONT + 10
+    for note in notes:
+        parts.append(f'<text x="0" y="{y + PHONE_FONT}" fill="#555">{escape(note)}</text>')
+        y += PHONE_FONT + 8
+    rows_top = y
+    for index in shown:
+        parts.append(
+            f'<text x="{PHONE_LABEL_W - 6}" y="{y + PHONE_FONT + 1}" text-anchor="end" fill="#333">'
+            f"{escape(labels[index])}</text>"
+        )
+        for number, line in enumerate(series):
+            value = line.values[index] if index < len(line.values) else None
+            by = y + number * (bar_h + 2)
+            width = plot_w * max(value or 0, 0) / top
+            colour = PALETTE[number % len(PALETTE)]
+            text = NO_FIGURE if value is None else _compact(value)
+            parts.append(
+                f'<rect x="{PHONE_LABEL_W}" y="{by}" width="{width:.1f}" height="{bar_h}" fill="{colour}">'
+                f"<title>{escape(line.label)}, {escape(labels[index])}: "
+                f"{NO_FIGURE if value is None else _long(value)}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{PHONE_LABEL_W + width + 4:.1f}" y="{by + bar_h - 2}" fill="#333">{escape(text)}</text>'
+            )
+        y += row_h
+    parts.append(f'<line x1="{PHONE_LABEL_W}" x2="{PHONE_LABEL_W}" y1="{rows_top}" y2="{y}" stroke="#999"/>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 # A tile cartogram of East Java: one equal tile per kabupaten/kota at about its place, west to east,
@@ -158,4 +230,18 @@ def cartogram(title: str, tiles: list[dict]) -> SafeString:
             f"{escape(tile['short_value'])}</text></a>"
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 - every label is escaped above
+    return mark_safe("".join(parts) + _cartogram_list(title, tiles))  # noqa: S308 - every label is escaped
+
+
+def _cartogram_list(title: str, tiles: list[dict]) -> str:
+    """The cartogram on a phone (reports.css shows it below 40em instead of the map): every kabupaten/kota
+    with its figure, highest first, each a link to its page as on the map."""
+    ranked = sorted(tiles, key=lambda tile: (-(tile["value"] or 0), tile["short"]))
+    items = []
+    for tile in ranked:
+        name = ("Kota " if tile["kota"] else "") + tile["short"]
+        items.append(
+            f'<li><a href="{escape(tile["url"])}"><span>{escape(name)}</span>'
+            f"<strong>{escape(tile['display'])}</strong></a></li>"
+        )
+    return f'<ol class="cartogram-list" aria-label="{escape(title)}">{"".join(items)}</ol>'

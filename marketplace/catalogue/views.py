@@ -48,7 +48,12 @@ def _catalogue(request, category: Category | None) -> str:
     page = _paginated(request, product_filter.qs)
     return render_to_string(
         "marketplace/fragments/catalogue.html",
-        {"filter": product_filter, "page_obj": page, "querystring": _querystring_without_page(request)},
+        {
+            "filter": product_filter,
+            "page_obj": page,
+            "querystring": _querystring_without_page(request),
+            "query": request.GET,  # the filter panel opens on the visitor's own filters, not the page's category
+        },
     )
 
 

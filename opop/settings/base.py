@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",  # Django's form templates for opop.forms.FormRenderer
     "allauth",
     "allauth.account",
     "django_filters",
@@ -81,6 +82,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets and labels render through the project's templates (templates/django/forms/ marks required fields).
+FORM_RENDERER = "opop.forms.FormRenderer"
 
 # Database: SQLite file by default, anything dj-database-url understands via DATABASE_URL.
 DATABASES = {

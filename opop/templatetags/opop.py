@@ -56,3 +56,56 @@ def opening_hours(value):
     from opop.formatting import format_opening_hours
 
     return format_opening_hours(value)
+
+
+# Query parameters that say "the filter panel was used" without being a field of the filter form.
+FILTER_PANEL_FLAG = "filter"
+
+
+def filter_panel_is_open(query, form, *, ignore=()) -> bool:
+    """Whether a filter panel renders open: `?filter=1` in the URL, or any of the form's fields has a value there.
+
+    `ignore` names fields that do not count (the shop's search words: a search alone keeps the panel shut).
+    """
+    if query.get(FILTER_PANEL_FLAG) == "1":
+        return True
+    names = {bound.html_name for bound in form} - set(ignore) if form is not None else set()
+    return any(value.strip() for name in names for value in query.getlist(name))
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@register.inclusion_tag("components/filter_panel.html", takes_context=True)
+def filter_panel(
+    context, form, *, keep="", ignore="", action="", clear_url="", submit_label="", fields_html="", label="", query=None
+):
+    """`{% filter_panel filter.form keep="tab" %}`: the one collapsible filter panel of every list.
+
+    Closed on phones and opened on wider screens by static/js/forms.js; open when the URL carries
+    `filter=1` (the panel's own submit sends it) or any active filter, so the state lives in the URL.
+    `keep` names query parameters (comma-separated) carried over as hidden fields; `fields_html`
+    replaces the field loop with already-rendered fields (the reports cache theirs); `query` stands
+    in for the request's query string where a fragment is rendered without the request.
+    """
+    if query is None:
+        request = context.get("request")
+        query = request.GET if request is not None else {}
+    hidden = [
+        (name, value)
+        for name in _names(keep)
+        for value in (query.getlist(name) if hasattr(query, "getlist") else [])
+        if value
+    ]
+    return {
+        "form": form,
+        "open": filter_panel_is_open(query, form, ignore=_names(ignore)) if hasattr(query, "getlist") else False,
+        "hidden": hidden,
+        "action": action,
+        "clear_url": clear_url,
+        "submit_label": submit_label,
+        "fields_html": fields_html,
+        "label": label,
+        "flag": FILTER_PANEL_FLAG,
+    }
