@@ -217,6 +217,13 @@ def cart_lines(*, user, session) -> list[CartLine]:
     return lines
 
 
+def cart_count(*, user, session) -> int:
+    """Lines in the cart, for the header: one COUNT for a signed-in shopper, none for a visitor."""
+    if user is not None and user.is_authenticated:
+        return CartItem.objects.filter(user=user).count()
+    return len(_session_cart(session))
+
+
 def cart_by_store(lines: list[CartLine]) -> list[StoreCart]:
     ordered = sorted(lines, key=lambda line: (line.product.store.name, line.product.store_id))
     return [

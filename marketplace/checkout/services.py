@@ -107,10 +107,15 @@ def _variants_checked(lines) -> None:
         raise DomainError(_("Choose the variant whose stock changes."))
 
 
-def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int, order: Order) -> StockMovement:
+def _stock_order(line) -> tuple[int, int]:
+    """The order stock rows are locked in: (product id, variant id), a plain product first."""
+    return (line.product.pk, line.variant.pk if line.variant is not None else 0)
+
+
+def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int, buyer: User) -> StockMovement:
     """Take `quantity` off the shelf as a sale (one conditional UPDATE of stock and sold count); a buyer who
-    lost the race gets a clear message. Returns the sale movement, unsaved: order_place writes them together.
-    The caller has checked the variants (_variants_checked)."""
+    lost the race gets a clear message. Returns the sale movement, unsaved and without its order: order_place
+    sets the order and writes them together. The caller has checked the variants (_variants_checked)."""
     label = f"{product.name} ({variant.name})" if variant else product.name
     if quantity < product.min_order:
         raise DomainError(_("The minimum order for %(name)s is %(min)d.") % {"name": label, "min": product.min_order})
@@ -120,8 +125,8 @@ def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int,
             variant=variant,
             quantity=-quantity,
             kind=Kind.SALE,
-            actor=order.buyer,
-            order=order,
+            actor=buyer,
+            order=None,
             count_sold=True,
             variants_checked=True,
         )
@@ -191,6 +196,13 @@ def order_place(
     group_id = idempotency_key or uuid.uuid4()
     lines = [line for plan in plans for line in plan.group.lines]
     _variants_checked(lines)
+    # Every stock row is locked (its UPDATE) in one order, (product id, variant id), whatever the cart's order:
+    # two checkouts holding the same products lock them in the same order and never deadlock. It runs before any
+    # order is written, so a sold-out line fails before the orders' INSERTs.
+    reserved = {
+        id(line): _reserve(product=line.product, variant=line.variant, quantity=line.quantity, buyer=buyer)
+        for line in sorted(lines, key=_stock_order)
+    }
     now = timezone.now()
     gateway_expires = now + gateway_payment_window()
     orders, movements, events = [], [], []
@@ -222,10 +234,9 @@ def order_place(
             is_pesantren_trade=on_behalf_of is not None and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
             **plan.shipping_fields,
         )
-        movements += [
-            _reserve(product=line.product, variant=line.variant, quantity=line.quantity, order=order)
-            for line in plan.group.lines
-        ]
+        for line in plan.group.lines:
+            reserved[id(line)].order = order
+            movements.append(reserved[id(line)])
         OrderItem.objects.bulk_create(
             OrderItem(
                 order=order,
