@@ -56,7 +56,7 @@ def alumnus_register(*, user: User, pesantren: Pesantren, graduation_year: int) 
 def alumnus_verify(*, user: User, alumnus: Alumnus, verify: bool, note: str = "") -> Alumnus:
     """The pesantren's admin recognises (or not) a person as its alumnus."""
     alumnus = Alumnus.objects.select_for_update().select_related("pesantren").get(pk=alumnus.pk)
-    if not is_pesantren_admin(user, alumnus.pesantren):
+    if not is_pesantren_admin(user=user, pesantren=alumnus.pesantren):
         raise PermissionDenied
     if alumnus.status != Alumnus.Status.PENDING:
         raise DomainError(_("This alumnus was already reviewed."))
@@ -81,7 +81,7 @@ def alumnus_from_santri(*, user: User, santri: Santri, email: str, graduation_ye
     """A graduating santri becomes a verified alumnus without retyping: the name and pesantren come
     from the registry; an account is made for `email` (or the existing one is used) and the person
     is mailed how to set a password."""
-    if not is_pesantren_admin(user, santri.pesantren):
+    if not is_pesantren_admin(user=user, pesantren=santri.pesantren):
         raise PermissionDenied
     if Alumnus.objects.filter(santri=santri).exists():
         raise DomainError(_("%(name)s is already an alumnus.") % {"name": santri.name})
@@ -193,7 +193,7 @@ def report_review(*, user: User, report: AlumniReport, verify: bool, note: str =
 def _side(user: User, collaboration: Collaboration) -> str | None:
     if is_business_member(user, collaboration.business):
         return "business"
-    if is_pesantren_admin(user, collaboration.pesantren):
+    if is_pesantren_admin(user=user, pesantren=collaboration.pesantren):
         return "pesantren"
     return None
 

@@ -86,7 +86,7 @@ def graduate(request, santri_pk):
     santri = santri_selectors.santri_get(user=request.user, pk=santri_pk)
     from pesantren.services import is_pesantren_admin
 
-    require(is_pesantren_admin(request.user, santri.pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=santri.pesantren))
     form = GraduateForm(request.POST or None, initial={"graduation_year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,8 @@
-"""The one reader of an uploaded spreadsheet (CSV or XLSX) for a preview-then-apply import: the seller's bulk
+"""The one preview-then-apply import: read an uploaded spreadsheet (CSV or XLSX), check its rows, keep the
+checked rows and the row errors on the server (a `StoredImport` row: opop.ImportPreview, or an app's own
+subclass such as the santri ImportBatch), then confirm it once or discard it. Used by the seller's bulk
 price/stock update and the santri import. App-agnostic: each app maps the header to its own fields (the
-santri import keeps its alias table) and checks its rows.
+santri import keeps its alias table), checks its rows and applies them.
 
 The rules, the same for every import:
 - `.csv` or `.xlsx` by the file name, anything else refused;
@@ -18,7 +20,12 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from opop.models import StoredImport
+from opop.services import DomainError
 
 
 @dataclass
@@ -75,3 +82,50 @@ def upload_read(*, filename: str, content: bytes, max_rows: int) -> UploadedTabl
     if header is None:
         raise ValidationError(_("The file is empty."))
     return table
+
+
+def row_error(*, line: int, reasons: list[str], **extra) -> dict:
+    """One rejected row as a stored preview keeps it (JSON): its line in the file and why, plus what the page shows."""
+    return {"line": line, "reasons": list(reasons), **extra}
+
+
+def preview_store(
+    *, model: type[StoredImport], user, filename: str, rows: list, errors: list[dict], total_rows: int, **fields
+) -> StoredImport:
+    """Keep a checked file on the server until it is confirmed or discarded."""
+    return model.objects.create(
+        created_by=user,
+        filename=(filename or "")[:255],
+        rows=rows,
+        errors=errors,
+        total_rows=total_rows,
+        **fields,
+    )
+
+
+@transaction.atomic
+def preview_confirm(*, queryset, pk: int, apply, update_fields=()):
+    """Apply a stored preview once: lock it, refuse one already imported or discarded, call `apply(preview)` (which
+    checks who may and raises to change nothing), then mark it imported and drop the rows (the target tables now hold
+    them). Returns what `apply` returned. `update_fields` names the fields `apply` set on the preview."""
+    preview = queryset.select_for_update().get(pk=pk)
+    if preview.status != StoredImport.Status.PREVIEW:
+        raise DomainError(_("This file was already imported or discarded."))
+    result = apply(preview)
+    preview.status = StoredImport.Status.IMPORTED
+    preview.imported_at = timezone.now()
+    preview.rows = []
+    preview.save(update_fields=["status", "imported_at", "rows", "updated_at", *update_fields])
+    return result
+
+
+@transaction.atomic
+def preview_discard(*, queryset, pk: int, authorise=None) -> None:
+    """Drop a stored preview that was not imported; `authorise(preview)` raises for someone who may not."""
+    preview = queryset.select_for_update().get(pk=pk)
+    if authorise is not None:
+        authorise(preview)
+    if preview.status == StoredImport.Status.PREVIEW:
+        preview.status = StoredImport.Status.DISCARDED
+        preview.rows = []
+        preview.save(update_fields=["status", "rows", "updated_at"])

@@ -417,3 +417,46 @@ class Wilayah(models.Model):
 
     def __str__(self):
         return self.nama
+
+
+class StoredImport(TimeStampedModel):
+    """An uploaded file, read and checked, kept on the server until it is confirmed or discarded (the one stored
+    preview of every import: opop.imports). Confirming applies these rows, never data sent back by the browser.
+
+    `rows` holds what the import will apply, `errors` one `{"line": …, "reasons": [...]}` per rejected row."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    rows = models.JSONField(_("valid rows"), default=list)
+    errors = models.JSONField(_("rejected rows"), default=list)
+    total_rows = models.PositiveIntegerField(_("rows read"), default=0)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ImportPreview(StoredImport):
+    """The stored preview of an import with no table of its own (the seller's bulk price/stock update), one per
+    upload, for an organisation; `kind` names the import (e.g. "marketplace.bulk")."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="import_previews"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import preview")
+        verbose_name_plural = _("import previews")
+
+    def __str__(self):
+        return f"{self.kind} · {self.filename}"

@@ -63,6 +63,18 @@ def access_for(user) -> Access:
     return access
 
 
+def is_organisation_member(*, user, organisation_id: int, roles=None) -> bool:
+    """A member of this organisation (with one of `roles` when given). The apps' predicates build on this one
+    (`is_pesantren_admin(user=..., pesantren=...)`): every predicate is called with keywords."""
+    return organisation_id in access_for(user).organisation_ids(roles=roles)
+
+
+def is_programme_staff(*, user) -> bool:
+    """Diskop UKM staff (any region) or a superuser."""
+    access = access_for(user)
+    return access.superuser or access.programme_staff
+
+
 def is_programme_staff_for_region(*, user, kabupaten_kota_id: str | None) -> bool:
     """Diskop UKM staff responsible for this kabupaten/kota (province-wide staff for all of them)."""
     access = access_for(user)

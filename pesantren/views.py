@@ -79,7 +79,10 @@ def register(request):
 def edit(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
     user = request.user
-    require(services.is_pesantren_owner(user, pesantren) or services.is_programme_staff_for(user, pesantren))
+    require(
+        services.is_pesantren_owner(user=user, pesantren=pesantren)
+        or services.is_programme_staff_for(user=user, pesantren=pesantren)
+    )
     form = PesantrenForm(request.POST or None, request.FILES or None, instance=pesantren)
     if request.method == "POST" and form.is_valid():
         values = profile_values(form)
@@ -98,8 +101,8 @@ def edit(request, pk):
 def detail(request, pk):
     """The full file: profile, lifecycle, units, mapping history, mentoring, reports with revisions."""
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    is_admin = services.is_pesantren_admin(request.user, pesantren)
-    is_staff = services.is_programme_staff_for(request.user, pesantren)
+    is_admin = services.is_pesantren_admin(user=request.user, pesantren=pesantren)
+    is_staff = services.is_programme_staff_for(user=request.user, pesantren=pesantren)
     transitions = [
         (status, Pesantren.Status(status).label)
         for status in services.allowed_transitions(user=request.user, pesantren=pesantren)
@@ -110,7 +113,7 @@ def detail(request, pk):
         {
             "pesantren": pesantren,
             "is_admin": is_admin,
-            "is_owner": services.is_pesantren_owner(request.user, pesantren),
+            "is_owner": services.is_pesantren_owner(user=request.user, pesantren=pesantren),
             "is_staff": is_staff,
             "transitions": transitions,
             "reason_required": services.REASON_REQUIRED,
@@ -148,7 +151,7 @@ def transition(request, pk):
 def unit_form(request, pk=None, unit_pk=None):
     unit = selectors.unit_get(user=request.user, pk=unit_pk) if unit_pk else None
     pesantren = unit.pesantren if unit else selectors.pesantren_get(user=request.user, pk=pk)
-    require(services.is_pesantren_owner(request.user, pesantren))
+    require(services.is_pesantren_owner(user=request.user, pesantren=pesantren))
     form = BusinessUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         if unit is not None:
@@ -181,7 +184,7 @@ def collaborators(request, pk):
 @login_required
 def mapping_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    require(services.is_programme_staff_for(request.user, pesantren))
+    require(services.is_programme_staff_for(user=request.user, pesantren=pesantren))
     form = MappingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,7 +206,7 @@ def mapping_create(request, pk):
 @login_required
 def mentoring_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    require(services.is_programme_staff_for(request.user, pesantren))
+    require(services.is_programme_staff_for(user=request.user, pesantren=pesantren))
     form = MentoringForm(request.POST or None, initial={"mentor": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +222,7 @@ def mentoring_create(request, pk):
 @login_required
 def report_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
-    require(services.is_pesantren_admin(request.user, pesantren))
+    require(services.is_pesantren_admin(user=request.user, pesantren=pesantren))
     month = _month_param(request.GET.get("month")) or default_report_month()
     mart = month_sales(organisation_id=pesantren.organisation_id, month=month)
     form = ReportForm(request.POST or None, pesantren=pesantren, month=month, mart_revenue=mart["revenue"])
@@ -262,8 +265,8 @@ def report_detail(request, pk):
             "report": report,
             "pesantren": report.pesantren,
             "revisions": report.revisions.select_related("created_by").order_by("-number"),
-            "is_admin": services.is_pesantren_admin(request.user, report.pesantren),
-            "is_staff": services.is_programme_staff_for(request.user, report.pesantren),
+            "is_admin": services.is_pesantren_admin(user=request.user, pesantren=report.pesantren),
+            "is_staff": services.is_programme_staff_for(user=request.user, pesantren=report.pesantren),
             "review_form": ReviewForm(),
         },
     )
@@ -272,7 +275,7 @@ def report_detail(request, pk):
 @login_required
 def report_correct(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
-    require(services.is_pesantren_admin(request.user, report.pesantren))
+    require(services.is_pesantren_admin(user=request.user, pesantren=report.pesantren))
     form = ReportCorrectForm.for_report(report, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -361,7 +364,7 @@ def card_verify(request, token):
 
 
 def _staff_filter(request) -> PesantrenFilter:
-    require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(user=request.user))
     return PesantrenFilter(request.GET or None, queryset=selectors.pesantren_list(user=request.user))
 
 
@@ -426,13 +429,13 @@ def staff_export(request):
 
 @login_required
 def verification_queue(request):
-    require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(user=request.user))
     return render(request, "pesantren/verification_queue.html", selectors.verification_queue(user=request.user))
 
 
 @login_required
 def partners(request):
-    require(services.is_programme_staff(request.user))
+    require(services.is_programme_staff(user=request.user))
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

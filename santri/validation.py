@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opop.imports import row_error
 from santri.models import Santri
 
 COLUMNS = ("nis", "name", "nik", "gender", "birth_date", "entry_year", "status", "skills", "interests")
@@ -167,7 +168,7 @@ def validate_rows(rows) -> tuple[list[dict], list[dict]]:
                 [_("NIS %(nis)s is repeated (first on line %(line)s).") % {"nis": nis, "line": seen[nis]}],
             )
         if clean is None:
-            bad.append({"line": line, "nis": nis, "reasons": reasons})
+            bad.append(row_error(line=line, reasons=reasons, nis=nis))
         else:
             seen[nis] = line
             good.append(clean)

@@ -1,5 +1,6 @@
 """Bulk price and stock update from a CSV or XLSX file: parse and check every row first (a preview with per-row
-errors), then apply all rows in one transaction, or none. Stock changes are correction movements."""
+errors, stored on the server by opop.imports), then apply all rows in one transaction, or none. Stock changes are
+correction movements."""
 
 import re
 from dataclasses import dataclass, field
@@ -11,8 +12,8 @@ from django.utils.translation import gettext as _
 from marketplace.catalogue.fragments import catalogue_changed
 from marketplace.catalogue.stock import stock_set
 from marketplace.models import Product, ProductVariant, Store
-from opop.imports import UploadedTable, upload_read
-from opop.models import User
+from opop.imports import UploadedTable, preview_confirm, preview_store, row_error, upload_read
+from opop.models import ImportPreview, User
 from opop.services import DomainError
 
 COLUMNS = ["product_id", "variant", "name", "price", "stock"]
@@ -123,6 +124,35 @@ def bulk_parse(*, store: Store, upload) -> list[BulkRow]:
             row.errors.append(_("A price of 0 is not allowed."))
         rows.append(row)
     return rows
+
+
+KIND = "marketplace.bulk"
+
+
+def bulk_preview(*, store: Store, upload, actor: User) -> tuple[ImportPreview, list[BulkRow]]:
+    """Read and check the file and keep the checked rows on the server; returns the stored preview and the rows."""
+    rows = bulk_parse(store=store, upload=upload)
+    preview = preview_store(
+        model=ImportPreview,
+        user=actor,
+        filename=upload.name,
+        # every row: the page shows them all, and applying refuses while any has an error
+        rows=[row.__dict__ for row in rows],
+        errors=[row_error(line=row.line, reasons=row.errors) for row in rows if row.errors],
+        total_rows=len(rows),
+        organisation=store.organisation,
+        kind=KIND,
+    )
+    return preview, rows
+
+
+def bulk_confirm(*, store: Store, pk: int, actor: User) -> int:
+    """Apply a stored preview of this store's organisation that `actor` uploaded, once."""
+    return preview_confirm(
+        queryset=ImportPreview.objects.filter(organisation=store.organisation, kind=KIND, created_by=actor),
+        pk=pk,
+        apply=lambda preview: bulk_apply(store=store, rows=[BulkRow(**row) for row in preview.rows], actor=actor),
+    )
 
 
 @transaction.atomic

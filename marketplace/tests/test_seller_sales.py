@@ -129,6 +129,31 @@ def test_bulk_update_from_xlsx_applies_prices_and_stock_as_movements(seller, sto
     assert StockMovement.objects.filter(kind="correction", actor=admin_a).count() == 2
 
 
+def test_bulk_preview_is_kept_on_the_server_and_applied_once(seller, store_a):
+    from opop.models import ImportPreview
+
+    beras = ProductFactory(store=store_a, name="Beras", price=85000, stock=0)
+    rows = [["product_id", "variant", "name", "price", "stock"], [beras.pk, "", "Beras", "90000", "5"]]
+    seller.post(reverse("marketplace:seller_bulk"), {"file": upload("produk.csv", rows)})
+    preview = ImportPreview.objects.get()
+    assert preview.organisation == store_a.organisation and preview.status == "preview" and preview.errors == []
+    # what is applied is the stored rows, whatever the session says about them
+    session = seller.session
+    assert session["seller_bulk_rows"] == {"store": store_a.pk, "preview": preview.pk}
+    ImportPreview.objects.filter(pk=preview.pk).update(rows=[{**preview.rows[0], "price": 91000}])
+    seller.post(reverse("marketplace:seller_bulk"), {"apply": "1"})
+    beras.refresh_from_db()
+    preview.refresh_from_db()
+    assert (beras.price, beras.stock, preview.status, preview.rows) == (91000, 5, "imported", [])
+    session = seller.session
+    session["seller_bulk_rows"] = {"store": store_a.pk, "preview": preview.pk}
+    session.save()
+    Product.objects.filter(pk=beras.pk).update(price=85000)
+    seller.post(reverse("marketplace:seller_bulk"), {"apply": "1"})  # a replay changes nothing
+    beras.refresh_from_db()
+    assert beras.price == 85000
+
+
 def test_bulk_refuses_other_files(seller):
     response = seller.post(reverse("marketplace:seller_bulk"), {"file": SimpleUploadedFile("x.pdf", b"%PDF")})
     assert response.context["form"].errors["file"]

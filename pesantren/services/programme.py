@@ -46,7 +46,7 @@ UNIT_FIELDS = ("kind", "name", "sector", "products", "legal_entity_number", "nib
 @transaction.atomic
 def business_unit_save(*, user: User, pesantren: Pesantren, unit: BusinessUnit | None = None, **fields) -> BusinessUnit:
     """Add a business unit to `pesantren`, or change `unit`. The pesantren's owner only (part of the profile)."""
-    if not is_pesantren_owner(user, pesantren):
+    if not is_pesantren_owner(user=user, pesantren=pesantren):
         raise DomainError(_("Only the pesantren's owner changes its business units."))
     creating = unit is None
     if creating:
@@ -116,7 +116,7 @@ def mentoring_record(
     _require_staff(user, pesantren)
     if mentor is None and partner is None:
         raise DomainError(_("Name the mentor: a staff member or a partner."))
-    if mentor is not None and not is_programme_staff(mentor):
+    if mentor is not None and not is_programme_staff(user=mentor):
         raise DomainError(_("A staff mentor must be Diskop UKM staff."))
     if held_on > timezone.localdate():
         raise DomainError(_("A mentoring session cannot be dated in the future."))
@@ -156,7 +156,9 @@ def partner_create(*, user: User, name: str, kind: str, description: str = "", w
 @transaction.atomic
 def collaborators_set(*, user: User, pesantren: Pesantren, partners) -> list[Partner]:
     """Name the partners the pesantren works with. Its admins or the staff of its region."""
-    if not (is_pesantren_admin(user, pesantren) or is_programme_staff_for(user, pesantren)):
+    if not (
+        is_pesantren_admin(user=user, pesantren=pesantren) or is_programme_staff_for(user=user, pesantren=pesantren)
+    ):
         raise DomainError(_("Only the pesantren's admins can do this."))
     partners = list(partners)
     pesantren.collaborators.set(partners)

@@ -14,7 +14,7 @@ from opop.figures import figures_mark_dirty
 from opop.formatting import normalise_phone
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import access_for, is_organisation_member, is_programme_staff, is_programme_staff_for_region
 from opop.services import DomainError, audit_record, organisation_create
 from pesantren.models import (
     Pesantren,
@@ -72,35 +72,26 @@ REASON_REQUIRED = {S.RETURNED, S.INACTIVE}
 # --- who may act --------------------------------------------------------------------------------
 
 
-def is_pesantren_admin(user: User, pesantren: Pesantren) -> bool:
-    access = access_for(user)
-    return pesantren.organisation_id in access.organisation_ids(roles=ADMIN_ROLES)
+def is_pesantren_admin(*, user: User, pesantren: Pesantren) -> bool:
+    return is_organisation_member(user=user, organisation_id=pesantren.organisation_id, roles=ADMIN_ROLES)
 
 
-def is_pesantren_owner(user: User, pesantren: Pesantren) -> bool:
+def is_pesantren_owner(*, user: User, pesantren: Pesantren) -> bool:
     """May change the pesantren's profile and business units (PROFILE_ROLES)."""
-    return pesantren.organisation_id in access_for(user).organisation_ids(roles=PROFILE_ROLES)
+    return is_organisation_member(user=user, organisation_id=pesantren.organisation_id, roles=PROFILE_ROLES)
 
 
-def is_programme_staff_for(user: User, pesantren: Pesantren) -> bool:
-    access = access_for(user)
-    if access.superuser:
-        return True
-    return access.programme_staff and access.region in (None, pesantren.kabupaten_kota_id)
-
-
-def is_programme_staff(user: User) -> bool:
-    access = access_for(user)
-    return access.superuser or access.programme_staff
+def is_programme_staff_for(*, user: User, pesantren: Pesantren) -> bool:
+    return is_programme_staff_for_region(user=user, kabupaten_kota_id=pesantren.kabupaten_kota_id)
 
 
 def _require_admin(user: User, pesantren: Pesantren) -> None:
-    if not is_pesantren_admin(user, pesantren):
+    if not is_pesantren_admin(user=user, pesantren=pesantren):
         raise DomainError(_("Only the pesantren's admins can do this."))
 
 
 def _require_staff(user: User, pesantren: Pesantren | None = None) -> None:
-    allowed = is_programme_staff_for(user, pesantren) if pesantren else is_programme_staff(user)
+    allowed = is_programme_staff_for(user=user, pesantren=pesantren) if pesantren else is_programme_staff(user=user)
     if not allowed:
         raise DomainError(_("Only Diskop UKM staff responsible for this region can do this."))
 
@@ -213,7 +204,9 @@ def pesantren_register(*, user: User, organisation: Organisation | None = None, 
 def pesantren_update(*, user: User, pesantren: Pesantren, **fields) -> Pesantren:
     """Change the profile. The pesantren's owner, or staff of its region, may do it; the region
     can only change while the pesantren is not yet verified (staff scoping follows it)."""
-    if not (is_pesantren_owner(user, pesantren) or is_programme_staff_for(user, pesantren)):
+    if not (
+        is_pesantren_owner(user=user, pesantren=pesantren) or is_programme_staff_for(user=user, pesantren=pesantren)
+    ):
         raise DomainError(_("Only the pesantren's owner or Diskop UKM staff change its profile."))
     for name in ("kecamatan", "desa"):
         if name in fields and f"{name}_code" not in fields:
@@ -261,7 +254,7 @@ def allowed_transitions(*, user: User, pesantren: Pesantren) -> list[str]:
         if source != pesantren.status:
             continue
         allowed = is_pesantren_admin if who == "admin" else is_programme_staff_for
-        if allowed(user, pesantren):
+        if allowed(user=user, pesantren=pesantren):
             result.append(target)
     return result
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opop.models import TimeStampedModel
+from opop.models import StoredImport, TimeStampedModel
 from pesantren.models import BusinessUnit, Pesantren
 
 nik_validator = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."))
@@ -92,32 +92,15 @@ class Santri(TimeStampedModel):
         return " ".join(n[i : i + 4] for i in range(0, len(n), 4))
 
 
-class ImportBatch(TimeStampedModel):
-    """An uploaded santri file, parsed and checked, waiting to be confirmed.
-
-    The parsed rows stay here on the server: confirming imports these, never data sent back by
-    the browser.
-    """
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", _("Preview")
-        IMPORTED = "imported", _("Imported")
-        DISCARDED = "discarded", _("Discarded")
+class ImportBatch(StoredImport):
+    """An uploaded santri file, parsed and checked, waiting to be confirmed (the stored preview of
+    opop.imports, with the pesantren it is for and the new/updated counts)."""
 
     pesantren = models.ForeignKey(
         Pesantren, verbose_name=_("pesantren"), on_delete=models.CASCADE, related_name="santri_imports"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    filename = models.CharField(_("file"), max_length=255)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
-    rows = models.JSONField(_("valid rows"), default=list)
-    errors = models.JSONField(_("rejected rows"), default=list)
-    total_rows = models.PositiveIntegerField(_("rows read"), default=0)
     new_count = models.PositiveIntegerField(_("new santri"), default=0)
     update_count = models.PositiveIntegerField(_("updated santri"), default=0)
-    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -58,7 +58,7 @@ def santri_needs_guardian(santri: Santri, *, today: date | None = None) -> bool:
 
 
 def _require_santri_admin(user: User, santri: Santri) -> None:
-    if not is_pesantren_admin(user, santri.pesantren):
+    if not is_pesantren_admin(user=user, pesantren=santri.pesantren):
         raise PermissionDenied
 
 
@@ -266,7 +266,7 @@ def guardian_consent_request(
     """Ask the guardian (the pesantren admin) to confirm something public. The santri themselves or the
     admin asks; returns None when no confirmation is needed (17 or over). A second ask while one waits
     returns the waiting one."""
-    if user.pk != santri.user_id and not is_pesantren_admin(user, santri.pesantren):
+    if user.pk != santri.user_id and not is_pesantren_admin(user=user, pesantren=santri.pesantren):
         raise PermissionDenied
     if purpose not in GuardianConsent.Purpose.values:
         raise DomainError(_("Unknown kind of confirmation."))
@@ -293,7 +293,7 @@ def guardian_consent_request(
 def guardian_consent_decide(*, user: User, consent: GuardianConsent, approve: bool, note: str = "") -> GuardianConsent:
     """The pesantren admin confirms or refuses; a decided request stays decided."""
     consent = GuardianConsent.objects.select_for_update().select_related("santri__pesantren").get(pk=consent.pk)
-    if not is_pesantren_admin(user, consent.santri.pesantren):
+    if not is_pesantren_admin(user=user, pesantren=consent.santri.pesantren):
         raise PermissionDenied
     if consent.status != GuardianConsent.Status.PENDING:
         raise DomainError(_("This request is already decided."))

@@ -33,7 +33,7 @@ def _require_event_staff(user: User, event: Event | None = None, kabupaten_kota_
 @transaction.atomic
 def event_create(*, user: User, invited_pesantren=(), invited_santri=(), **fields) -> Event:
     """Staff create an event (regional staff only in their own regency/city)."""
-    if not is_programme_staff(user):
+    if not is_programme_staff(user=user):
         raise PermissionDenied
     event = Event(created_by=user, **fields)
     event.full_clean()
@@ -108,7 +108,7 @@ def _require_actor(user: User, santri: Santri) -> dict:
     data, so every such write says for whom it was done)."""
     if user.is_authenticated and santri.user_id is not None and user.pk == santri.user_id:
         return {}
-    if is_pesantren_admin(user, santri.pesantren):
+    if is_pesantren_admin(user=user, pesantren=santri.pesantren):
         return {"on_behalf_of": santri.pk}
     raise PermissionDenied
 
@@ -327,7 +327,7 @@ def attendance_mark(*, user: User, registration: Registration, attended: bool) -
     """Staff of the event's region mark who came. Attending a track event completes the track."""
     event = registration.event
     _require_event_staff(user, event)
-    if not is_programme_staff_for(user, registration.santri.pesantren) and not _covers(user, event):
+    if not is_programme_staff_for(user=user, pesantren=registration.santri.pesantren) and not _covers(user, event):
         raise PermissionDenied
     if event.starts_on > timezone.localdate():
         raise ValidationError(_("Attendance can be marked once the event has started."))

@@ -81,7 +81,7 @@ def acting_santri(user: User) -> Santri | None:
 
 def proposal_may_edit(user: User, proposal: Proposal) -> bool:
     """The pesantren's admins, or a santri of the team (accepted) with their own account."""
-    if is_pesantren_admin(user, proposal.pesantren):
+    if is_pesantren_admin(user=user, pesantren=proposal.pesantren):
         return True
     santri = acting_santri(user)
     return santri is not None and proposal.members.filter(pk=santri.pk).exists()
@@ -110,7 +110,7 @@ def _require_draft(user: User, proposal: Proposal) -> Proposal:
 @transaction.atomic
 def competition_create(*, user: User, criteria: list[tuple[str, int]], judges=(), **fields) -> Competition:
     """Open a competition with a rubric whose weights add up to 100."""
-    if not is_programme_staff(user):
+    if not is_programme_staff(user=user):
         raise PermissionDenied
     criteria = [(name.strip(), int(weight)) for name, weight in criteria if name and name.strip()]
     if not criteria:
@@ -139,7 +139,7 @@ def competition_create(*, user: User, criteria: list[tuple[str, int]], judges=()
 
 @transaction.atomic
 def judge_add(*, user: User, competition: Competition, judge: User) -> Judge:
-    if not is_programme_staff(user):
+    if not is_programme_staff(user=user):
         raise PermissionDenied
     row, _created = Judge.objects.get_or_create(competition=competition, user=judge)
     return row
@@ -165,7 +165,7 @@ def proposal_start(
     """Start a draft. A pesantren admin starts one for `pesantren`; a santri with an account starts one for
     their own pesantren and is its first team member."""
     santri = None
-    if pesantren is None or not is_pesantren_admin(user, pesantren):
+    if pesantren is None or not is_pesantren_admin(user=user, pesantren=pesantren):
         santri = acting_santri(user)
         if santri is None or (pesantren is not None and pesantren.pk != santri.pesantren_id):
             raise PermissionDenied
@@ -296,7 +296,7 @@ def proposal_submit(*, user: User, proposal: Proposal) -> Proposal:
     A santri under 17 (or of unknown age) cannot submit themselves: the pesantren admin confirms for them.
     Invitations still unanswered are withdrawn. Raises DomainError with what is missing."""
     locked = _require_draft(user, proposal)
-    if not is_pesantren_admin(user, locked.pesantren):
+    if not is_pesantren_admin(user=user, pesantren=locked.pesantren):
         santri = acting_santri(user)
         if santri is not None and santri_needs_guardian(santri):
             raise DomainError(
@@ -317,7 +317,7 @@ def proposal_submit(*, user: User, proposal: Proposal) -> Proposal:
         action="santri.proposal_submitted",
         organisation=locked.pesantren.organisation,
         target=locked,
-        data={"on_behalf": is_pesantren_admin(user, locked.pesantren)},
+        data={"on_behalf": is_pesantren_admin(user=user, pesantren=locked.pesantren)},
     )
     return locked
 
@@ -349,7 +349,7 @@ def team_invite(*, user: User, proposal: Proposal, santri: Santri) -> TeamInvita
     invitation.invited_by = user
     invitation.status = TeamInvitation.Status.PENDING
     invitation.answered_by, invitation.answered_at = None, None
-    if santri.user_id is None and is_pesantren_admin(user, locked.pesantren):
+    if santri.user_id is None and is_pesantren_admin(user=user, pesantren=locked.pesantren):
         invitation.status = TeamInvitation.Status.ACCEPTED
         invitation.answered_by, invitation.answered_at = user, timezone.now()
     invitation.save()
@@ -370,7 +370,7 @@ def team_invitation_answer(*, user: User, invitation: TeamInvitation, accept: bo
     """The invited santri (or their pesantren admin, on their behalf) accepts or declines, while it is a draft."""
     invitation = TeamInvitation.objects.select_related("santri", "proposal__pesantren").get(pk=invitation.pk)
     proposal = invitation.proposal
-    on_behalf = is_pesantren_admin(user, proposal.pesantren)
+    on_behalf = is_pesantren_admin(user=user, pesantren=proposal.pesantren)
     if not (on_behalf or (invitation.santri.user_id is not None and invitation.santri.user_id == user.pk)):
         raise PermissionDenied
     _require_open(proposal)
@@ -581,7 +581,7 @@ def competition_publish(*, user: User, competition: Competition) -> list[Proposa
     certificate, an incubation); it returns the winners either way."""
     from santri.services.incubation import winner_promote
 
-    if not is_programme_staff(user):
+    if not is_programme_staff(user=user):
         raise PermissionDenied
     competition = Competition.objects.select_for_update().get(pk=competition.pk)
     first_time = competition.status != Competition.Status.PUBLISHED

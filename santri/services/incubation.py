@@ -78,9 +78,9 @@ def incubation_role(user: User, incubation: Incubation) -> str | None:
     pesantren = incubation.proposal.pesantren
     if incubation.mentor_id is not None and incubation.mentor_id == getattr(user, "pk", None):
         return "mentor"
-    if is_programme_staff(user) and is_programme_staff_for(user, pesantren):
+    if is_programme_staff(user=user) and is_programme_staff_for(user=user, pesantren=pesantren):
         return "staff"
-    if is_pesantren_admin(user, pesantren):
+    if is_pesantren_admin(user=user, pesantren=pesantren):
         return "admin"
     santri = acting_santri(user)
     if santri is not None and incubation.proposal.members.filter(pk=santri.pk).exists():
@@ -99,7 +99,7 @@ def _require_role(user: User, incubation: Incubation, roles: tuple[str, ...]) ->
 def incubation_mentor_assign(*, user: User, incubation: Incubation, mentor: User) -> Incubation:
     """Programme staff of the region assign a staff mentor of the Training Centre (programme staff)."""
     _require_role(user, incubation, ("staff",))
-    if not is_programme_staff(mentor):
+    if not is_programme_staff(user=mentor):
         raise ValidationError({"mentor": [_("The mentor must be a Diskop UKM staff member.")]})
     incubation.mentor = mentor
     incubation.save(update_fields=["mentor", "updated_at"])

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opop.figures import figures_mark_dirty
-from opop.imports import upload_read
+from opop.imports import preview_confirm, preview_discard, preview_store, upload_read
 from opop.models import Organisation, User
 from opop.services import DomainError, audit_record, organisation_create
 from pesantren.models import Pesantren
@@ -33,7 +33,7 @@ UPSERT_FIELDS = ("name", "nik", "gender", "birth_date", "entry_year", "status", 
 
 def require_admin(user: User, pesantren: Pesantren) -> None:
     """Only the pesantren's owner or staff write its santri; everyone else is refused."""
-    if not is_pesantren_admin(user, pesantren):
+    if not is_pesantren_admin(user=user, pesantren=pesantren):
         raise PermissionDenied
 
 
@@ -223,7 +223,6 @@ def read_upload(*, filename: str, content: bytes) -> list[tuple[int, dict]]:
     ]
 
 
-@transaction.atomic
 def import_preview(*, user: User, pesantren: Pesantren, filename: str, content: bytes) -> ImportBatch:
     """Parse and check a file; keep the good rows and the reasons for the bad ones on the server."""
     require_admin(user, pesantren)
@@ -231,42 +230,42 @@ def import_preview(*, user: User, pesantren: Pesantren, filename: str, content: 
     good, bad = validate_rows(parsed)
     known = set(Santri.objects.filter(pesantren=pesantren).values_list("nis", flat=True))
     updates = sum(1 for row in good if row["nis"] in known)
-    return ImportBatch.objects.create(
-        pesantren=pesantren,
-        created_by=user,
-        filename=filename[:255],
+    return preview_store(
+        model=ImportBatch,
+        user=user,
+        filename=filename,
         rows=good,
         errors=bad,
         total_rows=len(parsed),
+        pesantren=pesantren,
         new_count=len(good) - updates,
         update_count=updates,
     )
 
 
-@transaction.atomic
 def import_confirm(*, user: User, batch: ImportBatch) -> tuple[int, int]:
     """Import a previewed batch's good rows, all or nothing. A batch is imported once."""
-    batch = ImportBatch.objects.select_for_update().select_related("pesantren").get(pk=batch.pk)
-    require_admin(user, batch.pesantren)
-    if batch.status != ImportBatch.Status.PREVIEW:
-        raise DomainError(_("This file was already imported or discarded."))
-    created, updated = santri_upsert(pesantren=batch.pesantren, rows=batch.rows, actor=user, source="file")
-    batch.status = ImportBatch.Status.IMPORTED
-    batch.imported_at = timezone.now()
-    batch.new_count, batch.update_count = created, updated
-    batch.rows = []  # the santri table now holds them; no second copy of personal data
-    batch.save(update_fields=["status", "imported_at", "new_count", "update_count", "rows", "updated_at"])
-    return created, updated
+
+    def apply(batch):
+        require_admin(user, batch.pesantren)
+        created, updated = santri_upsert(pesantren=batch.pesantren, rows=batch.rows, actor=user, source="file")
+        batch.new_count, batch.update_count = created, updated
+        return created, updated
+
+    return preview_confirm(
+        queryset=ImportBatch.objects.select_related("pesantren"),
+        pk=batch.pk,
+        apply=apply,
+        update_fields=["new_count", "update_count"],
+    )
 
 
-@transaction.atomic
 def import_discard(*, user: User, batch: ImportBatch) -> None:
-    batch = ImportBatch.objects.select_for_update().select_related("pesantren").get(pk=batch.pk)
-    require_admin(user, batch.pesantren)
-    if batch.status == ImportBatch.Status.PREVIEW:
-        batch.status = ImportBatch.Status.DISCARDED
-        batch.rows = []
-        batch.save(update_fields=["status", "rows", "updated_at"])
+    preview_discard(
+        queryset=ImportBatch.objects.select_related("pesantren"),
+        pk=batch.pk,
+        authorise=lambda batch: require_admin(user, batch.pesantren),
+    )
 
 
 # --- API tokens and the API upsert --------------------------------------------------------------
@@ -415,10 +414,10 @@ def santri_business_organisation_open(*, user: User, business: SantriBusiness) -
 @transaction.atomic
 def track_complete(*, user: User, santri: Santri, completed_on: date) -> Santri:
     """The santri completed the entrepreneurship track: they count as a santripreneur from then."""
-    if not (is_pesantren_admin(user, santri.pesantren) or getattr(user, "is_superuser", False)):
+    if not (is_pesantren_admin(user=user, pesantren=santri.pesantren) or getattr(user, "is_superuser", False)):
         from pesantren.services import is_programme_staff_for
 
-        if not is_programme_staff_for(user, santri.pesantren):
+        if not is_programme_staff_for(user=user, pesantren=santri.pesantren):
             raise PermissionDenied
     if santri.track_completed_on is None:
         Santri.objects.filter(pk=santri.pk).update(track_completed_on=completed_on)

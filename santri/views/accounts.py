@@ -32,7 +32,7 @@ def _base_url(request) -> str:
 def santri_invite(request, pk):
     """Invite (or re-invite) a santri: by e-mail a link is sent; by code a slip is shown once to print."""
     santri = selectors.santri_get(user=request.user, pk=pk)
-    require(is_pesantren_admin(request.user, santri.pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=santri.pesantren))
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +72,7 @@ def santri_invite(request, pk):
 @require_POST
 def santri_invitation_revoke(request, pk):
     santri = selectors.santri_get(user=request.user, pk=pk)
-    require(is_pesantren_admin(request.user, santri.pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=santri.pesantren))
     if services.santri_invitation_revoke(user=request.user, santri=santri):
         messages.success(request, _("Invitation revoked."))
     return redirect("santri:detail", santri.pk)
@@ -82,7 +82,7 @@ def santri_invitation_revoke(request, pk):
 @require_POST
 def santri_account_unlink(request, pk):
     santri = selectors.santri_get(user=request.user, pk=pk)
-    require(is_pesantren_admin(request.user, santri.pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=santri.pesantren))
     services.santri_account_unlink(user=request.user, santri=santri)
     messages.success(request, _("The santri's account is unlinked; you can invite them again."))
     return redirect("santri:detail", santri.pk)
@@ -91,7 +91,7 @@ def santri_account_unlink(request, pk):
 @login_required
 def guardian_consents(request, pesantren_pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pesantren_pk)
-    require(is_pesantren_admin(request.user, pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=pesantren))
     return render(
         request,
         "santri/guardian_consents.html",

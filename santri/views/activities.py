@@ -24,13 +24,13 @@ def event_list(request):
     return render(
         request,
         "santri/event_list.html",
-        {"events": selectors.event_list(user=request.user), "is_staff": is_programme_staff(request.user)},
+        {"events": selectors.event_list(user=request.user), "is_staff": is_programme_staff(user=request.user)},
     )
 
 
 @login_required
 def event_create(request):
-    require(is_programme_staff(request.user))
+    require(is_programme_staff(user=request.user))
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)

@@ -32,13 +32,13 @@ def competition_list(request):
     return render(
         request,
         "santri/competition_list.html",
-        {"competitions": selectors.competition_list(), "is_staff": is_programme_staff(request.user)},
+        {"competitions": selectors.competition_list(), "is_staff": is_programme_staff(user=request.user)},
     )
 
 
 @login_required
 def competition_create(request):
-    require(is_programme_staff(request.user))
+    require(is_programme_staff(user=request.user))
     form = CompetitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -61,7 +61,7 @@ def competition_create(request):
 def competition_detail(request, pk):
     competition = selectors.competition_get(pk=pk)
     user = request.user
-    is_staff = is_programme_staff(user)
+    is_staff = is_programme_staff(user=user)
     is_judge = user.is_authenticated and competition.judges.filter(user=user).exists()
     published = competition.status == Competition.Status.PUBLISHED
     # Before publishing, only staff and judges see the scores; afterwards everybody sees the results page.
@@ -205,7 +205,7 @@ def proposal_edit(request, pk):
             "query": query,
             "results": selectors.team_search(proposal=proposal, query=query) if editable else [],
             "missing": services.proposal_missing(proposal) if editable else [],
-            "is_admin": is_pesantren_admin(request.user, proposal.pesantren),
+            "is_admin": is_pesantren_admin(user=request.user, pesantren=proposal.pesantren),
             "certificates": selectors.certificates_for(user=request.user, proposal=proposal),
         },
     )
@@ -268,7 +268,10 @@ def team_answer(request, pk):
     """The invited santri (or their pesantren admin for them) accepts or declines."""
     invitation = get_object_or_404(TeamInvitation.objects.select_related("santri", "proposal__pesantren"), pk=pk)
     santri = invitation.santri
-    if not (santri.user_id == request.user.pk or is_pesantren_admin(request.user, invitation.proposal.pesantren)):
+    if not (
+        santri.user_id == request.user.pk
+        or is_pesantren_admin(user=request.user, pesantren=invitation.proposal.pesantren)
+    ):
         raise Http404
     accept = request.POST.get("answer") == "accept"
     try:

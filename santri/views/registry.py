@@ -57,7 +57,7 @@ def santri_list(request, pesantren_pk):
             "q": query,
             "status": status,
             "statuses": Santri.Status.choices,
-            "is_admin": is_pesantren_admin(request.user, pesantren),
+            "is_admin": is_pesantren_admin(user=request.user, pesantren=pesantren),
             "imports": pesantren.santri_imports.select_related("created_by")[:5],
             "pending_consents": selectors.guardian_consents(pesantren=pesantren).filter(status="pending").count(),
         },
@@ -72,7 +72,7 @@ def santri_form(request, pesantren_pk=None, pk=None):
         pesantren = santri.pesantren
     else:
         pesantren = selectors.pesantren_get(user=request.user, pk=pesantren_pk)
-    require(is_pesantren_admin(request.user, pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=pesantren))
     data = request.POST if request.method == "POST" else None
     form = SantriForm.from_santri(santri, data) if santri else SantriForm(data)
     if request.method == "POST" and form.is_valid():
@@ -110,7 +110,7 @@ def _detail(request, santri, *, revealed: bool):
         "santri/santri_detail.html",
         {
             "santri": santri,
-            "is_admin": is_pesantren_admin(request.user, santri.pesantren),
+            "is_admin": is_pesantren_admin(user=request.user, pesantren=santri.pesantren),
             "revealed": revealed,
             "businesses": santri.businesses.all(),
             "registrations": santri.registrations.select_related("event"),
@@ -151,7 +151,7 @@ def track_complete(request, pk):
 @login_required
 def import_upload(request, pesantren_pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pesantren_pk)
-    require(is_pesantren_admin(request.user, pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=pesantren))
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -199,7 +199,7 @@ def import_confirm(request, pk):
 def export_csv(request, pesantren_pk):
     """The pesantren's santri as CSV, in the import's format (so it can be edited and re-imported)."""
     pesantren = selectors.pesantren_get(user=request.user, pk=pesantren_pk)
-    require(is_pesantren_admin(request.user, pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=pesantren))
     return export_response(
         tables=rows_table(
             slug="santri",
@@ -222,7 +222,7 @@ def export_csv(request, pesantren_pk):
 @login_required
 def api_tokens(request, pesantren_pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pesantren_pk)
-    require(is_pesantren_admin(request.user, pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=pesantren))
     form = ApiTokenForm(request.POST or None)
     plain = None
     if request.method == "POST" and form.is_valid():
@@ -297,7 +297,7 @@ def business_list(request, pesantren_pk):
         {
             "pesantren": pesantren,
             "businesses": selectors.businesses(pesantren=pesantren),
-            "is_admin": is_pesantren_admin(request.user, pesantren),
+            "is_admin": is_pesantren_admin(user=request.user, pesantren=pesantren),
         },
     )
 
@@ -310,7 +310,7 @@ def business_form(request, pesantren_pk=None, pk=None):
         pesantren = business.pesantren
     else:
         pesantren = selectors.pesantren_get(user=request.user, pk=pesantren_pk)
-    require(is_pesantren_admin(request.user, pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=pesantren))
     initial = {}
     if business:
         initial = {
@@ -341,7 +341,7 @@ def business_form(request, pesantren_pk=None, pk=None):
 def business_store_open(request, pk):
     """The pesantren admin opens an OPOP Mart store for a santri business: its organisation first, then the form."""
     business = selectors.business_get(user=request.user, pk=pk)
-    require(is_pesantren_admin(request.user, business.pesantren))
+    require(is_pesantren_admin(user=request.user, pesantren=business.pesantren))
     organisation = services.santri_business_organisation_open(user=request.user, business=business)
     request.user._opop_access = None  # the new membership counts from this request on
     return redirect("marketplace:seller_open", slug=organisation.slug)

@@ -12,6 +12,7 @@ from marketplace.seller.access import seller_view
 from marketplace.seller.forms import BulkUploadForm, ReportForm
 from marketplace.seller.sales import sales_report
 from opop.exports import export_response, rows_table
+from opop.models import ImportPreview
 from opop.services import DomainError
 
 BULK_SESSION = "seller_bulk_rows"
@@ -77,9 +78,10 @@ def bulk_update(request, store):
             messages.error(request, _("Upload the file again."))
             return redirect("marketplace:seller_bulk")
         try:
-            changed = bulk.bulk_apply(
-                store=store, rows=[bulk.BulkRow(**row) for row in stored["rows"]], actor=request.user
-            )
+            changed = bulk.bulk_confirm(store=store, pk=stored["preview"], actor=request.user)
+        except ImportPreview.DoesNotExist:
+            messages.error(request, _("Upload the file again."))
+            return redirect("marketplace:seller_bulk")
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
@@ -87,11 +89,12 @@ def bulk_update(request, store):
             return redirect("marketplace:seller_product_list")
     elif request.method == "POST" and form.is_valid():
         try:
-            rows = bulk.bulk_parse(store=store, upload=form.cleaned_data["file"])
+            preview, rows = bulk.bulk_preview(store=store, upload=form.cleaned_data["file"], actor=request.user)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
-            request.session[BULK_SESSION] = {"store": store.pk, "rows": [row.__dict__ for row in rows]}
+            # the rows are on the server (opop.imports); the session only remembers which upload the page shows
+            request.session[BULK_SESSION] = {"store": store.pk, "preview": preview.pk}
     return render(
         request,
         "marketplace/seller/bulk.html",
