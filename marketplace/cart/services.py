@@ -11,6 +11,7 @@ from marketplace.models import CartItem, Product, ProductVariant, Store
 from opop.services import DomainError
 
 SESSION_KEY = "mart_cart"
+COUNT_SESSION_KEY = "mart_cart_count"  # a signed-in shopper's line count, for the header (_count_remember)
 
 
 def line_key(product_id: int, variant_id: int | None) -> str:
@@ -66,6 +67,7 @@ def cart_set(*, user, session, product: Product, variant: ProductVariant | None,
             CartItem.objects.update_or_create(
                 user=user, product=product, variant=variant, defaults={"quantity": quantity}
             )
+        _count_remember(user=user, session=session)
         return
     cart = _session_cart(session)
     key = line_key(product.pk, variant.pk if variant else None)
@@ -93,6 +95,7 @@ def cart_merge(*, user, session) -> list[str]:
     problems = []
     lines = _session_cart(session)
     if not lines:
+        _count_remember(user=user, session=session)
         return problems
     products = Product.objects.select_related("store").in_bulk([int(key.split(":")[0]) for key in lines])
     variants = ProductVariant.objects.in_bulk([int(key.split(":")[1]) for key in lines if not key.endswith(":0")])
@@ -115,12 +118,14 @@ def cart_merge(*, user, session) -> list[str]:
                 % {"stock": stock, "name": product.name}
             )
     session.pop(SESSION_KEY, None)
+    _count_remember(user=user, session=session)
     return problems
 
 
 def cart_clear(*, user, session) -> None:
     if user is not None and user.is_authenticated:
         CartItem.objects.filter(user=user).delete()
+        _count_remember(user=user, session=session)
     else:
         session.pop(SESSION_KEY, None)
 
@@ -134,6 +139,7 @@ def cart_remove(*, user, session, lines: list["CartLine"]) -> None:
         for line in lines:
             placed |= Q(product_id=line.product.pk, variant_id=line.variant.pk if line.variant else None)
         CartItem.objects.filter(user=user).filter(placed).delete()
+        _count_remember(user=user, session=session)
         return
     cart = _session_cart(session)
     for line in lines:
@@ -217,10 +223,23 @@ def cart_lines(*, user, session) -> list[CartLine]:
     return lines
 
 
+def _count_remember(*, user, session) -> None:
+    """Keep the signed-in shopper's line count in their session, written by every change to their cart (and at
+    login), so that the header's badge costs no query on any page. Another device's change shows once this
+    device changes its cart or signs in again; the cart page itself always reads the database."""
+    if session is not None:
+        session[COUNT_SESSION_KEY] = CartItem.objects.filter(user=user).count()
+
+
 def cart_count(*, user, session) -> int:
-    """Lines in the cart, for the header: one COUNT for a signed-in shopper, none for a visitor."""
+    """Lines in the cart, for the header: none for a visitor (whose cart is the session), and for a signed-in
+    shopper the count their cart's changes left in the session (one COUNT the first time, for an old session)."""
     if user is not None and user.is_authenticated:
-        return CartItem.objects.filter(user=user).count()
+        if session is None:
+            return CartItem.objects.filter(user=user).count()
+        if COUNT_SESSION_KEY not in session:
+            _count_remember(user=user, session=session)
+        return session[COUNT_SESSION_KEY]
     return len(_session_cart(session))
 
 
@@ -230,11 +249,3 @@ def cart_by_store(lines: list[CartLine]) -> list[StoreCart]:
         StoreCart(store=group[0].product.store, lines=group)
         for group in (list(g) for _k, g in groupby(ordered, key=lambda line: line.product.store_id))
     ]
-
-
-def cart_count(*, user, session) -> int:
-    """The number of lines in the shopper's cart, for the header: one COUNT for a signed-in shopper, none for a
-    visitor (whose cart is in the session)."""
-    if user is not None and user.is_authenticated:
-        return CartItem.objects.filter(user=user).count()
-    return len(_session_cart(session))
