@@ -62,12 +62,6 @@ class Category(models.Model):
     def get_absolute_url(self):
         return slug_url("marketplace:category", self.slug)
 
-
-def default_courier_services() -> list[str]:
-    from marketplace.shipping.rates import DEFAULT_STORE_SERVICES
-
-    return list(DEFAULT_STORE_SERVICES)
-
     @property
     def label(self) -> str:
         """The name in the active language (shelves, filters, breadcrumbs, the seller's form)."""
@@ -76,6 +70,12 @@ def default_courier_services() -> list[str]:
         if (get_language() or "id")[:2] == "en" and self.name_en:
             return self.name_en
         return self.name
+
+
+def default_courier_services() -> list[str]:
+    from marketplace.shipping.rates import DEFAULT_STORE_SERVICES
+
+    return list(DEFAULT_STORE_SERVICES)
 
 
 class Store(TimeStampedModel):
