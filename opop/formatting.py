@@ -78,6 +78,27 @@ def format_compact(value: float | int | None, *, long: bool = False, language: s
     return number.replace(",", ".") if language == "id" else number
 
 
+def _separators(language: str | None) -> tuple[str, str]:
+    """(thousands, decimal) of the language: `1.000` and `0,7` in Bahasa Indonesia, `1,000` and `0.7` in English,
+    the same separators Django's own formats (`floatformat`, `localize`) use for that language."""
+    from django.utils import translation
+
+    language = (language or translation.get_language() or "id")[:2]
+    return (",", ".") if language == "en" else (".", ",")
+
+
+def format_number(value: float | int, *, decimals: int = 0, sign: bool = False, language: str | None = None) -> str:
+    """`1.000` / `1,000`; with decimals `0,7` / `0.7`; with sign `+0,7` / `+0.7`: one number format per language."""
+    thousands, decimal = _separators(language)
+    text = f"{value:{'+' if sign else ''},.{decimals}f}"
+    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+
+
+def format_percent(value: float | int, *, sign: bool = False, language: str | None = None) -> str:
+    """`0,7 %` / `0.7 %` (one decimal, a space before the sign)."""
+    return f"{format_number(value, decimals=1, sign=sign, language=language)} %"
+
+
 _DAYS_ID_EN = {
     "Senin": "Monday",
     "Selasa": "Tuesday",

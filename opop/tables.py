@@ -4,7 +4,7 @@ table component, the CSV and the XLSX formatters (`opop.exports`) render. App-ag
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from opop.formatting import format_rupiah
+from opop.formatting import format_number, format_percent, format_rupiah
 
 
 @dataclass
@@ -53,15 +53,15 @@ class Table:
 
 
 def display_value(kind: str, value) -> str:
-    """A cell as a page shows it: Rp15.000, 1.234, 12,5 %, — for nothing."""
+    """A cell as a page shows it: Rp15.000, 1.234 / 1,234, 12,5 % / 12.5 % (the active language), — for nothing."""
     if value is None or value == "":
         return "—"
     if kind == "rupiah":
         return format_rupiah(value)
     if kind == "int":
-        return f"{value:,}".replace(",", ".")
+        return format_number(value)
     if kind == "pct":
-        return f"{value:.1f} %".replace(".", ",")
+        return format_percent(value)
     if kind == "change":
-        return f"{value:+.1f} %".replace(".", ",")
+        return format_percent(value, sign=True)
     return str(value)
