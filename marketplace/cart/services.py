@@ -249,10 +249,3 @@ def cart_by_store(lines: list[CartLine]) -> list[StoreCart]:
         StoreCart(store=group[0].product.store, lines=group)
         for group in (list(g) for _k, g in groupby(ordered, key=lambda line: line.product.store_id))
     ]
-
-
-def cart_count(*, user, session) -> int:
-    """The number of lines in the cart, for the header's badge (marketplace.context_processors.shopper)."""
-    if user is not None and user.is_authenticated:
-        return CartItem.objects.filter(user=user).count()
-    return len(_session_cart(session))
