@@ -1,7 +1,6 @@
 """The cart: in the session for anonymous visitors, in CartItem rows for shoppers; merged on login."""
 
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from django.db import transaction
 from django.db.models import Q
@@ -233,19 +232,15 @@ def _count_remember(*, user, session) -> None:
 
 def cart_count(*, user, session) -> int:
     """Lines in the cart, for the header: none for a visitor (whose cart is the session), and for a signed-in
-    shopper the count their cart's changes left in the session (one COUNT the first time, for an old session)."""
+    shopper the count their login and their cart's changes left in the session (one COUNT, without writing the
+    session, for a session from before that)."""
     if user is not None and user.is_authenticated:
-        if session is None:
+        if session is None or COUNT_SESSION_KEY not in session:
             return CartItem.objects.filter(user=user).count()
-        if COUNT_SESSION_KEY not in session:
-            _count_remember(user=user, session=session)
         return session[COUNT_SESSION_KEY]
     return len(_session_cart(session))
 
 
-def cart_by_store(lines: list[CartLine]) -> list[StoreCart]:
-    ordered = sorted(lines, key=lambda line: (line.product.store.name, line.product.store_id))
-    return [
-        StoreCart(store=group[0].product.store, lines=group)
-        for group in (list(g) for _k, g in groupby(ordered, key=lambda line: line.product.store_id))
-    ]
+def cart_count_on_login(*, user, session) -> None:
+    """At every sign-in (Django's, which allauth's login goes through): the header's count starts right."""
+    _count_remember(user=user, session=session)

@@ -2,7 +2,8 @@
 
 A `Place` is (province code, kabupaten/kota code, kecamatan code), each possibly empty. The adapters read the
 Kemendagri codes the address widget stores (opop.addresses): `kabupaten_code`/`kecamatan_code` on an address,
-`origin_kecamatan_code` on a store. A row saved without codes (a store opened before the widget) is quoted to the
+`origin_kecamatan_code` on a store (read with getattr, so a plain object with the older fields quotes too). A row
+saved without codes (a store opened before the widget) is quoted to the
 kabupaten/kota, never wrong: "same kecamatan" needs both codes."""
 
 import math
@@ -73,11 +74,11 @@ def _province_code(text: str) -> str:
 
 def place_of_address(address) -> Place:
     """The place of a shopper's address (marketplace.Address), as precise as it is filled in."""
-    kabupaten = address.kabupaten_kota_id or address.kabupaten_code or ""
+    kabupaten = address.kabupaten_kota_id or getattr(address, "kabupaten_code", "") or ""
     return Place(
         province=kabupaten[:2] if kabupaten else _province_code(address.provinsi),
         kabupaten_kota=kabupaten,
-        kecamatan=address.kecamatan_code or "",
+        kecamatan=getattr(address, "kecamatan_code", "") or "",
         postal_code=address.postal_code or "",
     )
 
@@ -89,7 +90,7 @@ def place_of_store(store) -> Place:
     return Place(
         province=kabupaten[:2] if kabupaten else EAST_JAVA_CODE,
         kabupaten_kota=kabupaten,
-        kecamatan=store.origin_kecamatan_code or "",
+        kecamatan=getattr(store, "origin_kecamatan_code", "") or "",
     )
 
 

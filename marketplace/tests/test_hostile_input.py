@@ -183,6 +183,7 @@ ENDPOINTS = [
         valid={"kind": "free", "zone": "same_city", "min_subtotal": "100000"},
     ),
     Endpoint("marketplace:seller_bank", "seller_a_owner"),
+    Endpoint("marketplace:seller_origin", "seller_a_owner"),
     Endpoint("marketplace:seller_team", "seller_a_owner", valid={"email": "staf.baru@opop.test", "role": "staff"}),
     Endpoint(
         "marketplace:seller_team_member",

@@ -76,7 +76,12 @@ EXPECTED_MOVES = {
     ("processing", "cancelled"): "S",
     ("processing", "shipped"): "S",
     ("processing", "delivered"): "S",  # pickup at the pesantren
-    ("shipped", "delivered"): "S",
+    ("processing", "ready_to_ship"): "S",  # booked with the courier (#20)
+    ("ready_to_ship", "shipped"): "SY",  # handed over, or the courier's "picked up"
+    ("ready_to_ship", "cancelled"): "S",
+    ("ready_to_ship", "refund_requested"): "B",
+    ("refund_requested", "ready_to_ship"): "S",
+    ("shipped", "delivered"): "SY",  # the seller, or the courier's "delivered" tracking event
     ("shipped", "completed"): "BY",
     ("delivered", "completed"): "BY",
     ("paid", "refund_requested"): "B",

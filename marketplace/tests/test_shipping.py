@@ -429,7 +429,7 @@ def test_the_seller_order_page_with_tracking_costs_a_fixed_number_of_queries(
         seller.post(url)
     with django_assert_max_num_queries(16):
         page = seller.get(reverse("marketplace:seller_order_detail", args=[booked.order.number])).content.decode()
-    assert page.count('class="timeline tracking"') == 1 and "Out for delivery" in page
+    assert page.count('class="timeline tracking"') == 1 and "Sedang diantar kurir" in page
 
 
 def test_the_seller_chooses_services_and_rules(seller, store_a):
@@ -446,7 +446,7 @@ def test_the_seller_chooses_services_and_rules(seller, store_a):
         {"kind": "free", "zone": "same_city", "min_subtotal": 100000, "price": 0, "service": ""}
     ]
     page = seller.get(reverse("marketplace:seller_settings")).content.decode()
-    assert "Free shipping" in page and "Rp100.000" in page
+    assert "Gratis ongkir" in page and "Rp100.000" in page
     seller.post(url, {"remove_rule": "0"})
     store_a.refresh_from_db()
     assert store_a.shipping_rules == []

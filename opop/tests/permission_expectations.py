@@ -129,6 +129,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "marketplace:sandbox_pay": ("POST", "login 302 404 404 404 404 404 404 404"),
     "marketplace:search": ("GET", "200 200 200 200 200 200 200 200 200"),
     "marketplace:seller_bank": ("GET", "login 404 200 404 200 404 404 404 200"),
+    "marketplace:seller_origin": ("GET", "login 404 200 404 200 404 404 404 200"),  # the owner's, like the bank
     "marketplace:seller_bulk": ("GET", "login 404 200 200 200 404 404 404 200"),
     "marketplace:seller_choose_store": ("GET", "404 404 302 302 404 404 404 404 302"),
     "marketplace:finance_findings": ("GET", "login 403 403 403 403 403 403 403 200"),

@@ -61,5 +61,5 @@ def test_a_required_field_is_marked_and_an_optional_one_is_not(client, shopper):
     label = re.search(r'<label for="id_recipient_name">.*?</label>', html, re.S)
     assert label, html[:2000]
     assert 'class="required-mark" aria-hidden="true">*</span>' in label.group(0)
-    assert '<span class="visually-hidden"> (required)</span>' in label.group(0)
+    assert '<span class="visually-hidden"> (wajib)</span>' in label.group(0)  # the page is Indonesian
     assert re.search(r'<input[^>]*name="recipient_name"[^>]*required', html)

@@ -246,7 +246,7 @@ def test_the_relay_leaves_a_fresh_untried_task_to_the_process_publishing_it():
     tried = OutboxMessage.objects.create(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Gagal"}, attempts=1)
     orphan = _left_behind(task_name="opop.send_mail", kwargs={**MAIL, "subject": "Yatim"})
     assert outbox.outbox_flush() == {"sent": 2, "failed": 0, "pending": 1}
-    assert sorted(m.subject for m in mail.outbox) == ["Gagal", "Yatim"]
+    assert sorted(m.subject for m in mail.outbox) == ["[OPOP Jatim] Gagal", "[OPOP Jatim] Yatim"]
     assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not OutboxMessage.objects.filter(pk__in=[tried.pk, orphan.pk]).exists()
 
@@ -258,7 +258,7 @@ def test_flushing_in_eager_mode_runs_the_stored_tasks_once(capsys):
     assert "2 task(s) waiting" in capsys.readouterr().out
     call_command("outbox_flush")
     assert "Sent 2 task(s); 0 still waiting." in capsys.readouterr().out
-    assert [m.subject for m in mail.outbox] == ["Pesanan", "Kedua"]
+    assert [m.subject for m in mail.outbox] == ["[OPOP Jatim] Pesanan", "[OPOP Jatim] Kedua"]
     assert outbox.outbox_flush() == {"sent": 0, "failed": 0, "pending": 0}
     assert len(mail.outbox) == 2
 

@@ -75,7 +75,7 @@ def test_a_code_invitation_is_single_use_and_the_santri_signs_in_with_the_card_n
     assert santri.user is not None and santri.user.email.endswith(".invalid")
     client.logout()
     again = client.post(reverse("santri:code_redeem"), {"code": code, "password1": PASSWORD, "password2": PASSWORD})
-    assert again.status_code == 200 and "not valid" in again.content.decode()
+    assert again.status_code == 200 and "tidak berlaku" in again.content.decode()
     response = client.post(reverse("santri:login"), {"card_number": santri.card_number_display, "password": PASSWORD})
     assert response.status_code == 302 and response.url == reverse("santri:me")
     assert client.get(reverse("santri:me")).context["santri"] == santri

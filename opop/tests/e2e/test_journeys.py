@@ -35,7 +35,10 @@ def test_shopper_on_a_phone_searches_filters_buys_from_two_stores_pays_and_revie
     shopper.activate(page.locator("form[role=search] button[type=submit]"), "search-kopi")
     assert page.locator(".product-card").count() >= 4
     assert page.locator(".product-card h3", has_text="Kopi Luwak Liar Malang").count() == 1
-    filters = page.locator("details.filters form")
+    panel = page.locator("details.filter-panel")  # closed on a phone until the shopper opens it
+    assert panel.get_attribute("open") is None
+    panel.locator("summary").click()
+    filters = panel.locator("form")
     filters.locator("input[name=halal]").check()
     filters.locator("input[name=in_stock]").check()
     filters.locator("input[name=price_max]").fill("100000")

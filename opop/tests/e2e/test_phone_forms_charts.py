@@ -19,10 +19,6 @@ def _login(page, email: str) -> None:
     assert "/akun/login/" not in page.url
 
 
-@pytest.mark.skip(
-    reason="/mart/cari/ answers 500 on this base (Category.label sits in the wrong class in "
-    "marketplace/models/catalogue.py after a merge); un-skip once main renders the search page"
-)
 def test_search_queue_tabs_and_dashboard_at_360_px(browser, live_portal):
     context = browser.new_context(**PHONE_360, base_url=live_portal)
     page = context.new_page()
