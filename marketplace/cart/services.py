@@ -1,6 +1,7 @@
 """The cart: in the session for anonymous visitors, in CartItem rows for shoppers; merged on login."""
 
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from django.db import transaction
 from django.db.models import Q
@@ -244,3 +245,11 @@ def cart_count(*, user, session) -> int:
 def cart_count_on_login(*, user, session) -> None:
     """At every sign-in (Django's, which allauth's login goes through): the header's count starts right."""
     _count_remember(user=user, session=session)
+
+
+def cart_by_store(lines: list[CartLine]) -> list[StoreCart]:
+    ordered = sorted(lines, key=lambda line: (line.product.store.name, line.product.store_id))
+    return [
+        StoreCart(store=group[0].product.store, lines=group)
+        for group in (list(g) for _k, g in groupby(ordered, key=lambda line: line.product.store_id))
+    ]
