@@ -451,4 +451,4 @@ def test_the_seller_chooses_services_and_rules(seller, store_a):
     store_a.refresh_from_db()
     assert store_a.shipping_rules == []
     response = seller.post(url, {"form": "services", "services": ["teleport"]}, follow=True)
-    assert "Unknown shipping service." in response.content.decode()
+    assert "Layanan pengiriman tidak dikenal." in response.content.decode()
