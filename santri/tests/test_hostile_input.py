@@ -145,6 +145,36 @@ ENDPOINTS += [
     Endpoint("santri:waiting_leave", "seller_a_owner", page="santri:event_detail", fields=("x",)),
     Endpoint("santri:event_edit", "staff_province", fields=("quota", "starts_on", "ends_on")),
     Endpoint("santri:event_booths", "staff_province", fields=("x",)),
+    # Business ideas and incubation (#21)
+    Endpoint("santri:proposal_edit", "seller_a_owner", fields=("title", "funding_asked", "value_proposition")),
+    Endpoint(
+        "santri:proposal_start_own",
+        "anonymous",
+        as_user=_demo_santri,
+        page="santri:competition_detail",
+        valid={"team_name": "Tim Uji", "title": "Ide Uji"},
+        fields=("team_name", "title"),
+    ),
+    Endpoint("santri:team_invite", "seller_a_owner", page="santri:proposal_edit", fields=("santri",)),
+    Endpoint("santri:team_remove", "seller_a_owner", page="santri:proposal_edit", fields=("x",)),
+    Endpoint("santri:team_answer", "seller_a_owner", page="santri:proposal_edit", fields=("accept",)),
+    Endpoint("santri:incubation_mentor", "staff_province", page="santri:incubation_detail", fields=("email",)),
+    Endpoint(
+        "santri:milestone_add",
+        "staff_province",
+        page="santri:incubation_detail",
+        valid={"title": "Uji", "due_on": "2027-01-31"},
+        fields=("title", "due_on"),
+    ),
+    Endpoint("santri:milestone_mark", "staff_province", page="santri:incubation_detail", fields=("done",)),
+    Endpoint(
+        "santri:progress_note",
+        "staff_province",
+        page="santri:incubation_detail",
+        valid={"month": "2026-11", "text": "Uji", "monthly_omzet": "0"},
+        fields=("month", "text", "monthly_omzet"),
+    ),
+    Endpoint("santri:incubation_store_open", "seller_a_owner", page="santri:incubation_detail", fields=("x",)),
 ]
 
 # JSON endpoints, attacked by the test below with bodies instead of forms.

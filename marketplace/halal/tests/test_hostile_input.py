@@ -96,6 +96,13 @@ ENDPOINTS = [
         fields=("decision", "note"),
         valid={"decision": "verify"},
     ),
+    Endpoint(
+        "halal:claim_decide",
+        "staff_province",
+        page="halal:claim_detail",
+        fields=("issued_on", "valid_while_unchanged", "expires_on"),
+        valid={"issued_on": "2026-01-05", "valid_while_unchanged": "on"},
+    ),
 ]
 
 

@@ -43,7 +43,14 @@ def test_a_new_pesantren_opens_a_store_sells_a_curated_product_and_is_paid_out(b
     form.locator("input[name=name]").fill(STORE)
     form.locator("input[name=slug]").fill("toko-santri-darussalam")
     form.locator("textarea[name=description]").fill("Camilan dan beras dari koperasi pesantren.")
-    form.locator("[name=pickup_address]").fill("Koperasi Pondok, Jl. Raya Ngadiluwih 12, Kediri")
+    # The ship-from address through the one address widget: the regency comes from the pesantren.
+    assert form.locator("select[name=alamat_kabupaten]").input_value() == "35.06"
+    page.wait_for_selector("select[name=alamat_kecamatan] option[value='35.06.04']", state="attached")
+    form.locator("select[name=alamat_kecamatan]").select_option("35.06.04")
+    page.wait_for_selector("select[name=alamat_desa] option[value='35.06.04.2008']", state="attached")
+    form.locator("select[name=alamat_desa]").select_option("35.06.04.2008")
+    assert form.locator("input[name=alamat_kodepos]").input_value() == "64171"
+    form.locator("[name=alamat_jalan]").fill("Koperasi Pondok, Jl. Raya Ngadiluwih 12")
     form.locator("input[name=bank_name]").fill("Bank Jatim Syariah")
     form.locator("input[name=bank_account_number]").fill("6012345678")
     form.locator("input[name=bank_account_name]").fill("Koppontren Darussalam")
