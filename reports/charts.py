@@ -14,9 +14,9 @@ from opop.formatting import format_compact
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 84, 10, 18, 52
 MAX_LABELS = 6
-# The phone layout: drawn at about the phone's own width, so a unit is about a CSS pixel and 12-unit text
-# stays at 11 px or more down to a 330 px column; horizontal bars, one row per label, values at the bar ends.
-PHONE_WIDTH, PHONE_FONT, PHONE_LABEL_W, PHONE_ROWS = 340, 12, 96, 12
+# The phone layout: horizontal bars, one row per label, values at the bar ends. Drawn 340 wide and shown in a
+# ~295 px card on a 360 px phone, so 14-unit text is about 12 px on the screen (never under 11).
+PHONE_WIDTH, PHONE_FONT, PHONE_LABEL_W, PHONE_ROWS = 340, 14, 104, 12
 NO_FIGURE = "\u2013"  # an en dash where a year has no figure yet
 PALETTE = ["#1b7a43", "#c27c0e", "#2f5fa7", "#a23b72", "#5a6b2f", "#6c4f9e", "#0f7c80", "#b5482a"]
 
