@@ -69,20 +69,32 @@ def incubation_mentor(request, pk):
     return _page(request, incubation, mentor_form=form)
 
 
-@login_required
-@require_POST
-def milestone_add(request, pk):
+def _incubation_form_post(request, pk, *, form_class, service, done: str, context_name: str):
+    """One incubation form posted: the service applies it and the page redirects, or the page shows its errors."""
     incubation = selectors.incubation_get(user=request.user, pk=pk)
-    form = MilestoneForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.milestone_add(user=request.user, incubation=incubation, **form.cleaned_data)
+            service(user=request.user, incubation=incubation, **form.cleaned_data)
         except ValidationError as exc:
             form_error(form, exc)
         else:
-            messages.success(request, _("Milestone added."))
+            messages.success(request, done)
             return redirect("santri:incubation_detail", incubation.pk)
-    return _page(request, incubation, milestone_form=form)
+    return _page(request, incubation, **{context_name: form})
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk):
+    return _incubation_form_post(
+        request,
+        pk,
+        form_class=MilestoneForm,
+        service=services.milestone_add,
+        done=_("Milestone added."),
+        context_name="milestone_form",
+    )
 
 
 @login_required
@@ -99,17 +111,14 @@ def milestone_mark(request, pk):
 @login_required
 @require_POST
 def progress_note(request, pk):
-    incubation = selectors.incubation_get(user=request.user, pk=pk)
-    form = ProgressNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.progress_note_save(user=request.user, incubation=incubation, **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Progress note saved."))
-            return redirect("santri:incubation_detail", incubation.pk)
-    return _page(request, incubation, note_form=form)
+    return _incubation_form_post(
+        request,
+        pk,
+        form_class=ProgressNoteForm,
+        service=services.progress_note_save,
+        done=_("Progress note saved."),
+        context_name="note_form",
+    )
 
 
 @login_required
