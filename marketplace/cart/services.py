@@ -138,8 +138,12 @@ def cart_remove(*, user, session, lines: list["CartLine"]) -> None:
         placed = Q()
         for line in lines:
             placed |= Q(product_id=line.product.pk, variant_id=line.variant.pk if line.variant else None)
-        CartItem.objects.filter(user=user).filter(placed).delete()
-        _count_remember(user=user, session=session)
+        _total, by_model = CartItem.objects.filter(user=user).filter(placed).delete()
+        if session is not None and COUNT_SESSION_KEY in session:  # the header's count follows without a COUNT
+            removed = by_model.get(CartItem._meta.label, 0)
+            session[COUNT_SESSION_KEY] = max(session[COUNT_SESSION_KEY] - removed, 0)
+        else:
+            _count_remember(user=user, session=session)
         return
     cart = _session_cart(session)
     for line in lines:

@@ -108,3 +108,19 @@ def test_login_never_follows_a_next_off_this_site(client, shopper, target):
     shopper.save()
     response = client.post(reverse("account_login"), {"login": shopper.email, "password": PASSWORD, "next": target})
     assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_a_checkout_takes_the_lines_it_ordered_off_the_count_without_counting_again(basket, product_a):
+    from marketplace.cart.services import COUNT_SESSION_KEY, cart_count_on_login, cart_lines, cart_remove
+
+    session = {}
+    cart_count_on_login(user=basket, session=session)
+    assert session[COUNT_SESSION_KEY] == 2
+    ordered = [line for line in cart_lines(user=basket, session=session) if line.product.pk == product_a.pk]
+    with CaptureQueriesContext(connection) as queries:
+        cart_remove(user=basket, session=session, lines=ordered)
+    assert session[COUNT_SESSION_KEY] == 1
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    session.pop(COUNT_SESSION_KEY)  # a session from before the count: it is counted
+    cart_remove(user=basket, session=session, lines=cart_lines(user=basket, session=session))
+    assert session[COUNT_SESSION_KEY] == 0
