@@ -35,9 +35,9 @@ seed: migrate ## Load the demo data (idempotent)
 run: messages seed ## Set up everything and serve the portal at http://127.0.0.1:8000
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Without Redis (the embedded default: SQLite, eager tasks) the suite runs in two processes (pytest-xdist);
-# with Redis (CI's PostgreSQL pass) it runs in one, since every test clears the shared cache.
-TEST_PROCESSES := $(if $(REDIS_URL),,-n 2)
+# The suite runs in two processes (pytest-xdist), on SQLite and on PostgreSQL + Redis alike: each process has
+# its own test database (pytest-django) and its own Redis databases (opop/settings/test.py).
+TEST_PROCESSES ?= -n 2
 
 test: messages ## Run the whole test suite
 	$(PY) -m pytest $(TEST_PROCESSES)

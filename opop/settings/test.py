@@ -1,6 +1,28 @@
 """Tests: the base settings plus speed knobs. Tasks always run eagerly here; the worker test turns that off."""
 
-from opop.settings.base import *  # noqa: F403
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+
+def _redis_db_shifted(url: str, by: int) -> str:
+    """`redis://host:port/N` with database N + by (N is 0 when the URL names none)."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + by
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+# pytest-xdist: each worker process gets its own pair of Redis databases (worker gwK adds 2K to the cache's and
+# the broker's database numbers), so one worker's cache.clear() and Celery queue never touch another's. Done
+# in the environment before the base settings read it, so that a Celery worker or web node a test starts
+# gets the same pair; the marker keeps such a subprocess (it inherits PYTEST_XDIST_WORKER) from shifting twice.
+_xdist_worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+if _xdist_worker and not os.environ.get("OPOP_TEST_REDIS_SHIFTED"):
+    for _key in ("REDIS_URL", "CELERY_BROKER_URL"):
+        if os.environ.get(_key, "").startswith("redis://"):
+            os.environ[_key] = _redis_db_shifted(os.environ[_key], 2 * _xdist_worker)
+    os.environ["OPOP_TEST_REDIS_SHIFTED"] = "1"
+
+from opop.settings.base import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

@@ -337,7 +337,8 @@ def test_two_relays_never_send_the_same_row():
     try:
         assert locked.wait(30)
         assert outbox.outbox_flush() == {"sent": 1, "failed": 0, "pending": 1}
-        assert [m.subject for m in mail.outbox] == ["Dua"]  # row 1 was skipped, not waited for or sent twice
+        # row 1 was skipped, not waited for or sent twice
+        assert [m.subject for m in mail.outbox] == ["[OPOP Jatim] Dua"]
     finally:
         release.set()
         thread.join()

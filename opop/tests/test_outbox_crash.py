@@ -71,7 +71,7 @@ def test_a_web_process_killed_after_its_commit_loses_no_task(settings):
     assert outbox.outbox_flush() == {"sent": 0, "failed": 0, "pending": 1}
     settings.OUTBOX_RELAY_GRACE_SECONDS = 0
     assert outbox.outbox_flush() == {"sent": 1, "failed": 0, "pending": 0}
-    assert [m.subject for m in mail.outbox] == ["Pesanan dibayar"]
+    assert [m.subject for m in mail.outbox] == ["[OPOP Jatim] Pesanan dibayar"]  # the portal's prefix
     assert outbox.outbox_flush()["sent"] == 0  # once
 
 
