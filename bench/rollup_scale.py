@@ -33,6 +33,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.scale.base import model_defaults_in_database  # noqa: E402
 from opop.figures import figures_mark_dirty  # noqa: E402
 from reports.models import FigureRollup, PesantrenMonthRollup  # noqa: E402
 from reports.services import rollup_differences, rollup_drain, rollup_full  # noqa: E402
@@ -158,7 +159,8 @@ def main(argv=None) -> dict:
         print(f"full rebuild: {seconds:.2f} s, {full.keys} keys, {full.rows} figure rows")
     try:
         with transaction.atomic():
-            (made, regions), insert_seconds = timed(lambda: insert_paid_lines(args.lines))
+            with connection.cursor() as cursor, model_defaults_in_database(cursor):  # columns added since
+                (made, regions), insert_seconds = timed(lambda: insert_paid_lines(args.lines))
             keys, seconds = timed(rollup_drain)
             _empty, idle_seconds = timed(rollup_drain)
             differences, check_seconds = timed(rollup_differences)

@@ -15,7 +15,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from bench.scale import kernel, mart, orders, people, pesantren, samsat
-from bench.scale.base import Context, Sizes, install_sql_helpers, reset_sequences
+from bench.scale.base import Context, Sizes, install_sql_helpers, model_defaults_in_database, reset_sequences
 
 __all__ = ["ScaleError", "Sizes", "seed_scale"]
 
@@ -100,9 +100,10 @@ def seed_scale(
         ctx.execute("DROP TABLE IF EXISTS " + ", ".join(PLAN_TABLES))
         install_sql_helpers(ctx)
         kernel.plan(ctx)
-        for name, step in STEPS:
-            with ctx.step(name), transaction.atomic():
-                step(ctx)
+        with model_defaults_in_database(ctx):
+            for name, step in STEPS:
+                with ctx.step(name), transaction.atomic():
+                    step(ctx)
         with ctx.step("sequences and analyze"):
             with transaction.atomic():
                 reset_sequences(ctx, EXPLICIT_ID_TABLES)

@@ -13,10 +13,13 @@ import random
 import time
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
+
+from django.db import models
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +143,51 @@ class Context:
 
     def step(self, name: str):
         return _Step(self, name)
+
+
+@contextmanager
+def model_defaults_in_database(db):
+    """While the generator runs, every NOT NULL column whose model field has a constant default (a blank
+    CharField's '', a counter's 0, a flag's False) gets that default in the database too, so a COPY or an
+    INSERT ... SELECT that does not name a column added later (an address code, a new flag) writes the model's
+    default instead of failing on NULL; dropped again afterwards, so the schema stays what the migrations made.
+    Callable defaults that differ per row (a token, a timestamp) are not set: the generator names those columns.
+    `db` is the run's Context or a database cursor (anything with `execute(sql)`)."""
+    from django.apps import apps
+    from django.db import connection
+    from psycopg import sql
+
+    set_here = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        table = model._meta.db_table
+        for model_field in model._meta.concrete_fields:
+            if model_field.null or model_field.primary_key or model_field.db_default is not models.NOT_PROVIDED:
+                continue
+            default = model_field.get_default()  # a CharField without one: ''
+            if default is None or (
+                model_field.has_default() and callable(model_field.default) and not isinstance(default, list | dict)
+            ):
+                continue  # a token or a timestamp differs per row; a JSON list or dict does not
+            value = model_field.get_db_prep_save(default, connection)
+            set_here.append((table, model_field.column))
+            db.execute(
+                sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}").format(
+                    sql.Identifier(table), sql.Identifier(model_field.column), sql.Literal(value)
+                )
+            )
+    try:
+        yield
+    finally:
+        if connection.in_atomic_block:
+            db.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER TABLE while deferred FK checks are pending
+        for table, column in set_here:
+            db.execute(
+                sql.SQL("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT").format(
+                    sql.Identifier(table), sql.Identifier(column)
+                )
+            )
 
 
 class _Step:
