@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"))
-    parser.add_argument("--pages", default="store_home,product_detail,store,category")
+    parser.add_argument(
+        "--pages", default="store_home,product_detail,store,category", help="also: seller_orders, staff_pesantren"
+    )
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--json", default=None, help="write the figures here")
@@ -70,8 +72,30 @@ def urls(names):
         "product_detail": reverse("marketplace:product", kwargs={"slug": product.slug}),
         "store": reverse("marketplace:store", kwargs={"slug": store.slug}),
         "category": reverse("marketplace:category", kwargs={"slug": top["category__slug"]}),
+        "seller_orders": reverse("marketplace:seller_order_list"),
+        "staff_pesantren": reverse("pesantren:staff_list"),
     }
     return {name: known[name] for name in names}
+
+
+# Pages behind a login, and whose (seed_scale's logins; the demo's where those are missing).
+LOGINS = {
+    "seller_orders": ("bench.penjual@opop.test", "penjual@opop.test"),
+    "staff_pesantren": ("bench.staf@opop.test", "staf@opop.test"),
+}
+
+
+def client_for(name):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    if name in LOGINS:
+        user = get_user_model().objects.filter(email__in=LOGINS[name]).order_by("email").first()
+        if user is None:
+            raise SystemExit(f"{name} needs one of the logins {LOGINS[name]}")
+        client.force_login(user)
+    return client
 
 
 def measure(client, url, repeat, top):
@@ -106,12 +130,9 @@ def measure(client, url, repeat, top):
 def main(argv=None):
     args = parse_args(argv)
     setup(args)
-    from django.test import Client
-
-    client = Client()
     results = {}
     for name, url in urls([n.strip() for n in args.pages.split(",") if n.strip()]).items():
-        result = measure(client, url, args.repeat, args.top)
+        result = measure(client_for(name), url, args.repeat, args.top)
         results[name] = result
         print(
             f"== {name} {url}: median {result['median_ms']} ms, SQL {result['sql_ms']} ms, {result['queries']} queries"

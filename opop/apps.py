@@ -13,6 +13,7 @@ class OpopConfig(AppConfig):
     )
 
     def ready(self):
-        from opop.forms import empty_choice_label_install
+        from opop.forms import empty_choice_label_install, model_choices_in_one_query_install
 
         empty_choice_label_install()
+        model_choices_in_one_query_install()

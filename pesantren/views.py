@@ -17,7 +17,7 @@ from opop.permissions import access_for
 from opop.ratelimit import rate_limited
 from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
-from opop.web import form_error, qr_svg, require
+from opop.web import choice_labels, form_error, qr_svg, require
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
 from pesantren.forms import (
@@ -372,6 +372,7 @@ def _staff_filter(request) -> PesantrenFilter:
 def staff_list(request):
     pesantren_filter = _staff_filter(request)
     page = Paginator(pesantren_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = choice_labels(page.object_list, status=Pesantren.Status.choices)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import get_language
 
 from opop.formatting import format_date, format_rupiah, normalise_phone
+from opop.forms import form_fields_html
 
 register = template.Library()
 
@@ -105,7 +106,7 @@ def filter_panel(
         "action": action,
         "clear_url": clear_url,
         "submit_label": submit_label,
-        "fields_html": fields_html,
+        "fields_html": fields_html or (form_fields_html(form) if form is not None else ""),
         "label": label,
         "flag": FILTER_PANEL_FLAG,
     }

@@ -24,6 +24,7 @@ from marketplace.shipping.rates import SERVICES
 from marketplace.shipping.sandbox import SandboxCourier, sandbox_advance
 from marketplace.shipping.services import shipment_book
 from opop.services import DomainError
+from opop.web import choice_labels
 
 S = Order.Status
 # A label shows the resi, so it prints once the shipment is booked (or the seller typed a resi).
@@ -72,6 +73,7 @@ def order_queue(request, store):
     paginator = Paginator(orders, 30)
     paginator.count = shown  # known from the counts above: no second COUNT(*) of the same orders
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = choice_labels(page.object_list, status=S.choices, payment_method=Order.PaymentMethod.choices)
     return render(
         request,
         "marketplace/seller/order_queue.html",
