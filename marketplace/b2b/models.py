@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opop.ledger import AppendOnlyModel
+from opop.ledger import AppendOnly, AppendOnlyModel
 from opop.models import KabupatenKota, Organisation, TimeStampedModel
 
 SUPPLIER_KINDS = (
@@ -553,6 +553,7 @@ class Event(AppendOnlyModel):
         ordering = ["created_at", "id"]
         verbose_name = _("trade event")
         verbose_name_plural = _("trade events")
+        triggers = [AppendOnly(clearable=("actor", "organisation"))]
         indexes = [models.Index(fields=["subject", "subject_id"])]
 
     def __str__(self):

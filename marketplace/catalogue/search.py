@@ -1,7 +1,7 @@
 """Product search. PostgreSQL: full-text with ranking (unaccented, lowercased, prefix match) on each product's
-stored document (name A, category and store B, description C), which triggers keep current and a GIN index
-serves (migration marketplace 0005). SQLite: every word must occur in the name, description, store or
-category; same hits for plain words."""
+stored document (name A, category and store B, description C), which the triggers declared on Product, Category
+and Store (marketplace/models/catalogue.py) keep current and a GIN index serves (migration 0007). SQLite: every
+word must occur in the name, description, store or category; same hits for plain words."""
 
 import re
 import unicodedata

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Store
 from marketplace.models.orders import Order
-from opop.ledger import AppendOnlyModel
+from opop.ledger import AppendOnly, AppendOnlyModel
 from opop.models import TimeStampedModel
 
 BUCKETS = ("pending", "available", "in_payout", "paid_out", "refunded")
@@ -148,6 +148,7 @@ class BalanceEntry(AppendOnlyModel):
         ordering = ["-id"]
         verbose_name = _("balance movement")
         verbose_name_plural = _("balance movements")
+        triggers = [AppendOnly(clearable=("actor",))]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "kind"], condition=Q(order__isnull=False), name="balanceentry_once_per_order"

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,42 @@ _SLUG = "slug-placeholder-0"
 @lru_cache(maxsize=64)
 def _slug_pattern(name: str, prefix: str, urlconf, root_urlconf: str) -> str:
     return reverse(name, kwargs={"slug": _SLUG})
+
+
+# Product search at province scale (issue #10): on PostgreSQL each product keeps its full-text document (name A,
+# category and store B, description C) in marketplace_product.search_document, a tsvector column with a GIN index
+# (migration 0007) that is no model field: marketplace.catalogue.search reads it with RawSQL. These triggers keep
+# it current; SQLite has neither the column nor the triggers, and search keeps its icontains path there.
+_DOCUMENT = (
+    "setweight(to_tsvector('simple', coalesce(unaccent({name}), '')), 'A')"
+    " || setweight(to_tsvector('simple', coalesce(unaccent({category}), '')), 'B')"
+    " || setweight(to_tsvector('simple', coalesce(unaccent({store}), '')), 'B')"
+    " || setweight(to_tsvector('simple', coalesce(unaccent({description}), '')), 'C')"
+)
+PRODUCT_SEARCH_DOCUMENT = pgtrigger.Trigger(
+    name="search_document",
+    when=pgtrigger.Before,
+    operation=pgtrigger.Insert | pgtrigger.UpdateOf("name", "description", "category_id", "store_id"),
+    func="NEW.search_document := {document}; RETURN NEW;".format(
+        document=_DOCUMENT.format(
+            name="NEW.name",
+            category="(SELECT name FROM marketplace_category WHERE id = NEW.category_id)",
+            store="(SELECT name FROM marketplace_store WHERE id = NEW.store_id)",
+            description="NEW.description",
+        )
+    ),
+)
+
+
+def _rewrite_documents_on_rename(foreign_key: str) -> pgtrigger.Trigger:
+    """A renamed category or store rewrites the documents of its products (setting name = name fires theirs)."""
+    return pgtrigger.Trigger(
+        name="search_document",
+        when=pgtrigger.After,
+        operation=pgtrigger.UpdateOf("name"),
+        condition=pgtrigger.AnyChange("name"),
+        func=f"UPDATE marketplace_product SET name = name WHERE {foreign_key} = NEW.id; RETURN NULL;",  # noqa: S608
+    )
 
 
 def slug_url(name: str, slug: str) -> str:
@@ -55,6 +92,7 @@ class Category(models.Model):
         ordering = ["position", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        triggers = [_rewrite_documents_on_rename("category_id")]
 
     def __str__(self):
         return self.label
@@ -141,6 +179,7 @@ class Store(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("store")
         verbose_name_plural = _("stores")
+        triggers = [_rewrite_documents_on_rename("store_id")]
 
     def __str__(self):
         return self.name
@@ -279,6 +318,7 @@ class Product(TimeStampedModel):
                 name="product_halal_newest",
             ),
         ]
+        triggers = [PRODUCT_SEARCH_DOCUMENT]
 
     def __str__(self):
         return self.name

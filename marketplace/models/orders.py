@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product, ProductVariant, Store
 from opop.formatting import normalise_phone
-from opop.ledger import AppendOnlyModel
+from opop.ledger import AppendOnly, AppendOnlyModel
 from opop.models import KabupatenKota, TimeStampedModel
 
 EAST_JAVA = "Jawa Timur"
@@ -324,6 +324,7 @@ class OrderEvent(AppendOnlyModel):
         ordering = ["created_at", "id"]
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
+        triggers = [AppendOnly(clearable=("actor",))]
 
     def __str__(self):
         return f"{self.order} {self.from_status} → {self.to_status}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product, ProductVariant, Store
-from opop.ledger import AppendOnlyModel
+from opop.ledger import AppendOnly, AppendOnlyModel
 
 
 class StockMovement(AppendOnlyModel):
@@ -58,6 +58,7 @@ class StockMovement(AppendOnlyModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
+        triggers = [AppendOnly(clearable=("actor", "order", "variant"))]
         constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="stockmovement_not_zero")]
 
     def __str__(self):

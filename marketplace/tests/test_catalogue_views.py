@@ -166,7 +166,7 @@ def test_postgres_search_matches_prefixes_and_ignores_accents(client, catalogue)
 @pytest.mark.postgres
 @pytest.mark.skipif("not _is_postgres()", reason="the stored search document exists on PostgreSQL only")
 def test_postgres_search_document_follows_renamed_products_categories_and_stores(client, catalogue):
-    """The document is kept by triggers (migration 0005): edits, renames and new rows are found at once."""
+    """The document is kept by the models' triggers (Meta.triggers): edits, renames and new rows are found at once."""
 
     def search(text):
         return names(client.get(reverse("marketplace:search"), {"q": text}))

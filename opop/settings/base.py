@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_filters",
+    "pgtrigger",  # PostgreSQL triggers declared in models' Meta.triggers, migrated like indexes
     "opop",
     "pesantren",
     "pesantren.samsat",

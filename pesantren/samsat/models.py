@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opop.ledger import AppendOnlyModel
+from opop.ledger import AppendOnly, AppendOnlyModel
 from opop.models import Organisation, TimeStampedModel
 
 
@@ -198,6 +198,7 @@ class Bill(AppendOnlyModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("bill")
         verbose_name_plural = _("bills")
+        triggers = [AppendOnly()]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(
@@ -256,6 +257,7 @@ class Payment(AppendOnlyModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        triggers = [AppendOnly()]
         indexes = [models.Index(fields=["outlet", "business_day"])]
 
     def __str__(self):
@@ -311,6 +313,7 @@ class PaymentOutcome(AppendOnlyModel):
         ordering = ["created_at", "id"]
         verbose_name = _("payment outcome")
         verbose_name_plural = _("payment outcomes")
+        triggers = [AppendOnly()]
 
     def __str__(self):
         return f"{self.payment_id} {self.status}"
@@ -351,6 +354,7 @@ class Reversal(AppendOnlyModel):
         ordering = ["-created_at"]
         verbose_name = _("reversal")
         verbose_name_plural = _("reversals")
+        triggers = [AppendOnly()]
 
     def __str__(self):
         return f"reversal of {self.payment_id}"
@@ -373,6 +377,7 @@ class ETbpkp(AppendOnlyModel):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("e-TBPKP (simulated)")
         verbose_name_plural = _("e-TBPKP (simulated)")
+        triggers = [AppendOnly()]
 
     def __str__(self):
         return self.number
@@ -397,6 +402,7 @@ class ReceiptPrint(AppendOnlyModel):
         ordering = ["created_at", "id"]
         verbose_name = _("receipt reprint")
         verbose_name_plural = _("receipt reprints")
+        triggers = [AppendOnly()]
 
     def __str__(self):
         return f"reprint of {self.payment_id}"
@@ -425,6 +431,7 @@ class DayClose(AppendOnlyModel):
         ordering = ["-business_day"]
         verbose_name = _("day close")
         verbose_name_plural = _("day closes")
+        triggers = [AppendOnly()]
         constraints = [
             models.UniqueConstraint(fields=["outlet", "business_day"], name="samsat_dayclose_one_per_day"),
             models.CheckConstraint(
@@ -463,6 +470,7 @@ class ReconciliationItem(AppendOnlyModel):
         ordering = ["category", "id"]
         verbose_name = _("reconciliation item")
         verbose_name_plural = _("reconciliation items")
+        triggers = [AppendOnly()]
 
     def __str__(self):
         return f"{self.category} {self.idempotency_key}"
