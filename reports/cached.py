@@ -68,7 +68,7 @@ def generation() -> Generation | None:
 
 def key_for(page: str, generation_: str, parts: tuple) -> str:
     digest = hashlib.sha256(repr((generation_, get_language(), parts)).encode()).hexdigest()[:40]
-    return f"reports:tables:v2:{page}:{digest}"
+    return f"reports:tables:v3:{page}:{digest}"
 
 
 def get_or_build(
