@@ -1,6 +1,7 @@
 """Report generators: the dashboards as ordered lists of panels (reports.panels), each panel building a
-`Table` (period, scope, rows) or a row of figure tiles from the selectors. Pages render the tables with
-one template; `opop.exports` turns the same tables into CSV and XLSX."""
+`Table` (period, scope, rows) from the selectors; the columns and monthly figures they share. The
+overview's panels are in reports.overview. Pages render a table with one template partial;
+`opop.exports` turns the same tables into CSV and XLSX."""
 
 from dataclasses import replace
 from datetime import timedelta
@@ -10,19 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opop.tables import Column, Table, display_value
 from reports import charts, selectors
-from reports.models import Pillar
 from reports.panels import Context, Panel
 from reports.selectors import Filters, Scope
-
-# The overview's tiles: flows summed over the chosen period.
-DASHBOARD_TOTALS = ("omzet", "jobs_created", "mart_sales", "samsat_payments", "halal_certificates")
-
-TARGETS = {
-    Pillar.SANTRIPRENEUR: 1_000_000,
-    Pillar.PESANTRENPRENEUR: 1_000,  # flagship products
-    Pillar.SOSIOPRENEUR: 1_000,
-}
-YEARLY_PRODUCT_TARGETS = {2019: 150, 2020: 200, 2021: 200, 2022: 200, 2023: 250}
 
 
 def _average_pct(row: dict) -> float | None:
@@ -53,11 +43,12 @@ FIGURES = {
 }
 
 
-def _figures(*keys: str) -> list[Column]:
+def figure_columns(*keys: str) -> list[Column]:
+    """The columns of these figures, labelled as in every table."""
     return [FIGURES[key] for key in keys]
 
 
-FIGURE_COLUMNS = _figures(
+FIGURE_COLUMNS = figure_columns(
     "omzet",
     "aset",
     "jobs_created",
@@ -84,163 +75,25 @@ def _month_chart(title, rows: list[dict], field: str, series_label) -> str:
     return charts.bar_chart(str(title), labels, charts.Series(str(series_label), points))
 
 
-def _figure_rows(rows: list[dict], label_key: str, label) -> list[dict]:
+def figure_rows(rows: list[dict], label_key: str, label) -> list[dict]:
     return [{label_key: label(row), **row, "contribution_avg_pct": _average_pct(row)} for row in rows]
 
 
-def _month_rows(monthly: list[dict]) -> list[dict]:
-    return _figure_rows(monthly, "period", lambda row: f"{row['month']:%Y-%m}")
+def month_rows(monthly: list[dict]) -> list[dict]:
+    """selectors.monthly_series() rows as a table's: labelled YYYY-MM, with the average contribution."""
+    return figure_rows(monthly, "period", lambda row: f"{row['month']:%Y-%m}")
 
 
-def _monthly_table(month_rows: list[dict], *, note="") -> Table:
+def monthly_table(rows: list[dict], *, note="") -> Table:
+    """The "monthly" panel's table of month_rows(), with a bar chart of the omzet."""
     return Table(
         "monthly",
         _("Figures by month"),
         [Column("period", _("Month"), "text"), *FIGURE_COLUMNS],
-        month_rows,
-        chart=_month_chart(_("Turnover (omzet) by month"), month_rows, "omzet", _("Omzet")),
+        rows,
+        chart=_month_chart(_("Turnover (omzet) by month"), rows, "omzet", _("Omzet")),
         note=note,
     )
-
-
-# The overview: pillars against targets, trends by month and year, services' volume.
-
-
-def _overview_series(context: Context) -> tuple[list[dict], list[dict], dict[str, dict], dict[int, int]]:
-    return selectors.overview_series(context.scope, context.filters)
-
-
-def _overview_months(context: Context) -> list[dict]:
-    return _month_rows(context.once(_overview_series)[0])
-
-
-def _pillar_rows(context: Context) -> list[dict]:
-    totals = context.once(_overview_series)[2]
-
-    def row(pillar: Pillar, measure, achieved: int, *, against_target: bool = True) -> dict:
-        target = TARGETS[pillar] if against_target else None
-        return {
-            "pillar": str(pillar.label),
-            "measure": str(measure),
-            "achieved": achieved,
-            "target": target,
-            "progress": achieved * 100 / target if target else None,
-        }
-
-    return [
-        row(Pillar.PESANTRENPRENEUR, _("Flagship products"), sum(total["flagship_total"] for total in totals.values())),
-        row(
-            Pillar.PESANTRENPRENEUR,
-            _("Verified pesantren"),
-            totals[Pillar.PESANTRENPRENEUR]["verified_total"],
-            against_target=False,
-        ),
-        row(Pillar.SANTRIPRENEUR, _("Santri entrepreneurs"), totals[Pillar.SANTRIPRENEUR]["participants_total"]),
-        row(Pillar.SOSIOPRENEUR, _("Alumni entrepreneurs"), totals[Pillar.SOSIOPRENEUR]["participants_total"]),
-    ]
-
-
-def pillar_tiles(context: Context) -> dict:
-    return {"pillars": context.once(_pillar_rows)}
-
-
-def period_totals(context: Context) -> dict | None:
-    """The flows of DASHBOARD_TOTALS summed over the period's months; None without any month."""
-    month_rows = context.once(_overview_months)
-    if not month_rows:
-        return None
-    return {key: sum(row[key] or 0 for row in month_rows) for key in DASHBOARD_TOTALS}
-
-
-def pillars_table(context: Context) -> Table:
-    return Table(
-        "pillars",
-        _("Pillars against their targets"),
-        [
-            Column("pillar", _("Pillar"), "text"),
-            Column("measure", _("Measure"), "text"),
-            Column("achieved", _("Achieved")),
-            Column("target", _("Target")),
-            Column("progress", _("Progress"), "pct"),
-        ],
-        context.once(_pillar_rows),
-        note=_("Santripreneur and sosiopreneur counts appear once their registries are connected."),
-    )
-
-
-def overview_monthly(context: Context) -> Table:
-    return _monthly_table(
-        context.once(_overview_months), note=_("Assets are the sum of the assets reported in that month.")
-    )
-
-
-def overview_yearly(context: Context) -> Table:
-    year_rows = _figure_rows(
-        selectors.yearly_series(context.once(_overview_series)[1]), "period", lambda row: str(row["year"])
-    )
-    return Table(
-        "yearly",
-        _("Figures by year"),
-        [Column("period", _("Year"), "text"), *FIGURE_COLUMNS],
-        year_rows,
-        chart=charts.line_chart(
-            str(_("Turnover and assets by year")),
-            [row["period"] for row in year_rows],
-            [
-                charts.Series(str(_("Omzet")), [row["omzet"] for row in year_rows]),
-                charts.Series(str(_("Aset")), [row["aset"] for row in year_rows]),
-            ],
-        ),
-        note=_("Assets of a year are those of its latest reported month."),
-    )
-
-
-def flagship_products(context: Context) -> Table:
-    products = context.once(_overview_series)[3]
-    rows = [
-        {"year": year, "target": target, "achieved": products.get(year, 0)}
-        for year, target in YEARLY_PRODUCT_TARGETS.items()
-    ] + [{"year": year, "target": None, "achieved": count} for year, count in sorted(products.items()) if year > 2023]
-    return Table(
-        "flagship-products",
-        _("New flagship products against the yearly targets"),
-        [Column("year", _("Year"), "text"), Column("target", _("Target")), Column("achieved", _("New products"))],
-        rows,
-        chart=charts.bar_chart(
-            str(_("New flagship products by year")),
-            [str(row["year"]) for row in rows],
-            charts.Series(str(_("Products")), [row["achieved"] for row in rows]),
-        ),
-    )
-
-
-def bilateral_pairs(context: Context) -> Table:
-    return Table(
-        "bilateral-pairs",
-        _("Bilateral trade between regions"),
-        [
-            Column("buyer", _("Buyer's regency/city"), "text"),
-            Column("supplier", _("Supplier's regency/city"), "text"),
-            Column("trades", _("Trades")),
-            Column("value", _("Value"), "rupiah"),
-        ],
-        selectors.bilateral_trade_pairs(context.scope, context.filters),
-        note=_(
-            "Paid B2B invoices and OPOP Mart orders bought on behalf of a pesantren (goods value), whatever "
-            "kind of organisation sold them."
-        ),
-    )
-
-
-OVERVIEW = [
-    Panel("pillar-tiles", pillar_tiles, "reports/panels/pillar_tiles.html"),
-    Panel("totals", period_totals, "reports/panels/totals.html"),
-    Panel("pillars", pillars_table),
-    Panel("monthly", overview_monthly),
-    Panel("yearly", overview_yearly),
-    Panel("flagship-products", flagship_products),
-    Panel("bilateral-pairs", bilateral_pairs),
-]
 
 
 # By kabupaten/kota: one table (sortable) and its cartogram, cached per sort by reports.views.
@@ -249,11 +102,11 @@ REGION_COLUMNS = [
     replace(column, sortable=True)
     for column in (
         Column("region", _("Regency/city"), "text"),
-        *_figures("verified", "omzet"),
+        *figure_columns("verified", "omzet"),
         Column("omzet_change", _("Omzet change vs previous year"), "change"),
         FIGURES["jobs_created"],
         Column("jobs_change", _("Jobs change vs previous year"), "change"),
-        *_figures("contribution_avg_pct", "flagship_products", "mart_sales", "samsat_payments"),
+        *figure_columns("contribution_avg_pct", "flagship_products", "mart_sales", "samsat_payments"),
     )
 ]
 CARTOGRAM_FIGURES = ("omzet", "jobs_created", "verified", "mart_sales", "samsat_payments", "flagship_products")
@@ -337,7 +190,7 @@ def region_pesantren(context: Context) -> Table:
         [
             Column("name", _("Pesantren"), "text"),
             Column("cohort", _("Cohort"), "text"),
-            *_figures("omzet", "jobs_created", "contribution"),
+            *figure_columns("omzet", "jobs_created", "contribution"),
             Column("contribution_avg_pct", _("Share of operating needs"), "pct"),
             Column("reports", _("Verified reports")),
         ],
@@ -348,7 +201,7 @@ def region_pesantren(context: Context) -> Table:
 
 def region_monthly(context: Context) -> Table:
     in_region = replace(context.filters, kabupaten_kota=context.kode)
-    return _monthly_table(_month_rows(selectors.monthly_series(selectors.rollups(context.scope, in_region))))
+    return monthly_table(month_rows(selectors.monthly_series(selectors.rollups(context.scope, in_region))))
 
 
 REGION_DETAIL = [Panel("pesantren", region_pesantren), Panel("monthly", region_monthly)]
@@ -451,7 +304,7 @@ def public_province(context: Context) -> Table:
         _("East Java, by year"),
         [
             Column("period", _("Year"), "text"),
-            *_figures("verified", "flagship_products", "omzet", "aset", "jobs_created", "mart_sales"),
+            *figure_columns("verified", "flagship_products", "omzet", "aset", "jobs_created", "mart_sales"),
             Column("mart_p2p_sales", _("Bilateral trade between pesantren"), "rupiah"),
             FIGURES["samsat_payments"],
         ],

@@ -1,4 +1,5 @@
-"""Programme dashboards. Views read rollup tables only, through reports.tables and reports.selectors."""
+"""Programme dashboards. Views read rollup tables only, through reports.selectors and the dashboards' panels
+(reports.overview, reports.tables; see reports.panels), and only assemble them."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from opop.exports import FORMATS, export_response
-from reports import cached, panels, selectors, tables
+from reports import cached, overview, panels, selectors, tables
 from reports.forms import DashboardFilterForm
 
 
@@ -104,7 +105,7 @@ def _staff_filters(request, *, with_region=True):
 def dashboard(request):
     scope, _regions, form, filters = _staff_filters(request)
     context = panels.Context(scope, filters)
-    shown, html, current = _cached(request, "overview", (scope, filters), tables.OVERVIEW, context)
+    shown, html, current = _cached(request, "overview", (scope, filters), overview.OVERVIEW, context)
     page = {"form": form, "totals": panels.figures_of(shown, "totals"), "panels_html": html}
     return _render(request, "reports/dashboard.html", page, panels.tables_of(shown), scope=scope, current=current)
 
