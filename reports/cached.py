@@ -68,7 +68,8 @@ def generation() -> Generation | None:
 
 def key_for(page: str, generation_: str, parts: tuple) -> str:
     digest = hashlib.sha256(repr((generation_, get_language(), parts)).encode()).hexdigest()[:40]
-    return f"reports:tables:v2:{page}:{digest}"
+    # v3: the value is (reports.panels.Shown list, HTML); an entry of v2 (report, HTML) is never read.
+    return f"reports:tables:v3:{page}:{digest}"
 
 
 def get_or_build(

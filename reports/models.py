@@ -41,14 +41,13 @@ FIGURE_FIELDS = (
 )
 
 
-class FigureRollup(models.Model):
-    """The programme's figures for one month, one kabupaten/kota, one pillar and (pesantren) one cohort."""
+class MonthFigures(models.Model):
+    """What both rollups hold for a month and a kabupaten/kota: a pesantren's or a key's verified figures."""
 
     month = models.DateField(_("month"))
     kabupaten_kota = models.ForeignKey(
         KabupatenKota, verbose_name=_("regency/city"), on_delete=models.CASCADE, related_name="+"
     )
-    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
     cohort = models.PositiveSmallIntegerField(_("cohort (angkatan)"), null=True, blank=True)
     omzet = models.BigIntegerField(_("turnover (omzet, Rp)"), default=0)
     aset = models.BigIntegerField(_("assets (aset, Rp)"), default=0)
@@ -56,11 +55,20 @@ class FigureRollup(models.Model):
     jobs_created = models.IntegerField(_("jobs created"), default=0)
     contribution = models.BigIntegerField(_("contribution to operating costs (Rp)"), default=0)
     operating_costs = models.BigIntegerField(_("operating needs (Rp)"), default=0)
+    reports = models.IntegerField(_("verified reports"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class FigureRollup(MonthFigures):
+    """The programme's figures for one month, one kabupaten/kota, one pillar and (pesantren) one cohort."""
+
+    pillar = models.CharField(_("pillar"), max_length=20, choices=Pillar.choices)
     # Sum over reports of contribution / operating needs in basis points (1/100 %), and how many
     # reports had operating needs: together they give the average percentage over any set of keys.
     contribution_pct_bp_sum = models.BigIntegerField(default=0)
     contribution_reports = models.IntegerField(default=0)
-    reports = models.IntegerField(_("verified reports"), default=0)
     # +1 when a pesantren becomes verified/active in this month, -1 when it leaves; the running sum
     # over months is the number of verified pesantren.
     pesantren_verified_net = models.IntegerField(_("verified pesantren (net change)"), default=0)
@@ -95,24 +103,12 @@ class FigureRollup(models.Model):
         return f"{self.month:%Y-%m} {self.kabupaten_kota_id} {self.pillar} {self.cohort or '-'}"
 
 
-class PesantrenMonthRollup(models.Model):
+class PesantrenMonthRollup(MonthFigures):
     """One pesantren's verified figures for one month (all its reports summed), for drill-down pages."""
 
-    month = models.DateField(_("month"))
-    kabupaten_kota = models.ForeignKey(
-        KabupatenKota, verbose_name=_("regency/city"), on_delete=models.CASCADE, related_name="+"
-    )
     pesantren = models.ForeignKey(
         "pesantren.Pesantren", verbose_name=_("pesantren"), on_delete=models.CASCADE, related_name="+"
     )
-    cohort = models.PositiveSmallIntegerField(_("cohort (angkatan)"), null=True, blank=True)
-    omzet = models.BigIntegerField(_("turnover (omzet, Rp)"), default=0)
-    aset = models.BigIntegerField(_("assets (aset, Rp)"), default=0)
-    workers = models.IntegerField(_("workers"), default=0)
-    jobs_created = models.IntegerField(_("jobs created"), default=0)
-    contribution = models.BigIntegerField(_("contribution to operating costs (Rp)"), default=0)
-    operating_costs = models.BigIntegerField(_("operating needs (Rp)"), default=0)
-    reports = models.IntegerField(_("verified reports"), default=0)
 
     class Meta:
         ordering = ["month", "pesantren_id"]

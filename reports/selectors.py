@@ -11,28 +11,11 @@ from django.utils.translation import gettext as _
 
 from opop.models import KabupatenKota
 from opop.permissions import access_for
-from reports.models import FigureRollup, PesantrenMonthRollup, Pillar, RollupRun
+from reports.models import FIGURE_FIELDS, FigureRollup, PesantrenMonthRollup, Pillar, RollupRun
 
 # Flows: a sum over months means something. Stocks (aset, workers) are read at one month instead.
-FLOW_FIELDS = (
-    "omzet",
-    "jobs_created",
-    "contribution",
-    "operating_costs",
-    "contribution_pct_bp_sum",
-    "contribution_reports",
-    "reports",
-    "pesantren_verified_net",
-    "flagship_products",
-    "participants",
-    "mart_orders",
-    "mart_sales",
-    "mart_p2p_sales",
-    "samsat_payments",
-    "samsat_amount",
-    "halal_certificates",
-)
 STOCK_FIELDS = ("aset", "workers")
+FLOW_FIELDS = tuple(field for field in FIGURE_FIELDS if field not in STOCK_FIELDS)
 
 # Reference data read on every dashboard: the 38 regions (loaded by a migration, never edited at
 # runtime) and when the rollups last ran (dropped by a receiver whenever a RollupRun is written).

@@ -1,4 +1,5 @@
-"""Programme dashboards. Views read rollup tables only, through reports.tables and reports.selectors."""
+"""Programme dashboards. Views read rollup tables only, through reports.selectors and the dashboards' panels
+(reports.overview, reports.tables; see reports.panels), and only assemble them."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from opop.exports import FORMATS, export_response
-from reports import cached, selectors, tables
+from reports import cached, overview, panels, selectors, tables
 from reports.forms import DashboardFilterForm
 
 
@@ -25,34 +26,24 @@ def _query_without(request, *names) -> str:
 QUERY_MARK = "opop-report-query-2b7e"
 
 
-def _translated(report):
-    """The report with its tables' labels as plain strings (see Table.translated)."""
-    if isinstance(report, tables.Table):
-        return report.translated()
-    if isinstance(report, list):
-        return [_translated(item) for item in report]
-    if isinstance(report, dict) and "tables" in report:
-        return {**report, "tables": _translated(report["tables"])}
-    return report
-
-
-def _cached(request, page: str, parts: tuple, build, *, tables_of=lambda report: report, names=False):
-    """The page's report (build()) and its tables' HTML, cached per rollup generation (reports.cached).
-    Returns (report, html, generation) with the request's query string in the export links."""
+def _cached(request, page: str, parts: tuple, dashboard: list[panels.Panel], context: panels.Context, *, names=False):
+    """The dashboard's panels built (reports.panels) and rendered, cached per rollup generation
+    (reports.cached). Returns (shown panels, html, generation) with the request's query string in the
+    export links."""
 
     def compute():
-        report = _translated(build())
+        shown = panels.show(dashboard, context)
         html = render_to_string(
-            "reports/_tables.html", {"report_tables": tables_of(report), "query": QUERY_MARK}, request=None
+            "reports/_panels.html", {"panels": shown, "filters": context.filters, "query": QUERY_MARK}, request=None
         )
-        return report, html
+        return shown, html
 
     current = cached.generation()
-    report, html = cached.get_or_build(page, parts, compute, names=names, current=current)
+    shown, html = cached.get_or_build(page, parts, compute, names=names, current=current)
     query = _query_without(request, "export", "table")
     html = html.replace(f"{QUERY_MARK}&amp;", f"{conditional_escape(query)}&amp;" if query else "")
     html = mark_safe(html)  # noqa: S308 - rendered by the template engine; the query is escaped
-    return report, html, current
+    return shown, html, current
 
 
 def _form_fields_html(form, scope) -> str:
@@ -113,15 +104,10 @@ def _staff_filters(request, *, with_region=True):
 @login_required
 def dashboard(request):
     scope, _regions, form, filters = _staff_filters(request)
-    report, html, current = _cached(
-        request,
-        "overview",
-        (scope, filters),
-        lambda: tables.overview(scope, filters, today=timezone.localdate()),
-        tables_of=lambda report: report["tables"],
-    )
-    context = {"form": form, **report, "report_tables_html": html}
-    return _render(request, "reports/dashboard.html", context, report["tables"], scope=scope, current=current)
+    context = panels.Context(scope, filters)
+    shown, html, current = _cached(request, "overview", (scope, filters), overview.OVERVIEW, context)
+    page = {"form": form, "totals": panels.figures_of(shown, "totals"), "panels_html": html}
+    return _render(request, "reports/dashboard.html", page, panels.tables_of(shown), scope=scope, current=current)
 
 
 @login_required
@@ -159,22 +145,23 @@ def region(request, kode: str):
     region_ = next((item for item in regions if item.kode == kode), None)
     if region_ is None:
         raise Http404
-    report_tables, html, current = _cached(
-        request, "region", (scope, kode, filters), lambda: tables.region_detail(scope, kode, filters), names=True
-    )
-    context = {"form": form, "region": region_, "report_tables_html": html}
-    return _render(request, "reports/region_detail.html", context, report_tables, scope=scope, current=current)
+    context = panels.Context(scope, filters, kode=kode)
+    shown, html, current = _cached(request, "region", (scope, kode, filters), tables.REGION_DETAIL, context, names=True)
+    page = {"form": form, "region": region_, "panels_html": html}
+    return _render(request, "reports/region_detail.html", page, panels.tables_of(shown), scope=scope, current=current)
 
 
 @login_required
 def cohorts(request):
     scope, _regions, form, filters = _staff_filters(request)
-    report_tables, html, current = _cached(request, "cohorts", (scope, filters), lambda: tables.cohorts(scope, filters))
-    context = {"form": form, "report_tables_html": html}
-    return _render(request, "reports/cohorts.html", context, report_tables, scope=scope, current=current)
+    shown, html, current = _cached(request, "cohorts", (scope, filters), tables.COHORTS, panels.Context(scope, filters))
+    page = {"form": form, "panels_html": html}
+    return _render(request, "reports/cohorts.html", page, panels.tables_of(shown), scope=scope, current=current)
 
 
 def public(request):
     """Transparency page for everyone: province-level aggregates per year, nothing per pesantren or region."""
-    report_tables, html, current = _cached(request, "public", (), lambda: tables.public(selectors.Filters()))
-    return _render(request, "reports/public.html", {"report_tables_html": html}, report_tables, current=current)
+    context = panels.Context(None, selectors.Filters())
+    shown, html, current = _cached(request, "public", (), tables.PUBLIC, context)
+    page = {"panels_html": html}
+    return _render(request, "reports/public.html", page, panels.tables_of(shown), current=current)
