@@ -17,7 +17,7 @@ from marketplace.seller.access import is_owner
 from opop.formatting import format_rupiah
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import is_programme_finance
 from opop.services import DomainError, audit_record
 
 logger = logging.getLogger(__name__)
@@ -27,14 +27,6 @@ K = BalanceEntry.Kind
 
 def payout_minimum() -> int:
     return int(getattr(settings, "MARKETPLACE_PAYOUT_MINIMUM", 50000))
-
-
-def is_finance(user) -> bool:
-    """Platform finance staff: the finance role in the Diskop UKM organisation (or a superuser)."""
-    access = access_for(user)
-    return access.superuser or any(
-        kind == Organisation.Kind.DISKOP and role == Membership.Role.FINANCE for _id, kind, role in access.memberships
-    )
 
 
 def _key(value) -> uuid.UUID:
@@ -54,7 +46,7 @@ def payout_request(*, store: Store, actor: User, amount: int, password: str, req
     Raises DomainError for a wrong password, an amount under the minimum or over the available balance, or a
     store without a bank account."""
     request_key = _key(request_key)
-    if not is_owner(actor, store):
+    if not is_owner(user=actor, store=store):
         raise DomainError(_("Only an owner of the store can withdraw its balance."))
     store = Store.objects.select_for_update().get(pk=store.pk)
     done = Payout.objects.filter(store=store, request_key=request_key).first()
@@ -100,7 +92,7 @@ def _locked(payout: Payout) -> Payout:
 
 
 def _check_finance(actor: User) -> None:
-    if not is_finance(actor):
+    if not is_programme_finance(user=actor):
         raise DomainError(_("Only platform finance staff decide on payouts."))
 
 

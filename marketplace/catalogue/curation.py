@@ -46,7 +46,7 @@ from marketplace.models import (
 )
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff
 from opop.services import DomainError, audit_record
 
 # What shoppers rely on: a change to any of these (or a new photo) of an approved, curated product is reviewed.
@@ -98,13 +98,10 @@ def may_decide(user, product: Product) -> bool:
     return access.programme_staff and access.region in (None, organisation.kabupaten_kota_id)
 
 
-def is_curator(user) -> bool:
+def is_curator(*, user) -> bool:
     """Sees the curation queue at all: programme staff, superusers, admins of a pesantren (for its santri)."""
-    access = access_for(user)
-    return (
-        access.superuser
-        or access.programme_staff
-        or bool(access.organisation_ids(roles=ADMIN_ROLES, kinds=(Organisation.Kind.PESANTREN,)))
+    return is_programme_staff(user=user) or bool(
+        access_for(user).organisation_ids(roles=ADMIN_ROLES, kinds=(Organisation.Kind.PESANTREN,))
     )
 
 

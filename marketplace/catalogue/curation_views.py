@@ -53,7 +53,7 @@ class RuleForm(forms.Form):
 
 
 def _curator(request):
-    if not curation.is_curator(request.user):
+    if not curation.is_curator(user=request.user):
         raise PermissionDenied
 
 

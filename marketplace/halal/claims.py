@@ -118,7 +118,7 @@ def claim_submit(*, actor: User, product: Product, number: str, evidence=None) -
     business's certificate.
     """
     organisation = product.store.organisation
-    if not is_business_member(actor, organisation.pk):
+    if not is_business_member(user=actor, organisation_id=organisation.pk):
         raise DomainError(_("Only the seller can state its product's halal certificate."))
     product = Product.objects.select_for_update().get(pk=product.pk)
     number = "".join((number or "").split()).upper()
@@ -158,7 +158,7 @@ def claim_submit(*, actor: User, product: Product, number: str, evidence=None) -
 
 def _claim_for_decision(actor: User, claim: HalalClaim) -> HalalClaim:
     claim = HalalClaim.objects.select_for_update().select_related("product__store__organisation").get(pk=claim.pk)
-    if not is_staff_for(actor, claim.product.store.organisation):
+    if not is_staff_for(user=actor, organisation=claim.product.store.organisation):
         raise DomainError(_("Only Diskop staff of this region can verify halal certificates."))
     if claim.status != ClaimStatus.PENDING:
         raise DomainError(_("This number was decided already."))

@@ -79,7 +79,7 @@ def flagship_decide(request, pk):
     proposal = selectors.flagship_proposals_for(user=request.user).filter(pk=pk).first()
     if proposal is None:
         raise Http404
-    if not services.is_staff_for(request.user, proposal.product.store.organisation):
+    if not services.is_staff_for(user=request.user, organisation=proposal.product.store.organisation):
         raise PermissionDenied
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -158,7 +158,7 @@ def legality_verify(request, pk):
     record = selectors.legality_records_for(user=request.user).filter(pk=pk).first()
     if record is None:
         raise Http404
-    if not services.is_staff_for(request.user, record.product.store.organisation):
+    if not services.is_staff_for(user=request.user, organisation=record.product.store.organisation):
         raise PermissionDenied
     form = LegalityVerifyForm(request.POST)
     try:

@@ -24,7 +24,7 @@ from marketplace.halal.uploads import clean_attachment
 from marketplace.models import Product
 from opop.figures import figures_mark_dirty
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import is_organisation_member, is_programme_staff_for_region
 from opop.services import DomainError, audit_record
 
 BUSINESS_ROLES = (Membership.Role.OWNER, Membership.Role.STAFF)
@@ -34,19 +34,17 @@ OPEN_STATES = (CaseStatus.SUBMITTED, CaseStatus.ASSIGNED, CaseStatus.VERIFICATIO
 # --- who may do what -----------------------------------------------------------------------------
 
 
-def is_business_member(user, organisation_id: int) -> bool:
-    return organisation_id in access_for(user).organisation_ids(roles=BUSINESS_ROLES)
+def is_business_member(*, user, organisation_id: int) -> bool:
+    """An owner or staff member of the business."""
+    return is_organisation_member(user=user, organisation_id=organisation_id, roles=BUSINESS_ROLES)
 
 
-def is_staff_for(user, organisation: Organisation) -> bool:
+def is_staff_for(*, user, organisation: Organisation) -> bool:
     """Diskop staff of the province, or of the business's kabupaten/kota; superusers."""
-    access = access_for(user)
-    if access.superuser:
-        return True
-    return access.programme_staff and access.region in (None, organisation.kabupaten_kota_id)
+    return is_programme_staff_for_region(user=user, kabupaten_kota_id=organisation.kabupaten_kota_id)
 
 
-def is_assignee(user, case: HalalCase) -> bool:
+def is_assignee(*, user, case: HalalCase) -> bool:
     return user.is_authenticated and case.assignee_id == user.pk
 
 
@@ -89,14 +87,14 @@ def may_transition(user, case: HalalCase, name: str) -> bool:
     if transition is None or case.status not in transition.sources:
         return False
     if name in ("submit", "reopen", "renew"):
-        return is_business_member(user, case.organisation_id)
+        return is_business_member(user=user, organisation_id=case.organisation_id)
     if name in ("start_verification", "send_to_fatwa"):
-        return is_assignee(user, case)
+        return is_assignee(user=user, case=case)
     if name == "return":
-        return is_staff_for(user, case.organisation) or (
-            is_assignee(user, case) and case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION)
+        return is_staff_for(user=user, organisation=case.organisation) or (
+            is_assignee(user=user, case=case) and case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION)
         )
-    return is_staff_for(user, case.organisation)  # assign, issue, reject
+    return is_staff_for(user=user, organisation=case.organisation)  # assign, issue, reject
 
 
 def allowed_transitions(user, case: HalalCase) -> list[str]:
@@ -104,14 +102,14 @@ def allowed_transitions(user, case: HalalCase) -> list[str]:
 
 
 def may_edit(user, case: HalalCase) -> bool:
-    return case.status == CaseStatus.DRAFT and is_business_member(user, case.organisation_id)
+    return case.status == CaseStatus.DRAFT and is_business_member(user=user, organisation_id=case.organisation_id)
 
 
 def may_attach(user, case: HalalCase) -> bool:
     """The business while it prepares the file; the companion/auditor while verifying."""
     if case.status == CaseStatus.DRAFT:
-        return is_business_member(user, case.organisation_id)
-    return case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION) and is_assignee(user, case)
+        return is_business_member(user=user, organisation_id=case.organisation_id)
+    return case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION) and is_assignee(user=user, case=case)
 
 
 # --- the case ------------------------------------------------------------------------------------
@@ -142,7 +140,7 @@ def case_create(
     """Open a draft case for `organisation` (a business the actor owns or works for)."""
     if organisation.kind not in BUSINESS_KINDS:
         raise DomainError(_("Only a pesantren, santri or alumni business can request halal facilitation."))
-    if not is_business_member(actor, organisation.pk):
+    if not is_business_member(user=actor, organisation_id=organisation.pk):
         raise DomainError(_("You do not act for this business."))
     products = _check_products(organisation, products)
     case = HalalCase(
@@ -267,7 +265,7 @@ def case_transition(
     if action == "assign":
         if assignee is None:
             raise DomainError(_("Choose the companion or auditor."))
-        if is_business_member(assignee, case.organisation_id):
+        if is_business_member(user=assignee, organisation_id=case.organisation_id):
             raise DomainError(_("A member of the business cannot verify its own case."))
         if case.scheme == Scheme.REGULER and not inspection_body.strip():
             raise DomainError(_("Name the LPH (halal inspection body) that audits this case."))
@@ -459,7 +457,9 @@ def product_halal_sync(*, product: Product, actor: User | None = None, on: date 
 @transaction.atomic
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
     """Withdraw a certificate (composition or process changed, or BPJPH revoked it): the badge disappears."""
-    if not is_staff_for(actor, certificate.organisation) and not is_business_member(actor, certificate.organisation_id):
+    if not is_staff_for(user=actor, organisation=certificate.organisation) and not is_business_member(
+        user=actor, organisation_id=certificate.organisation_id
+    ):
         raise DomainError(_("You may not change this certificate."))
     if not reason.strip():
         raise DomainError(_("Please give the reason."))

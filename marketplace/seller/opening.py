@@ -122,7 +122,7 @@ def _decider_condition(user) -> Q | None:
     return condition
 
 
-def is_store_decider(user) -> bool:
+def is_store_decider(*, user) -> bool:
     """Programme staff, superusers and pesantren admins (who decide their santri businesses) have a queue."""
     return _decider_condition(user) is not None
 

@@ -105,7 +105,7 @@ def store_open(request, slug):
 
 
 def _require_queue(request) -> None:
-    if not opening.is_store_decider(request.user):
+    if not opening.is_store_decider(user=request.user):
         raise PermissionDenied
 
 
