@@ -119,12 +119,13 @@ def supplier_profile_save(
 ) -> SupplierProfile:
     """The supplier's own words and declared NIB in the directory."""
     _require_member(actor, organisation, _("Only the supplier's owners and staff can change its profile."))
-    profile = SupplierProfile.objects.filter(organisation=organisation).first() or SupplierProfile(
-        organisation=organisation
-    )
+    profile = SupplierProfile.objects.filter(organisation=organisation).first()
+    creating = profile is None
+    if creating:
+        profile = SupplierProfile(organisation=organisation)
     profile.about, profile.nib, profile.contact_phone = about, nib.replace(" ", ""), contact_phone
     profile.full_clean()
-    profile.save()
+    profile.save(update_fields=None if creating else ["about", "nib", "contact_phone", "updated_at"])
     return profile
 
 
@@ -156,6 +157,7 @@ def supply_offer_save(
         raise DomainError(_("Choose at least one regency/city the supplier delivers to."))
     if capacity_per_month < min_quantity:
         raise DomainError(_("The monthly capacity cannot be smaller than the minimum quantity."))
+    creating = offer is None
     offer = offer or SupplyOffer(organisation=organisation)
     offer.category, offer.product_name, offer.unit = category, product_name, unit
     offer.min_quantity, offer.price_per_unit, offer.capacity_per_month = (
@@ -165,7 +167,14 @@ def supply_offer_save(
     )
     offer.description, offer.is_active = description, is_active
     offer.full_clean()
-    offer.save()
+    offer.save(
+        update_fields=None
+        if creating
+        else [
+            *("category", "product_name", "unit", "min_quantity", "price_per_unit", "capacity_per_month"),
+            *("description", "is_active", "updated_at"),
+        ]
+    )
     offer.delivery_areas.set(delivery_areas)
     return offer
 
@@ -373,7 +382,8 @@ def quotation_submit(
         payment_days = 0
     quotation = Quotation.objects.select_for_update().filter(rfq=locked, supplier=supplier).first()
     previous_total = None
-    if quotation is None:
+    creating = quotation is None
+    if creating:
         quotation = Quotation(rfq=locked, supplier=supplier)
         from_status = ""
     else:
@@ -387,7 +397,14 @@ def quotation_submit(
     quotation.status = Quotation.Status.SUBMITTED
     quotation.total = sum(price * quantity for price, quantity in quoted.values())
     quotation.full_clean(exclude=["rfq", "supplier"])
-    quotation.save()
+    quotation.save(
+        update_fields=None
+        if creating
+        else [
+            *("revision", "revised_at", "submitted_by", "delivery_date", "valid_until"),
+            *("payment_terms", "payment_days", "note", "status", "total", "updated_at"),
+        ]
+    )
     QuotationLine.objects.bulk_create(
         [QuotationLine(quotation=quotation, item_id=pk, unit_price=p, quantity=q) for pk, (p, q) in quoted.items()]
     )

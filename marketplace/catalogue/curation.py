@@ -241,11 +241,11 @@ def listing_update(*, product: Product, actor: User, **fields) -> ProductRevisio
     for name, value in held.items():
         setattr(proposed, "category_id" if name == "category" else name, value)
     proposed.full_clean()  # the held values too: a review never carries values the product could not take
-    for name, value in fields.items():
-        if name not in held:
-            setattr(product, name, value)
+    changed = [name for name in fields if name not in held]
+    for name in changed:
+        setattr(product, name, fields[name])
     product.full_clean()
-    product.save()
+    product.save(update_fields=[*changed, "updated_at"])
 
     if product.listing_status == ListingStatus.APPROVED:
         if not curated:  # nothing of this product is reviewed any more: held photos join it
@@ -257,10 +257,11 @@ def listing_update(*, product: Product, actor: User, **fields) -> ProductRevisio
             if pending is not None:
                 _withdraw(pending)
             return None
-        if pending is None:
+        creating = pending is None
+        if creating:
             pending = ProductRevision(product=product, kind=ProductRevision.Kind.EDIT)
         pending.changes, pending.submitted_by = held, actor
-        pending.save()
+        pending.save(update_fields=None if creating else ["changes", "submitted_by", "updated_at"])
         return pending
 
     # Not public yet: the product itself is what is reviewed.
@@ -376,13 +377,14 @@ def listing_approve(*, revision: ProductRevision, actor: User) -> ProductRevisio
             name: _value(name, getattr(product, name if name != "category" else "category_id"))
             for name in revision.changes
         }
-        for name, value in revision.changes.items():
-            setattr(product, "category_id" if name == "category" else name, value)
+        changed = ["category_id" if name == "category" else name for name in revision.changes]
+        for name, value in zip(changed, revision.changes.values(), strict=True):
+            setattr(product, name, value)
         try:
             product.full_clean()
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages)) from None
-        product.save()
+        product.save(update_fields=[*changed, "updated_at"])
         _photos_promote(revision, product)
     _listing_set(product, status=ListingStatus.APPROVED, actor=actor, reason="")
     product.store = revision.product.store

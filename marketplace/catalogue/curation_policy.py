@@ -75,7 +75,8 @@ def curation_rule_save(
     if not may_edit_policy(actor):
         raise DomainError(_("Only province-wide Diskop staff can change the curation policy."))
     rule = rule or CurationRule()
-    before = _rule_data(rule) if rule.pk else None
+    creating = rule.pk is None
+    before = None if creating else _rule_data(rule)
     rule.category_slug, rule.requires_curation = category_slug, requires_curation
     rule.effective_from, rule.effective_until, rule.note = effective_from, effective_until, note
     rule.changed_by = actor
@@ -83,7 +84,19 @@ def curation_rule_save(
         rule.full_clean()
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages)) from None
-    rule.save()
+    rule.save(
+        update_fields=None
+        if creating
+        else [
+            "category_slug",
+            "requires_curation",
+            "effective_from",
+            "effective_until",
+            "note",
+            "changed_by",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=actor,
         action="marketplace.curation_rule.saved",

@@ -60,7 +60,7 @@ def flagship_decide(
         proposal.full_clean()
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages)) from None
-    proposal.save()
+    proposal.save(update_fields=[*scores, "notes", "reason", "status", "decided_by", "decided_at", "updated_at"])
     if approve:
         product_flagship_set(actor=actor, product=proposal.product, flagship=True)
     audit_record(

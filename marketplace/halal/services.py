@@ -173,7 +173,7 @@ def case_update(*, actor: User, case: HalalCase, products, **fields) -> HalalCas
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
-    case.save()
+    case.save(update_fields=[*fields, "updated_at"])
     case.products.set(products)
     audit_record(actor=actor, action="halal.case.updated", organisation=case.organisation, target=case)
     return case
@@ -274,11 +274,16 @@ def case_transition(
     source = case.status
     case.status = transition.target
     case.status_changed_at = timezone.now()
+    changed = ["status", "status_changed_at", "updated_at"]
+    if action == "assign":
+        changed += ["assignee", "inspection_body"]
     if action in ("return", "reject", "reopen"):
         case.reason = note
+        changed.append("reason")
     elif action == "submit":
         case.reason = ""
-    case.save()
+        changed.append("reason")
+    case.save(update_fields=changed)
     event = CaseEvent.objects.create(
         case=case,
         actor=actor,
@@ -336,17 +341,20 @@ def certificate_record(
         pdf = clean_attachment(pdf, pdf_only=True)
     number = (number or "").strip().upper()
     cert = Certificate.objects.filter(number=number, organisation=organisation, revoked=True).first()
-    if cert is None:
+    creating = cert is None
+    if creating:
         cert = Certificate(number=number, organisation=organisation)
     cert.issuer = issuer
     cert.case = case
     cert.issued_on = issued_on
     cert.expires_on = expires_on
     cert.revoked = False
+    changed = ["issuer", "case", "issued_on", "expires_on", "revoked", "updated_at"]
     if pdf:
         cert.pdf = pdf
+        changed.append("pdf")
     cert.full_clean()
-    cert.save()
+    cert.save(update_fields=None if creating else changed)
     cert.products.set(_check_products(organisation, products))
     for product in products:
         product_halal_sync(product=product, actor=actor)

@@ -86,7 +86,7 @@ def event_update(*, user: User, event: Event, invited_pesantren=None, **fields) 
     attended = Registration.objects.filter(event=event, attended=True).exists()
     if attended and event.starts_on > timezone.localdate():
         raise ValidationError({"starts_on": _("Attendance is already recorded; the event cannot move to the future.")})
-    event.save()
+    event.save(update_fields=[*fields, "updated_at"])
     if invited_pesantren is not None:
         event.invited_pesantren.set(invited_pesantren)
     audit_record(actor=user, action="santri.event_updated", target=event, data={"fields": sorted(fields)})

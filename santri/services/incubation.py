@@ -137,12 +137,13 @@ def progress_note_save(
         raise ValidationError({"month": [_("A progress note is about a month that has begun.")]})
     if month < incubation.started_on.replace(day=1):
         raise ValidationError({"month": [_("The incubation had not started in that month.")]})
-    note = ProgressNote.objects.filter(incubation=incubation, month=month).first() or ProgressNote(
-        incubation=incubation, month=month
-    )
+    note = ProgressNote.objects.filter(incubation=incubation, month=month).first()
+    creating = note is None
+    if creating:
+        note = ProgressNote(incubation=incubation, month=month)
     note.text, note.monthly_omzet, note.author = (text or "").strip(), monthly_omzet, user
     note.full_clean()
-    note.save()
+    note.save(update_fields=None if creating else ["text", "monthly_omzet", "author", "updated_at"])
     return note
 
 
