@@ -215,16 +215,21 @@ def store_application_save(
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
         raise DomainError(_("This field cannot be changed here."))
-    if application is None:
+    creating = application is None
+    if creating:
         application = StoreApplication(organisation=organisation, applicant=actor)
+    changed = [*fields, "slug", "updated_at"]
     for name, value in fields.items():
         setattr(application, name, value.strip() if isinstance(value, str) else value)
     if not application.origin_id and organisation.kabupaten_kota_id:
         application.origin_id = organisation.kabupaten_kota_id
+        changed.append("origin")
     application.slug = _clean_slug(application.slug, application.name, application=application)
     if logo is not None:
         application.logo = render(validate_image_upload(logo, min_side=64), LOGO_SIDE, f"{application.slug}-logo")
+        changed.append("logo")
     if submit:
+        changed += ["status", "submitted_at", "submission_count", "applicant", "language"]
         first = application.submission_count == 0
         application.status = S.SUBMITTED if first else S.RESUBMITTED
         application.submitted_at = timezone.now()
@@ -232,7 +237,7 @@ def store_application_save(
         application.applicant = actor
         application.language = translation.get_language() or application.language
     application.full_clean()
-    application.save()
+    application.save(update_fields=None if creating else changed)
     if submit:
         audit_record(
             actor=actor,
