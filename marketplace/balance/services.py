@@ -110,29 +110,22 @@ def _decided(payout: Payout, action: str, actor: User, **data) -> Payout:
 
 def _notify(payout: Payout) -> None:
     """Tell the store's owners what became of their payout (sent after the commit)."""
-    owners = list(
-        Membership.objects.filter(organisation_id=payout.store.organisation_id, role=Membership.Role.OWNER)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
-    )
-    context = {"payout": payout, "store": payout.store}
-    subject = " ".join(render_to_string("marketplace/email/payout_status_subject.txt", context).split())
-    send_mail_on_commit(
-        subject=subject, body=render_to_string("marketplace/email/payout_status.txt", context), recipients=owners
-    )
+    owners = Membership.objects.filter(organisation_id=payout.store.organisation_id, role=Membership.Role.OWNER)
+    _mail(payout, "payout_status", owners)
 
 
 def _tell_finance(payout: Payout) -> None:
     """Tell the platform's finance staff a payout waits for them (sent after the commit)."""
-    staff = list(
-        Membership.objects.filter(organisation__kind=Organisation.Kind.DISKOP, role=Membership.Role.FINANCE)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
-    )
+    staff = Membership.objects.filter(organisation__kind=Organisation.Kind.DISKOP, role=Membership.Role.FINANCE)
+    _mail(payout, "payout_requested", staff)
+
+
+def _mail(payout: Payout, template: str, memberships) -> None:
+    recipients = list(memberships.values_list("user__email", flat=True).order_by("user__email"))
     context = {"payout": payout, "store": payout.store}
-    subject = " ".join(render_to_string("marketplace/email/payout_requested_subject.txt", context).split())
+    subject = " ".join(render_to_string(f"marketplace/email/{template}_subject.txt", context).split())
     send_mail_on_commit(
-        subject=subject, body=render_to_string("marketplace/email/payout_requested.txt", context), recipients=staff
+        subject=subject, body=render_to_string(f"marketplace/email/{template}.txt", context), recipients=recipients
     )
 
 
@@ -162,22 +155,41 @@ def payout_approve(*, payout: Payout, actor: User) -> Payout:
     return _decided(payout, "approved", actor)
 
 
-@transaction.atomic
-def payout_reject(*, payout: Payout, actor: User, reason: str) -> Payout:
-    """Finance rejects a requested payout; the amount returns to the store's available balance."""
+def _refuse(
+    *, payout: Payout, actor: User, reason: str, source: str, target: str, step: str, wrong_status, no_reason
+) -> Payout:
+    """Refuse a payout at its `source` step with a reason: it becomes `target`, recorded as `<step>_by` and
+    `<step>_at`, and the amount returns to the store's available balance. Refusing it again changes nothing."""
     _check_finance(actor)
     reason = (reason or "").strip()
     payout = _locked(payout)
-    if payout.status == P.REJECTED:
+    if payout.status == target:
         return payout
-    if payout.status != P.REQUESTED:
-        raise DomainError(_("Only a requested payout can be rejected."))
+    if payout.status != source:
+        raise DomainError(wrong_status)
     if not reason:
-        raise DomainError(_("Tell the store why the payout is rejected."))
-    payout.status, payout.decided_by, payout.decided_at, payout.reason = P.REJECTED, actor, timezone.now(), reason
-    payout.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+        raise DomainError(no_reason)
+    payout.status, payout.reason = target, reason
+    setattr(payout, f"{step}_by", actor)
+    setattr(payout, f"{step}_at", timezone.now())
+    payout.save(update_fields=["status", f"{step}_by", f"{step}_at", "reason", "updated_at"])
     _return(payout, actor, reason)
-    return _decided(payout, "rejected", actor, reason=reason)
+    return _decided(payout, str(target), actor, reason=reason)
+
+
+@transaction.atomic
+def payout_reject(*, payout: Payout, actor: User, reason: str) -> Payout:
+    """Finance rejects a requested payout; the amount returns to the store's available balance."""
+    return _refuse(
+        payout=payout,
+        actor=actor,
+        reason=reason,
+        source=P.REQUESTED,
+        target=P.REJECTED,
+        step="decided",
+        wrong_status=_("Only a requested payout can be rejected."),
+        no_reason=_("Tell the store why the payout is rejected."),
+    )
 
 
 @transaction.atomic
@@ -212,16 +224,13 @@ def payout_mark_transferred(*, payout: Payout, actor: User, bank_reference: str)
 def payout_mark_failed(*, payout: Payout, actor: User, reason: str) -> Payout:
     """Finance records that the bank could not transfer an approved payout (closed account, wrong name…); the
     amount returns to the store's available balance."""
-    _check_finance(actor)
-    reason = (reason or "").strip()
-    payout = _locked(payout)
-    if payout.status == P.FAILED:
-        return payout
-    if payout.status != P.APPROVED:
-        raise DomainError(_("Only an approved payout can fail."))
-    if not reason:
-        raise DomainError(_("Tell the store why the transfer failed."))
-    payout.status, payout.closed_by, payout.closed_at, payout.reason = P.FAILED, actor, timezone.now(), reason
-    payout.save(update_fields=["status", "closed_by", "closed_at", "reason", "updated_at"])
-    _return(payout, actor, reason)
-    return _decided(payout, "failed", actor, reason=reason)
+    return _refuse(
+        payout=payout,
+        actor=actor,
+        reason=reason,
+        source=P.APPROVED,
+        target=P.FAILED,
+        step="closed",
+        wrong_status=_("Only an approved payout can fail."),
+        no_reason=_("Tell the store why the transfer failed."),
+    )

@@ -390,11 +390,17 @@ def santri_business_organisation_open(*, user: User, business: SantriBusiness) -
     supervised by the pesantren's organisation (whose admins approve its store and listings), in the pesantren's
     kabupaten/kota, with the acting admin as its first owner. Idempotent: a business that has its organisation
     already gets that one back."""
-    pesantren = business.pesantren
-    require_admin(user, pesantren)
-    locked = SantriBusiness.objects.select_for_update().get(pk=business.pk)
+    require_admin(user, business.pesantren)
+    return business_organisation_open_as_owner(user=user, business=business)
+
+
+def business_organisation_open_as_owner(*, user: User, business: SantriBusiness) -> Organisation:
+    """The organisation of `santri_business_organisation_open`, `user` its first owner, without asking who
+    `user` is: for callers that checked that themselves (incubation_store_open: a team santri). Idempotent."""
+    locked = SantriBusiness.objects.select_for_update(of=("self",)).select_related("pesantren").get(pk=business.pk)
     if locked.organisation_id is not None:
         return Organisation.objects.get(pk=locked.organisation_id)
+    pesantren = locked.pesantren
     organisation = organisation_create(
         name=locked.name,
         kind=Organisation.Kind.SANTRI_BUSINESS,
