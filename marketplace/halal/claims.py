@@ -33,7 +33,7 @@ from marketplace.halal.uploads import clean_attachment
 from marketplace.models import Product
 from opop.mail import send_mail_on_commit
 from opop.models import User
-from opop.permissions import access_for, scope_queryset
+from opop.permissions import is_programme_staff, scope_queryset
 from opop.services import DomainError, audit_record
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -52,8 +52,7 @@ def claims_for(*, user) -> QuerySet[HalalClaim]:
 
 def claim_for_staff_or_404(*, user, pk: int) -> HalalClaim:
     """A claim of the staff member's region; anything else (another region, not staff) answers 404."""
-    access = access_for(user)
-    if not (access.programme_staff or access.superuser):
+    if not is_programme_staff(user=user):
         raise Http404
     claim = claims_for(user=user).filter(pk=pk).first()
     if claim is None:

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from marketplace.halal import flagship, legality, selectors, services
 from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, LegalityVerifyForm, ProposeForm
 from marketplace.halal.models import FlagshipStatus
-from marketplace.halal.views import PAGE_SIZE, _is_staff
+from marketplace.halal.views import PAGE_SIZE
 from marketplace.models import Product
-from opop.permissions import access_for, scope_queryset
+from opop.permissions import access_for, is_programme_staff, scope_queryset
 from opop.services import DomainError
 
 # --- flagship curation -----------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def flagship_list(request):
             "status": status,
             "statuses": FlagshipStatus.choices,
             "products": _proposable_products(request.user)[:200],
-            "is_staff": _is_staff(request.user),
+            "is_staff": is_programme_staff(user=request.user),
             "propose_form": ProposeForm(products=Product.objects.none()),
             "progress": selectors.flagship_progress(user=request.user),
             "this_year": timezone.localdate().year,
@@ -126,7 +126,7 @@ def legality_list(request):
             "page": page,
             "filter_form": filter_form,
             "form": LegalityForm(products=own) if own.exists() else None,
-            "is_staff": _is_staff(request.user),
+            "is_staff": is_programme_staff(user=request.user),
         },
     )
 

@@ -21,17 +21,12 @@ from marketplace.halal.forms import (
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
 from opop.exports import export_response, rows_table
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff
 from opop.ratelimit import rate_limited
 from opop.services import DomainError
 from opop.web import form_error
 
 PAGE_SIZE = 50
-
-
-def _is_staff(user) -> bool:
-    access = access_for(user)
-    return access.programme_staff or access.superuser
 
 
 # --- cases ---------------------------------------------------------------------------------------
@@ -51,7 +46,7 @@ def case_list(request):
         if data["status"]:
             cases = cases.filter(status=data["status"])
     workload = None
-    if _is_staff(request.user):
+    if is_programme_staff(user=request.user):
         workload = (
             selectors.cases_for(user=request.user)
             .filter(assignee__isnull=False)
@@ -69,7 +64,7 @@ def case_list(request):
         {
             "page": page,
             "filter_form": form,
-            "is_staff": _is_staff(request.user),
+            "is_staff": is_programme_staff(user=request.user),
             "can_create": selectors.business_organisations(user=request.user).exists(),
             "workload": workload,
             "now": timezone.now(),
@@ -212,7 +207,7 @@ def attachment_download(request, pk):
 
 
 def _queue(request):
-    if not _is_staff(request.user):
+    if not is_programme_staff(user=request.user):
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None)
     return form, form.apply(selectors.product_queue(user=request.user))
