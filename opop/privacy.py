@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from opop.models import DeletionRequest, Membership, User
-from opop.permissions import access_for
+from opop.permissions import is_province_staff
 from opop.services import DomainError, audit_record, export_record
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def providers() -> tuple:
 def can_process_deletions(*, user) -> bool:
     """Province-wide programme staff (and superusers) process deletion requests: a region-scoped staff
     member sees only their kabupaten/kota, and a shopper belongs to none."""
-    return access_for(user).province_wide
+    return is_province_staff(user=user)
 
 
 def _iso(value) -> str | None:

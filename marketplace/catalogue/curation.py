@@ -46,7 +46,7 @@ from marketplace.models import (
 )
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for, is_programme_staff
+from opop.permissions import access_for, is_programme_staff, is_programme_staff_for_region
 from opop.services import DomainError, audit_record
 
 # What shoppers rely on: a change to any of these (or a new photo) of an approved, curated product is reviewed.
@@ -86,16 +86,14 @@ def _decidable(user) -> Q | None:
     return condition & ~Q(product__store__organisation_id__in=own) if own else condition
 
 
-def may_decide(user, product: Product) -> bool:
+def may_decide(*, user, product: Product) -> bool:
     organisation = product.store.organisation
     access = access_for(user)
     if organisation.pk in access.organisation_ids():
         return False  # never one's own listing, whatever else one is
     if organisation.kind == Organisation.Kind.SANTRI_BUSINESS and organisation.parent_id:
         return access.superuser or organisation.parent_id in access.organisation_ids(roles=ADMIN_ROLES)
-    if access.superuser:
-        return True
-    return access.programme_staff and access.region in (None, organisation.kabupaten_kota_id)
+    return is_programme_staff_for_region(user=user, kabupaten_kota_id=organisation.kabupaten_kota_id)
 
 
 def is_curator(*, user) -> bool:
@@ -358,7 +356,7 @@ def _locked_for_decision(revision: ProductRevision, actor: User) -> ProductRevis
         .select_related("product__store__organisation", "product__category")
         .get(pk=revision.pk)
     )
-    if not may_decide(actor, revision.product):
+    if not may_decide(user=actor, product=revision.product):
         raise DomainError(_("You may not decide this listing."))
     if revision.status != PENDING:
         raise DomainError(_("This listing has already been decided."))

@@ -81,7 +81,7 @@ TRANSITIONS = {
 }
 
 
-def may_transition(user, case: HalalCase, name: str) -> bool:
+def may_transition(*, user, case: HalalCase, name: str) -> bool:
     """Whether `user` may take transition `name` on `case` now (state and role)."""
     transition = TRANSITIONS.get(name)
     if transition is None or case.status not in transition.sources:
@@ -97,15 +97,15 @@ def may_transition(user, case: HalalCase, name: str) -> bool:
     return is_staff_for(user=user, organisation=case.organisation)  # assign, issue, reject
 
 
-def allowed_transitions(user, case: HalalCase) -> list[str]:
-    return [name for name in TRANSITIONS if may_transition(user, case, name)]
+def allowed_transitions(*, user, case: HalalCase) -> list[str]:
+    return [name for name in TRANSITIONS if may_transition(user=user, case=case, name=name)]
 
 
-def may_edit(user, case: HalalCase) -> bool:
+def may_edit(*, user, case: HalalCase) -> bool:
     return case.status == CaseStatus.DRAFT and is_business_member(user=user, organisation_id=case.organisation_id)
 
 
-def may_attach(user, case: HalalCase) -> bool:
+def may_attach(*, user, case: HalalCase) -> bool:
     """The business while it prepares the file; the companion/auditor while verifying."""
     if case.status == CaseStatus.DRAFT:
         return is_business_member(user=user, organisation_id=case.organisation_id)
@@ -167,7 +167,7 @@ def case_create(
 def case_update(*, actor: User, case: HalalCase, products, **fields) -> HalalCase:
     """Change a draft's details and products (the business, while the case is a draft)."""
     case = HalalCase.objects.select_for_update().get(pk=case.pk)
-    if not may_edit(actor, case):
+    if not may_edit(user=actor, case=case):
         raise DomainError(_("Only the business can change its case, and only while it is a draft."))
     products = _check_products(case.organisation, products)
     for name, value in fields.items():
@@ -195,7 +195,7 @@ def _store_attachments(case, event, actor, attachments) -> None:
 def case_attach(*, actor: User, case: HalalCase, kind: str, upload) -> CaseAttachment:
     """Add a document to a case (business while draft; companion/auditor while verifying)."""
     case = HalalCase.objects.select_for_update().get(pk=case.pk)
-    if not may_attach(actor, case):
+    if not may_attach(user=actor, case=case):
         raise DomainError(_("You cannot add documents to this case now."))
     attachment = CaseAttachment.objects.create(
         case=case, kind=kind, file=clean_attachment(upload), original_name=upload.name[:200], uploaded_by=actor
@@ -241,7 +241,7 @@ def case_transition(
         raise DomainError(
             _("This step is not possible while the case is “%(status)s”.") % {"status": case.get_status_display()}
         )
-    if not may_transition(actor, case, action):
+    if not may_transition(user=actor, case=case, name=action):
         raise DomainError(_("You may not take this step on this case."))
     occurred_on = occurred_on or timezone.localdate()
     if occurred_on > timezone.localdate():

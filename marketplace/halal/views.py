@@ -93,7 +93,7 @@ def case_create(request):
 @login_required
 def case_edit(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
-    if not services.may_edit(request.user, case):
+    if not services.may_edit(user=request.user, case=case):
         raise PermissionDenied
     form = CaseForm(
         request.POST or None, instance=case, organisations=selectors.business_organisations(user=request.user)
@@ -117,7 +117,7 @@ def case_detail(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
     steps = [
         (name, services.TRANSITIONS[name].label, STEP_FORMS.get(name, StepForm)(prefix=name))
-        for name in services.allowed_transitions(request.user, case)
+        for name in services.allowed_transitions(user=request.user, case=case)
     ]
     return render(
         request,
@@ -127,8 +127,8 @@ def case_detail(request, pk):
             "events": case.events.select_related("actor").prefetch_related("attachments"),
             "attachments": case.attachments.select_related("uploaded_by"),
             "steps": steps,
-            "attach_form": AttachForm() if services.may_attach(request.user, case) else None,
-            "can_edit": services.may_edit(request.user, case),
+            "attach_form": AttachForm() if services.may_attach(user=request.user, case=case) else None,
+            "can_edit": services.may_edit(user=request.user, case=case),
             "eligibility": self_declare_reasons(case=case),
             "certificate": case.certificates.filter(revoked=False).first()
             if case.status == CaseStatus.ISSUED
@@ -143,7 +143,7 @@ def case_step(request, pk, action):
     case = selectors.case_detail_for(user=request.user, pk=pk)
     if action not in services.TRANSITIONS:
         raise Http404
-    if not services.may_transition(request.user, case, action):
+    if not services.may_transition(user=request.user, case=case, name=action):
         raise PermissionDenied
     form = STEP_FORMS.get(action, StepForm)(request.POST, request.FILES, prefix=action)
     if form.is_valid():
@@ -176,7 +176,7 @@ def case_step(request, pk, action):
 @require_POST
 def case_attach(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
-    if not services.may_attach(request.user, case):
+    if not services.may_attach(user=request.user, case=case):
         raise PermissionDenied
     form = AttachForm(request.POST, request.FILES)
     if form.is_valid():

@@ -27,7 +27,7 @@ from marketplace.models import PILLAR_BY_KIND, Store, StoreApplication
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
 from opop.organisations import Standing, organisation_standing
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff_for_region
 from opop.services import DomainError, audit_record
 
 S = StoreApplication.Status
@@ -151,7 +151,7 @@ def store_application_for_decider_or_404(*, user, pk) -> StoreApplication:
         raise Http404 from None
 
 
-def may_decide(user, application: StoreApplication) -> bool:
+def may_decide(*, user, application: StoreApplication) -> bool:
     """Whether `user` may approve or return `application`: never a member of the applying organisation."""
     access = access_for(user)
     organisation = application.organisation
@@ -164,7 +164,7 @@ def may_decide(user, application: StoreApplication) -> bool:
             roles=SUPERVISOR_ROLES, kinds=(Organisation.Kind.PESANTREN,)
         )
     if organisation.kind in DISKOP_KINDS:
-        return access.programme_staff and access.region in (None, organisation.kabupaten_kota_id)
+        return is_programme_staff_for_region(user=user, kabupaten_kota_id=organisation.kabupaten_kota_id)
     return False
 
 
@@ -258,7 +258,7 @@ def _locked(application: StoreApplication) -> StoreApplication:
 
 
 def _require_decider(actor: User, application: StoreApplication) -> None:
-    if not may_decide(actor, application):
+    if not may_decide(user=actor, application=application):
         raise PermissionDenied
 
 
