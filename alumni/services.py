@@ -13,7 +13,7 @@ from alumni.models import AlumniBusiness, AlumniReport, Alumnus, Collaboration
 from opop.figures import figures_mark_dirty
 from opop.mail import send_mail_on_commit
 from opop.models import KabupatenKota, Organisation, User
-from opop.permissions import access_for, is_programme_staff_for_region
+from opop.permissions import is_organisation_member
 from opop.reviewed_reports import (
     ReportWorkflow,
     reviewed_report_correct,
@@ -29,12 +29,9 @@ REPORT_FIELDS = ("omzet", "workers")
 BUSINESS_ROLES = ("owner", "staff")
 
 
-def is_business_member(user: User, business: AlumniBusiness) -> bool:
-    return business.organisation_id in access_for(user).organisation_ids(roles=BUSINESS_ROLES)
-
-
-def is_staff_for_region(user: User, kabupaten_kota_id: str) -> bool:
-    return is_programme_staff_for_region(user=user, kabupaten_kota_id=kabupaten_kota_id)
+def is_business_member(*, user: User, business: AlumniBusiness) -> bool:
+    """An owner or staff member of the business's organisation."""
+    return is_organisation_member(user=user, organisation_id=business.organisation_id, roles=BUSINESS_ROLES)
 
 
 # --- alumni --------------------------------------------------------------------------------------
@@ -191,7 +188,7 @@ def report_review(*, user: User, report: AlumniReport, verify: bool, note: str =
 
 
 def _side(user: User, collaboration: Collaboration) -> str | None:
-    if is_business_member(user, collaboration.business):
+    if is_business_member(user=user, business=collaboration.business):
         return "business"
     if is_pesantren_admin(user=user, pesantren=collaboration.pesantren):
         return "pesantren"

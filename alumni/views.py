@@ -18,7 +18,7 @@ from alumni.forms import (
     ReportForm,
 )
 from alumni.models import AlumniBusiness
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff_for_region
 from opop.reviewed_reports import ReviewForm
 from opop.services import DomainError
 from opop.web import form_error, require
@@ -121,8 +121,8 @@ def business_detail(request, pk):
         "alumni/business_detail.html",
         {
             "business": business,
-            "is_member": services.is_business_member(request.user, business),
-            "is_staff": services.is_staff_for_region(request.user, business.kabupaten_kota_id),
+            "is_member": services.is_business_member(user=request.user, business=business),
+            "is_staff": is_programme_staff_for_region(user=request.user, kabupaten_kota_id=business.kabupaten_kota_id),
             **selectors.business_file(business=business),
         },
     )
@@ -131,7 +131,7 @@ def business_detail(request, pk):
 @login_required
 def report_create(request, pk):
     business = selectors.business_get(user=request.user, pk=pk)
-    require(services.is_business_member(request.user, business))
+    require(services.is_business_member(user=request.user, business=business))
     last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
     form = ReportForm(request.POST or None, initial={"month": last_month, "workers": business.workers})
     if request.method == "POST" and form.is_valid():
@@ -148,7 +148,7 @@ def report_create(request, pk):
 @login_required
 def report_correct(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
-    require(services.is_business_member(request.user, report.business))
+    require(services.is_business_member(user=request.user, business=report.business))
     form = ReportCorrectForm(request.POST or None, initial={"omzet": report.omzet, "workers": report.workers})
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import Organisation
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff
 
 
 def nav_items() -> list[tuple]:
@@ -29,9 +29,9 @@ def _visible(who: str, user, access) -> bool:
     if who == "member":
         return access.superuser or bool(access.memberships)
     if who == "programme_staff":
-        return access.programme_staff or access.superuser
+        return is_programme_staff(user=user)
     if who == "province_staff":  # unscoped Diskop staff: the personal-data deletion queue
-        return access.superuser or (access.programme_staff and access.region is None)
+        return access.province_wide
     if who == "samsat_counter":
         return any(role in ("cashier", "supervisor") for _id, _kind, role in access.memberships)
     if who == "seller":

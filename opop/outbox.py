@@ -1,4 +1,5 @@
-"""Every Celery task in the project is enqueued through here: in the transaction that causes it, and never lost.
+"""Every Celery task in the project is enqueued through here: in the transaction that causes it, and handed to the
+broker at least once after that transaction commits.
 
 `enqueue_on_commit(task_name, kwargs)` is a transactional outbox:
 
@@ -6,8 +7,9 @@
 - otherwise an `OutboxMessage` row is written **inside the caller's transaction**, so it commits together with
   the order, the payment or the report that caused it (and vanishes with them on a rollback). After the commit
   the fast path publishes it with a short timeout (OUTBOX_PUBLISH_TIMEOUT), no retries, and deletes the row.
-  A process that dies at any point — before the commit, between the commit and the publish, between the
-  publish and the delete — leaves the task either published or in the table, never neither. If publishing
+  A process that dies before the commit loses the task together with the rows that caused it; one that dies
+  after it — between the commit and the publish, or between the publish and the delete — leaves the task
+  published, in the table, or both, never neither. If publishing
   fails (Redis refused, silent, full...) the row stays with the error; after a failure this process skips the
   broker for OUTBOX_BREAKER_SECONDS, so a silent broker costs one timeout per process per window.
 
@@ -15,13 +17,20 @@
 SELECT ... FOR UPDATE SKIP LOCKED (any number of relays may run at once) and deleted in the same
 transaction as its successful send. Rows younger than OUTBOX_RELAY_GRACE_SECONDS that no fast path has tried
 yet are left to their fast path (which is publishing them that moment), so a healthy system sends each task
-once. It runs (1) every minute from beat as the task `opop.outbox_flush`, (2) in each worker as it starts
+once — unless the transaction that wrote it ran longer than the grace, when relay and fast path may both send
+it. It runs (1) every minute from beat as the task `opop.outbox_flush`, (2) in each worker as it starts
 (`worker_ready`), (3) once a web process that had failed publishes successfully again (it queues
 `opop.outbox_flush` for a worker rather than draining in the request), and (4) by hand: `manage.py
-outbox_flush`. With a broker, delivery is at least once (a process killed between publish and delete sends
-the task again from the relay; CELERY_TASK_ACKS_LATE redelivers a job whose worker died), so every task is
-idempotent. In eager mode nothing is stored: the task runs in the committing process after the commit, and a
-process killed in between loses it (at most once; dev and tests only).
+outbox_flush`.
+
+What that guarantees, with a broker: every committed task reaches the broker at least once. It may reach it
+twice — a process killed between publish and delete, a publish that timed out after Redis took it, the grace
+race above — so every task is idempotent. Past the broker, CELERY_TASK_ACKS_LATE with
+CELERY_TASK_REJECT_ON_WORKER_LOST hands a job whose worker died to another worker; but a job waiting in Redis
+is only as durable as Redis: a Redis flushed or replaced by an empty one loses the jobs it held
+(docs/operations.md), and the outbox does not send them again. In eager mode nothing is stored: the task runs
+in the committing process after the commit, and a process killed in between loses it (at most once; dev and
+tests only).
 """
 
 import logging
@@ -136,7 +145,8 @@ def _attempt_failed(message_id: int, error: str) -> None:
 
 def _deliver(message_id: int, task_name: str, kwargs: dict[str, Any], task_id: str) -> None:
     """The fast path after the commit: publish the stored row's task now and delete the row, or leave it with
-    the error for the relay. Never raises: the request that committed carries on."""
+    the error for the relay. A broker failure never raises (the request that committed carries on); a database
+    failure does."""
     if broker_breaker_open():
         _attempt_failed(message_id, "broker skipped: it failed moments ago in this process")
         return

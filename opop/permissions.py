@@ -75,6 +75,19 @@ def is_programme_staff(*, user) -> bool:
     return access.superuser or access.programme_staff
 
 
+def is_province_staff(*, user) -> bool:
+    """Diskop UKM staff for the whole province (a membership scoped to no kabupaten/kota), or a superuser."""
+    return access_for(user).province_wide
+
+
+def is_programme_finance(*, user) -> bool:
+    """Platform finance staff: the finance role in the Diskop UKM organisation (or a superuser)."""
+    access = access_for(user)
+    return access.superuser or any(
+        kind == Organisation.Kind.DISKOP and role == Membership.Role.FINANCE for _id, kind, role in access.memberships
+    )
+
+
 def is_programme_staff_for_region(*, user, kabupaten_kota_id: str | None) -> bool:
     """Diskop UKM staff responsible for this kabupaten/kota (province-wide staff for all of them)."""
     access = access_for(user)

@@ -20,7 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from opop.models import DeletionRequest, Membership, User
-from opop.permissions import access_for
+from opop.permissions import is_province_staff
 from opop.services import DomainError, audit_record, export_record
 
 logger = logging.getLogger(__name__)
@@ -31,11 +31,10 @@ def providers() -> tuple:
     return tuple(import_string(path) for path in settings.PRIVACY_PROVIDERS)
 
 
-def can_process_deletions(user) -> bool:
+def can_process_deletions(*, user) -> bool:
     """Province-wide programme staff (and superusers) process deletion requests: a region-scoped staff
     member sees only their kabupaten/kota, and a shopper belongs to none."""
-    access = access_for(user)
-    return access.superuser or (access.programme_staff and access.region is None)
+    return is_province_staff(user=user)
 
 
 def _iso(value) -> str | None:
@@ -130,7 +129,7 @@ def deletion_request_withdraw(*, user: User, request: DeletionRequest) -> Deleti
 
 def deletion_queue(*, user) -> QuerySet[DeletionRequest]:
     """Waiting requests first, the oldest deadline on top; then the ones already handled."""
-    if not can_process_deletions(user):
+    if not can_process_deletions(user=user):
         return DeletionRequest.objects.none()
     waiting_first = Case(When(status=DeletionRequest.Status.PENDING, then=Value(0)), default=Value(1))
     return (
@@ -163,7 +162,7 @@ def user_erase(*, actor: User, request: DeletionRequest) -> User:
     Raises DomainError when the actor may not process requests, the request is not waiting, or the person
     is the only owner of an organisation (ownership must be handed over first).
     """
-    if not can_process_deletions(actor):
+    if not can_process_deletions(user=actor):
         raise DomainError(_("Only province-wide Diskop UKM staff process deletion requests."))
     request = DeletionRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
     if request.status != DeletionRequest.Status.PENDING:

@@ -91,12 +91,13 @@ def membership_add(
 ) -> Membership:
     """Let `user` act for `organisation` in `role`; updates the role if they already do."""
     membership = Membership.objects.filter(organisation=organisation, user=user).first()
-    if membership is None:
+    creating = membership is None
+    if creating:
         membership = Membership(organisation=organisation, user=user)
     membership.role = role
     membership.region = region
     membership.full_clean(validate_unique=False)
-    membership.save()
+    membership.save(update_fields=None if creating else ["role", "region", "updated_at"])
     audit_record(
         actor=actor,
         action="membership.set",

@@ -177,7 +177,7 @@ def privacy_notice(request):
 
 @login_required
 def deletion_queue(request):
-    if not privacy.can_process_deletions(request.user):
+    if not privacy.can_process_deletions(user=request.user):
         raise PermissionDenied
     page = Paginator(privacy.deletion_queue(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "opop/deletion_queue.html", {"page": page, "now": timezone.now()})
@@ -186,7 +186,7 @@ def deletion_queue(request):
 @login_required
 @require_POST
 def deletion_process(request, pk):
-    if not privacy.can_process_deletions(request.user):
+    if not privacy.can_process_deletions(user=request.user):
         raise PermissionDenied
     deletion = get_object_or_404(privacy.deletion_queue(user=request.user), pk=pk)
     if request.POST.get("confirm") != "erase":

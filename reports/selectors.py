@@ -10,12 +10,12 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from opop.models import KabupatenKota
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff
 from reports.models import FIGURE_FIELDS, FigureRollup, PesantrenMonthRollup, Pillar, RollupRun
 
-# Flows: a sum over months means something. Stocks (aset, workers) are read at one month instead.
+# Stocks (aset, workers) are read at one month; every other figure is a flow: a sum over months means something.
 STOCK_FIELDS = ("aset", "workers")
-FLOW_FIELDS = tuple(field for field in FIGURE_FIELDS if field not in STOCK_FIELDS)
+FLOW_FIELDS = tuple(name for name in FIGURE_FIELDS if name not in STOCK_FIELDS)
 
 # Reference data read on every dashboard: the 38 regions (loaded by a migration, never edited at
 # runtime) and when the rollups last ran (dropped by a receiver whenever a RollupRun is written).
@@ -50,9 +50,9 @@ class Filters:
 
 def dashboard_scope(user) -> Scope:
     """Programme staff (their region, or the province) and superusers only; anyone else is refused."""
-    access = access_for(user)
-    if not (access.superuser or access.programme_staff):
+    if not is_programme_staff(user=user):
         raise PermissionDenied
+    access = access_for(user)
     return Scope(region=None if access.province_wide else access.region)
 
 

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from marketplace.b2b.access import acts_for
 from marketplace.b2b.models import (
@@ -90,9 +91,11 @@ def _event(
     return event
 
 
-def _notify(organisation_ids, *, subject: str, headline: str, path: str, base_url: str = "") -> None:
-    """Mail the owners and staff of the organisations after the commit. `subject` and `headline` are already
-    translated (the caller renders them in the default language)."""
+def _notify(organisation_ids, *, subject: str, headline: str, path: str, base_url: str = "", **params) -> None:
+    """Mail the owners and staff of the organisations after the commit, in the portal's default language:
+    `subject` and `headline` are msgids (marked with gettext_noop), filled in with `params` once translated."""
+    with _default_language():
+        subject, headline = _(subject) % params, _(headline) % params
     recipients = sorted(
         set(
             Membership.objects.filter(
@@ -119,12 +122,13 @@ def supplier_profile_save(
 ) -> SupplierProfile:
     """The supplier's own words and declared NIB in the directory."""
     _require_member(actor, organisation, _("Only the supplier's owners and staff can change its profile."))
-    profile = SupplierProfile.objects.filter(organisation=organisation).first() or SupplierProfile(
-        organisation=organisation
-    )
+    profile = SupplierProfile.objects.filter(organisation=organisation).first()
+    creating = profile is None
+    if creating:
+        profile = SupplierProfile(organisation=organisation)
     profile.about, profile.nib, profile.contact_phone = about, nib.replace(" ", ""), contact_phone
     profile.full_clean()
-    profile.save()
+    profile.save(update_fields=None if creating else ["about", "nib", "contact_phone", "updated_at"])
     return profile
 
 
@@ -156,6 +160,7 @@ def supply_offer_save(
         raise DomainError(_("Choose at least one regency/city the supplier delivers to."))
     if capacity_per_month < min_quantity:
         raise DomainError(_("The monthly capacity cannot be smaller than the minimum quantity."))
+    creating = offer is None
     offer = offer or SupplyOffer(organisation=organisation)
     offer.category, offer.product_name, offer.unit = category, product_name, unit
     offer.min_quantity, offer.price_per_unit, offer.capacity_per_month = (
@@ -165,7 +170,14 @@ def supply_offer_save(
     )
     offer.description, offer.is_active = description, is_active
     offer.full_clean()
-    offer.save()
+    offer.save(
+        update_fields=None
+        if creating
+        else [
+            *("category", "product_name", "unit", "min_quantity", "price_per_unit", "capacity_per_month"),
+            *("description", "is_active", "updated_at"),
+        ]
+    )
     offer.delivery_areas.set(delivery_areas)
     return offer
 
@@ -272,15 +284,17 @@ def rfq_post(
     audit_record(
         actor=actor, action="b2b.rfq_posted", organisation=buyer, target=rfq, data={"invited": len(supplier_ids)}
     )
-    with _default_language():
-        _notify(
-            supplier_ids,
-            subject=_("Request for quotation %(number)s from %(buyer)s") % {"number": rfq.number, "buyer": buyer.name},
-            headline=_("%(buyer)s asks for a quotation: %(title)s. Quotations close %(closes)s.")
-            % {"buyer": buyer.name, "title": title, "closes": timezone.localtime(closes_at).strftime("%d-%m-%Y %H:%M")},
-            path=reverse("b2b:rfq_detail", kwargs={"pk": rfq.pk}),
-            base_url=base_url,
-        )
+    _notify(
+        supplier_ids,
+        subject=gettext_noop("Request for quotation %(number)s from %(buyer)s"),
+        headline=gettext_noop("%(buyer)s asks for a quotation: %(title)s. Quotations close %(closes)s."),
+        path=reverse("b2b:rfq_detail", kwargs={"pk": rfq.pk}),
+        base_url=base_url,
+        number=rfq.number,
+        buyer=buyer.name,
+        title=title,
+        closes=timezone.localtime(closes_at).strftime("%d-%m-%Y %H:%M"),
+    )
     return rfq
 
 
@@ -300,13 +314,14 @@ def rfq_cancel(*, actor: User, rfq: RFQ, reason: str) -> RFQ:
         from_status="open", to_status="cancelled", note=reason,
     )  # fmt: skip
     quoted = list(locked.quotations.values_list("supplier_id", flat=True))
-    with _default_language():
-        _notify(
-            quoted,
-            subject=_("Request %(number)s was cancelled") % {"number": locked.number},
-            headline=_("The buyer cancelled the request: %(reason)s") % {"reason": reason},
-            path=reverse("b2b:rfq_detail", kwargs={"pk": locked.pk}),
-        )
+    _notify(
+        quoted,
+        subject=gettext_noop("Request %(number)s was cancelled"),
+        headline=gettext_noop("The buyer cancelled the request: %(reason)s"),
+        path=reverse("b2b:rfq_detail", kwargs={"pk": locked.pk}),
+        number=locked.number,
+        reason=reason,
+    )
     rfq.refresh_from_db()
     return locked
 
@@ -373,7 +388,8 @@ def quotation_submit(
         payment_days = 0
     quotation = Quotation.objects.select_for_update().filter(rfq=locked, supplier=supplier).first()
     previous_total = None
-    if quotation is None:
+    creating = quotation is None
+    if creating:
         quotation = Quotation(rfq=locked, supplier=supplier)
         from_status = ""
     else:
@@ -387,7 +403,14 @@ def quotation_submit(
     quotation.status = Quotation.Status.SUBMITTED
     quotation.total = sum(price * quantity for price, quantity in quoted.values())
     quotation.full_clean(exclude=["rfq", "supplier"])
-    quotation.save()
+    quotation.save(
+        update_fields=None
+        if creating
+        else [
+            *("revision", "revised_at", "submitted_by", "delivery_date", "valid_until"),
+            *("payment_terms", "payment_days", "note", "status", "total", "updated_at"),
+        ]
+    )
     QuotationLine.objects.bulk_create(
         [QuotationLine(quotation=quotation, item_id=pk, unit_price=p, quantity=q) for pk, (p, q) in quoted.items()]
     )
@@ -508,15 +531,15 @@ def rfq_award(*, actor: User, rfq: RFQ, allocation: dict[int, int], base_url: st
             rfq=locked, subject="po", subject_id=order.pk, actor=actor, organisation=locked.buyer,
             from_status="", to_status="issued", note=order.number,
         )  # fmt: skip
-        with _default_language():
-            _notify(
-                [quotation.supplier_id],
-                subject=_("Purchase order %(number)s from %(buyer)s")
-                % {"number": order.number, "buyer": locked.buyer.name},
-                headline=_("Your quotation won. Confirm the purchase order %(number)s.") % {"number": order.number},
-                path=order.get_absolute_url(),
-                base_url=base_url,
-            )
+        _notify(
+            [quotation.supplier_id],
+            subject=gettext_noop("Purchase order %(number)s from %(buyer)s"),
+            headline=gettext_noop("Your quotation won. Confirm the purchase order %(number)s."),
+            path=order.get_absolute_url(),
+            base_url=base_url,
+            number=order.number,
+            buyer=locked.buyer.name,
+        )
         orders.append(order)
     for quotation in quotations.values():
         if quotation.pk not in by_quote:
@@ -557,13 +580,14 @@ def po_confirm(*, actor: User, po: PurchaseOrder) -> PurchaseOrder:
     locked.status, locked.confirmed_by, locked.confirmed_at = PurchaseOrder.Status.CONFIRMED, actor, timezone.now()
     locked.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
     _po_event(locked, actor, locked.supplier, "issued", "confirmed")
-    with _default_language():
-        _notify(
-            [locked.buyer_id],
-            subject=_("Purchase order %(number)s confirmed") % {"number": locked.number},
-            headline=_("%(supplier)s confirmed the purchase order.") % {"supplier": locked.supplier.name},
-            path=locked.get_absolute_url(),
-        )
+    _notify(
+        [locked.buyer_id],
+        subject=gettext_noop("Purchase order %(number)s confirmed"),
+        headline=gettext_noop("%(supplier)s confirmed the purchase order."),
+        path=locked.get_absolute_url(),
+        number=locked.number,
+        supplier=locked.supplier.name,
+    )
     po.refresh_from_db()
     return locked
 
@@ -658,13 +682,14 @@ def po_revision_propose(
     )
     _po_event(locked, actor, side, "confirmed", "revision_proposed", reason)
     other = locked.supplier_id if side.pk == locked.buyer_id else locked.buyer_id
-    with _default_language():
-        _notify(
-            [other],
-            subject=_("Change proposed to purchase order %(number)s") % {"number": locked.number},
-            headline=_("A change to the purchase order waits for your answer: %(reason)s") % {"reason": reason},
-            path=locked.get_absolute_url(),
-        )
+    _notify(
+        [other],
+        subject=gettext_noop("Change proposed to purchase order %(number)s"),
+        headline=gettext_noop("A change to the purchase order waits for your answer: %(reason)s"),
+        path=locked.get_absolute_url(),
+        number=locked.number,
+        reason=reason,
+    )
     return revision
 
 
@@ -756,13 +781,14 @@ def delivery_record(
         [DeliveryLine(delivery=delivery, po_line_id=pk, quantity=qty) for pk, qty in wanted.items()]
     )
     _po_event(locked, actor, locked.supplier, "", "sent", delivery_note, subject="delivery", subject_id=delivery.pk)
-    with _default_language():
-        _notify(
-            [locked.buyer_id],
-            subject=_("Lot %(n)s of %(number)s is on its way") % {"n": number, "number": locked.number},
-            headline=_("Confirm what you receive, per item, when the lot arrives."),
-            path=locked.get_absolute_url(),
-        )
+    _notify(
+        [locked.buyer_id],
+        subject=gettext_noop("Lot %(n)s of %(number)s is on its way"),
+        headline=gettext_noop("Confirm what you receive, per item, when the lot arrives."),
+        path=locked.get_absolute_url(),
+        n=number,
+        number=locked.number,
+    )
     return delivery
 
 
@@ -839,14 +865,15 @@ def invoice_issue(*, actor: User, po: PurchaseOrder, quantities: dict[int, int] 
         ]
     )
     _po_event(locked, actor, locked.supplier, "", "issued", invoice.number, subject="invoice", subject_id=invoice.pk)
-    with _default_language():
-        _notify(
-            [locked.buyer_id],
-            subject=_("Invoice %(number)s from %(supplier)s")
-            % {"number": invoice.number, "supplier": locked.supplier.name},
-            headline=_("Due on %(date)s.") % {"date": invoice.due_on.strftime("%d-%m-%Y")},
-            path=invoice.get_absolute_url(),
-        )
+    _notify(
+        [locked.buyer_id],
+        subject=gettext_noop("Invoice %(number)s from %(supplier)s"),
+        headline=gettext_noop("Due on %(date)s."),
+        path=invoice.get_absolute_url(),
+        number=invoice.number,
+        supplier=locked.supplier.name,
+        date=invoice.due_on.strftime("%d-%m-%Y"),
+    )
     return invoice
 
 
@@ -876,13 +903,14 @@ def invoice_pay(*, actor: User, invoice: Invoice, proof, reference: str = "") ->
     )  # fmt: skip
     for kode in {po.buyer.kabupaten_kota_id, po.supplier.kabupaten_kota_id}:
         figures_mark_dirty(when=locked.paid_at, kabupaten_kota_id=kode)
-    with _default_language():
-        _notify(
-            [po.supplier_id],
-            subject=_("Invoice %(number)s paid") % {"number": locked.number},
-            headline=_("%(buyer)s recorded the payment with its proof.") % {"buyer": po.buyer.name},
-            path=locked.get_absolute_url(),
-        )
+    _notify(
+        [po.supplier_id],
+        subject=gettext_noop("Invoice %(number)s paid"),
+        headline=gettext_noop("%(buyer)s recorded the payment with its proof."),
+        path=locked.get_absolute_url(),
+        number=locked.number,
+        buyer=po.buyer.name,
+    )
     invoice.refresh_from_db()
     return locked
 

@@ -4,9 +4,8 @@ the reconciliation's findings. Each costs a fixed number of queries whatever the
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, QuerySet, Sum
 
-from marketplace.balance.services import is_finance
 from marketplace.models import BalanceEntry, Payout, ReconciliationFinding, ReconciliationRun, Store
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_finance
 
 STATEMENT_PAGE = 30
 PAYOUT_PAGE = 30
@@ -70,7 +69,7 @@ def store_payout_or_none(store: Store, pk) -> Payout | None:
 
 def finance_payouts(user) -> QuerySet:
     """The payouts finance staff decide on; staff scoped to a kabupaten/kota see that region's stores only."""
-    if not is_finance(user):
+    if not is_programme_finance(user=user):
         return Payout.objects.none()
     payouts = Payout.objects.select_related("store__organisation__kabupaten_kota", "requested_by")
     access = access_for(user)

@@ -17,7 +17,7 @@ from marketplace.seller.access import is_owner
 from opop.formatting import format_rupiah
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import is_programme_finance
 from opop.services import DomainError, audit_record
 
 logger = logging.getLogger(__name__)
@@ -27,14 +27,6 @@ K = BalanceEntry.Kind
 
 def payout_minimum() -> int:
     return int(getattr(settings, "MARKETPLACE_PAYOUT_MINIMUM", 50000))
-
-
-def is_finance(user) -> bool:
-    """Platform finance staff: the finance role in the Diskop UKM organisation (or a superuser)."""
-    access = access_for(user)
-    return access.superuser or any(
-        kind == Organisation.Kind.DISKOP and role == Membership.Role.FINANCE for _id, kind, role in access.memberships
-    )
 
 
 def _key(value) -> uuid.UUID:
@@ -54,7 +46,7 @@ def payout_request(*, store: Store, actor: User, amount: int, password: str, req
     Raises DomainError for a wrong password, an amount under the minimum or over the available balance, or a
     store without a bank account."""
     request_key = _key(request_key)
-    if not is_owner(actor, store):
+    if not is_owner(user=actor, store=store):
         raise DomainError(_("Only an owner of the store can withdraw its balance."))
     store = Store.objects.select_for_update().get(pk=store.pk)
     done = Payout.objects.filter(store=store, request_key=request_key).first()
@@ -100,7 +92,7 @@ def _locked(payout: Payout) -> Payout:
 
 
 def _check_finance(actor: User) -> None:
-    if not is_finance(actor):
+    if not is_programme_finance(user=actor):
         raise DomainError(_("Only platform finance staff decide on payouts."))
 
 
@@ -118,29 +110,22 @@ def _decided(payout: Payout, action: str, actor: User, **data) -> Payout:
 
 def _notify(payout: Payout) -> None:
     """Tell the store's owners what became of their payout (sent after the commit)."""
-    owners = list(
-        Membership.objects.filter(organisation_id=payout.store.organisation_id, role=Membership.Role.OWNER)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
-    )
-    context = {"payout": payout, "store": payout.store}
-    subject = " ".join(render_to_string("marketplace/email/payout_status_subject.txt", context).split())
-    send_mail_on_commit(
-        subject=subject, body=render_to_string("marketplace/email/payout_status.txt", context), recipients=owners
-    )
+    owners = Membership.objects.filter(organisation_id=payout.store.organisation_id, role=Membership.Role.OWNER)
+    _mail(payout, "payout_status", owners)
 
 
 def _tell_finance(payout: Payout) -> None:
     """Tell the platform's finance staff a payout waits for them (sent after the commit)."""
-    staff = list(
-        Membership.objects.filter(organisation__kind=Organisation.Kind.DISKOP, role=Membership.Role.FINANCE)
-        .values_list("user__email", flat=True)
-        .order_by("user__email")
-    )
+    staff = Membership.objects.filter(organisation__kind=Organisation.Kind.DISKOP, role=Membership.Role.FINANCE)
+    _mail(payout, "payout_requested", staff)
+
+
+def _mail(payout: Payout, template: str, memberships) -> None:
+    recipients = list(memberships.values_list("user__email", flat=True).order_by("user__email"))
     context = {"payout": payout, "store": payout.store}
-    subject = " ".join(render_to_string("marketplace/email/payout_requested_subject.txt", context).split())
+    subject = " ".join(render_to_string(f"marketplace/email/{template}_subject.txt", context).split())
     send_mail_on_commit(
-        subject=subject, body=render_to_string("marketplace/email/payout_requested.txt", context), recipients=staff
+        subject=subject, body=render_to_string(f"marketplace/email/{template}.txt", context), recipients=recipients
     )
 
 
@@ -170,22 +155,41 @@ def payout_approve(*, payout: Payout, actor: User) -> Payout:
     return _decided(payout, "approved", actor)
 
 
-@transaction.atomic
-def payout_reject(*, payout: Payout, actor: User, reason: str) -> Payout:
-    """Finance rejects a requested payout; the amount returns to the store's available balance."""
+def _refuse(
+    *, payout: Payout, actor: User, reason: str, source: str, target: str, step: str, wrong_status, no_reason
+) -> Payout:
+    """Refuse a payout at its `source` step with a reason: it becomes `target`, recorded as `<step>_by` and
+    `<step>_at`, and the amount returns to the store's available balance. Refusing it again changes nothing."""
     _check_finance(actor)
     reason = (reason or "").strip()
     payout = _locked(payout)
-    if payout.status == P.REJECTED:
+    if payout.status == target:
         return payout
-    if payout.status != P.REQUESTED:
-        raise DomainError(_("Only a requested payout can be rejected."))
+    if payout.status != source:
+        raise DomainError(wrong_status)
     if not reason:
-        raise DomainError(_("Tell the store why the payout is rejected."))
-    payout.status, payout.decided_by, payout.decided_at, payout.reason = P.REJECTED, actor, timezone.now(), reason
-    payout.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+        raise DomainError(no_reason)
+    payout.status, payout.reason = target, reason
+    setattr(payout, f"{step}_by", actor)
+    setattr(payout, f"{step}_at", timezone.now())
+    payout.save(update_fields=["status", f"{step}_by", f"{step}_at", "reason", "updated_at"])
     _return(payout, actor, reason)
-    return _decided(payout, "rejected", actor, reason=reason)
+    return _decided(payout, str(target), actor, reason=reason)
+
+
+@transaction.atomic
+def payout_reject(*, payout: Payout, actor: User, reason: str) -> Payout:
+    """Finance rejects a requested payout; the amount returns to the store's available balance."""
+    return _refuse(
+        payout=payout,
+        actor=actor,
+        reason=reason,
+        source=P.REQUESTED,
+        target=P.REJECTED,
+        step="decided",
+        wrong_status=_("Only a requested payout can be rejected."),
+        no_reason=_("Tell the store why the payout is rejected."),
+    )
 
 
 @transaction.atomic
@@ -220,16 +224,13 @@ def payout_mark_transferred(*, payout: Payout, actor: User, bank_reference: str)
 def payout_mark_failed(*, payout: Payout, actor: User, reason: str) -> Payout:
     """Finance records that the bank could not transfer an approved payout (closed account, wrong name…); the
     amount returns to the store's available balance."""
-    _check_finance(actor)
-    reason = (reason or "").strip()
-    payout = _locked(payout)
-    if payout.status == P.FAILED:
-        return payout
-    if payout.status != P.APPROVED:
-        raise DomainError(_("Only an approved payout can fail."))
-    if not reason:
-        raise DomainError(_("Tell the store why the transfer failed."))
-    payout.status, payout.closed_by, payout.closed_at, payout.reason = P.FAILED, actor, timezone.now(), reason
-    payout.save(update_fields=["status", "closed_by", "closed_at", "reason", "updated_at"])
-    _return(payout, actor, reason)
-    return _decided(payout, "failed", actor, reason=reason)
+    return _refuse(
+        payout=payout,
+        actor=actor,
+        reason=reason,
+        source=P.APPROVED,
+        target=P.FAILED,
+        step="closed",
+        wrong_status=_("Only an approved payout can fail."),
+        no_reason=_("Tell the store why the transfer failed."),
+    )

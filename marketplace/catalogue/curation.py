@@ -46,7 +46,7 @@ from marketplace.models import (
 )
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff, is_programme_staff_for_region
 from opop.services import DomainError, audit_record
 
 # What shoppers rely on: a change to any of these (or a new photo) of an approved, curated product is reviewed.
@@ -86,25 +86,20 @@ def _decidable(user) -> Q | None:
     return condition & ~Q(product__store__organisation_id__in=own) if own else condition
 
 
-def may_decide(user, product: Product) -> bool:
+def may_decide(*, user, product: Product) -> bool:
     organisation = product.store.organisation
     access = access_for(user)
     if organisation.pk in access.organisation_ids():
         return False  # never one's own listing, whatever else one is
     if organisation.kind == Organisation.Kind.SANTRI_BUSINESS and organisation.parent_id:
         return access.superuser or organisation.parent_id in access.organisation_ids(roles=ADMIN_ROLES)
-    if access.superuser:
-        return True
-    return access.programme_staff and access.region in (None, organisation.kabupaten_kota_id)
+    return is_programme_staff_for_region(user=user, kabupaten_kota_id=organisation.kabupaten_kota_id)
 
 
-def is_curator(user) -> bool:
+def is_curator(*, user) -> bool:
     """Sees the curation queue at all: programme staff, superusers, admins of a pesantren (for its santri)."""
-    access = access_for(user)
-    return (
-        access.superuser
-        or access.programme_staff
-        or bool(access.organisation_ids(roles=ADMIN_ROLES, kinds=(Organisation.Kind.PESANTREN,)))
+    return is_programme_staff(user=user) or bool(
+        access_for(user).organisation_ids(roles=ADMIN_ROLES, kinds=(Organisation.Kind.PESANTREN,))
     )
 
 
@@ -244,11 +239,11 @@ def listing_update(*, product: Product, actor: User, **fields) -> ProductRevisio
     for name, value in held.items():
         setattr(proposed, "category_id" if name == "category" else name, value)
     proposed.full_clean()  # the held values too: a review never carries values the product could not take
-    for name, value in fields.items():
-        if name not in held:
-            setattr(product, name, value)
+    changed = [name for name in fields if name not in held]
+    for name in changed:
+        setattr(product, name, fields[name])
     product.full_clean()
-    product.save()
+    product.save(update_fields=[*changed, "updated_at"])
 
     if product.listing_status == ListingStatus.APPROVED:
         if not curated:  # nothing of this product is reviewed any more: held photos join it
@@ -260,10 +255,11 @@ def listing_update(*, product: Product, actor: User, **fields) -> ProductRevisio
             if pending is not None:
                 _withdraw(pending)
             return None
-        if pending is None:
+        creating = pending is None
+        if creating:
             pending = ProductRevision(product=product, kind=ProductRevision.Kind.EDIT)
         pending.changes, pending.submitted_by = held, actor
-        pending.save()
+        pending.save(update_fields=None if creating else ["changes", "submitted_by", "updated_at"])
         return pending
 
     # Not public yet: the product itself is what is reviewed.
@@ -360,7 +356,7 @@ def _locked_for_decision(revision: ProductRevision, actor: User) -> ProductRevis
         .select_related("product__store__organisation", "product__category")
         .get(pk=revision.pk)
     )
-    if not may_decide(actor, revision.product):
+    if not may_decide(user=actor, product=revision.product):
         raise DomainError(_("You may not decide this listing."))
     if revision.status != PENDING:
         raise DomainError(_("This listing has already been decided."))
@@ -379,13 +375,14 @@ def listing_approve(*, revision: ProductRevision, actor: User) -> ProductRevisio
             name: _value(name, getattr(product, name if name != "category" else "category_id"))
             for name in revision.changes
         }
-        for name, value in revision.changes.items():
-            setattr(product, "category_id" if name == "category" else name, value)
+        changed = ["category_id" if name == "category" else name for name in revision.changes]
+        for name, value in zip(changed, revision.changes.values(), strict=True):
+            setattr(product, name, value)
         try:
             product.full_clean()
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages)) from None
-        product.save()
+        product.save(update_fields=[*changed, "updated_at"])
         _photos_promote(revision, product)
     _listing_set(product, status=ListingStatus.APPROVED, actor=actor, reason="")
     product.store = revision.product.store

@@ -23,7 +23,7 @@ def _curator_for(product: Product) -> User:
             Q(region__isnull=True) | Q(region_id=organisation.kabupaten_kota_id)
         )
     for membership in candidates.exclude(user__memberships__organisation=organisation).select_related("user"):
-        if curation.may_decide(membership.user, product):
+        if curation.may_decide(user=membership.user, product=product):
             return membership.user
     raise DomainError(f"No curator may decide {product}.")
 

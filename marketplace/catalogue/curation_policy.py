@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from marketplace.catalogue.selectors import category_tree
 from marketplace.models import Category, CurationRule
 from opop.models import User
-from opop.permissions import access_for
+from opop.permissions import is_province_staff
 from opop.services import DomainError, audit_record
 
 DEFAULT_REQUIRES_CURATION = False
@@ -56,8 +56,8 @@ def requires_curation(*, category: Category, on: date | None = None) -> bool:
     return rule.requires_curation if rule is not None else DEFAULT_REQUIRES_CURATION
 
 
-def may_edit_policy(user) -> bool:
-    return access_for(user).province_wide
+def may_edit_policy(*, user) -> bool:
+    return is_province_staff(user=user)
 
 
 @transaction.atomic
@@ -72,10 +72,11 @@ def curation_rule_save(
     rule: CurationRule | None = None,
 ) -> CurationRule:
     """Create or change a policy row (province-wide programme staff only); audited with before and after."""
-    if not may_edit_policy(actor):
+    if not may_edit_policy(user=actor):
         raise DomainError(_("Only province-wide Diskop staff can change the curation policy."))
     rule = rule or CurationRule()
-    before = _rule_data(rule) if rule.pk else None
+    creating = rule.pk is None
+    before = None if creating else _rule_data(rule)
     rule.category_slug, rule.requires_curation = category_slug, requires_curation
     rule.effective_from, rule.effective_until, rule.note = effective_from, effective_until, note
     rule.changed_by = actor
@@ -83,7 +84,19 @@ def curation_rule_save(
         rule.full_clean()
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages)) from None
-    rule.save()
+    rule.save(
+        update_fields=None
+        if creating
+        else [
+            "category_slug",
+            "requires_curation",
+            "effective_from",
+            "effective_until",
+            "note",
+            "changed_by",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=actor,
         action="marketplace.curation_rule.saved",

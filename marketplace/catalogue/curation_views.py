@@ -53,7 +53,7 @@ class RuleForm(forms.Form):
 
 
 def _curator(request):
-    if not curation.is_curator(request.user):
+    if not curation.is_curator(user=request.user):
         raise PermissionDenied
 
 
@@ -65,7 +65,7 @@ def queue(request):
     return render(
         request,
         "marketplace/staff/curation_queue.html",
-        {"page_obj": page, "reject_form": RejectForm(), "may_edit_policy": curation.may_edit_policy(request.user)},
+        {"page_obj": page, "reject_form": RejectForm(), "may_edit_policy": curation.may_edit_policy(user=request.user)},
     )
 
 
@@ -106,7 +106,7 @@ def reject(request, pk):
 
 
 def _policy_staff(request):
-    if not curation.may_edit_policy(request.user):
+    if not curation.may_edit_policy(user=request.user):
         raise PermissionDenied
 
 

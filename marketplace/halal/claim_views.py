@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 from marketplace.halal import claims
 from marketplace.halal.forms import ClaimFilterForm, ClaimRejectForm, ClaimVerifyForm
 from marketplace.halal.models import ClaimStatus
-from marketplace.halal.views import PAGE_SIZE, _is_staff
+from marketplace.halal.views import PAGE_SIZE
+from opop.permissions import is_programme_staff
 from opop.services import DomainError
 
 
 @login_required
 def claim_queue(request):
-    if not _is_staff(request.user):
+    if not is_programme_staff(user=request.user):
         raise PermissionDenied
     filter_form = ClaimFilterForm(request.GET or None)
     status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""

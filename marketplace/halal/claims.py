@@ -33,7 +33,7 @@ from marketplace.halal.uploads import clean_attachment
 from marketplace.models import Product
 from opop.mail import send_mail_on_commit
 from opop.models import User
-from opop.permissions import access_for, scope_queryset
+from opop.permissions import is_programme_staff, scope_queryset
 from opop.services import DomainError, audit_record
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -52,8 +52,7 @@ def claims_for(*, user) -> QuerySet[HalalClaim]:
 
 def claim_for_staff_or_404(*, user, pk: int) -> HalalClaim:
     """A claim of the staff member's region; anything else (another region, not staff) answers 404."""
-    access = access_for(user)
-    if not (access.programme_staff or access.superuser):
+    if not is_programme_staff(user=user):
         raise Http404
     claim = claims_for(user=user).filter(pk=pk).first()
     if claim is None:
@@ -118,7 +117,7 @@ def claim_submit(*, actor: User, product: Product, number: str, evidence=None) -
     business's certificate.
     """
     organisation = product.store.organisation
-    if not is_business_member(actor, organisation.pk):
+    if not is_business_member(user=actor, organisation_id=organisation.pk):
         raise DomainError(_("Only the seller can state its product's halal certificate."))
     product = Product.objects.select_for_update().get(pk=product.pk)
     number = "".join((number or "").split()).upper()
@@ -158,7 +157,7 @@ def claim_submit(*, actor: User, product: Product, number: str, evidence=None) -
 
 def _claim_for_decision(actor: User, claim: HalalClaim) -> HalalClaim:
     claim = HalalClaim.objects.select_for_update().select_related("product__store__organisation").get(pk=claim.pk)
-    if not is_staff_for(actor, claim.product.store.organisation):
+    if not is_staff_for(user=actor, organisation=claim.product.store.organisation):
         raise DomainError(_("Only Diskop staff of this region can verify halal certificates."))
     if claim.status != ClaimStatus.PENDING:
         raise DomainError(_("This number was decided already."))

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from marketplace.halal import flagship, legality, selectors, services
 from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, LegalityVerifyForm, ProposeForm
 from marketplace.halal.models import FlagshipStatus
-from marketplace.halal.views import PAGE_SIZE, _is_staff
+from marketplace.halal.views import PAGE_SIZE
 from marketplace.models import Product
-from opop.permissions import access_for, scope_queryset
+from opop.permissions import access_for, is_programme_staff, scope_queryset
 from opop.services import DomainError
 
 # --- flagship curation -----------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def flagship_list(request):
             "status": status,
             "statuses": FlagshipStatus.choices,
             "products": _proposable_products(request.user)[:200],
-            "is_staff": _is_staff(request.user),
+            "is_staff": is_programme_staff(user=request.user),
             "propose_form": ProposeForm(products=Product.objects.none()),
             "progress": selectors.flagship_progress(user=request.user),
             "this_year": timezone.localdate().year,
@@ -79,7 +79,7 @@ def flagship_decide(request, pk):
     proposal = selectors.flagship_proposals_for(user=request.user).filter(pk=pk).first()
     if proposal is None:
         raise Http404
-    if not services.is_staff_for(request.user, proposal.product.store.organisation):
+    if not services.is_staff_for(user=request.user, organisation=proposal.product.store.organisation):
         raise PermissionDenied
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def legality_list(request):
             "page": page,
             "filter_form": filter_form,
             "form": LegalityForm(products=own) if own.exists() else None,
-            "is_staff": _is_staff(request.user),
+            "is_staff": is_programme_staff(user=request.user),
         },
     )
 
@@ -158,7 +158,7 @@ def legality_verify(request, pk):
     record = selectors.legality_records_for(user=request.user).filter(pk=pk).first()
     if record is None:
         raise Http404
-    if not services.is_staff_for(request.user, record.product.store.organisation):
+    if not services.is_staff_for(user=request.user, organisation=record.product.store.organisation):
         raise PermissionDenied
     form = LegalityVerifyForm(request.POST)
     try:

@@ -18,7 +18,10 @@ from opop.services import DomainError, audit_record
 def flagship_propose(*, actor: User, product: Product, motivation: str = "") -> FlagshipProposal:
     """Propose a product as OPOP flagship (its seller, or staff of its region)."""
     organisation = product.store.organisation
-    if not (is_business_member(actor, organisation.pk) or is_staff_for(actor, organisation)):
+    if not (
+        is_business_member(user=actor, organisation_id=organisation.pk)
+        or is_staff_for(user=actor, organisation=organisation)
+    ):
         raise DomainError(_("You may not propose this product."))
     if product.is_flagship:
         raise DomainError(_("This product is already an OPOP flagship product."))
@@ -38,7 +41,7 @@ def flagship_decide(
         FlagshipProposal.objects.select_for_update().select_related("product__store__organisation").get(pk=proposal.pk)
     )
     organisation = proposal.product.store.organisation
-    if not is_staff_for(actor, organisation):
+    if not is_staff_for(user=actor, organisation=organisation):
         raise DomainError(_("Only Diskop staff of this region can curate flagship products."))
     if proposal.status != FlagshipStatus.PROPOSED:
         raise DomainError(_("This proposal has already been decided."))
@@ -57,7 +60,7 @@ def flagship_decide(
         proposal.full_clean()
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages)) from None
-    proposal.save()
+    proposal.save(update_fields=[*scores, "notes", "reason", "status", "decided_by", "decided_at", "updated_at"])
     if approve:
         product_flagship_set(actor=actor, product=proposal.product, flagship=True)
     audit_record(

@@ -46,7 +46,7 @@ def normalise_number(kind: str, raw: str) -> str:
 def legality_record_submit(*, actor: User, product: Product, kind: str, number: str) -> LegalityRecord:
     """The seller records (or corrects) a legal identifier of its product; it waits for verification."""
     organisation = product.store.organisation
-    if not is_business_member(actor, organisation.pk):
+    if not is_business_member(user=actor, organisation_id=organisation.pk):
         raise DomainError(_("Only the seller can record its product's legality."))
     number = normalise_number(kind, number)
     record, _created = LegalityRecord.objects.update_or_create(
@@ -77,7 +77,7 @@ def legality_record_verify(*, actor: User, record: LegalityRecord, verified: boo
     """Staff of the product's region confirm the number against the source register, or reject it with a note."""
     record = LegalityRecord.objects.select_for_update().select_related("product__store__organisation").get(pk=record.pk)
     organisation = record.product.store.organisation
-    if not is_staff_for(actor, organisation):
+    if not is_staff_for(user=actor, organisation=organisation):
         raise DomainError(_("Only Diskop staff of this region can verify legality."))
     if not verified and not note.strip():
         raise DomainError(_("Please give the reason."))

@@ -24,7 +24,7 @@ from marketplace.halal.uploads import clean_attachment
 from marketplace.models import Product
 from opop.figures import figures_mark_dirty
 from opop.models import Membership, Organisation, User
-from opop.permissions import access_for
+from opop.permissions import is_organisation_member, is_programme_staff_for_region
 from opop.services import DomainError, audit_record
 
 BUSINESS_ROLES = (Membership.Role.OWNER, Membership.Role.STAFF)
@@ -34,19 +34,17 @@ OPEN_STATES = (CaseStatus.SUBMITTED, CaseStatus.ASSIGNED, CaseStatus.VERIFICATIO
 # --- who may do what -----------------------------------------------------------------------------
 
 
-def is_business_member(user, organisation_id: int) -> bool:
-    return organisation_id in access_for(user).organisation_ids(roles=BUSINESS_ROLES)
+def is_business_member(*, user, organisation_id: int) -> bool:
+    """An owner or staff member of the business."""
+    return is_organisation_member(user=user, organisation_id=organisation_id, roles=BUSINESS_ROLES)
 
 
-def is_staff_for(user, organisation: Organisation) -> bool:
+def is_staff_for(*, user, organisation: Organisation) -> bool:
     """Diskop staff of the province, or of the business's kabupaten/kota; superusers."""
-    access = access_for(user)
-    if access.superuser:
-        return True
-    return access.programme_staff and access.region in (None, organisation.kabupaten_kota_id)
+    return is_programme_staff_for_region(user=user, kabupaten_kota_id=organisation.kabupaten_kota_id)
 
 
-def is_assignee(user, case: HalalCase) -> bool:
+def is_assignee(*, user, case: HalalCase) -> bool:
     return user.is_authenticated and case.assignee_id == user.pk
 
 
@@ -83,35 +81,35 @@ TRANSITIONS = {
 }
 
 
-def may_transition(user, case: HalalCase, name: str) -> bool:
+def may_transition(*, user, case: HalalCase, name: str) -> bool:
     """Whether `user` may take transition `name` on `case` now (state and role)."""
     transition = TRANSITIONS.get(name)
     if transition is None or case.status not in transition.sources:
         return False
     if name in ("submit", "reopen", "renew"):
-        return is_business_member(user, case.organisation_id)
+        return is_business_member(user=user, organisation_id=case.organisation_id)
     if name in ("start_verification", "send_to_fatwa"):
-        return is_assignee(user, case)
+        return is_assignee(user=user, case=case)
     if name == "return":
-        return is_staff_for(user, case.organisation) or (
-            is_assignee(user, case) and case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION)
+        return is_staff_for(user=user, organisation=case.organisation) or (
+            is_assignee(user=user, case=case) and case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION)
         )
-    return is_staff_for(user, case.organisation)  # assign, issue, reject
+    return is_staff_for(user=user, organisation=case.organisation)  # assign, issue, reject
 
 
-def allowed_transitions(user, case: HalalCase) -> list[str]:
-    return [name for name in TRANSITIONS if may_transition(user, case, name)]
+def allowed_transitions(*, user, case: HalalCase) -> list[str]:
+    return [name for name in TRANSITIONS if may_transition(user=user, case=case, name=name)]
 
 
-def may_edit(user, case: HalalCase) -> bool:
-    return case.status == CaseStatus.DRAFT and is_business_member(user, case.organisation_id)
+def may_edit(*, user, case: HalalCase) -> bool:
+    return case.status == CaseStatus.DRAFT and is_business_member(user=user, organisation_id=case.organisation_id)
 
 
-def may_attach(user, case: HalalCase) -> bool:
+def may_attach(*, user, case: HalalCase) -> bool:
     """The business while it prepares the file; the companion/auditor while verifying."""
     if case.status == CaseStatus.DRAFT:
-        return is_business_member(user, case.organisation_id)
-    return case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION) and is_assignee(user, case)
+        return is_business_member(user=user, organisation_id=case.organisation_id)
+    return case.status in (CaseStatus.ASSIGNED, CaseStatus.VERIFICATION) and is_assignee(user=user, case=case)
 
 
 # --- the case ------------------------------------------------------------------------------------
@@ -142,7 +140,7 @@ def case_create(
     """Open a draft case for `organisation` (a business the actor owns or works for)."""
     if organisation.kind not in BUSINESS_KINDS:
         raise DomainError(_("Only a pesantren, santri or alumni business can request halal facilitation."))
-    if not is_business_member(actor, organisation.pk):
+    if not is_business_member(user=actor, organisation_id=organisation.pk):
         raise DomainError(_("You do not act for this business."))
     products = _check_products(organisation, products)
     case = HalalCase(
@@ -169,13 +167,13 @@ def case_create(
 def case_update(*, actor: User, case: HalalCase, products, **fields) -> HalalCase:
     """Change a draft's details and products (the business, while the case is a draft)."""
     case = HalalCase.objects.select_for_update().get(pk=case.pk)
-    if not may_edit(actor, case):
+    if not may_edit(user=actor, case=case):
         raise DomainError(_("Only the business can change its case, and only while it is a draft."))
     products = _check_products(case.organisation, products)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
-    case.save()
+    case.save(update_fields=[*fields, "updated_at"])
     case.products.set(products)
     audit_record(actor=actor, action="halal.case.updated", organisation=case.organisation, target=case)
     return case
@@ -197,7 +195,7 @@ def _store_attachments(case, event, actor, attachments) -> None:
 def case_attach(*, actor: User, case: HalalCase, kind: str, upload) -> CaseAttachment:
     """Add a document to a case (business while draft; companion/auditor while verifying)."""
     case = HalalCase.objects.select_for_update().get(pk=case.pk)
-    if not may_attach(actor, case):
+    if not may_attach(user=actor, case=case):
         raise DomainError(_("You cannot add documents to this case now."))
     attachment = CaseAttachment.objects.create(
         case=case, kind=kind, file=clean_attachment(upload), original_name=upload.name[:200], uploaded_by=actor
@@ -243,7 +241,7 @@ def case_transition(
         raise DomainError(
             _("This step is not possible while the case is “%(status)s”.") % {"status": case.get_status_display()}
         )
-    if not may_transition(actor, case, action):
+    if not may_transition(user=actor, case=case, name=action):
         raise DomainError(_("You may not take this step on this case."))
     occurred_on = occurred_on or timezone.localdate()
     if occurred_on > timezone.localdate():
@@ -267,7 +265,7 @@ def case_transition(
     if action == "assign":
         if assignee is None:
             raise DomainError(_("Choose the companion or auditor."))
-        if is_business_member(assignee, case.organisation_id):
+        if is_business_member(user=assignee, organisation_id=case.organisation_id):
             raise DomainError(_("A member of the business cannot verify its own case."))
         if case.scheme == Scheme.REGULER and not inspection_body.strip():
             raise DomainError(_("Name the LPH (halal inspection body) that audits this case."))
@@ -276,11 +274,16 @@ def case_transition(
     source = case.status
     case.status = transition.target
     case.status_changed_at = timezone.now()
+    changed = ["status", "status_changed_at", "updated_at"]
+    if action == "assign":
+        changed += ["assignee", "inspection_body"]
     if action in ("return", "reject", "reopen"):
         case.reason = note
+        changed.append("reason")
     elif action == "submit":
         case.reason = ""
-    case.save()
+        changed.append("reason")
+    case.save(update_fields=changed)
     event = CaseEvent.objects.create(
         case=case,
         actor=actor,
@@ -338,17 +341,20 @@ def certificate_record(
         pdf = clean_attachment(pdf, pdf_only=True)
     number = (number or "").strip().upper()
     cert = Certificate.objects.filter(number=number, organisation=organisation, revoked=True).first()
-    if cert is None:
+    creating = cert is None
+    if creating:
         cert = Certificate(number=number, organisation=organisation)
     cert.issuer = issuer
     cert.case = case
     cert.issued_on = issued_on
     cert.expires_on = expires_on
     cert.revoked = False
+    changed = ["issuer", "case", "issued_on", "expires_on", "revoked", "updated_at"]
     if pdf:
         cert.pdf = pdf
+        changed.append("pdf")
     cert.full_clean()
-    cert.save()
+    cert.save(update_fields=None if creating else changed)
     cert.products.set(_check_products(organisation, products))
     for product in products:
         product_halal_sync(product=product, actor=actor)
@@ -459,7 +465,9 @@ def product_halal_sync(*, product: Product, actor: User | None = None, on: date 
 @transaction.atomic
 def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
     """Withdraw a certificate (composition or process changed, or BPJPH revoked it): the badge disappears."""
-    if not is_staff_for(actor, certificate.organisation) and not is_business_member(actor, certificate.organisation_id):
+    if not is_staff_for(user=actor, organisation=certificate.organisation) and not is_business_member(
+        user=actor, organisation_id=certificate.organisation_id
+    ):
         raise DomainError(_("You may not change this certificate."))
     if not reason.strip():
         raise DomainError(_("Please give the reason."))

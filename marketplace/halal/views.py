@@ -21,17 +21,12 @@ from marketplace.halal.forms import (
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
 from opop.exports import export_response, rows_table
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff
 from opop.ratelimit import rate_limited
 from opop.services import DomainError
 from opop.web import form_error
 
 PAGE_SIZE = 50
-
-
-def _is_staff(user) -> bool:
-    access = access_for(user)
-    return access.programme_staff or access.superuser
 
 
 # --- cases ---------------------------------------------------------------------------------------
@@ -51,7 +46,7 @@ def case_list(request):
         if data["status"]:
             cases = cases.filter(status=data["status"])
     workload = None
-    if _is_staff(request.user):
+    if is_programme_staff(user=request.user):
         workload = (
             selectors.cases_for(user=request.user)
             .filter(assignee__isnull=False)
@@ -69,7 +64,7 @@ def case_list(request):
         {
             "page": page,
             "filter_form": form,
-            "is_staff": _is_staff(request.user),
+            "is_staff": is_programme_staff(user=request.user),
             "can_create": selectors.business_organisations(user=request.user).exists(),
             "workload": workload,
             "now": timezone.now(),
@@ -98,7 +93,7 @@ def case_create(request):
 @login_required
 def case_edit(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
-    if not services.may_edit(request.user, case):
+    if not services.may_edit(user=request.user, case=case):
         raise PermissionDenied
     form = CaseForm(
         request.POST or None, instance=case, organisations=selectors.business_organisations(user=request.user)
@@ -122,7 +117,7 @@ def case_detail(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
     steps = [
         (name, services.TRANSITIONS[name].label, STEP_FORMS.get(name, StepForm)(prefix=name))
-        for name in services.allowed_transitions(request.user, case)
+        for name in services.allowed_transitions(user=request.user, case=case)
     ]
     return render(
         request,
@@ -132,8 +127,8 @@ def case_detail(request, pk):
             "events": case.events.select_related("actor").prefetch_related("attachments"),
             "attachments": case.attachments.select_related("uploaded_by"),
             "steps": steps,
-            "attach_form": AttachForm() if services.may_attach(request.user, case) else None,
-            "can_edit": services.may_edit(request.user, case),
+            "attach_form": AttachForm() if services.may_attach(user=request.user, case=case) else None,
+            "can_edit": services.may_edit(user=request.user, case=case),
             "eligibility": self_declare_reasons(case=case),
             "certificate": case.certificates.filter(revoked=False).first()
             if case.status == CaseStatus.ISSUED
@@ -148,7 +143,7 @@ def case_step(request, pk, action):
     case = selectors.case_detail_for(user=request.user, pk=pk)
     if action not in services.TRANSITIONS:
         raise Http404
-    if not services.may_transition(request.user, case, action):
+    if not services.may_transition(user=request.user, case=case, name=action):
         raise PermissionDenied
     form = STEP_FORMS.get(action, StepForm)(request.POST, request.FILES, prefix=action)
     if form.is_valid():
@@ -181,7 +176,7 @@ def case_step(request, pk, action):
 @require_POST
 def case_attach(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
-    if not services.may_attach(request.user, case):
+    if not services.may_attach(user=request.user, case=case):
         raise PermissionDenied
     form = AttachForm(request.POST, request.FILES)
     if form.is_valid():
@@ -212,7 +207,7 @@ def attachment_download(request, pk):
 
 
 def _queue(request):
-    if not _is_staff(request.user):
+    if not is_programme_staff(user=request.user):
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None)
     return form, form.apply(selectors.product_queue(user=request.user))

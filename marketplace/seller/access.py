@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 
 from marketplace.models import Order, Product, ProductPhoto, ProductVariant, RevisionPhoto, Store, WholesaleTier
-from opop.permissions import access_for, get_for_user_or_404, scope_queryset
+from opop.permissions import access_for, get_for_user_or_404, is_organisation_member, scope_queryset
 
 SELLER_ROLES = ("owner", "staff")
 OWNER_ROLES = ("owner",)
@@ -26,9 +26,11 @@ def seller_stores(user, *, roles=SELLER_ROLES) -> QuerySet:
     )
 
 
-def is_owner(user, store: Store) -> bool:
-    access = access_for(user)
-    return access.superuser or store.organisation_id in access.organisation_ids(roles=OWNER_ROLES)
+def is_owner(*, user, store: Store) -> bool:
+    """An owner of the store's organisation (or a superuser): changes bank details and the team."""
+    return access_for(user).superuser or is_organisation_member(
+        user=user, organisation_id=store.organisation_id, roles=OWNER_ROLES
+    )
 
 
 def current_store(request) -> Store | None:
@@ -52,7 +54,7 @@ def seller_view(view):
 
                 return store_opening(request)
             raise Http404
-        request.seller_is_owner = is_owner(request.user, store)
+        request.seller_is_owner = is_owner(user=request.user, store=store)
         request.seller_section = _section(view)
         return view(request, *args, store=store, **kwargs)
 

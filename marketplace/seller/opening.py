@@ -27,7 +27,7 @@ from marketplace.models import PILLAR_BY_KIND, Store, StoreApplication
 from opop.mail import send_mail_on_commit
 from opop.models import Membership, Organisation, User
 from opop.organisations import Standing, organisation_standing
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_staff_for_region
 from opop.services import DomainError, audit_record
 
 S = StoreApplication.Status
@@ -122,7 +122,7 @@ def _decider_condition(user) -> Q | None:
     return condition
 
 
-def is_store_decider(user) -> bool:
+def is_store_decider(*, user) -> bool:
     """Programme staff, superusers and pesantren admins (who decide their santri businesses) have a queue."""
     return _decider_condition(user) is not None
 
@@ -151,7 +151,7 @@ def store_application_for_decider_or_404(*, user, pk) -> StoreApplication:
         raise Http404 from None
 
 
-def may_decide(user, application: StoreApplication) -> bool:
+def may_decide(*, user, application: StoreApplication) -> bool:
     """Whether `user` may approve or return `application`: never a member of the applying organisation."""
     access = access_for(user)
     organisation = application.organisation
@@ -164,7 +164,7 @@ def may_decide(user, application: StoreApplication) -> bool:
             roles=SUPERVISOR_ROLES, kinds=(Organisation.Kind.PESANTREN,)
         )
     if organisation.kind in DISKOP_KINDS:
-        return access.programme_staff and access.region in (None, organisation.kabupaten_kota_id)
+        return is_programme_staff_for_region(user=user, kabupaten_kota_id=organisation.kabupaten_kota_id)
     return False
 
 
@@ -215,16 +215,21 @@ def store_application_save(
     unknown = set(fields) - set(APPLICATION_FIELDS)
     if unknown:
         raise DomainError(_("This field cannot be changed here."))
-    if application is None:
+    creating = application is None
+    if creating:
         application = StoreApplication(organisation=organisation, applicant=actor)
+    changed = [*fields, "slug", "updated_at"]
     for name, value in fields.items():
         setattr(application, name, value.strip() if isinstance(value, str) else value)
     if not application.origin_id and organisation.kabupaten_kota_id:
         application.origin_id = organisation.kabupaten_kota_id
+        changed.append("origin")
     application.slug = _clean_slug(application.slug, application.name, application=application)
     if logo is not None:
         application.logo = render(validate_image_upload(logo, min_side=64), LOGO_SIDE, f"{application.slug}-logo")
+        changed.append("logo")
     if submit:
+        changed += ["status", "submitted_at", "submission_count", "applicant", "language"]
         first = application.submission_count == 0
         application.status = S.SUBMITTED if first else S.RESUBMITTED
         application.submitted_at = timezone.now()
@@ -232,7 +237,7 @@ def store_application_save(
         application.applicant = actor
         application.language = translation.get_language() or application.language
     application.full_clean()
-    application.save()
+    application.save(update_fields=None if creating else changed)
     if submit:
         audit_record(
             actor=actor,
@@ -253,7 +258,7 @@ def _locked(application: StoreApplication) -> StoreApplication:
 
 
 def _require_decider(actor: User, application: StoreApplication) -> None:
-    if not may_decide(actor, application):
+    if not may_decide(user=actor, application=application):
         raise PermissionDenied
 
 

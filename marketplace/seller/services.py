@@ -176,16 +176,19 @@ BANK_FIELDS = ("bank_name", "bank_account_number", "bank_account_name")
 
 @transaction.atomic
 def store_update(*, store: Store, actor: User, logo=None, **fields) -> Store:
+    changed = [*fields, "updated_at"]
     for name, value in fields.items():
         if name not in STORE_FIELDS:
             raise DomainError(_("This field cannot be changed here."))
         setattr(store, name, value)
     if store.is_on_holiday and not store.holiday_message:
         store.holiday_message = _("The store is on holiday; orders open again soon.")
+        changed.append("holiday_message")
     if logo is not None:
         store.logo = render(validate_image_upload(logo, min_side=64), 160, f"{store.slug}-logo")
+        changed.append("logo")
     store.full_clean()
-    store.save()
+    store.save(update_fields=changed)
     return store
 
 

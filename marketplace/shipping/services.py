@@ -120,7 +120,8 @@ def shipment_book(*, order: Order, actor: User) -> Shipment:
     shipment.price = locked.shipping_courier_price or locked.shipping_cost
     shipment.booked_at = shipment.last_event_at = timezone.now()
     shipment.status = St.BOOKED
-    shipment.save()
+    booked = ["provider", "courier", "service", "service_name", "weight_grams", "price", "booked_at", "last_event_at"]
+    shipment.save(update_fields=None if existing is None else [*booked, "status", "updated_at"])
     try:
         shipment.awb = provider.book(shipment)
     except Exception:  # the courier's API is down or refused: nothing is booked, the seller may try again

@@ -390,7 +390,7 @@ def test_a_santri_store_is_decided_by_its_supervising_pesantren_not_by_diskop(
 def test_an_unsupervised_santri_store_is_decided_by_diskop(kopi, province_staff):
     store = StoreFactory(organisation=santri_org(name="Anyaman Santri"))
     revision = _pending(_create(store, kopi))
-    assert curation.may_decide(province_staff, revision.product)
+    assert curation.may_decide(user=province_staff, product=revision.product)
 
 
 def test_nobody_decides_a_listing_of_their_own_organisation(client, store_a, kopi, province_staff, diskop):
@@ -404,7 +404,7 @@ def test_nobody_decides_a_listing_of_their_own_organisation(client, store_a, kop
     supervised = santri_org(parent=store_a.organisation)
     MembershipFactory(organisation=supervised, user=province_staff, role="owner")  # admin of both
     del province_staff._opop_access  # what a user may act for is read once per request
-    assert not curation.may_decide(province_staff, _create(StoreFactory(organisation=supervised), kopi))
+    assert not curation.may_decide(user=province_staff, product=_create(StoreFactory(organisation=supervised), kopi))
 
 
 def test_shoppers_and_sellers_see_no_queue(client, shopper, store_a, kopi):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opop.exports import export_response, rows_table
-from opop.permissions import access_for, get_for_user_or_404
+from opop.permissions import access_for, get_for_user_or_404, is_programme_staff
 from opop.ratelimit import rate_limited
 from opop.services import DomainError
 from opop.web import qr_svg
@@ -176,6 +176,28 @@ def payment_detail(request, code, pk):
     )
 
 
+def _document_context(request, outlet, payment) -> dict:
+    """What every printed document of a payment shows: the payment, its bill and the link that verifies it."""
+    return {
+        "outlet": outlet,
+        "payment": payment,
+        "bill": payment.bill,
+        "verify_url": request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code])),
+    }
+
+
+def _document_page(request, context: dict, template: str):
+    """The printable page of a document: its context with the verification link as a QR code."""
+    context["qr_svg"] = qr_svg(context["verify_url"], box_size=8, border=1)
+    return render(request, template, context)
+
+
+def _document_pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 def _receipt_context(request, code, pk) -> dict:
     """What a receipt shows, for the printable page and the PDF alike; 404 unless paid or reversed."""
     outlet = _counter_outlet(request, code)
@@ -184,12 +206,9 @@ def _receipt_context(request, code, pk) -> dict:
         raise Http404
     size = request.GET.get("size", "80")
     return {
-        "outlet": outlet,
-        "payment": payment,
-        "bill": payment.bill,
+        **_document_context(request, outlet, payment),
         "size": size if size in RECEIPT_SIZES else "80",
         "copy": payment.prints.count(),
-        "verify_url": request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code])),
         "simulation": get_biller().is_simulation,
         "printed_at": timezone.localtime(),
     }
@@ -197,17 +216,13 @@ def _receipt_context(request, code, pk) -> dict:
 
 @login_required
 def receipt(request, code, pk):
-    context = _receipt_context(request, code, pk)
-    context["qr_svg"] = qr_svg(context["verify_url"], box_size=8, border=1)
-    return render(request, "samsat/receipt.html", context)
+    return _document_page(request, _receipt_context(request, code, pk), "samsat/receipt.html")
 
 
 @login_required
 def receipt_pdf(request, code, pk):
     context = _receipt_context(request, code, pk)
-    response = HttpResponse(receipt_pdf_bytes(context), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="struk-{context["payment"].receipt_number}.pdf"'
-    return response
+    return _document_pdf(receipt_pdf_bytes(context), f"struk-{context['payment'].receipt_number}.pdf")
 
 
 def _etbpkp_context(request, code, pk) -> dict:
@@ -218,28 +233,18 @@ def _etbpkp_context(request, code, pk) -> dict:
         document = ETbpkp.objects.get(payment=payment)
     except ETbpkp.DoesNotExist:
         raise Http404 from None
-    return {
-        "outlet": outlet,
-        "payment": payment,
-        "bill": payment.bill,
-        "etbpkp": document,
-        "verify_url": request.build_absolute_uri(reverse("samsat:verify", args=[payment.verification_code])),
-    }
+    return {**_document_context(request, outlet, payment), "etbpkp": document}
 
 
 @login_required
 def etbpkp(request, code, pk):
-    context = _etbpkp_context(request, code, pk)
-    context["qr_svg"] = qr_svg(context["verify_url"], box_size=8, border=1)
-    return render(request, "samsat/etbpkp.html", context)
+    return _document_page(request, _etbpkp_context(request, code, pk), "samsat/etbpkp.html")
 
 
 @login_required
 def etbpkp_pdf(request, code, pk):
     context = _etbpkp_context(request, code, pk)
-    response = HttpResponse(etbpkp_pdf_bytes(context), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="e-tbpkp-{context["etbpkp"].number}.pdf"'
-    return response
+    return _document_pdf(etbpkp_pdf_bytes(context), f"e-tbpkp-{context['etbpkp'].number}.pdf")
 
 
 @login_required
@@ -445,8 +450,7 @@ def _day_tables(outlet, day, payments, close) -> list:
 
 
 def _require_staff(request):
-    access = access_for(request.user)
-    if not (access.programme_staff or access.superuser):
+    if not is_programme_staff(user=request.user):
         raise Http404
 
 

@@ -53,12 +53,12 @@ def business_unit_save(*, user: User, pesantren: Pesantren, unit: BusinessUnit |
         unit = BusinessUnit(pesantren=pesantren)
     elif unit.pesantren_id != pesantren.pk:
         raise DomainError(_("This business unit belongs to another pesantren."))
-    for key, value in fields.items():
-        if key in UNIT_FIELDS:
-            setattr(unit, key, value)
+    changed = [key for key in fields if key in UNIT_FIELDS]
+    for key in changed:
+        setattr(unit, key, fields[key])
     _validate_unit(unit)
     unit.full_clean()
-    unit.save()
+    unit.save(update_fields=None if creating else [*changed, "updated_at"])
     audit_record(
         actor=user,
         action="pesantren.unit_added" if creating else "pesantren.unit_changed",

@@ -332,7 +332,7 @@ def test_a_new_source_is_one_small_class_in_the_registry(facts, monkeypatch):
     from reports.models import Pillar
 
     class PretendSantripreneurSource(sources.Source):
-        """Counts each verified pesantren as one santripreneur, where the real source will count santri businesses."""
+        """Counts each verified pesantren as one santripreneur (the real SantripreneurSource counts businesses)."""
 
         name = "pretend_santripreneur"
 

@@ -20,13 +20,10 @@ from santri.models import Event, ExpoBooth, Registration, Santri, SantriBusiness
 
 
 def _require_event_staff(user: User, event: Event | None = None, kabupaten_kota_id: str | None = None) -> None:
-    from opop.permissions import access_for
+    from opop.permissions import is_programme_staff_for_region
 
-    access = access_for(user)
-    if access.superuser:
-        return
     region = event.kabupaten_kota_id if event is not None else kabupaten_kota_id
-    if not (access.programme_staff and access.region in (None, region)):
+    if not is_programme_staff_for_region(user=user, kabupaten_kota_id=region):
         raise PermissionDenied
 
 
@@ -86,7 +83,7 @@ def event_update(*, user: User, event: Event, invited_pesantren=None, **fields) 
     attended = Registration.objects.filter(event=event, attended=True).exists()
     if attended and event.starts_on > timezone.localdate():
         raise ValidationError({"starts_on": _("Attendance is already recorded; the event cannot move to the future.")})
-    event.save()
+    event.save(update_fields=[*fields, "updated_at"])
     if invited_pesantren is not None:
         event.invited_pesantren.set(invited_pesantren)
     audit_record(actor=user, action="santri.event_updated", target=event, data={"fields": sorted(fields)})
@@ -373,7 +370,6 @@ def activity_certificate_number(*, registration: Registration) -> str:
 
 
 def _covers(user: User, event: Event) -> bool:
-    from opop.permissions import access_for
+    from opop.permissions import is_programme_staff_for_region
 
-    access = access_for(user)
-    return access.superuser or (access.programme_staff and access.region in (None, event.kabupaten_kota_id))
+    return is_programme_staff_for_region(user=user, kabupaten_kota_id=event.kabupaten_kota_id)

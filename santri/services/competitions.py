@@ -244,9 +244,11 @@ def proposal_draft_save(
         raise ValidationError({"funding_asked": [_("The funding asked cannot be negative.")]})
     if locked.funding_asked > total:
         raise ValidationError({"funding_asked": [_("The funding asked cannot be more than the budget total.")]})
+    changed = [*fields, "updated_at"]
     if attachment is not None:
         _check_pitch_deck(attachment)
         locked.attachment = attachment
+        changed.append("attachment")
     locked.full_clean(
         exclude=["competition", "pesantren", "attachment", "created_by", "submitted_by"], validate_constraints=False
     )
@@ -257,7 +259,7 @@ def proposal_draft_save(
         .exists()
     ):
         raise ValidationError({"team_name": [_("This pesantren already has a team with that name.")]})
-    locked.save()
+    locked.save(update_fields=changed)
     if rows is not None:
         locked.budget_items.all().delete()
         BudgetItem.objects.bulk_create([BudgetItem(proposal=locked, position=i, **r) for i, r in enumerate(rows)])
@@ -345,6 +347,7 @@ def team_invite(*, user: User, proposal: Proposal, santri: Santri) -> TeamInvita
     ).count()
     if taken >= MAX_TEAM:
         raise ValidationError({"members": [_("A team has 1 to 5 santri.")]})
+    creating = invitation is None
     invitation = invitation or TeamInvitation(proposal=locked, santri=santri)
     invitation.invited_by = user
     invitation.status = TeamInvitation.Status.PENDING
@@ -352,7 +355,7 @@ def team_invite(*, user: User, proposal: Proposal, santri: Santri) -> TeamInvita
     if santri.user_id is None and is_pesantren_admin(user=user, pesantren=locked.pesantren):
         invitation.status = TeamInvitation.Status.ACCEPTED
         invitation.answered_by, invitation.answered_at = user, timezone.now()
-    invitation.save()
+    invitation.save(update_fields=None if creating else ["invited_by", "status", "answered_by", "answered_at"])
     if invitation.status == TeamInvitation.Status.ACCEPTED:
         locked.members.add(santri)
     audit_record(

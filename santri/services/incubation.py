@@ -13,12 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from opop.models import Organisation, User
-from opop.services import DomainError, audit_record, organisation_create
+from opop.services import DomainError, audit_record
 from pesantren.services import is_pesantren_admin, is_programme_staff, is_programme_staff_for
 from santri.models import Incubation, Milestone, ProgressNote, Proposal, SantriBusiness
 from santri.services.accounts import santri_needs_guardian
 from santri.services.competitions import acting_santri
-from santri.services.registry import santri_business_organisation_open, santripreneur_mark
+from santri.services.registry import (
+    business_organisation_open_as_owner,
+    santri_business_organisation_open,
+    santripreneur_mark,
+)
 
 # The Training Centre's first steps for every winning team, in days after the results.
 DEFAULT_MILESTONES = (
@@ -137,12 +141,13 @@ def progress_note_save(
         raise ValidationError({"month": [_("A progress note is about a month that has begun.")]})
     if month < incubation.started_on.replace(day=1):
         raise ValidationError({"month": [_("The incubation had not started in that month.")]})
-    note = ProgressNote.objects.filter(incubation=incubation, month=month).first() or ProgressNote(
-        incubation=incubation, month=month
-    )
+    note = ProgressNote.objects.filter(incubation=incubation, month=month).first()
+    creating = note is None
+    if creating:
+        note = ProgressNote(incubation=incubation, month=month)
     note.text, note.monthly_omzet, note.author = (text or "").strip(), monthly_omzet, user
     note.full_clean()
-    note.save()
+    note.save(update_fields=None if creating else ["text", "monthly_omzet", "author", "updated_at"])
     return note
 
 
@@ -161,21 +166,4 @@ def incubation_store_open(*, user: User, incubation: Incubation) -> Organisation
     santri = acting_santri(user)
     if santri_needs_guardian(santri):
         raise DomainError(_("Santri under 17 need their pesantren admin to open the store for the team."))
-    locked = SantriBusiness.objects.select_for_update().select_related("pesantren").get(pk=business.pk)
-    if locked.organisation_id is not None:
-        return Organisation.objects.get(pk=locked.organisation_id)
-    pesantren = locked.pesantren
-    organisation = organisation_create(
-        name=locked.name,
-        kind=Organisation.Kind.SANTRI_BUSINESS,
-        kabupaten_kota=pesantren.kabupaten_kota,
-        parent=pesantren.organisation,
-        owner=user,
-        actor=user,
-    )
-    locked.organisation = organisation
-    locked.save(update_fields=["organisation", "updated_at"])
-    audit_record(
-        actor=user, action="santri.business_organisation_opened", organisation=pesantren.organisation, target=locked
-    )
-    return organisation
+    return business_organisation_open_as_owner(user=user, business=business)

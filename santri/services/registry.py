@@ -116,7 +116,7 @@ def santri_save(*, user: User, pesantren: Pesantren, santri: Santri | None = Non
     for key, value in values.items():
         setattr(santri, key, value)
     santri.full_clean(validate_unique=False, validate_constraints=False)
-    santri.save()
+    santri.save(update_fields=None if created else [*values, "updated_at"])
     if created:
         santri.card_number = card_number_for(santri)
         santri.save(update_fields=["card_number"])
@@ -365,14 +365,15 @@ def santri_business_save(
         raise ValidationError({"members": [_("A santri business has at least one santri member.")]})
     if any(member.pesantren_id != pesantren.pk for member in members):
         raise ValidationError({"members": [_("Every member must be a santri of this pesantren.")]})
-    if business is None:
+    creating = business is None
+    if creating:
         business = SantriBusiness(pesantren=pesantren)
     elif business.pesantren_id != pesantren.pk:
         raise PermissionDenied
     for key, value in fields.items():
         setattr(business, key, value)
     business.full_clean(exclude=["pesantren"])
-    business.save()
+    business.save(update_fields=None if creating else [*fields, "updated_at"])
     business.members.set(members)
     santripreneur_mark(
         santri_ids=[m.pk for m in members], when=max(business.started_on, date(2019, 1, 1)), pesantren=pesantren
@@ -389,11 +390,17 @@ def santri_business_organisation_open(*, user: User, business: SantriBusiness) -
     supervised by the pesantren's organisation (whose admins approve its store and listings), in the pesantren's
     kabupaten/kota, with the acting admin as its first owner. Idempotent: a business that has its organisation
     already gets that one back."""
-    pesantren = business.pesantren
-    require_admin(user, pesantren)
-    locked = SantriBusiness.objects.select_for_update().get(pk=business.pk)
+    require_admin(user, business.pesantren)
+    return business_organisation_open_as_owner(user=user, business=business)
+
+
+def business_organisation_open_as_owner(*, user: User, business: SantriBusiness) -> Organisation:
+    """The organisation of `santri_business_organisation_open`, `user` its first owner, without asking who
+    `user` is: for callers that checked that themselves (incubation_store_open: a team santri). Idempotent."""
+    locked = SantriBusiness.objects.select_for_update(of=("self",)).select_related("pesantren").get(pk=business.pk)
     if locked.organisation_id is not None:
         return Organisation.objects.get(pk=locked.organisation_id)
+    pesantren = locked.pesantren
     organisation = organisation_create(
         name=locked.name,
         kind=Organisation.Kind.SANTRI_BUSINESS,

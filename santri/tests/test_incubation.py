@@ -292,7 +292,7 @@ def test_the_winning_santri_opens_the_store_and_the_pesantren_admin_approves_sto
         bank_account_name="Siti Rahmawati",
     )
     assert application.status == StoreApplication.Status.SUBMITTED
-    assert opening.may_decide(admin_a, application)  # the supervising pesantren's admin, not a member
+    assert opening.may_decide(user=admin_a, application=application)  # the supervising pesantren's admin, not a member
     store = opening.store_application_approve(actor=admin_a, application=application)
     assert store.organisation == organisation and store.pillar == "santripreneur"
     food = CategoryFactory(name="Makanan & Minuman", slug="makanan-minuman")

@@ -20,7 +20,7 @@ from marketplace.balance.forms import BankReferenceForm, ReasonForm
 from marketplace.balance.reconciliation import CHECKS, KIND_LABELS
 from marketplace.models import Payout
 from opop.exports import export_response, rows_table
-from opop.permissions import access_for
+from opop.permissions import access_for, is_programme_finance
 from opop.services import DomainError
 
 P = Payout.Status
@@ -31,7 +31,7 @@ def finance_view(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not services.is_finance(request.user):
+        if not is_programme_finance(user=request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -301,7 +301,7 @@ def test_a_composition_change_on_a_verified_product_needs_renewal_everywhere(
     # the renewal goes through the case workflow: back to a draft the seller completes and submits
     services.case_transition(actor=admin_a, case=case, action="renew")
     case.refresh_from_db()
-    assert case.status == CaseStatus.DRAFT and services.may_edit(admin_a, case)
+    assert case.status == CaseStatus.DRAFT and services.may_edit(user=admin_a, case=case)
 
 
 def test_a_renewed_case_records_its_new_certificate_with_the_same_number(
@@ -315,7 +315,9 @@ def test_a_renewed_case_records_its_new_certificate_with_the_same_number(
     services.product_composition_changed(actor=admin_a, product=product_a, note="Ganti pemasok gula")
     case.refresh_from_db()
     assert case.status == CaseStatus.NEEDS_RENEWAL
-    assert services.may_transition(admin_a, case, "renew") and not services.may_transition(jombang_staff, case, "renew")
+    assert services.may_transition(user=admin_a, case=case, name="renew") and not services.may_transition(
+        user=jombang_staff, case=case, name="renew"
+    )
     HalalCase.objects.filter(pk=case.pk).update(status=CaseStatus.FATWA)  # renewal submitted and audited
     services.case_transition(
         actor=jombang_staff, case=case, action="issue", certificate={"number": NUMBER, "issued_on": date(2024, 6, 1)}

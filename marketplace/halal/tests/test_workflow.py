@@ -89,7 +89,7 @@ def test_each_step_only_from_its_states_by_its_roles(
     case = CaseFactory(organisation=pesantren_a, products=[product_a], status=status, assignee=companion)
     actor = request.getfixturevalue(actor_name)
     allowed = expected(status, action, actor_name)
-    assert services.may_transition(actor, case, action) is allowed
+    assert services.may_transition(user=actor, case=case, name=action) is allowed
     audit_before = AuditEvent.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         if allowed:
@@ -181,7 +181,7 @@ def test_a_returned_case_keeps_its_reason_and_can_be_fixed_and_resubmitted(
     services.case_transition(actor=jombang_staff, case=case, action="return", note="Foto dapur kurang jelas")
     case.refresh_from_db()
     assert (case.status, case.reason) == (CaseStatus.DRAFT, "Foto dapur kurang jelas")
-    assert services.may_edit(admin_a, case)
+    assert services.may_edit(user=admin_a, case=case)
     services.case_transition(actor=admin_a, case=case, action="submit", attachments=documents)
     case.refresh_from_db()
     assert (case.status, case.reason) == (CaseStatus.SUBMITTED, "")

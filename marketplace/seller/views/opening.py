@@ -105,7 +105,7 @@ def store_open(request, slug):
 
 
 def _require_queue(request) -> None:
-    if not opening.is_store_decider(request.user):
+    if not opening.is_store_decider(user=request.user):
         raise PermissionDenied
 
 
@@ -137,7 +137,7 @@ def store_request_detail(request, pk):
         "marketplace/staff/store_request_detail.html",
         {
             "application": application,
-            "may_decide": opening.may_decide(request.user, application) and application.is_waiting,
+            "may_decide": opening.may_decide(user=request.user, application=application) and application.is_waiting,
             "return_form": ReturnForm(),
             "store_prefix": _store_prefix(request),
         },
