@@ -72,16 +72,21 @@ def _version_key(dep: tuple) -> str:
     return VERSION_PREFIX + ":".join(str(part) for part in dep)
 
 
-def versions(deps: Iterable[tuple]) -> tuple:
-    """The current version of each dependency, in order; a missing one starts from the clock."""
-    deps = list(deps)
-    keys = [_version_key(dep) for dep in deps]
-    found = cache.get_many(keys)
-    for key in keys:
+def _versions_and(deps: Iterable[tuple], keys: list[str]) -> tuple[tuple, dict]:
+    """The current version of each dependency, in order (a missing one starts from the clock), and the values of
+    `keys`, all read in one round trip."""
+    version_keys = [_version_key(dep) for dep in deps]
+    found = cache.get_many([*version_keys, *keys])
+    for key in version_keys:
         if key not in found:
             cache.add(key, time.time_ns(), timeout=None)
             found[key] = cache.get(key, time.time_ns())  # cache down: a version nobody has written
-    return tuple(found[key] for key in keys)
+    return tuple(found[key] for key in version_keys), {key: found[key] for key in keys if key in found}
+
+
+def versions(deps: Iterable[tuple]) -> tuple:
+    """The current version of each dependency, in order; a missing one starts from the clock."""
+    return _versions_and(deps, [])[0]
 
 
 def _bump(keys: list[str]) -> None:
@@ -182,8 +187,8 @@ def cached(name: str, parts: tuple, build: Callable, *, deps: Iterable[tuple] = 
         return build()
     deps = [CATALOGUE, *deps]
     fragment_key = key(name, *parts)
-    current = versions(deps)  # read before build() reads the database
-    entry = cache.get(fragment_key)
+    current, found = _versions_and(deps, [fragment_key])  # one round trip, before build() reads the database
+    entry = found.get(fragment_key)
     now = clock()
     same_versions = entry is not None and entry["versions"] == current
     if same_versions and (fresh_for is None or now - entry["at"] < fresh_for):

@@ -378,3 +378,29 @@ def test_a_waiting_request_renders_itself_when_the_lock_holder_is_gone(clock):
     before = clock()
     assert fragments.cached("product", ("teh",), lambda: "own render", deps=[("product", 8)]) == "own render"
     assert clock() - before == pytest.approx(fragments.RENDER_WAIT_SECONDS, abs=0.06)  # waited, boundedly
+
+
+def test_a_fresh_piece_is_served_in_one_cache_round_trip(monkeypatch):
+    """The versions of what a piece shows and the piece itself are read together (one get_many); a hit makes no
+    other cache call and never renders."""
+    fragments.cached("shelf", (1,), lambda: "rendered", deps=[("store", 1)])  # stored
+    calls, depth = [], []
+
+    def counted(name, method):
+        def call(*args, **kwargs):
+            if not depth:  # the memory cache's get_many calls its own get: count the caller's calls only
+                calls.append(name)
+            depth.append(name)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "add", "set", "incr", "delete"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert fragments.cached("shelf", (1,), lambda: pytest.fail("a hit renders nothing"), deps=[("store", 1)]) == (
+        "rendered"
+    )
+    assert calls == ["get_many"]
