@@ -104,13 +104,16 @@ def bump_on_commit(deps: Iterable[tuple]) -> None:
         transaction.on_commit(lambda: _bump(keys))
 
 
-def product_deps(*, product_id: int, store_id: int, category_id: int | None) -> list[tuple]:
-    """What a change to one product makes stale: the product, its store's shelf, its category and the parents'."""
-    from marketplace.catalogue.selectors import category_ancestor_ids
+def product_deps(
+    *, product_id: int, store_id: int, category_id: int | None, ancestors: Iterable[int] | None = None
+) -> list[tuple]:
+    """What a change to one product makes stale: the product, its store's shelf, its category and the parents'
+    (`ancestors`: those ids already known, the category first; else read from the category tree)."""
+    if ancestors is None:
+        from marketplace.catalogue.selectors import category_ancestor_ids
 
-    deps = [("product", product_id), ("store", store_id)]
-    deps += [("category", pk) for pk in category_ancestor_ids(category_id)]
-    return deps
+        ancestors = category_ancestor_ids(category_id)
+    return [("product", product_id), ("store", store_id), *(("category", pk) for pk in ancestors)]
 
 
 def catalogue_changed(*, products: Iterable | None = None, stores: Iterable[int] = ()) -> None:

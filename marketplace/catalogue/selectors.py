@@ -86,17 +86,19 @@ def category_ancestor_ids(category_id: int | None) -> list[int]:
     return ids
 
 
-PRODUCT_IDS_KEY = "marketplace:product-ids:"
+PRODUCT_IDS_KEY = "marketplace:product-ids:v2:"
 
 
-def product_ids_by_slug(slug: str) -> tuple[int, int, int | None] | None:
-    """(pk, store id, category id) of the product with `slug`, visible or not; cached (receivers drop it on a save)
-    so the product page knows what its cached piece depends on before it reads anything else."""
+def product_ids_by_slug(slug: str) -> tuple[int, int, int | None, tuple[int, ...]] | None:
+    """(pk, store id, category id, the category and its parents' ids) of the product with `slug`, visible or not;
+    cached (receivers drop it on a save) so the product page knows what its cached piece depends on before it
+    reads anything else, without reading the category tree. A category moved since keeps its old parents here
+    until the product is saved: harmless, a category change renews every piece (the catalogue's version)."""
     key = PRODUCT_IDS_KEY + slug
     ids = cache.get(key)
     if ids is None:
         row = Product.objects.filter(slug=slug).values_list("pk", "store_id", "category_id").first()
-        ids = tuple(row) if row else ()
+        ids = (*row, tuple(category_ancestor_ids(row[2]))) if row else ()
         cache.set(key, ids, REFERENCE_TIMEOUT)
     return ids or None
 

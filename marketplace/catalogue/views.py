@@ -97,13 +97,15 @@ def product_detail(request, slug):
     ids = selectors.product_ids_by_slug(slug)
     if ids is None:
         raise Http404
-    product_id, store_id, category_id = ids
+    product_id, store_id, category_id, ancestors = ids
     rendered_now = []
     page = fragments.cached(
         "product",
         (slug,),
         lambda: rendered_now.append(True) or _product_page(slug) or {},
-        deps=fragments.product_deps(product_id=product_id, store_id=store_id, category_id=category_id),
+        deps=fragments.product_deps(
+            product_id=product_id, store_id=store_id, category_id=category_id, ancestors=ancestors
+        ),
         fresh_for=fragments.PRODUCT_FRESH_SECONDS,  # the related products' cards under the page
     )
     if not page:

@@ -380,15 +380,13 @@ def test_a_waiting_request_renders_itself_when_the_lock_holder_is_gone(clock):
     assert clock() - before == pytest.approx(fragments.RENDER_WAIT_SECONDS, abs=0.06)  # waited, boundedly
 
 
-def test_a_fresh_piece_is_served_in_one_cache_round_trip(monkeypatch):
-    """The versions of what a piece shows and the piece itself are read together (one get_many); a hit makes no
-    other cache call and never renders."""
-    fragments.cached("shelf", (1,), lambda: "rendered", deps=[("store", 1)])  # stored
+def _counting_cache_calls(monkeypatch) -> list[str]:
+    """The cache calls made from now on, the caller's only (the memory cache's get_many calls its own get)."""
     calls, depth = [], []
 
     def counted(name, method):
         def call(*args, **kwargs):
-            if not depth:  # the memory cache's get_many calls its own get: count the caller's calls only
+            if not depth:
                 calls.append(name)
             depth.append(name)
             try:
@@ -400,6 +398,29 @@ def test_a_fresh_piece_is_served_in_one_cache_round_trip(monkeypatch):
 
     for name in ("get", "get_many", "add", "set", "incr", "delete"):
         monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    return calls
+
+
+def test_a_warm_product_page_costs_two_cache_reads_and_one_query(client, kopi, monkeypatch):
+    """What the page depends on (its product, store and categories, parents included) is one read, the versions
+    and the page piece a second; the category tree is not read; stock, sold count and rating are one query."""
+    url = reverse("marketplace:product", args=[kopi.slug])
+    client.get(url)
+    calls = _counting_cache_calls(monkeypatch)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and kopi.name in response.content.decode()
+    assert calls == ["get", "get_many"]
+    assert [q["sql"] for q in queries.captured_queries if "marketplace_product" in q["sql"]] == [
+        q["sql"] for q in queries.captured_queries
+    ] and len(queries) == 1
+
+
+def test_a_fresh_piece_is_served_in_one_cache_round_trip(monkeypatch):
+    """The versions of what a piece shows and the piece itself are read together (one get_many); a hit makes no
+    other cache call and never renders."""
+    fragments.cached("shelf", (1,), lambda: "rendered", deps=[("store", 1)])  # stored
+    calls = _counting_cache_calls(monkeypatch)
     assert fragments.cached("shelf", (1,), lambda: pytest.fail("a hit renders nothing"), deps=[("store", 1)]) == (
         "rendered"
     )
