@@ -1,11 +1,15 @@
 """Sosiopreneur pages: alumni profile and verification, businesses, reports, collaborations."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alumni import selectors, services
@@ -19,9 +23,9 @@ from alumni.forms import (
 )
 from alumni.models import AlumniBusiness
 from opop.permissions import access_for, is_programme_staff_for_region
-from opop.reviewed_reports import ReviewForm
+from opop.reviewed_reports import report_review_view, review_post
 from opop.services import DomainError
-from opop.web import form_error, require
+from opop.web import form_saved, require
 from pesantren.models import Pesantren
 from santri import selectors as santri_selectors
 
@@ -36,14 +40,13 @@ def home(request):
     form = None
     if alumnus is None:
         form = AlumnusForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.alumnus_register(user=user, **form.cleaned_data)
-            except (ValidationError, DomainError) as exc:
-                form_error(form, exc)
-            else:
-                messages.success(request, _("Registered. Your pesantren will verify you."))
-                return redirect("alumni:home")
+        if form_saved(
+            request,
+            form,
+            lambda data: services.alumnus_register(user=user, **data),
+            success=_("Registered. Your pesantren will verify you."),
+        ):
+            return redirect("alumni:home")
     return render(
         request,
         "alumni/home.html",
@@ -64,19 +67,7 @@ def home(request):
 @require_POST
 def alumnus_review(request, pk):
     alumnus = selectors.alumnus_get_for_admin(user=request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.alumnus_verify(
-                user=request.user,
-                alumnus=alumnus,
-                verify=form.verify,
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Saved."))
+    review_post(request, partial(services.alumnus_verify, user=request.user, alumnus=alumnus), success=_("Saved."))
     return redirect("alumni:home")
 
 
@@ -88,28 +79,26 @@ def graduate(request, santri_pk):
 
     require(is_pesantren_admin(user=request.user, pesantren=santri.pesantren))
     form = GraduateForm(request.POST or None, initial={"graduation_year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.alumnus_from_santri(user=request.user, santri=santri, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s is now an alumnus.") % {"name": santri.name})
-            return redirect("santri:detail", santri.pk)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.alumnus_from_santri(user=request.user, santri=santri, **data),
+        success=_("%(name)s is now an alumnus.") % {"name": santri.name},
+    ):
+        return redirect("santri:detail", santri.pk)
     return render(request, "alumni/graduate_form.html", {"form": form, "santri": santri})
 
 
 @login_required
 def business_create(request):
     form = BusinessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            business = services.business_create(user=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Business registered."))
-            return redirect("alumni:business_detail", business.pk)
+    if business := form_saved(
+        request,
+        form,
+        lambda data: services.business_create(user=request.user, **data),
+        success=_("Business registered."),
+    ):
+        return redirect("alumni:business_detail", business.pk)
     return render(request, "alumni/business_form.html", {"form": form})
 
 
@@ -134,14 +123,13 @@ def report_create(request, pk):
     require(services.is_business_member(user=request.user, business=business))
     last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
     form = ReportForm(request.POST or None, initial={"month": last_month, "workers": business.workers})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_submit(user=request.user, business=business, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Report submitted."))
-            return redirect("alumni:business_detail", business.pk)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.report_submit(user=request.user, business=business, **data),
+        success=_("Report submitted."),
+    ):
+        return redirect("alumni:business_detail", business.pk)
     return render(request, "alumni/report_form.html", {"form": form, "business": business})
 
 
@@ -150,30 +138,22 @@ def report_correct(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
     require(services.is_business_member(user=request.user, business=report.business))
     form = ReportCorrectForm(request.POST or None, initial={"omzet": report.omzet, "workers": report.workers})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_correct(user=request.user, report=report, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Correction saved as a new revision."))
-            return redirect("alumni:business_detail", report.business_id)
+    if form_saved(
+        request,
+        form,
+        lambda data: services.report_correct(user=request.user, report=report, **data),
+        success=_("Correction saved as a new revision."),
+    ):
+        return redirect("alumni:business_detail", report.business_id)
     return render(request, "alumni/report_form.html", {"form": form, "business": report.business, "report": report})
 
 
-@login_required
-@require_POST
-def report_review(request, pk):
-    report = selectors.report_get(user=request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_review(user=request.user, report=report, verify=form.verify, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Saved."))
-    return redirect("alumni:business_detail", report.business_id)
+report_review = report_review_view(
+    report_get=selectors.report_get,
+    review=services.report_review,
+    success=gettext_lazy("Saved."),
+    redirect_to=lambda report: reverse("alumni:business_detail", args=[report.business_id]),
+)
 
 
 @login_required
@@ -190,14 +170,13 @@ def collaboration_propose(request):
     else:
         raise PermissionDenied
     form = CollaborationForm(request.POST or None, businesses=businesses, pesantren=pesantren)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.collaboration_propose(user=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Proposed. The other side must confirm."))
-            return redirect("alumni:home")
+    if form_saved(
+        request,
+        form,
+        lambda data: services.collaboration_propose(user=request.user, **data),
+        success=_("Proposed. The other side must confirm."),
+    ):
+        return redirect("alumni:home")
     return render(request, "alumni/collaboration_form.html", {"form": form})
 
 

@@ -7,7 +7,8 @@ A pillar app declares only its figure fields and its scoping: a concrete report 
 (`ReportRevision` with `report = ForeignKey(..., related_name="revisions")`) and one `ReportWorkflow`
 describing the owner. The submit / correct / review services below are the same for every app: the
 same rules, the same audit records (`<app>.report_submitted|corrected|verified|returned`), the same
-e-mail to the owner's admins when a report is returned.
+e-mail to the owner's admins when a report is returned. So is the staff's review form and view
+(`ReviewForm`, `report_review_view`), which an app's URLs take with its own selector and service.
 
 One permission rule for every app: a user who may not act on the report (not a member of the owner,
 or staff of another region) gets `PermissionDenied` — a 403 in a view; the views' scoped selectors
@@ -17,14 +18,19 @@ answer 404 for a foreign id before the service is reached.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
+from django.views.decorators.http import require_POST
 
 from opop.figures import figures_mark_dirty
 from opop.mail import send_mail_on_commit
@@ -272,7 +278,7 @@ def reviewed_report_review(
     return report
 
 
-# --- the one review form (template: components/report_review.html) ---------------------------------
+# --- the one review form (template: components/report_review.html) and view -----------------------
 
 
 class ReviewForm(forms.Form):
@@ -287,3 +293,37 @@ class ReviewForm(forms.Form):
     @property
     def verify(self) -> bool:
         return self.cleaned_data["decision"] == "verify"
+
+
+def review_post(request, review: Callable[..., object], *, success: str) -> None:
+    """Staff's decision posted with the ReviewForm: `review(verify=..., note=...)` calls the service. Its success
+    or its refusal (DomainError) becomes a message; an invalid post changes nothing. The view then redirects."""
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            review(verify=form.verify, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success)
+
+
+def report_review_view(
+    *,
+    report_get: Callable[..., ReviewedReport],
+    review: Callable[..., ReviewedReport],
+    success: str,
+    redirect_to: Callable[[ReviewedReport], str],
+):
+    """The one monthly-report review view (POST only) for an app's URLs: `report_get(user=, pk=)` is the app's
+    scoped selector (404 for a report the user may not see), `review(user=, report=, verify=, note=)` its review
+    service, `success` the message (lazy: it is built at import), `redirect_to(report)` the URL to go back to."""
+
+    @login_required
+    @require_POST
+    def report_review(request, pk):
+        report = report_get(user=request.user, pk=pk)
+        review_post(request, partial(review, user=request.user, report=report), success=success)
+        return redirect(redirect_to(report))
+
+    return report_review

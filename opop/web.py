@@ -1,9 +1,15 @@
-"""Small pieces every app's views share: the permission guard, a service error put on its form, a QR code."""
+"""Small pieces every app's views share: the permission guard, a posted form saved by its service (or the service's
+error put on the form), a QR code."""
+
+from collections.abc import Callable
 
 import qrcode
 import qrcode.image.svg
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.safestring import SafeString, mark_safe
+
+from opop.services import DomainError
 
 
 def require(allowed: bool) -> None:
@@ -24,6 +30,22 @@ def form_error(form, exc: Exception) -> None:
         form.add_error(None, exc.messages)
     else:
         form.add_error(None, str(exc))
+
+
+def form_saved[T](request, form, save: Callable[[dict], T], *, success: str) -> T | None:
+    """The one way a view saves a posted form. On a POST whose `form` is valid, `save(form.cleaned_data)` calls the
+    service: when it goes through, `success` becomes a message and the service's result (the saved object) is
+    returned, for the view to redirect. On a GET, an invalid form or a service's refusal (DomainError or
+    ValidationError, put on the form by `form_error`), None: the view renders the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save(form.cleaned_data)
+    except (DomainError, ValidationError) as exc:
+        form_error(form, exc)
+        return None
+    messages.success(request, success)
+    return saved
 
 
 def qr_svg(url: str, *, box_size: int = 10, border: int = 2) -> SafeString:

@@ -2,12 +2,14 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marketplace.seller.sales import month_sales
@@ -15,9 +17,9 @@ from opop.exports import export_response, rows_table
 from opop.models import KabupatenKota
 from opop.permissions import access_for
 from opop.ratelimit import rate_limited
-from opop.reviewed_reports import ReviewForm
+from opop.reviewed_reports import ReviewForm, report_review_view
 from opop.services import DomainError
-from opop.web import choice_labels, form_error, qr_svg, require
+from opop.web import choice_labels, form_saved, qr_svg, require
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
 from pesantren.forms import (
@@ -62,16 +64,13 @@ def register(request):
         )
     initial = {"name": organisation.name, "alamat_kabupaten": organisation.kabupaten_kota_id} if organisation else {}
     form = PesantrenForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pesantren = services.pesantren_register(
-                user=request.user, organisation=organisation, **profile_values(form)
-            )
-        except (DomainError, ValidationError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Your pesantren is registered. Submit it for verification when ready."))
-            return redirect("pesantren:detail", pesantren.pk)
+    if pesantren := form_saved(
+        request,
+        form,
+        lambda data: services.pesantren_register(user=request.user, organisation=organisation, **profile_values(form)),
+        success=_("Your pesantren is registered. Submit it for verification when ready."),
+    ):
+        return redirect("pesantren:detail", pesantren.pk)
     return render(request, "pesantren/pesantren_form.html", {"form": form, "organisation": organisation})
 
 
@@ -84,17 +83,21 @@ def edit(request, pk):
         or services.is_programme_staff_for(user=user, pesantren=pesantren)
     )
     form = PesantrenForm(request.POST or None, request.FILES or None, instance=pesantren)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         values = profile_values(form)
         pesantren.refresh_from_db()  # the form wrote onto the instance; the service compares with the stored row
-        try:
-            services.pesantren_update(user=request.user, pesantren=pesantren, **values)
-        except (DomainError, ValidationError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The profile is saved."))
-            return redirect("pesantren:detail", pesantren.pk)
-    return render(request, "pesantren/pesantren_form.html", {"form": form, "pesantren": pesantren})
+        return services.pesantren_update(user=request.user, pesantren=pesantren, **values)
+
+    if form_saved(request, form, save, success=_("The profile is saved.")):
+        return redirect("pesantren:detail", pesantren.pk)
+    return _form_page(request, "pesantren/pesantren_form.html", form, pesantren)
+
+
+def _form_page(request, template: str, form, pesantren: Pesantren, **context):
+    """A pesantren's form page (layouts/form_page.html): Cancel goes back to the pesantren's file."""
+    cancel_url = reverse("pesantren:detail", args=[pesantren.pk])
+    return render(request, template, {"form": form, "pesantren": pesantren, "cancel_url": cancel_url, **context})
 
 
 @login_required
@@ -153,17 +156,15 @@ def unit_form(request, pk=None, unit_pk=None):
     pesantren = unit.pesantren if unit else selectors.pesantren_get(user=request.user, pk=pk)
     require(services.is_pesantren_owner(user=request.user, pesantren=pesantren))
     form = BusinessUnitForm(request.POST or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         if unit is not None:
             unit.refresh_from_db()
-        try:
-            services.business_unit_save(user=request.user, pesantren=pesantren, unit=unit, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The business unit is saved."))
-            return redirect("pesantren:detail", pesantren.pk)
-    return render(request, "pesantren/businessunit_form.html", {"form": form, "pesantren": pesantren, "unit": unit})
+        return services.business_unit_save(user=request.user, pesantren=pesantren, unit=unit, **data)
+
+    if form_saved(request, form, save, success=_("The business unit is saved.")):
+        return redirect("pesantren:detail", pesantren.pk)
+    return _form_page(request, "pesantren/businessunit_form.html", form, pesantren, unit=unit)
 
 
 @login_required
@@ -186,21 +187,20 @@ def mapping_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
     require(services.is_programme_staff_for(user=request.user, pesantren=pesantren))
     form = MappingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mapping_record(
-                user=request.user,
-                pesantren=pesantren,
-                assessed_on=form.cleaned_data["assessed_on"],
-                scores=form.scores(),
-                notes=form.notes(),
-            )
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The potential mapping is recorded."))
-            return redirect("pesantren:detail", pesantren.pk)
-    return render(request, "pesantren/potentialmapping_form.html", {"form": form, "pesantren": pesantren})
+    if form_saved(
+        request,
+        form,
+        lambda data: services.mapping_record(
+            user=request.user,
+            pesantren=pesantren,
+            assessed_on=data["assessed_on"],
+            scores=form.scores(),
+            notes=form.notes(),
+        ),
+        success=_("The potential mapping is recorded."),
+    ):
+        return redirect("pesantren:detail", pesantren.pk)
+    return _form_page(request, "pesantren/potentialmapping_form.html", form, pesantren)
 
 
 @login_required
@@ -208,15 +208,14 @@ def mentoring_create(request, pk):
     pesantren = selectors.pesantren_get(user=request.user, pk=pk)
     require(services.is_programme_staff_for(user=request.user, pesantren=pesantren))
     form = MentoringForm(request.POST or None, initial={"mentor": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentoring_record(user=request.user, pesantren=pesantren, **form.cleaned_data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The mentoring session is logged."))
-            return redirect("pesantren:detail", pesantren.pk)
-    return render(request, "pesantren/mentoringsession_form.html", {"form": form, "pesantren": pesantren})
+    if form_saved(
+        request,
+        form,
+        lambda data: services.mentoring_record(user=request.user, pesantren=pesantren, **data),
+        success=_("The mentoring session is logged."),
+    ):
+        return redirect("pesantren:detail", pesantren.pk)
+    return _form_page(request, "pesantren/mentoringsession_form.html", form, pesantren)
 
 
 @login_required
@@ -226,25 +225,20 @@ def report_create(request, pk):
     month = _month_param(request.GET.get("month")) or default_report_month()
     mart = month_sales(organisation_id=pesantren.organisation_id, month=month)
     form = ReportForm(request.POST or None, pesantren=pesantren, month=month, mart_revenue=mart["revenue"])
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_submit(
-                user=request.user,
-                pesantren=pesantren,
-                month=form.cleaned_data["month"],
-                business_unit=form.cleaned_data["business_unit"],
-                **form.figures(),
-            )
-        except (DomainError, ValidationError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The report is submitted to Diskop UKM."))
-            return redirect("pesantren:report_detail", report.pk)
-    return render(
+    if report := form_saved(
         request,
-        "pesantren/monthlyreport_form.html",
-        {"form": form, "pesantren": pesantren, "mart": mart, "mart_month": month},
-    )
+        form,
+        lambda data: services.report_submit(
+            user=request.user,
+            pesantren=pesantren,
+            month=data["month"],
+            business_unit=data["business_unit"],
+            **form.figures(),
+        ),
+        success=_("The report is submitted to Diskop UKM."),
+    ):
+        return redirect("pesantren:report_detail", report.pk)
+    return _form_page(request, "pesantren/monthlyreport_form.html", form, pesantren, mart=mart, mart_month=month)
 
 
 def _month_param(value: str | None):
@@ -277,34 +271,22 @@ def report_correct(request, pk):
     report = selectors.report_get(user=request.user, pk=pk)
     require(services.is_pesantren_admin(user=request.user, pesantren=report.pesantren))
     form = ReportCorrectForm.for_report(report, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_correct(
-                user=request.user, report=report, reason=form.cleaned_data["reason"], **form.figures()
-            )
-        except (DomainError, ValidationError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The correction is saved as a new revision and sent for verification."))
-            return redirect("pesantren:report_detail", report.pk)
-    return render(
-        request, "pesantren/monthlyreport_correct.html", {"form": form, "report": report, "pesantren": report.pesantren}
-    )
+    if form_saved(
+        request,
+        form,
+        lambda data: services.report_correct(user=request.user, report=report, reason=data["reason"], **form.figures()),
+        success=_("The correction is saved as a new revision and sent for verification."),
+    ):
+        return redirect("pesantren:report_detail", report.pk)
+    return _form_page(request, "pesantren/monthlyreport_correct.html", form, report.pesantren, report=report)
 
 
-@login_required
-@require_POST
-def report_review(request, pk):
-    report = selectors.report_get(user=request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.report_review(user=request.user, report=report, verify=form.verify, note=form.cleaned_data["note"])
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The report is reviewed."))
-    return redirect("pesantren:report_detail", report.pk)
+report_review = report_review_view(
+    report_get=selectors.report_get,
+    review=services.report_review,
+    success=gettext_lazy("The report is reviewed."),
+    redirect_to=lambda report: reverse("pesantren:report_detail", args=[report.pk]),
+)
 
 
 @login_required
@@ -337,7 +319,12 @@ def directory(request):
     return render(
         request,
         "pesantren/pesantren_directory.html",
-        {"page": page, "regions": KabupatenKota.objects.all(), "region": region},
+        {
+            "page": page,
+            "querystring": urlencode({"kabupaten_kota": region or ""}),
+            "regions": KabupatenKota.objects.all(),
+            "region": region,
+        },
     )
 
 
@@ -438,12 +425,11 @@ def verification_queue(request):
 def partners(request):
     require(services.is_programme_staff(user=request.user))
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_create(user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The partner is added."))
-            return redirect("pesantren:partners")
+    if form_saved(
+        request,
+        form,
+        lambda data: services.partner_create(user=request.user, **data),
+        success=_("The partner is added."),
+    ):
+        return redirect("pesantren:partners")
     return render(request, "pesantren/partner_list.html", {"form": form, "partners": selectors.partner_list()})

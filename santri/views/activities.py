@@ -16,7 +16,7 @@ from pesantren.services import is_programme_staff
 from santri import selectors, services
 from santri.forms import EventForm, RegistrationForm
 from santri.models import Event, Registration, Santri
-from santri.views.common import form_error, qr_svg, require
+from santri.views.common import form_error, form_saved, qr_svg, require
 
 
 @login_required
@@ -57,16 +57,14 @@ def event_edit(request, pk):
     event = selectors.event_get(user=request.user, pk=pk)
     require(_manages(access_for(request.user), event))
     form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+
+    def save(data):
+        fields = dict(data)
         invited = fields.pop("invited_pesantren")
-        try:
-            services.event_update(user=request.user, event=event, invited_pesantren=invited, **fields)
-        except (ValidationError, DomainError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Event saved."))
-            return redirect("santri:event_detail", event.pk)
+        return services.event_update(user=request.user, event=event, invited_pesantren=invited, **fields)
+
+    if form_saved(request, form, save, success=_("Event saved.")):
+        return redirect("santri:event_detail", event.pk)
     return render(request, "santri/event_form.html", {"form": form, "event": event})
 
 

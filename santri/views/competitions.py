@@ -23,7 +23,7 @@ from santri.certificate_numbers import ACTIVITY_SERIES, certificate_series
 from santri.forms import BudgetFormSet, CompetitionForm, ProposalForm, ProposalStartForm, TeamSearchForm, budget_rows
 from santri.models import Competition, Santri, Score, TeamInvitation
 from santri.services.competitions import acting_santri, judge_conflict, santri_public_name
-from santri.views.common import form_error, qr_svg, require
+from santri.views.common import form_error, form_saved, qr_svg, require
 
 CHECKS_PER_MINUTE = 30
 
@@ -126,16 +126,13 @@ def proposal_start(request, pk, pesantren_pk=None):
     elif acting_santri(request.user) is None:
         raise Http404
     form = ProposalStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.proposal_start(
-                user=request.user, competition=competition, pesantren=pesantren, **form.cleaned_data
-            )
-        except (ValidationError, DomainError) as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Draft saved. Build the team, fill the canvas and the budget."))
-            return redirect("santri:proposal_edit", proposal.pk)
+    if proposal := form_saved(
+        request,
+        form,
+        lambda data: services.proposal_start(user=request.user, competition=competition, pesantren=pesantren, **data),
+        success=_("Draft saved. Build the team, fill the canvas and the budget."),
+    ):
+        return redirect("santri:proposal_edit", proposal.pk)
     return render(
         request,
         "santri/proposal_start.html",

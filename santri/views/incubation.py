@@ -14,7 +14,7 @@ from opop.services import DomainError
 from santri import selectors, services
 from santri.forms import MentorForm, MilestoneForm, ProgressNoteForm
 from santri.models import Milestone
-from santri.views.common import form_error
+from santri.views.common import form_error, form_saved
 
 
 @login_required
@@ -73,14 +73,8 @@ def _incubation_form_post(request, pk, *, form_class, service, done: str, contex
     """One incubation form posted: the service applies it and the page redirects, or the page shows its errors."""
     incubation = selectors.incubation_get(user=request.user, pk=pk)
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            service(user=request.user, incubation=incubation, **form.cleaned_data)
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("santri:incubation_detail", incubation.pk)
+    if form_saved(request, form, lambda data: service(user=request.user, incubation=incubation, **data), success=done):
+        return redirect("santri:incubation_detail", incubation.pk)
     return _page(request, incubation, **{context_name: form})
 
 

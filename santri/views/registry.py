@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from santri.cards import card_png
 from santri.forms import ApiTokenForm, ImportForm, SantriBusinessForm, SantriForm
 from santri.models import Santri
 from santri.validation import HEADER_ID, santri_to_row
-from santri.views.common import form_error, qr_svg, require
+from santri.views.common import form_error, form_saved, qr_svg, require
 
 PAGE_SIZE = 50
 
@@ -56,6 +57,7 @@ def santri_list(request, pesantren_pk):
             "page": page,
             "q": query,
             "status": status,
+            "querystring": urlencode({"q": query, "status": status}),
             "statuses": Santri.Status.choices,
             "is_admin": is_pesantren_admin(user=request.user, pesantren=pesantren),
             "imports": pesantren.santri_imports.select_related("created_by")[:5],
@@ -321,18 +323,16 @@ def business_form(request, pesantren_pk=None, pk=None):
             "members": list(business.members.all()),
         }
     form = SantriBusinessForm(request.POST or None, initial=initial, pesantren=pesantren)
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+
+    def save(data):
+        fields = dict(data)
         members = fields.pop("members")
-        try:
-            services.santri_business_save(
-                user=request.user, pesantren=pesantren, business=business, members=members, **fields
-            )
-        except ValidationError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Santri business saved."))
-            return redirect("santri:business_list", pesantren.pk)
+        return services.santri_business_save(
+            user=request.user, pesantren=pesantren, business=business, members=members, **fields
+        )
+
+    if form_saved(request, form, save, success=_("Santri business saved.")):
+        return redirect("santri:business_list", pesantren.pk)
     return render(request, "santri/business_form.html", {"form": form, "pesantren": pesantren, "business": business})
 
 
