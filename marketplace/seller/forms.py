@@ -55,7 +55,7 @@ class ProductForm(forms.ModelForm):
                 label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
         self.fields["category"].queryset = Category.objects.select_related("parent")
-        self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} > {c.name}" if c.parent else c.name
+        self.fields["category"].label_from_instance = lambda c: f"{c.parent.label} > {c.label}" if c.parent else c.label
         for name in ("price", "weight_grams", "min_order", "low_stock_threshold"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
 

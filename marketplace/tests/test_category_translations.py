@@ -57,3 +57,33 @@ def test_the_demo_categories_have_english_names():
 
     names = [name for parent, children in CATEGORIES for name in (parent, *children)]
     assert all(CATEGORY_NAMES_EN.get(name) for name in names), [n for n in names if n not in CATEGORY_NAMES_EN]
+
+
+def test_the_seller_form_names_parent_and_category_in_the_active_language(coffee):
+    from marketplace.seller.forms import ProductForm
+
+    with translation.override("en"):
+        html = str(ProductForm()["category"])
+    assert ">Food &amp; Drink &gt; Coffee</option>" in html and "Kopi" not in html
+    with translation.override("id"):
+        assert ">Makanan &amp; Minuman &gt; Kopi</option>" in str(ProductForm()["category"])
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "b2b/offer_list.html",
+        "b2b/rfq_detail.html",
+        "b2b/supplier_detail.html",
+        "b2b/supplier_directory.html",
+        "halal/product_queue.html",
+        "marketplace/staff/curation_queue.html",
+        "marketplace/staff/curation_rules.html",
+    ],
+)
+def test_staff_and_trade_screens_show_the_category_in_the_active_language(template):
+    """The B2B, halal and curation screens read the category's label (English where it has one), not its name."""
+    from django.template.loader import get_template
+
+    source = get_template(template).template.source
+    assert "category.label" in source and "category.name" not in source
