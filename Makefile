@@ -44,8 +44,8 @@ test: messages ## Run the whole test suite
 
 test-hostile: messages ## Attack every form and upload with many more hypothesis examples (slow)
 	HYPOTHESIS_PROFILE=thorough HOSTILE_TALLY=hostile-tally.json $(PY) -m pytest -p no:cacheprovider \
-		opop/tests/test_hostile_endpoints.py */tests/test_hostile_input.py */*/tests/test_hostile_input.py \
-		opop/tests/test_uploads.py
+		tests/test_hostile_endpoints.py */tests/test_hostile_input.py */*/tests/test_hostile_input.py \
+		opop/tests/test_uploads.py */tests/test_uploads.py */*/tests/test_uploads.py
 
 lint: install ## ruff lint and format check, and the import contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,4 @@
-"""Hostile input at every alumni form and POST endpoint (attacked by opop/tests/test_hostile_endpoints.py)."""
+"""Hostile input at every alumni form and POST endpoint (attacked by tests/test_hostile_endpoints.py)."""
 
 from opop.tests.hostile import Endpoint
 

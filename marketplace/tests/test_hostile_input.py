@@ -1,5 +1,5 @@
 """Hostile input at every OPOP Mart form and POST endpoint: catalogue, cart, checkout, orders, reviews, payments
-and the seller centre (attacked by opop/tests/test_hostile_endpoints.py); the gateway webhook is attacked here."""
+and the seller centre (attacked by tests/test_hostile_endpoints.py); the gateway webhook is attacked here."""
 
 import json
 

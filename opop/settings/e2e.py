@@ -1,4 +1,4 @@
-"""Browser journeys (opop/tests/e2e): the test settings behind a real server, uploads in the run's own folder."""
+"""Browser journeys (tests/e2e): the test settings behind a real server, uploads in the run's own folder."""
 
 from pathlib import Path
 

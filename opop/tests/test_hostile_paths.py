@@ -1,7 +1,7 @@
 """Hostile text in the address itself: every URL pattern's path parameters get a NUL byte, a slash, markup, a
 number past bigint and broken UTF-8, and every page's query string gets the same; no answer is a 500.
 
-The form sweeps (test_hostile_endpoints.py) attack POST bodies; this attacks what a view reads from the URL,
+The form sweeps (tests/test_hostile_endpoints.py) attack POST bodies; this attacks what a view reads from the URL,
 so a new view cannot regress either. Run as a visitor and as a superuser (who gets past every access check).
 """
 

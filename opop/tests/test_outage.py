@@ -1,6 +1,6 @@
 """Redis down, refused or silent: the cache degrades, logins work, /healthz says "degraded", tasks wait in the
 outbox and are sent once the broker is back. (The order journey through a dead broker is in marketplace's
-test_outage.py; a worker killed mid-rollup is in test_multinode.py.)"""
+test_outage.py; a worker killed mid-rollup is in tests/test_multinode.py.)"""
 
 import json
 import os

@@ -7,7 +7,6 @@ from io import BytesIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
@@ -144,76 +143,3 @@ def test_office_documents_must_be_the_package_their_name_claims():
     assert "not a valid PPTX" in refusal(uploads.office_check, upload(docx, "a.pptx"), "pptx")
     assert "not a valid DOCX" in refusal(uploads.office_check, upload(_office({"x.txt": b"x"}), "a.docx"), "docx")
     assert "not a valid DOCX" in refusal(uploads.office_check, upload(b"PK\x03\x04garbage", "a.docx"), "docx")
-
-
-# --- Through the forms and services that store uploads -----------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_the_pesantren_logo_is_stored_re_encoded_without_gps_or_payload(client, shopper):
-    from pesantren.models import Pesantren
-    from pesantren.tests.test_views import PROFILE_POST
-
-    client.force_login(shopper)
-    logo = upload(files.jpeg_with_gps(300, 300) + files.POLYGLOT_PAYLOAD, "logo.jpg")
-    response = client.post(reverse("pesantren:register"), {**PROFILE_POST, "logo": logo})
-    assert response.status_code == 302
-    stored = Pesantren.objects.get().logo
-    assert stored.name.endswith(".webp")
-    data = stored.read()
-    assert files.POLYGLOT_PAYLOAD not in data and b"SpyCam" not in data
-    assert not Image.open(BytesIO(data)).getexif().get_ifd(files.GPS_IFD)
-
-
-@pytest.mark.django_db
-def test_a_bomb_as_pesantren_logo_gets_the_form_back_with_a_message(client, shopper):
-    from pesantren.models import Pesantren
-    from pesantren.tests.test_views import PROFILE_POST
-
-    client.force_login(shopper)
-    client.cookies["django_language"] = "en"
-    response = client.post(
-        reverse("pesantren:register"), {**PROFILE_POST, "logo": upload(files.png_bomb(), "logo.png")}
-    )
-    assert response.status_code == 200
-    assert "too many pixels" in " ".join(response.context["form"].errors["logo"])
-    assert not Pesantren.objects.exists()
-
-
-@pytest.mark.django_db
-def test_a_halal_case_scan_is_stored_as_a_clean_jpeg_and_a_renamed_file_is_refused():
-    from marketplace.halal.uploads import clean_attachment
-
-    stored = clean_attachment(upload(files.jpeg_with_gps() + files.POLYGLOT_PAYLOAD, "ktp.jpg"))
-    data = stored.read()
-    assert Image.open(BytesIO(data)).format == "JPEG" and files.POLYGLOT_PAYLOAD not in data
-    assert not Image.open(BytesIO(data)).getexif().get_ifd(files.GPS_IFD)
-    pdf = upload(uploads.sample_pdf(), "nib.pdf", "application/pdf")
-    assert clean_attachment(pdf) is pdf  # a valid PDF is kept as uploaded
-    for content, name in [(files.HTML, "nib.pdf"), (files.EXE, "nib.pdf"), (files.HTML, "ktp.jpg")]:
-        with pytest.raises(ValidationError):
-            clean_attachment(upload(content, name))
-    with pytest.raises(ValidationError, match="too many pixels"):
-        clean_attachment(upload(files.png_bomb(), "scan.png"))
-
-
-@pytest.mark.django_db
-def test_a_product_photo_bomb_or_svg_is_refused_with_400_and_nothing_stored(client):
-    from marketplace.models import ProductPhoto
-    from marketplace.tests.factories import ProductFactory
-    from opop.models import Membership
-    from opop.tests.factories import MembershipFactory
-
-    product = ProductFactory()
-    owner = MembershipFactory(organisation=product.store.organisation, role=Membership.Role.OWNER).user
-    client.force_login(owner)
-    client.cookies["django_language"] = "en"
-    url = reverse("marketplace:seller_photo_add", args=[product.pk])
-    before = ProductPhoto.objects.count()
-    for content, name, message in [
-        (files.png_bomb(), "bomb.png", "too many pixels"),
-        (files.SVG, "photo.svg", "SVG and HTML"),
-    ]:
-        response = client.post(url, {"photo": upload(content, name)})
-        assert response.status_code == 400 and message in response.content.decode()
-    assert ProductPhoto.objects.count() == before

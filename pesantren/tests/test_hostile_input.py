@@ -1,6 +1,6 @@
 """Hostile input at every pesantren form and POST endpoint: never a 500, never a partial write.
 
-The endpoints are attacked by opop/tests/test_hostile_endpoints.py, which builds the demo world once for all
+The endpoints are attacked by tests/test_hostile_endpoints.py, which builds the demo world once for all
 apps; this module says what to attack, as whom, from which valid submission.
 """
 

@@ -1,4 +1,4 @@
-"""Hostile input at the programme dashboards' filter forms (GET; attacked by opop/tests/test_hostile_endpoints.py).
+"""Hostile input at the programme dashboards' filter forms (GET; attacked by tests/test_hostile_endpoints.py).
 
 Reports has no POST endpoint: its forms are the dashboard filters, which must ignore bad values, not fail.
 """

@@ -1,5 +1,5 @@
 """Hostile input at every santri form and POST endpoint (the form endpoints are attacked by
-opop/tests/test_hostile_endpoints.py in the shared demo world); the JSON API is attacked here."""
+tests/test_hostile_endpoints.py in the shared demo world); the JSON API is attacked here."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Hostile input at every B2B form (attacked by opop/tests/test_hostile_endpoints.py).
+"""Hostile input at every B2B form (attacked by tests/test_hostile_endpoints.py).
 
 The world is the demo's: Darul Ulum (side A) buys, Sidogiri (side B) supplies; an open request with two
 quotations, an awarded one whose PO has a received lot, a lot on its way, a proposed change and a paid invoice.

@@ -1,4 +1,4 @@
-"""Hostile input at every halal, legality and flagship form (attacked by opop/tests/test_hostile_endpoints.py)."""
+"""Hostile input at every halal, legality and flagship form (attacked by tests/test_hostile_endpoints.py)."""
 
 import pytest
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""Hostile input at every Samsat counter form and POST endpoint (run by opop/tests/test_hostile_endpoints.py)."""
+"""Hostile input at every Samsat counter form and POST endpoint (run by tests/test_hostile_endpoints.py)."""
 
 from django.urls import reverse
 

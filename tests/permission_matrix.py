@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from opop.tests.permission_world import World
+from tests.permission_world import World
 
 
 def _kwargs(name: str, world: World) -> dict | None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from opop.tests.e2e.browser import Journey, rupiah
+from tests.e2e.browser import Journey, rupiah
 
 pytestmark = pytest.mark.e2e
 

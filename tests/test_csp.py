@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.csp import CSP
 
-from opop.tests.permission_expectations import MATRIX
-from opop.tests.permission_matrix import url_for
-from opop.tests.permission_world import ROLES, build_world, url_names
+from tests.permission_expectations import MATRIX
+from tests.permission_matrix import url_for
+from tests.permission_world import ROLES, build_world, url_names
 
 DATA_BLOCK_TYPES = {"application/json", "application/ld+json", "text/template"}
 

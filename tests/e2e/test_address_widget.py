@@ -3,7 +3,7 @@ each list filling at once from /wilayah/<kode>/anak.json, sees the postal code a
 
 import pytest
 
-from opop.tests.e2e.browser import Journey
+from tests.e2e.browser import Journey
 
 pytestmark = pytest.mark.e2e
 

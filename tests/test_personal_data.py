@@ -26,9 +26,9 @@ from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from opop.models import AuditEvent, KabupatenKota
-from opop.tests.permission_expectations import MATRIX
-from opop.tests.permission_matrix import url_for
-from opop.tests.permission_world import EMAILS, ROLES, build_world
+from tests.permission_expectations import MATRIX
+from tests.permission_matrix import url_for
+from tests.permission_world import EMAILS, ROLES, build_world
 
 NIK_PREFIX = "35179876"
 BIRTH_DATE = "2007-02-19"

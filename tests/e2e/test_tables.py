@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from opop.tests.e2e.browser import ARTIFACTS, DEMO_PASSWORD
+from tests.e2e.browser import ARTIFACTS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

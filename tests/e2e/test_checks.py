@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from opop.tests.e2e.browser import Journey, assert_accessible
+from tests.e2e.browser import Journey, assert_accessible
 
 pytestmark = pytest.mark.e2e
 

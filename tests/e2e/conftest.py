@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from opop.tests.cluster import free_port, wait_for_http
-from opop.tests.e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT
+from tests.e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT
 
 BIN = Path(sys.executable).parent
 SKIP_REASON = f"the browser journeys need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"

@@ -9,7 +9,7 @@ a payout → finance approves it, downloads the bank file, marks it transferred 
 
 import pytest
 
-from opop.tests.e2e.browser import Journey, rupiah
+from tests.e2e.browser import Journey, rupiah
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ Outcomes, in the order of ROLES: a status code, or `login` for a redirect to the
 POST rows are sent without a valid form, so "302" there means "handled and sent back with a message".
 """
 
-from opop.tests.permission_world import ROLES
+from tests.permission_world import ROLES
 
 assert ROLES == [
     "anonymous",

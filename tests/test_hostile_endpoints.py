@@ -13,7 +13,8 @@ import os
 
 import pytest
 
-from opop.tests.hostile import TALLY, attack, post_url_names, world_fixture
+from opop.tests.hostile import TALLY
+from tests.hostile_world import attack, post_url_names, world_fixture
 
 MODULES = [
     "opop.tests.test_hostile_input",

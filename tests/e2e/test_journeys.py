@@ -12,7 +12,7 @@ from io import BytesIO
 import pytest
 from PIL import Image, ImageDraw
 
-from opop.tests.e2e.browser import Journey, assert_keyboard_reachable, rupiah
+from tests.e2e.browser import Journey, assert_keyboard_reachable, rupiah
 
 pytestmark = pytest.mark.e2e
 

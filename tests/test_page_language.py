@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
-from opop.tests.permission_expectations import MATRIX
-from opop.tests.permission_matrix import url_for
-from opop.tests.permission_world import build_world
+from tests.permission_expectations import MATRIX
+from tests.permission_matrix import url_for
+from tests.permission_world import build_world
 
 # Unambiguous Indonesian UI words that an English page must not show in its chrome.
 INDONESIAN_WORDS = [
@@ -130,7 +130,7 @@ def world(django_db_setup, django_db_blocker):
 
 def crawl(world, role: str, language: str):
     """(name, html) of every HTML page the matrix says `role` opens with a 200, in `language`."""
-    from opop.tests.permission_world import ROLES
+    from tests.permission_world import ROLES
 
     index = ROLES.index(role)
     client = Client()

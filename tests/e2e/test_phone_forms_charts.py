@@ -3,7 +3,7 @@ seller queue's tabs scroll with a hint, the dashboard draws its phone charts wit
 
 import pytest
 
-from opop.tests.e2e.browser import DEMO_PASSWORD
+from tests.e2e.browser import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -3,9 +3,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from opop.tests.permission_expectations import MATRIX
-from opop.tests.permission_matrix import url_for
-from opop.tests.permission_world import ROLES, build_world, url_names
+from tests.permission_expectations import MATRIX
+from tests.permission_matrix import url_for
+from tests.permission_world import ROLES, build_world, url_names
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from opop.tests.e2e.browser import Journey
+from tests.e2e.browser import Journey
 
 pytestmark = pytest.mark.e2e
 

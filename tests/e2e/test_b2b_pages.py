@@ -5,7 +5,7 @@ the phone."""
 
 import pytest
 
-from opop.tests.e2e.browser import Journey
+from tests.e2e.browser import Journey
 
 pytestmark = pytest.mark.e2e
 
