@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opop.models import KabupatenKota, Organisation, TimeStampedModel
+from opop.models import KabupatenKota, Organisation, TimeStampedModel, by_whom
 from opop.reviewed_reports import ReportRevision, ReviewedReport
 from pesantren.models import BusinessUnit, Pesantren, nib_validator
 
@@ -141,23 +141,9 @@ class Collaboration(TimeStampedModel):
     kind = models.CharField(_("role of the business"), max_length=10, choices=Kind.choices)
     description = models.TextField(_("what they do together"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    business_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed for the business by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    business_confirmed_by = by_whom(_("confirmed for the business by"))
     business_confirmed_at = models.DateTimeField(_("confirmed by the business"), null=True, blank=True)
-    pesantren_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed for the pesantren by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    pesantren_confirmed_by = by_whom(_("confirmed for the pesantren by"))
     pesantren_confirmed_at = models.DateTimeField(_("confirmed by the pesantren"), null=True, blank=True)
 
     class Meta:

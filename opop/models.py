@@ -7,12 +7,49 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opop.formatting import normalise_phone
 from opop.ledger import AppendOnlyModel
+
+
+def by_whom(verbose_name) -> models.ForeignKey:
+    """The person who did something to a row (confirmed, processed, decided, reviewed): the row keeps its
+    history when that account is gone (SET NULL), and the user gets no reverse accessor for it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
+def latitude_field() -> models.DecimalField:
+    """The optional map pin's latitude of an address (typed or picked; no map tiles are fetched)."""
+    return models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def longitude_field() -> models.DecimalField:
+    return models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
 
 
 class TimeStampedModel(models.Model):
@@ -362,14 +399,7 @@ class DeletionRequest(TimeStampedModel):
     reason = models.TextField(_("reason"), blank=True)
     due_at = models.DateTimeField(_("deadline"), default=deletion_deadline)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
-    processed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("processed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    processed_by = by_whom(_("processed by"))
 
     class Meta:
         ordering = ["due_at", "pk"]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from opop.models import KabupatenKota, Organisation, TimeStampedModel
+from opop.models import KabupatenKota, Organisation, TimeStampedModel, by_whom, latitude_field, longitude_field
 from opop.reviewed_reports import ReportRevision, ReviewedReport
 
 nspp_validator = RegexValidator(r"^\d{12}$", _("An NSPP has exactly 12 digits."))
@@ -65,22 +65,8 @@ class Pesantren(TimeStampedModel):
         KabupatenKota, verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="pesantren"
     )
     postal_code = models.CharField(_("postal code"), max_length=5, validators=[postal_code_validator])
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     pengasuh = models.CharField(_("leader (pengasuh)"), max_length=150)
     santri_count = models.PositiveIntegerField(_("number of santri"))
     phone = models.CharField(_("contact phone"), max_length=16)
@@ -285,14 +271,7 @@ class MentoringSession(models.Model):
     )
     held_on = models.DateField(_("date"))
     aspect = models.CharField(_("aspect"), max_length=12, choices=Aspect.choices)
-    mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("mentor (staff)"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    mentor = by_whom(_("mentor (staff)"))
     partner = models.ForeignKey(
         Partner,
         verbose_name=_("mentor (partner)"),

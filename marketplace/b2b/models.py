@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opop.ledger import AppendOnly, AppendOnlyModel
-from opop.models import KabupatenKota, Organisation, TimeStampedModel
+from opop.models import KabupatenKota, Organisation, TimeStampedModel, by_whom
 
 SUPPLIER_KINDS = (
     Organisation.Kind.PESANTREN,
@@ -534,14 +534,7 @@ class Event(AppendOnlyModel):
     subject = models.CharField(_("part"), max_length=10, choices=Subject.choices)
     subject_id = models.PositiveBigIntegerField(_("part id"))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = by_whom(_("by"))
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("for"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.models.catalogue import Store
 from marketplace.models.orders import Order
 from opop.ledger import AppendOnly, AppendOnlyModel
-from opop.models import TimeStampedModel
+from opop.models import TimeStampedModel, by_whom
 
 BUCKETS = ("pending", "available", "in_payout", "paid_out", "refunded")
 
@@ -48,23 +48,9 @@ class Payout(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = by_whom(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    closed_by = by_whom(_("closed by"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     bank_reference = models.CharField(_("bank reference"), max_length=80, blank=True)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
@@ -133,14 +119,7 @@ class BalanceEntry(AppendOnlyModel):
         blank=True,
         related_name="balance_entries",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = by_whom(_("by"))
     note = models.CharField(_("note"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 

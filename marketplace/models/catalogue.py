@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
-from opop.models import KabupatenKota, Organisation, TimeStampedModel
+from opop.models import KabupatenKota, Organisation, TimeStampedModel, by_whom
 
 _SLUG = "slug-placeholder-0"
 
@@ -273,14 +273,7 @@ class Product(TimeStampedModel):
         _("listing review"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.APPROVED
     )
     listing_reason = models.TextField(_("reason for the review decision"), blank=True)
-    listing_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    listing_reviewed_by = by_whom(_("reviewed by"))
     listing_reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     objects = ProductQuerySet.as_manager()

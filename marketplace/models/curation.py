@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product
-from opop.models import TimeStampedModel
+from opop.models import TimeStampedModel, by_whom
 
 
 class CurationRule(TimeStampedModel):
@@ -70,22 +70,8 @@ class ProductRevision(TimeStampedModel):
     # The approved values the changes replace, as they were when the revision was decided (for the history).
     previous = models.JSONField(_("values replaced"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = by_whom(_("submitted by"))
+    reviewed_by = by_whom(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import PILLAR_BY_KIND, Pillar, Store
-from opop.models import KabupatenKota, Organisation, TimeStampedModel
+from opop.models import KabupatenKota, Organisation, TimeStampedModel, by_whom
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -69,14 +69,7 @@ class StoreApplication(TimeStampedModel):
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submission_count = models.PositiveSmallIntegerField(_("times submitted"), default=0)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = by_whom(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     return_reason = models.TextField(_("reason for returning"), max_length=1000, blank=True)
     store = models.OneToOneField(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.models.catalogue import Product, ProductVariant, Store
 from opop.formatting import normalise_phone
 from opop.ledger import AppendOnly, AppendOnlyModel
-from opop.models import KabupatenKota, TimeStampedModel
+from opop.models import KabupatenKota, TimeStampedModel, by_whom, latitude_field, longitude_field
 
 EAST_JAVA = "Jawa Timur"
 
@@ -78,22 +78,8 @@ class Address(TimeStampedModel):
     desa_code = models.CharField(_("village code"), max_length=13, blank=True)
     street = models.CharField(_("street and house number"), max_length=200)
     rt_rw = models.CharField(_("RT/RW"), max_length=15, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     postal_code = models.CharField(
         _("postal code"), max_length=5, validators=[RegexValidator(r"^\d{5}$", _("A postal code has 5 digits."))]
     )
@@ -308,14 +294,7 @@ class OrderEvent(AppendOnlyModel):
 
     order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="events")
     created_at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = by_whom(_("by"))
     from_status = models.CharField(_("from"), max_length=20, choices=Order.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Order.Status.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -403,14 +382,7 @@ class Payment(TimeStampedModel):
     )
     proof = models.ImageField(_("transfer proof"), upload_to="marketplace/proofs/", blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    confirmed_by = by_whom(_("confirmed by"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.models.catalogue import Product, ProductVariant, Store
 from opop.ledger import AppendOnly, AppendOnlyModel
+from opop.models import by_whom
 
 
 class StockMovement(AppendOnlyModel):
@@ -36,14 +37,7 @@ class StockMovement(AppendOnlyModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     quantity = models.IntegerField(_("quantity"), help_text=_("Positive adds to the shelf, negative takes off."))
     reason = models.CharField(_("reason"), max_length=250, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = by_whom(_("by"))
     order = models.ForeignKey(
         "marketplace.Order",
         verbose_name=_("order"),
@@ -102,14 +96,7 @@ class StoreInvitation(models.Model):
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("accepted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    accepted_by = by_whom(_("accepted by"))
     revoked = models.BooleanField(_("withdrawn"), default=False)
 
     class Meta:
