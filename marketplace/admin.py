@@ -19,6 +19,7 @@ from marketplace.models import (
     Store,
     WholesaleTier,
 )
+from opop.admin import ReadOnlyAdmin
 
 
 @admin.register(Category)
@@ -69,22 +70,13 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdmin):
     """Read-only: the ledger is written by marketplace.catalogue.stock only."""
 
     list_display = ["created_at", "product", "variant", "kind", "quantity", "actor", "order", "reason"]
     list_filter = ["kind"]
     search_fields = ["product__name", "reason", "order__number"]
     list_select_related = ["product", "variant__product", "actor", "order"]  # a variant's name shows its product
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OrderItemInline(admin.TabularInline):

@@ -35,6 +35,19 @@ def admin_login(request, extra_context=None):
 admin.site.login = admin_login
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that only shows: the rows are written by the services (ledgers, audit records, B2B trade)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
@@ -72,16 +85,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "actor", "organisation", "target_type", "target_id"]
     list_filter = ["action"]
     search_fields = ["action", "target_id", "actor__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,21 +3,11 @@
 from django.contrib import admin
 
 from marketplace.b2b.models import RFQ, Event, Invoice, PurchaseOrder, Quotation, SupplyOffer
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from opop.admin import ReadOnlyAdmin
 
 
 @admin.register(SupplyOffer)
-class SupplyOfferAdmin(ReadOnly):
+class SupplyOfferAdmin(ReadOnlyAdmin):
     list_display = ["product_name", "organisation", "category", "unit", "price_per_unit", "is_active"]
     list_select_related = ["organisation", "category"]
     list_filter = ["is_active", "unit"]
@@ -25,7 +15,7 @@ class SupplyOfferAdmin(ReadOnly):
 
 
 @admin.register(RFQ)
-class RFQAdmin(ReadOnly):
+class RFQAdmin(ReadOnlyAdmin):
     list_display = ["number", "buyer", "title", "status", "closes_at"]
     list_select_related = ["buyer"]
     list_filter = ["status", "audience"]
@@ -33,13 +23,13 @@ class RFQAdmin(ReadOnly):
 
 
 @admin.register(Quotation)
-class QuotationAdmin(ReadOnly):
+class QuotationAdmin(ReadOnlyAdmin):
     list_display = ["rfq", "supplier", "total", "status", "revision"]
     list_select_related = ["rfq", "supplier"]
 
 
 @admin.register(PurchaseOrder)
-class PurchaseOrderAdmin(ReadOnly):
+class PurchaseOrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "buyer", "supplier", "status", "total", "revision"]
     list_select_related = ["buyer", "supplier"]
     list_filter = ["status"]
@@ -47,7 +37,7 @@ class PurchaseOrderAdmin(ReadOnly):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnly):
+class InvoiceAdmin(ReadOnlyAdmin):
     list_display = ["number", "purchase_order", "status", "total", "due_on", "paid_at"]
     list_select_related = ["purchase_order"]
     list_filter = ["status"]
@@ -55,7 +45,7 @@ class InvoiceAdmin(ReadOnly):
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnly):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "rfq", "subject", "from_status", "to_status", "actor", "organisation"]
     list_select_related = ["rfq", "actor", "organisation"]
     list_filter = ["subject"]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from opop.admin import ReadOnlyAdmin
 from pesantren.samsat.models import (
     Bill,
     DayClose,
@@ -62,17 +63,6 @@ class OutletAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # outlets are registered through the staff page (a service with its audit event)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OutcomeInline(admin.TabularInline):
