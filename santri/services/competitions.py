@@ -79,7 +79,7 @@ def acting_santri(user: User) -> Santri | None:
     )
 
 
-def proposal_may_edit(user: User, proposal: Proposal) -> bool:
+def proposal_may_edit(*, user: User, proposal: Proposal) -> bool:
     """The pesantren's admins, or a santri of the team (accepted) with their own account."""
     if is_pesantren_admin(user=user, pesantren=proposal.pesantren):
         return True
@@ -98,7 +98,7 @@ def _require_open(proposal: Proposal) -> Competition:
 
 
 def _require_draft(user: User, proposal: Proposal) -> Proposal:
-    if not proposal_may_edit(user, proposal):
+    if not proposal_may_edit(user=user, proposal=proposal):
         raise PermissionDenied
     _require_open(proposal)
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)

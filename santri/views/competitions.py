@@ -142,7 +142,7 @@ def proposal_start(request, pk, pesantren_pk=None):
 
 def _proposal_for_editor(request, pk):
     proposal = selectors.proposal_get(user=request.user, pk=pk)
-    if not services.proposal_may_edit(request.user, proposal):
+    if not services.proposal_may_edit(user=request.user, proposal=proposal):
         raise Http404
     return proposal
 
@@ -152,7 +152,7 @@ def proposal_edit(request, pk):
     """The proposal: its draft form (canvas, budget, team, pitch deck) while editable, else read only."""
     proposal = selectors.proposal_get(user=request.user, pk=pk)
     competition = proposal.competition
-    may_edit = services.proposal_may_edit(request.user, proposal)
+    may_edit = services.proposal_may_edit(user=request.user, proposal=proposal)
     editable = (
         may_edit
         and proposal.is_draft
