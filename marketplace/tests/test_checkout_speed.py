@@ -9,8 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from marketplace.cart.services import cart_set
+from marketplace.catalogue import fragments
 from marketplace.checkout import planning, services
-from marketplace.models import Order
+from marketplace.models import CartItem, Order
 from marketplace.orders import views as order_views
 from marketplace.tests.factories import ProductFactory
 
@@ -42,13 +43,16 @@ def test_a_placing_request_plans_the_checkout_once_and_renders_no_mail_inside_it
     data = {"address": address.pk, "place": "1", "checkout_key": str(uuid.uuid4()), "payment": "bank_transfer"}
     data |= {f"delivery_{store.pk}": "shipping" for store in cart}
     cache.clear()
+    bought = CartItem.objects.filter(user=shopper).values_list("product_id", flat=True)
+    deps = [("product", pk) for pk in bought] + [("store", store.pk) for store in cart]
+    before = fragments.versions(deps)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("marketplace:checkout"), data)
     assert response.status_code == 302 and Order.objects.count() == 2
     assert len(calls) == 1  # planned once, inside order_place
     assert mail.outbox == []  # the e-mails wait for the commit
     assert callbacks  # …as callbacks after it
-    assert not any(key.startswith(":1:marketplace:version:") for key in getattr(cache, "_cache", {}))  # no bump
+    assert fragments.versions(deps) == before  # no cache version moved inside the request's transaction
     for callback in callbacks:
         callback()
     assert len(mail.outbox) >= 2  # buyer and sellers told after the commit

@@ -35,3 +35,9 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
 # Tests hit the public check pages and the santri API many times from one client (hypothesis examples);
 # opop/tests/test_ratelimit.py sets tight limits to prove the limiter.
 OPOP_RATE_LIMITS = {"public_check": "100000/m/ip", "santri_api": "100000/m/ip"}
+
+# The store's fragment cache renews a piece after the commit of a change (catalogue/fragments.py), and most
+# tests run inside one transaction that never commits; with Redis (CI's second pass) it would be on and serve
+# pages from before the test's change. Off in every test as on SQLite's memory cache; the tests of the cache
+# (marketplace/tests/test_store_cache.py) turn it on and run the commit callbacks.
+CATALOGUE_FRAGMENT_CACHE = False
