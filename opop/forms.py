@@ -1,6 +1,7 @@
 """Forms of the shared kernel: what a person tells about themselves (sign-up, profile)."""
 
 import hashlib
+import threading
 from collections import OrderedDict
 
 from django import forms
@@ -63,6 +64,7 @@ def model_choices_in_one_query_install() -> None:
 # choice list read from them is the same until the next deploy, so a form of such choices can be kept rendered.
 REFERENCE_MODELS = frozenset({"opop.KabupatenKota", "opop.Wilayah"})
 _FIELDS_HTML: OrderedDict[str, str] = OrderedDict()
+_FIELDS_HTML_LOCK = threading.Lock()  # gunicorn's threads share the process's kept forms
 FIELDS_HTML_KEPT = 256
 
 
@@ -83,7 +85,16 @@ def _fields_signature(form) -> tuple | None:
             choices = [(str(value), str(label)) for value, label in field.widget.choices]
         attrs = sorted((key, str(value)) for key, value in field.widget.attrs.items())
         parts.append(
-            (name, str(field.label), str(field.help_text), field.required, type(field.widget).__name__, attrs, choices)
+            (
+                name,
+                str(field.label),
+                str(field.help_text),
+                field.required,
+                field.disabled,
+                type(field.widget).__name__,
+                attrs,
+                choices,
+            )
         )
     return tuple(parts)
 
@@ -92,8 +103,8 @@ def form_fields_html(form, *, template_name: str = "components/form_fields.html"
     """The form's fields rendered (each `as_field_group`), kept in this process for a form whose choices are all
     fixed or reference data and whose values are valid: a filter panel's seven selects cost about 30 ms to render
     on a loaded machine, most of it Django's per-option templates. Keyed by everything the HTML shows (the form's
-    class, fields, choices, values, prefix and the language), so nothing is ever stale; a form with errors is
-    rendered as it is."""
+    class, fields, choices, values or initial values, prefix and the language), so nothing is ever stale; a form
+    with errors is rendered as it is."""
     from django.template.loader import render_to_string
 
     def build():
@@ -104,11 +115,7 @@ def form_fields_html(form, *, template_name: str = "components/form_fields.html"
     signature = _fields_signature(form)
     if signature is None:
         return build()
-    data = form.data if form.is_bound else {}
-    values = tuple(
-        (name, tuple(data.getlist(form.add_prefix(name))) if hasattr(data, "getlist") else data.get(name, ""))
-        for name in form.fields
-    )
+    values = tuple((name, repr(form[name].value())) for name in form.fields)  # the data, or the initial values
     key = hashlib.sha256(
         repr(
             (
@@ -123,14 +130,16 @@ def form_fields_html(form, *, template_name: str = "components/form_fields.html"
             )
         ).encode()
     ).hexdigest()
-    html = _FIELDS_HTML.get(key)
+    with _FIELDS_HTML_LOCK:
+        html = _FIELDS_HTML.get(key)
+        if html is not None:
+            _FIELDS_HTML.move_to_end(key)
     if html is None:
-        html = build()
-        _FIELDS_HTML[key] = html
-        while len(_FIELDS_HTML) > FIELDS_HTML_KEPT:
-            _FIELDS_HTML.popitem(last=False)
-    else:
-        _FIELDS_HTML.move_to_end(key)
+        html = build()  # outside the lock: two threads may render the same form once each, never wrongly
+        with _FIELDS_HTML_LOCK:
+            _FIELDS_HTML[key] = html
+            while len(_FIELDS_HTML) > FIELDS_HTML_KEPT:
+                _FIELDS_HTML.popitem(last=False)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 

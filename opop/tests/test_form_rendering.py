@@ -24,6 +24,10 @@ class RegionForm(forms.Form):
     )
 
 
+class StatusForm(forms.Form):  # fixed choices only: renders without the database (the threads below)
+    status = forms.ChoiceField(choices=[("", "All"), ("active", "Active"), ("paused", "Paused")], required=False)
+
+
 class UserForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.all(), required=False)
 
@@ -78,3 +82,33 @@ def test_a_form_with_errors_is_rendered_as_it_is():
     form_fields_html(RegionForm({"status": "active"}))
     html = form_fields_html(RegionForm({"status": "nonsense"}))
     assert "nonsense" in html  # Django's "Select a valid choice. nonsense is not one of the available choices."
+
+
+def test_an_initial_value_is_part_of_what_is_kept():
+    today = form_fields_html(RegionForm(initial={"status": "active"}))
+    other = form_fields_html(RegionForm(initial={"status": "paused"}))
+    assert '<option value="active" selected>' in today and '<option value="paused" selected>' in other
+
+
+def test_threads_share_the_kept_forms_without_tripping_over_each_other(monkeypatch):
+    import threading
+
+    from opop import forms as opop_forms
+
+    monkeypatch.setattr(opop_forms, "FIELDS_HTML_KEPT", 3)  # constant eviction while four threads read and write
+    errors = []
+
+    def work(n):
+        try:
+            for i in range(40):
+                html = form_fields_html(StatusForm({"status": ["active", "paused", ""][(n + i) % 3]}))
+                assert "<select" in html
+        except Exception as exc:  # any error in a thread fails the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
