@@ -7,6 +7,7 @@ import struct
 import zlib
 from io import BytesIO
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from opop.tests.hostile import Upload
@@ -78,3 +79,8 @@ def samples() -> list[Upload]:
 
 
 SAMPLES = samples()
+
+
+def upload(content: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg") -> SimpleUploadedFile:
+    """A file as a browser posts it: these bytes under this name and declared type."""
+    return SimpleUploadedFile(name, content, content_type=content_type)

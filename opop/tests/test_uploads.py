@@ -6,12 +6,12 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
 from opop import uploads
 from opop.tests import hostile_files as files
+from opop.tests.hostile_files import upload
 
 
 @pytest.fixture(autouse=True)
@@ -23,10 +23,6 @@ def _english():
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def upload(content: bytes, name: str = "photo.jpg", content_type: str = "image/jpeg") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def refusal(check, *args, **kwargs) -> str:
