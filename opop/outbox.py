@@ -75,8 +75,8 @@ def _task(name: str):
     return task
 
 
-def publish(task_name: str, kwargs: dict[str, Any], *, task_id: str | None = None) -> None:
-    """Hand one task to the broker now, or raise. Bounded by OUTBOX_PUBLISH_TIMEOUT: no retries, no waiting."""
+def _producer():
+    """A pooled producer on a write connection bounded by OUTBOX_PUBLISH_TIMEOUT: no retries, no waiting."""
     from kombu import pools
 
     app = _app()
@@ -89,8 +89,17 @@ def publish(task_name: str, kwargs: dict[str, Any], *, task_id: str | None = Non
     }
     conn = app.connection_for_write(connect_timeout=timeout, transport_options=options)
     # kombu keeps one producer pool per (broker URL, options): connections are reused between requests.
-    with pools.producers[conn].acquire(block=True, timeout=timeout) as producer:
-        app.send_task(task_name, kwargs=kwargs, task_id=task_id, producer=producer, retry=False)
+    return pools.producers[conn].acquire(block=True, timeout=timeout)
+
+
+def _send(producer, task_name: str, kwargs: dict[str, Any], task_id: str | None) -> None:
+    _app().send_task(task_name, kwargs=kwargs, task_id=task_id, producer=producer, retry=False)
+
+
+def publish(task_name: str, kwargs: dict[str, Any], *, task_id: str | None = None) -> None:
+    """Hand one task to the broker now, or raise. Bounded by OUTBOX_PUBLISH_TIMEOUT: no retries, no waiting."""
+    with _producer() as producer:
+        _send(producer, task_name, kwargs, task_id)
 
 
 def broker_breaker_open() -> bool:
@@ -132,32 +141,35 @@ def enqueue(task_name: str, kwargs: dict[str, Any] | None = None) -> None:
         if task is not None:  # the app that owns it is not installed: nobody would run it
             task.apply(kwargs=kwargs)
         return
-    message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
-    _deliver(message.pk, task_name, kwargs, str(message.task_id))
+    _deliver([OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)])
 
 
-def _attempt_failed(message_id: int, error: str) -> None:
-    OutboxMessage.objects.filter(pk=message_id).update(
+def _attempts_failed(message_ids: list[int], error: str) -> None:
+    OutboxMessage.objects.filter(pk__in=message_ids).update(
         attempts=models.F("attempts") + 1, last_attempt_at=timezone.now(), last_error=error[:1000]
     )
-    logger.warning("opop.outbox.stored", extra={"outbox_id": message_id, "error": error[:300]})
+    logger.warning("opop.outbox.stored", extra={"outbox_ids": message_ids, "error": error[:300]})
 
 
-def _deliver(message_id: int, task_name: str, kwargs: dict[str, Any], task_id: str) -> None:
-    """The fast path after the commit: publish the stored row's task now and delete the row, or leave it with
-    the error for the relay. A broker failure never raises (the request that committed carries on); a database
-    failure does."""
+def _deliver(messages: list[OutboxMessage]) -> None:
+    """The fast path after the commit: publish the stored rows' tasks now, on one producer, and delete the sent
+    rows with one DELETE; leave the rest with the error for the relay. A broker failure never raises (the
+    request that committed carries on); a database failure does."""
     if broker_breaker_open():
-        _attempt_failed(message_id, "broker skipped: it failed moments ago in this process")
+        _attempts_failed([m.pk for m in messages], "broker skipped: it failed moments ago in this process")
         return
+    sent: list[int] = []
     try:
-        publish(task_name, kwargs, task_id=task_id)
+        with _producer() as producer:
+            for message in messages:
+                _send(producer, message.task_name, message.kwargs, str(message.task_id))
+                sent.append(message.pk)
     except Exception as exc:  # refused, timed out, pool exhausted...: the broker is not taking work
         trip_breaker(exc)
-        _attempt_failed(message_id, f"{exc.__class__.__name__}: {exc}")
-        return
-    OutboxMessage.objects.filter(pk=message_id).delete()
-    if _recovered() and task_name != FLUSH_TASK:
+        _attempts_failed([m.pk for m in messages if m.pk not in sent], f"{exc.__class__.__name__}: {exc}")
+    if sent:
+        OutboxMessage.objects.filter(pk__in=sent).delete()
+    if sent and len(sent) == len(messages) and _recovered() and all(m.task_name != FLUSH_TASK for m in messages):
         # The broker is back: let a worker drain what this and other processes stored meanwhile.
         try:
             publish(FLUSH_TASK, {})
@@ -166,18 +178,23 @@ def _deliver(message_id: int, task_name: str, kwargs: dict[str, Any], task_id: s
 
 
 class _OnCommit:
-    """The on_commit callback; a class so `once_per_transaction` can find an already scheduled one."""
+    """The on_commit callback of one savepoint level of a transaction: every task enqueued at that level, sent
+    together after the commit (one producer, one DELETE). Rolled back with its savepoint, like the rows."""
 
-    def __init__(self, task_name: str, kwargs: dict[str, Any], message: OutboxMessage | None = None):
-        self.task_name = task_name
-        self.kwargs = kwargs
-        self.message = message
+    def __init__(self):
+        self.tasks: list[tuple[str, dict[str, Any], OutboxMessage | None]] = []
 
     def __call__(self) -> None:
-        if self.message is None:  # eager mode: nothing was stored, run it here
-            enqueue(self.task_name, self.kwargs)
-        else:
-            _deliver(self.message.pk, self.task_name, self.kwargs, str(self.message.task_id))
+        stored = [message for _name, _kwargs, message in self.tasks if message is not None]
+        if stored:
+            _deliver(stored)
+        for task_name, kwargs, message in self.tasks:
+            if message is None:  # eager mode: nothing was stored, run it here
+                enqueue(task_name, kwargs)
+
+
+def _scheduled() -> list[tuple[set, Any, bool]]:
+    return [entry for entry in connection.run_on_commit if isinstance(entry[1], _OnCommit)]
 
 
 def enqueue_on_commit(task_name: str, kwargs: dict[str, Any] | None = None, *, once_per_transaction=False) -> None:
@@ -186,18 +203,29 @@ def enqueue_on_commit(task_name: str, kwargs: dict[str, Any] | None = None, *, o
 
     `kwargs` must be JSON-serialisable (the broker and the outbox both store JSON). With
     `once_per_transaction`, a task already scheduled in this transaction with the same kwargs is not scheduled
-    again (the rollup: one per transaction, however many facts it wrote).
+    again (the rollup: one per transaction, however many facts it wrote). The tasks of one savepoint level
+    share one callback, so a checkout's e-mails and rollup reach the broker in one round of publishing.
     """
     kwargs = dict(kwargs or {})
+    scheduled = _scheduled()
     if once_per_transaction and any(
-        isinstance(callback, _OnCommit) and callback.task_name == task_name and callback.kwargs == kwargs
-        for _sids, callback, _robust in connection.run_on_commit
+        name == task_name and queued == kwargs
+        for _sids, callback, _robust in scheduled
+        for name, queued, _m in callback.tasks
     ):
         return
     message = None
     if not _is_eager():
         message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
-    transaction.on_commit(_OnCommit(task_name, kwargs, message))
+    if connection.in_atomic_block:
+        here = set(connection.savepoint_ids)
+        for sids, callback, _robust in scheduled:
+            if sids == here:  # same savepoint level: rolled back, or committed, together with this row
+                callback.tasks.append((task_name, kwargs, message))
+                return
+    callback = _OnCommit()
+    callback.tasks.append((task_name, kwargs, message))
+    transaction.on_commit(callback)
 
 
 def outbox_pending() -> int:

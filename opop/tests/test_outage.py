@@ -2,6 +2,7 @@
 outbox and are sent once the broker is back. (The order journey through a dead broker is in marketplace's
 test_outage.py; a worker killed mid-rollup is in tests/test_multinode.py.)"""
 
+import contextlib
 import json
 import os
 import threading
@@ -178,9 +179,72 @@ def test_a_task_the_broker_does_not_take_waits_in_the_outbox(kind, django_captur
     assert (first.task_name, first.kwargs, first.attempts) == ("opop.send_mail", MAIL, 1)
     assert first.last_error.startswith("OperationalError")
     assert second.task_name == "reports.rollup_incremental" and second.kwargs == {}  # once per transaction
-    assert second.last_error.startswith("broker skipped")  # the breaker: one timeout, not one per task
+    # Sent together after the commit: one attempt at the broker for the transaction, not one timeout per task.
+    assert (second.attempts, second.last_error) == (1, first.last_error)
     assert first.task_id != second.task_id
     assert len(mail.outbox) == 0
+
+
+@pytest.fixture
+def recorded_broker(monkeypatch):
+    """The broker as a list: what the fast path hands over, in order (`fail_at` names a task the broker refuses)."""
+    sent: list[str] = []
+    state = {"fail_at": None}
+
+    def send(producer, task_name, kwargs, task_id):
+        if state["fail_at"] is not None and kwargs.get("subject") == state["fail_at"]:
+            raise ConnectionError("refused")
+        sent.append(kwargs.get("subject", task_name))
+
+    monkeypatch.setattr(outbox, "_is_eager", lambda: False)
+    monkeypatch.setattr(outbox, "_producer", contextlib.nullcontext)
+    monkeypatch.setattr(outbox, "_send", send)
+    outbox.reset_breaker()
+    yield sent, state
+    outbox.reset_breaker()
+
+
+def test_a_transactions_tasks_are_sent_together_and_deleted_in_one_statement(
+    recorded_broker, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    sent, _state = recorded_broker
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for subject in ("Satu", "Dua", "Tiga"):
+            outbox.enqueue_on_commit("opop.send_mail", {**MAIL, "subject": subject})
+        outbox.enqueue_on_commit("reports.rollup_incremental", once_per_transaction=True)
+    assert len(callbacks) == 1
+    with django_assert_num_queries(1):  # the DELETE of the four sent rows
+        callbacks[0]()
+    assert sent == ["Satu", "Dua", "Tiga", "reports.rollup_incremental"]
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_task_of_a_rolled_back_savepoint_is_not_sent_with_the_rest(
+    recorded_broker, django_capture_on_commit_callbacks
+):
+    sent, _state = recorded_broker
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outbox.enqueue_on_commit("opop.send_mail", {**MAIL, "subject": "Sebelum"})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            outbox.enqueue_on_commit("opop.send_mail", {**MAIL, "subject": "Dibatalkan"})
+            raise RuntimeError("the inner step failed")
+        outbox.enqueue_on_commit("opop.send_mail", {**MAIL, "subject": "Sesudah"})
+    assert sent == ["Sebelum", "Sesudah"]
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_broker_that_fails_midway_keeps_the_unsent_rows_and_deletes_the_sent(
+    recorded_broker, django_capture_on_commit_callbacks
+):
+    sent, state = recorded_broker
+    state["fail_at"] = "Dua"
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for subject in ("Satu", "Dua", "Tiga"):
+            outbox.enqueue_on_commit("opop.send_mail", {**MAIL, "subject": subject})
+    assert sent == ["Satu"]
+    left = list(OutboxMessage.objects.order_by("id").values_list("kwargs__subject", "attempts", "last_error"))
+    assert left == [("Dua", 1, "ConnectionError: refused"), ("Tiga", 1, "ConnectionError: refused")]
+    assert outbox.broker_breaker_open()  # the next transaction does not wait on the broker again
 
 
 def test_a_rolled_back_transaction_enqueues_nothing(django_capture_on_commit_callbacks):
