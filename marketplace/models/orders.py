@@ -232,6 +232,8 @@ class Order(TimeStampedModel):
             # every order of a big store; the tab counts (COUNT(id) by status) read the second index only.
             models.Index(fields=["store", "-created_at", "-id"], name="order_store_newest"),
             models.Index(fields=["store", "status", "-created_at", "-id"], name="order_store_status"),
+            # The seller dashboard's month of sales: one store's orders paid in a month, not all it ever had.
+            models.Index(fields=["store", "paid_at"], condition=Q(paid_at__isnull=False), name="order_store_paid_at"),
             # The auto-complete job reads only the orders now shipped or delivered, oldest clock first: two small
             # partial indexes instead of a scan of every order ever placed.
             models.Index(fields=["shipped_at"], condition=Q(status="shipped"), name="order_autocomplete_shipped"),

@@ -55,6 +55,12 @@ def sold_between(queryset: QuerySet | None, start: date, end: date) -> QuerySet:
     return sold_orders(queryset).filter(**{f"{SALE_DATE}__gte": low, f"{SALE_DATE}__lt": high})
 
 
+def sold_in_month(queryset: QuerySet | None, day: date) -> QuerySet:
+    """The sales paid in the month of `day` (WIB)."""
+    low, high = month_bounds(day)
+    return sold_orders(queryset).filter(**{f"{SALE_DATE}__gte": low, f"{SALE_DATE}__lt": high})
+
+
 def totals(queryset: QuerySet) -> dict:
     """Omzet, shipping apart, the number of orders and the pesantren-to-pesantren part, in one aggregate query.
     `queryset` must already hold sales only (sold_orders / sold_between)."""

@@ -1,7 +1,7 @@
 """The dashboard and the stock page: restock, correct, the restock list and the movement history."""
 
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from marketplace.catalogue.stock import low_stock, stock_restock, stock_set
 from marketplace.halal.claims import seller_halal_attention
 from marketplace.models import Order, Payment, StockMovement
 from marketplace.orders import omzet
+from marketplace.orders.counters import store_order_counts
 from marketplace.seller import access
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import StockForm
@@ -26,15 +27,15 @@ def dashboard(request, store):
     if store is None:
         return render(request, "marketplace/seller/no_store.html", status=404)
     orders = access.store_orders(store)
-    # This month's sales by the one definition (marketplace.orders.omzet): goods value, shipping apart.
-    start, end = omzet.month_bounds(timezone.localdate())
-    month = omzet.sold_q() & Q(paid_at__gte=start, paid_at__lt=end)
-    figures = orders.aggregate(
-        to_do=Count("id", filter=Q(status__in=TO_DO)),
-        month_orders=Count("id", filter=month),
-        month_omzet=Sum(omzet.OMZET, filter=month),
-        month_shipping=Sum(omzet.SHIPPING, filter=month),
+    # This month's sales by the one definition (marketplace.orders.omzet): goods value, shipping apart. Read
+    # through the month's own rows (index order_store_paid_at), not every order the store ever had.
+    month = omzet.sold_in_month(orders, timezone.localdate())
+    figures = month.aggregate(
+        month_orders=Count("id"), month_omzet=Sum(omzet.OMZET), month_shipping=Sum(omzet.SHIPPING)
     )
+    # The orders waiting on the seller, from the store's per-status counters (kept with every order change).
+    counts = store_order_counts(store)
+    figures["to_do"] = sum(max(0, counts.get(status, 0)) for status in TO_DO)
     figures["proofs"] = (
         orders.filter(status=S.AWAITING_PAYMENT, payments__status=Payment.Status.PROOF_UPLOADED).distinct().count()
     )
