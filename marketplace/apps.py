@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("OPOP Mart")
-    sitemap_url_names = ("marketplace:sitemap",)  # listed in the site's sitemap index (/sitemap.xml)
+    # Its sitemap sections and the URL that serves one (a page of one section), for the site's index (/sitemap.xml).
+    sitemaps = "marketplace.sitemaps.SITEMAPS"
+    sitemap_section_url_name = "marketplace:sitemap_section"
     # Navigation entries (position, label, URL name, who sees them): opop/context_processors.py shows them.
     nav_items = (
         (10, _("OPOP Mart"), "marketplace:home", "everyone"),

@@ -1,14 +1,23 @@
+"""OPOP Mart's sitemaps, one section per kind, each in pages of PAGE_SIZE URLs (/mart/sitemap-<section>.xml?p=N).
+
+The site's one index (/sitemap.xml, opop/pwa.py) lists every page of every section, so a crawler never asks
+for the whole catalogue at once: at province scale (100,000 products) one page is 1,000 rows of two columns.
+"""
+
 from django.contrib.sitemaps import Sitemap
 
 from marketplace.models import Category, Product, Store
+
+PAGE_SIZE = 1000
 
 
 class ProductSitemap(Sitemap):
     changefreq = "daily"
     priority = 0.8
+    limit = PAGE_SIZE
 
     def items(self):
-        return Product.objects.visible().order_by("id")
+        return Product.objects.visible().only("slug", "updated_at").order_by("id")
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -16,9 +25,10 @@ class ProductSitemap(Sitemap):
 
 class StoreSitemap(Sitemap):
     changefreq = "weekly"
+    limit = PAGE_SIZE
 
     def items(self):
-        return Store.objects.filter(is_active=True).order_by("id")
+        return Store.objects.filter(is_active=True).only("slug", "updated_at").order_by("id")
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -26,9 +36,10 @@ class StoreSitemap(Sitemap):
 
 class CategorySitemap(Sitemap):
     changefreq = "weekly"
+    limit = PAGE_SIZE
 
     def items(self):
-        return Category.objects.order_by("id")
+        return Category.objects.only("slug").order_by("id")
 
 
 SITEMAPS = {"products": ProductSitemap, "stores": StoreSitemap, "categories": CategorySitemap}

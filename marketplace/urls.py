@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from marketplace.balance import urls as balance_urls
 from marketplace.cart import views as cart
@@ -20,7 +21,9 @@ urlpatterns = [
     path("kategori/<slug:slug>/", catalogue.category_detail, name="category"),
     path("produk/<slug:slug>/", catalogue.product_detail, name="product"),
     path("toko/<slug:slug>/", catalogue.store_detail, name="store"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    # Where the one sitemap used to be (already known to search engines): the site's index now.
+    path("sitemap.xml", RedirectView.as_view(pattern_name="sitemap_index", permanent=True), name="sitemap"),
     path("keranjang/", cart.cart_detail, name="cart"),
     path("keranjang/tambah/<slug:slug>/", cart.cart_add, name="cart_add"),
     path("keranjang/ubah/<str:key>/", cart.cart_update, name="cart_update"),

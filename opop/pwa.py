@@ -4,8 +4,10 @@
 - `/sw.js`: the service worker, rendered so it knows the static URLs it precaches; served from the root so
   its scope is the whole site (same origin, allowed by the CSP's `script-src 'self'`).
 - `/offline/`: what the worker shows when a page cannot load; it lists the pages kept for offline reading.
-- `/favicon.ico`, `/robots.txt` (naming the sitemap index), `/sitemap.xml`: an index of the sitemaps each
-  app declares on its AppConfig (`sitemap_url_names`), so this kernel names no app.
+- `/favicon.ico`, `/robots.txt` (naming the sitemap index), `/sitemap.xml`: the site's one sitemap index, of
+  every page of every section of the sitemaps each app declares on its AppConfig (`sitemaps`, a dotted path
+  to its {section: Sitemap} dict, and `sitemap_section_url_name`, the URL serving one page of one section),
+  so this kernel names no app. One COUNT per section.
 """
 
 import json
@@ -17,6 +19,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -117,9 +120,15 @@ def favicon(request):
 def _sitemap_urls(request) -> list[str]:
     urls = []
     for config in apps.get_app_configs():
-        for name in getattr(config, "sitemap_url_names", ()):
-            if _has(name):
-                urls.append(request.build_absolute_uri(reverse(name)))
+        sections = getattr(config, "sitemaps", None)
+        for section, sitemap_class in import_string(sections).items() if sections else ():
+            try:
+                path = reverse(config.sitemap_section_url_name, kwargs={"section": section})
+            except NoReverseMatch:  # the app's URLs are not mounted in this site
+                continue
+            url = request.build_absolute_uri(path)
+            pages = sitemap_class().paginator.num_pages
+            urls.extend(url if page == 1 else f"{url}?p={page}" for page in range(1, pages + 1))
     return urls
 
 

@@ -15,6 +15,7 @@ def _kwargs(name: str, world: World) -> dict | None:
         "opop:organisation_detail": {"slug": pesantren.organisation.slug},
         "marketplace:category": {"slug": o["product"].category.slug},
         "marketplace:product": {"slug": o["product"].slug},
+        "marketplace:sitemap_section": {"section": "products"},
         "marketplace:store": {"slug": o["store"].slug},
         "marketplace:address_update": {"pk": o["address"].pk},
         "opop:wilayah_children": {"kode": "35.17.10"},

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from marketplace import sitemaps
 from marketplace.catalogue.services import product_photo_add
 from marketplace.models import Category, Product
 from marketplace.tests.factories import CategoryFactory, ProductFactory, StoreFactory, image_upload, santri_org
@@ -125,8 +126,12 @@ def test_out_of_stock_product_says_so_and_offers_no_cart_button(client, catalogu
 def test_store_page_and_sitemap(client, catalogue):
     store = catalogue["robusta"].store
     assert "Santripreneur" in client.get(store.get_absolute_url()).content.decode()
-    sitemap = client.get(reverse("marketplace:sitemap")).content.decode()
-    assert catalogue["batik"].get_absolute_url() in sitemap and store.get_absolute_url() in sitemap
+    products = client.get(reverse("marketplace:sitemap_section", args=["products"])).content.decode()
+    stores = client.get(reverse("marketplace:sitemap_section", args=["stores"])).content.decode()
+    assert catalogue["batik"].get_absolute_url() in products and store.get_absolute_url() in stores
+    # The old address sends crawlers to the site's one index.
+    old = client.get(reverse("marketplace:sitemap"))
+    assert old.status_code == 301 and old["Location"] == "/sitemap.xml"
 
 
 def test_hidden_products_and_unknown_slugs_answer_404(client, catalogue):
@@ -197,3 +202,20 @@ def test_the_category_filter_lists_each_parent_followed_by_its_children(client):
     CategoryFactory(name="Anyaman", slug="anyaman", parent=crafts, position=0)
     field = client.get(reverse("marketplace:search")).context["filter"].form.fields["category"]
     assert [label for _value, label in field.choices][1:] == ["Makanan & Minuman", "— Kopi", "Kerajinan", "— Anyaman"]
+
+
+def test_the_sitemap_index_pages_each_section_and_costs_one_count_per_section(
+    client, store_a, monkeypatch, django_assert_max_num_queries
+):
+    products = [ProductFactory(store=store_a, name=f"Produk Peta {n}") for n in range(5)]
+    for sitemap_class in sitemaps.SITEMAPS.values():
+        monkeypatch.setattr(sitemap_class, "limit", 2)
+    with django_assert_max_num_queries(3):  # a COUNT per section: products, stores, categories
+        index = client.get("/sitemap.xml").content.decode()
+    pages = re.findall(r"<loc>http://testserver(/mart/sitemap-products\.xml(?:\?p=\d+)?)</loc>", index)
+    assert pages == ["/mart/sitemap-products.xml", "/mart/sitemap-products.xml?p=2", "/mart/sitemap-products.xml?p=3"]
+    listed = "".join(client.get(page).content.decode() for page in pages)
+    assert all(listed.count(f"{product.get_absolute_url()}<") == 1 for product in products)  # each once
+    assert client.get("/mart/sitemap-products.xml?p=4").status_code == 404
+    with django_assert_max_num_queries(2):  # one page: its rows (and the COUNT that pages them)
+        client.get("/mart/sitemap-products.xml?p=2")

@@ -176,7 +176,7 @@ def test_a_pending_product_is_nowhere_public(client, store_a, kopi, admin_a, sho
         reverse("marketplace:category", args=["makanan-minuman"]),
         reverse("marketplace:category", args=["kopi"]),
         store_a.get_absolute_url(),
-        reverse("marketplace:sitemap"),
+        reverse("marketplace:sitemap_section", args=["products"]),
     ):
         response = client.get(url)
         assert response.status_code == 200 and product.slug.encode() not in response.content, url

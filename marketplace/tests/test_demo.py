@@ -53,7 +53,7 @@ def test_every_mart_page_renders_for_the_demo_shopper_and_seller(client, demo):
         reverse("marketplace:category", args=["makanan-minuman"]),
         product.get_absolute_url(),
         product.store.get_absolute_url(),
-        reverse("marketplace:sitemap"),
+        reverse("marketplace:sitemap_section", args=["products"]),
         reverse("marketplace:cart"),
     ]
     for url in pages:

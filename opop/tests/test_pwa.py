@@ -82,5 +82,6 @@ def test_favicon_robots_and_the_sitemap_index(client):
     assert "Disallow: /mart/pesanan/" in robots and "Disallow: /samsat/loket/" in robots
     index = client.get("/sitemap.xml")
     assert index["Content-Type"] == "application/xml"
-    assert "<loc>http://testserver/mart/sitemap.xml</loc>" in index.content.decode()
-    assert client.get("/mart/sitemap.xml").status_code == 200
+    for section in ("products", "stores", "categories"):
+        assert f"<loc>http://testserver/mart/sitemap-{section}.xml</loc>" in index.content.decode()
+        assert client.get(f"/mart/sitemap-{section}.xml").status_code == 200
