@@ -34,3 +34,5 @@ TEMPLATES = [{**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BENCH_DIR / "templ
 CATALOGUE_FRAGMENT_STATS = True
 # The benchmarks' data generator (`manage.py seed_scale`, bench/scale/): not a production app.
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
+# bench/lighthouse.py: the uploads (the demo's product photos) served by Django, as storage does in production.
+BENCH_SERVE_MEDIA = os.environ.get("BENCH_SERVE_MEDIA", "") == "1"

@@ -80,7 +80,8 @@ def service_worker(request):
         "offlineUrl": reverse("opop:offline"),
         "shell": [reverse("marketplace:home") if _has("marketplace:home") else "/", reverse("opop:offline")],
         "static": [static(path) for path in PRECACHE_STATIC],
-        "staticPrefix": static(""),
+        # STATIC_URL, not static(""): the production manifest storage has no entry for "" and would raise.
+        "staticPrefix": settings.STATIC_URL,
         "pagePatterns": OFFLINE_PAGE_PATTERNS,
         "pageLimit": OFFLINE_PAGE_LIMIT,
         "mediaPrefix": settings.MEDIA_URL,

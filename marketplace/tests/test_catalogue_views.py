@@ -117,6 +117,22 @@ def test_product_page_shows_legal_data_open_graph_and_canonical_url(client, cata
     assert "Kopi Santri Bululawang" in body
 
 
+def test_the_first_screen_photos_load_at_once_and_cards_do_not_say_the_name_twice(client, catalogue):
+    """Lighthouse: the largest paint (the first card's photo) was lazy-loaded, and the photo's alt repeated the
+    product name the card's heading already gives its link; the result cards' h3 came with no h2 above."""
+    product_photo_add(product=catalogue["robusta"], upload=image_upload())
+    product_photo_add(product=catalogue["batik"], upload=image_upload(), alt_text="Kain batik motif cinde")
+    html = client.get(reverse("marketplace:search")).content.decode()
+    photos = re.findall(r'<article class="product-card">\s*<a [^>]*>\s*(<img [^>]*>)', html)
+    assert len(photos) == 2
+    assert 'fetchpriority="high"' in photos[0] and not any('loading="lazy"' in photo for photo in photos)
+    robusta, batik = sorted(photos, key=lambda photo: "batik" in photo)
+    assert 'alt=""' in robusta and 'alt="Kain batik motif cinde"' in batik
+    assert re.search(r'<h2 class="visually-hidden" id="catalogue-results">', html)
+    gallery = client.get(catalogue["robusta"].get_absolute_url()).content.decode().split("gallery")[1]
+    assert 'fetchpriority="high"' in gallery.split("<img")[1]
+
+
 def test_out_of_stock_product_says_so_and_offers_no_cart_button(client, catalogue):
     body = client.get(catalogue["gula"].get_absolute_url()).content.decode()
     assert "badge-out" in body

@@ -59,6 +59,24 @@ def test_the_service_worker_is_served_from_the_root_for_the_whole_site(client):
     assert "&quot;" not in script and "&lt;" not in script  # rendered as plain script, nothing HTML-escaped
 
 
+def test_the_service_worker_is_served_under_the_production_manifest_storage(client, settings, tmp_path):
+    """Production's whitenoise storage knows only collected files: the worker once asked it for static("") and
+    answered 500, so the store was installable nowhere but in development (found by Lighthouse)."""
+    from opop.pwa import PRECACHE_STATIC
+
+    paths = {path: path.replace(".", ".0123abcd.", 1) for path in PRECACHE_STATIC}
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": paths, "version": "1.1"}))
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    config = json.loads(re.search(r"const CONFIG = (\{.*?\});", response.content.decode()).group(1))
+    assert "/static/css/opop.0123abcd.css" in config["static"] and config["staticPrefix"] == "/static/"
+
+
 def test_the_csp_allows_the_worker_and_the_manifest(client):
     csp = client.get(reverse("home"))["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())

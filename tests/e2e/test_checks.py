@@ -42,6 +42,7 @@ def test_assert_accessible_passes_labelled_fields_and_described_images(journey):
     body = """<label for="a">Nama</label><input id="a" name="a"><label>Jumlah <input name="b" type="number"></label>
     <input name="c" aria-label="Cari"><span id="l">Kota</span><select name="d" aria-labelledby="l"></select>
     <input type="hidden" name="csrf"><img src="/media/p.jpg" alt="Kopi Arabika"><img src="/static/logo.svg" alt="">
+    <a href="/mart/produk/kopi/"><img src="/media/marketplace/products/s/kopi.jpg" alt=""><h3>Kopi Arabika</h3></a>
     <button type="submit">Kirim</button><a href="/x" aria-label="Keranjang">🛒</a>"""
     journey.page.set_content(PAGE.format(head="", body=body))
     assert_accessible(journey.page)

@@ -2,14 +2,15 @@
 
 The receipts are printed through Chromium to PDF with the page size the CSS asks for (what the browser's
 "Cetak" does): the 58 and 80 mm receipts come out 58 and 80 mm wide, one page, with every amount inside the
-paper's printable width.
+paper's printable width. The store is installable by Chrome's own check (DevTools' Page.getInstallabilityErrors,
+what Lighthouse reports) and reads offline.
 """
 
 import io
 
 import pytest
 
-from tests.e2e.browser import Journey
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, Journey
 
 pytestmark = pytest.mark.e2e
 
@@ -106,3 +107,22 @@ def test_the_store_installs_and_reads_offline(browser, live_portal):
     assert page.locator("h1").first.inner_text().strip() == store_title
     shopper.context.set_offline(False)
     shopper.finish()
+
+
+def test_chrome_finds_the_store_installable(browser, live_portal, tmp_path):
+    """Chrome's own verdict (DevTools' Page.getInstallabilityErrors), what its install prompt and Lighthouse's
+    installability check rely on. A persistent profile: Chrome never installs from an incognito context."""
+    context = browser.browser_type.launch_persistent_context(
+        tmp_path / "profile", executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, base_url=live_portal
+    )
+    try:
+        page = context.new_page()
+        page.goto("/mart/")
+        assert page.evaluate("async () => (await navigator.serviceWorker.ready).active.scriptURL").endswith("/sw.js")
+        page.reload()
+        devtools = context.new_cdp_session(page)
+        assert devtools.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        app_manifest = devtools.send("Page.getAppManifest")
+        assert app_manifest["url"].endswith("/manifest.webmanifest") and app_manifest["errors"] == []
+    finally:
+        context.close()
