@@ -137,7 +137,13 @@ def sweep(browser, base_url: str) -> tuple[dict[str, list[str]], dict[str, int]]
         login.close()
         contexts = {}
         for language in LANGUAGES:
-            contexts[language] = browser.new_context(**NARROW, base_url=base_url, storage_state=state)
+            contexts[language] = browser.new_context(
+                # The offline service worker would only add its own fetches to every page load.
+                **NARROW,
+                base_url=base_url,
+                storage_state=state,
+                service_workers="block",
+            )
             contexts[language].add_cookies([{"name": "django_language", "value": language, "url": base_url}])
             contexts[language].set_default_timeout(20_000)
         pages = {language: contexts[language].new_page() for language in LANGUAGES}
