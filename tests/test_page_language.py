@@ -7,7 +7,6 @@ store and pesantren names, descriptions, addresses) may be in any language. Word
 case-sensitively.
 """
 
-import re
 from html.parser import HTMLParser
 
 import pytest
@@ -18,56 +17,10 @@ from django.test import Client
 from tests.permission_expectations import MATRIX
 from tests.permission_matrix import url_for
 from tests.permission_world import build_world
+from tests.ui_words import CHROME_ATTRIBUTES, CHROME_TAGS, CHROME_TITLE_TAGS, INDONESIAN_WORDS, foreign_words, pattern
 
-# Unambiguous Indonesian UI words that an English page must not show in its chrome.
-INDONESIAN_WORDS = [
-    "Simpan",
-    "Batal",
-    "Cari",
-    "Keranjang",
-    "Pesanan",
-    "Kembali",
-    "Lihat",
-    "Tambah",
-    "Hapus",
-    "Ubah",
-    "Pilih",
-    "Belum",
-    "Sudah",
-    "dan",
-    "atau",
-    "Sabtu",
-    "Kamis",
-    "a.n.",
-    "Kirim",
-    "Masuk",
-    "Keluar",
-]
-# English UI words that a Bahasa Indonesia page must not show in its chrome.
-ENGLISH_WORDS = [
-    "Save",
-    "Cancel",
-    "Search",
-    "Cart",
-    "Orders",
-    "Back",
-    "Select an option",
-    "Submit",
-    "Delete",
-    "Edit",
-    "Add",
-    "Choose",
-]
-CHROME_TAGS = {"label", "button", "th", "legend", "summary", "nav", "caption"}
-CHROME_ATTRIBUTES = ("placeholder", "aria-label")
-# A title is chrome on a button or a label; on a data cell it holds the data (a mapping's notes).
-CHROME_TITLE_TAGS = CHROME_TAGS | {"a", "input", "select", "abbr"}
 # Roles whose pages are crawled: every kind of user (the other roles open the same pages on other objects).
 CRAWLED_ROLES = ["anonymous", "shopper", "seller_a_owner", "cashier", "staff_region", "staff_province"]
-
-
-def pattern(words: list[str]) -> re.Pattern:
-    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(word) for word in words) + r")(?![\w])")
 
 
 class ChromeText(HTMLParser):
@@ -149,7 +102,7 @@ def crawl(world, role: str, language: str):
 
 
 def wrong_words(world, role: str, language: str) -> list[str]:
-    words = pattern(INDONESIAN_WORDS if language == "en" else ENGLISH_WORDS)
+    words = foreign_words(language)
     problems = set()
     for name, html in crawl(world, role, language):
         for text in chrome_texts(html):

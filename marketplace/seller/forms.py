@@ -279,6 +279,11 @@ class ShippingRuleForm(forms.Form):
         label=_("Service"), choices=lambda: [("", _("Every service")), *_service_choices()], required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the settings page beside the shipping-rate form, whose `price` field owns `id_price`.
+        kwargs.setdefault("auto_id", "id_rule_%s")
+        super().__init__(*args, **kwargs)
+
 
 class StoreOriginForm(AddressFormMixin, forms.ModelForm):
     """The ship-from address of an open store, through the one address widget, with the same columns the
