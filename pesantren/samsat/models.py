@@ -314,6 +314,10 @@ class PaymentOutcome(AppendOnlyModel):
         verbose_name = _("payment outcome")
         verbose_name_plural = _("payment outcomes")
         triggers = [AppendOnly()]
+        # The latest outcome of each payment (payments_with_state) is one index probe, not a sort.
+        indexes = [
+            models.Index("payment", models.F("created_at").desc(), models.F("id").desc(), name="samsat_outcome_latest")
+        ]
 
     def __str__(self):
         return f"{self.payment_id} {self.status}"
