@@ -472,6 +472,15 @@ def santri_of_user(*, user) -> Santri:
         raise Http404 from None
 
 
+def user_is_santri(*, user) -> bool:
+    """Whether this account is a santri's own (the one santri_of_user finds). Asked by the navigation on every
+    page, so read once per user object."""
+    cached = getattr(user, "_santri_account", None)
+    if cached is None:
+        cached = user._santri_account = user.is_authenticated and Santri.objects.filter(user=user).exists()
+    return cached
+
+
 def santri_registrations(*, santri: Santri) -> QuerySet[Registration]:
     return santri.registrations.select_related("event", "event__kabupaten_kota", "event__partner").order_by(
         "-event__starts_on"
