@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import Organisation
-from opop.permissions import access_for, is_programme_staff
+from opop.permissions import access_for, is_in_audience, is_programme_staff
 
 
 def nav_items() -> list[tuple]:
@@ -51,7 +51,7 @@ def _visible(who: str, user, access) -> bool:
         )
     if who == "superuser":
         return user.is_staff
-    return False
+    return is_in_audience(user=user, name=who)  # an app's own audience (opop.permissions.audience_register)
 
 
 def navigation(request):

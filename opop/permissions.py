@@ -6,6 +6,7 @@ whole province. Superusers see everything. Anyone else sees nothing through thes
 foreign id answers 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
@@ -36,6 +37,22 @@ class Access:
 
 
 NO_ACCESS = Access(superuser=False, memberships=(), programme_staff=False, region=None)
+
+# Audiences an app defines about its own people (e.g. "santri": a santri's own account), for the navigation
+# (AppConfig.nav_items' `who`) and the landing after sign-in (AppConfig.login_landings). The kernel names no app.
+_audiences: dict[str, Callable[..., bool]] = {}
+
+
+def audience_register(name: str, predicate: Callable[..., bool]) -> None:
+    """Called from an AppConfig.ready(): `predicate(user=...)` says whether a signed-in user is in audience
+    `name`. Registering a name again replaces it (ready() may run twice in tests)."""
+    _audiences[name] = predicate
+
+
+def is_in_audience(*, user, name: str) -> bool:
+    """A signed-in user in an audience an app registered; False for an audience nobody registered."""
+    predicate = _audiences.get(name)
+    return bool(predicate and getattr(user, "is_authenticated", False) and predicate(user=user))
 
 
 def access_for(user) -> Access:

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -321,7 +320,6 @@ def directory(request):
         "pesantren/pesantren_directory.html",
         {
             "page": page,
-            "querystring": urlencode({"kabupaten_kota": region or ""}),
             "regions": KabupatenKota.objects.all(),
             "region": region,
         },

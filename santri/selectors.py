@@ -5,6 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
+from opop.models import Organisation
 from opop.permissions import access_for, get_for_user_or_404, scope_queryset
 from pesantren.models import Pesantren
 from pesantren.services import ADMIN_ROLES
@@ -470,6 +471,23 @@ def santri_of_user(*, user) -> Santri:
         return queryset.get(user=user) if user.is_authenticated else queryset.none().get()
     except Santri.DoesNotExist:
         raise Http404 from None
+
+
+def user_is_santri(*, user) -> bool:
+    """Whether this account is a santri's own (the one santri_of_user finds). Asked by the navigation on every
+    page, so read once per user object, and not at all for staff, superusers and the members of a pesantren or
+    another organisation (what access_for already read): a santri's account belongs to a santri business at most."""
+    cached = getattr(user, "_santri_account", None)
+    if cached is None:
+        access = access_for(user)
+        cached = (
+            user.is_authenticated
+            and not (access.superuser or access.programme_staff)
+            and all(kind == Organisation.Kind.SANTRI_BUSINESS for _id, kind, _role in access.memberships)
+            and Santri.objects.filter(user=user).exists()
+        )
+        user._santri_account = cached
+    return cached
 
 
 def santri_registrations(*, santri: Santri) -> QuerySet[Registration]:

@@ -57,11 +57,7 @@ def directory(request):
     filterset = SupplyOfferFilter(request.GET or None, queryset=selectors.directory_offers())
     offers = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.directory_offers()
     page = Paginator(offers.distinct(), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "b2b/supplier_directory.html", {"page": page, "filter": filterset, "query": query.urlencode()}
-    )
+    return render(request, "b2b/supplier_directory.html", {"page": page, "filter": filterset})
 
 
 def supplier_detail(request, slug):

@@ -31,7 +31,7 @@ def claim_queue(request):
     return render(
         request,
         "halal/claim_queue.html",
-        {"page": page, "filter_form": filter_form, "status": status, "querystring": f"status={status}"},
+        {"page": page, "filter_form": filter_form, "status": status},
     )
 
 

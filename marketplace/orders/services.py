@@ -123,11 +123,17 @@ def order_cancel_by_buyer(*, order: Order, buyer: User) -> Order:
 
 
 def order_cancel_by_seller(*, order: Order, actor: User, reason: str) -> Order:
+    """The seller cancels `order` with a reason for the buyer. An order ready to ship has its courier booking
+    cancelled first, in the same transaction (marketplace.shipping.services.shipment_booking_cancel): when the
+    courier refuses (the parcel is already picked up) nothing is cancelled and DomainError says why."""
+    from marketplace.shipping.services import shipment_booking_cancel  # shipping builds on this module
+
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Tell the buyer why the order is cancelled."))
     paid_before = order.status != S.AWAITING_PAYMENT
     with transaction.atomic():
+        shipment_booking_cancel(order=order, actor=actor)
         order = order_transition(
             order=order, to_status=S.CANCELLED, party=states.SELLER, actor=actor, note=reason, cancel_reason=reason
         )

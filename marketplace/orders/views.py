@@ -144,7 +144,7 @@ def order_list(request):
     return render(
         request,
         "marketplace/order_list.html",
-        {"page_obj": page, "status": status, "statuses": Order.Status.choices, "querystring": f"status={status}"},
+        {"page_obj": page, "status": status, "statuses": Order.Status.choices},
     )
 
 

@@ -1,9 +1,10 @@
 """What every courier provider offers. settings.MARKETPLACE_COURIER names the provider class, so a real aggregator
 replaces the sandbox by changing one dotted path, like the payment providers (marketplace.payments).
 
-A RajaOngkir- or Biteship-style provider implements the same three calls over HTTP: `quote` is their cost/rates
+A RajaOngkir- or Biteship-style provider implements the same four calls over HTTP: `quote` is their cost/rates
 endpoint (origin and destination as their area ids: map our Place codes to them, kecamatan-level where both
-are known), `book` their order/waybill endpoint, `track` their tracking endpoint; their webhook posts tracking
+are known), `book` their order/waybill endpoint, `cancel` their order-cancel endpoint (refused once the parcel
+is picked up), `track` their tracking endpoint; their webhook posts tracking
 events that a view verifies (their signature header) and hands to shipment_event_record, as ours does."""
 
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ def eta_label(days_min: int | None, days_max: int | None, *, pickup: bool = Fals
     if days_min == days_max:
         return ngettext("%(n)d day", "%(n)d days", days_max) % {"n": days_max}
     return _("%(min)d-%(max)d days") % {"min": days_min, "max": days_max}
+
+
+class CourierRefused(Exception):
+    """The courier answered and said no (e.g. a booking cancelled after the parcel was picked up). The message is
+    the courier's reason; the caller tells the person in its own words."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,12 @@ class Courier:
 
     def book(self, shipment) -> str:
         """Ask the courier to pick up `shipment` (a saved marketplace.Shipment); returns the AWB (resi)."""
+        raise NotImplementedError
+
+    def cancel(self, shipment) -> None:
+        """Cancel the booking of `shipment` (a booked marketplace.Shipment): the courier will not come for it.
+        Idempotent: cancelling a booking the courier already cancelled succeeds, so a retry after our transaction
+        rolled back is safe. Raises CourierRefused when the courier no longer can (the parcel is picked up)."""
         raise NotImplementedError
 
     def track(self, awb: str) -> list[TrackingEvent]:

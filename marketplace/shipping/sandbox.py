@@ -4,7 +4,8 @@ signed tracking webhooks (HMAC-SHA256 of the raw body, like the sandbox gateway'
 
 Its parcels move on a fixed schedule from the booking (picked up after 3 hours, in transit after 12, out for
 delivery and delivered on the service's fastest day), or sooner when the demo's sandbox control advances them.
-Every event has a stable id (resi and step), so a webhook and a poll of the same event are recorded once."""
+Every event has a stable id (resi and step), so a webhook and a poll of the same event are recorded once. A booking
+can be cancelled until the parcel is picked up (by the schedule or the sandbox control), then it is refused."""
 
 import json
 import secrets
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from marketplace.models import Shipment, ShipmentStatus
-from marketplace.shipping.base import Courier, Quote, TrackingEvent
+from marketplace.shipping.base import Courier, CourierRefused, Quote, TrackingEvent
 from marketplace.shipping.places import Place, zone_between
 from marketplace.shipping.rates import SERVICES, chargeable_kg
 from opop.webhooks import webhook_secret, webhook_sign
@@ -76,6 +77,12 @@ class SandboxCourier(Courier):
     def book(self, shipment: Shipment) -> str:
         prefix = AWB_PREFIX.get(shipment.courier, "SB")
         return prefix + "".join(str(secrets.randbelow(10)) for _ in range(14 - len(prefix) + 2))
+
+    def cancel(self, shipment: Shipment) -> None:
+        picked_up = shipment.events.filter(status__in=STEPS).exists()
+        if picked_up or _schedule(shipment)[St.PICKED_UP] <= timezone.now():
+            raise CourierRefused(f"{shipment.awb}: paket sudah diambil kurir, pesanan tidak dapat dibatalkan")
+        # Nothing else to do: the sandbox's parcels move by our Shipment rows, which the caller marks cancelled.
 
     def track(self, awb: str) -> list[TrackingEvent]:
         """The events due by now on the schedule, and any the sandbox control already sent."""

@@ -16,7 +16,7 @@ from marketplace.models import Order, Shipment, ShipmentEvent, ShipmentStatus, S
 from marketplace.orders import states
 from marketplace.orders.services import order_transition
 from marketplace.shipping import courier
-from marketplace.shipping.base import TrackingEvent
+from marketplace.shipping.base import CourierRefused, TrackingEvent
 from marketplace.shipping.quotes import FLAT, FREE, ZONE_CHOICES
 from marketplace.shipping.rates import COURIER_SERVICES, SERVICES, STORE_COURIER
 from opop.models import User
@@ -134,6 +134,55 @@ def shipment_book(*, order: Order, actor: User) -> Shipment:
         courier=service.label, tracking_number=shipment.awb,
     )  # fmt: skip
     order.refresh_from_db()
+    return shipment
+
+
+@transaction.atomic
+def shipment_booking_cancel(*, order: Order, actor: User | None) -> Shipment | None:
+    """Cancel the courier booking of `order` when it is ready to ship (booked, waiting for the pickup), through the
+    courier interface like the booking: call it in the transaction that cancels the order, so a refusal cancels
+    nothing. The shipment becomes "cancelled" with a cancelled event on its timeline (buyer's and seller's order
+    pages) and the audit log. Returns the shipment, or None when there is no booking to cancel (no shipment, a
+    manual resi, another status).
+
+    Idempotent: a cancelled shipment is left as it is; the courier's cancel is idempotent too, so a retry after a
+    rolled-back transaction is safe. Raises DomainError when the courier refuses (the parcel is already picked
+    up: the order can no longer be cancelled by the seller) or cannot be reached."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    shipment = Shipment.objects.select_for_update().filter(order=locked).first()
+    if (
+        locked.status != S.READY_TO_SHIP
+        or shipment is None
+        or shipment.provider == Shipment.MANUAL
+        or shipment.status == St.CANCELLED
+    ):
+        return None
+    try:
+        courier().cancel(shipment)
+    except CourierRefused as refusal:
+        logger.info("marketplace.shipment_cancel_refused", extra={"awb": shipment.awb, "reason": str(refusal)})
+        raise DomainError(
+            _(
+                "The courier has already picked up the parcel, so the order can no longer be cancelled. Once it "
+                "arrives, the buyer can ask for a refund."
+            )
+        ) from None
+    except Exception:  # the courier's API is down: nothing is cancelled, the seller may try again
+        logger.exception("marketplace.shipment_cancel_failed", extra={"awb": shipment.awb})
+        raise DomainError(
+            _("The courier could not be reached, so the order is not cancelled; try again in a moment.")
+        ) from None
+    now = timezone.now()
+    shipment.status, shipment.last_event_at = St.CANCELLED, now
+    shipment.save(update_fields=["status", "last_event_at", "updated_at"])
+    ShipmentEvent.objects.create(
+        shipment=shipment, provider=shipment.provider, provider_event_id=f"{shipment.awb}:cancelled",
+        status=St.CANCELLED, happened_at=now,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, action="marketplace.shipment_cancelled", organisation=locked.store.organisation, target=locked,
+        data={"awb": shipment.awb, "courier": shipment.courier},
+    )  # fmt: skip
     return shipment
 
 

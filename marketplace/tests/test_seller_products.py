@@ -366,3 +366,14 @@ def test_an_uncertified_product_is_not_asked_about_its_composition(seller, store
     product = ProductFactory(store=store_a, category=category)
     form = seller.get(reverse("marketplace:seller_product_edit", args=[product.pk])).context["form"]
     assert "halal_changed" not in form.fields
+
+
+def test_the_product_list_keeps_its_filters_on_the_next_page(seller, store_a, category):
+    for n in range(41):  # one page holds 40
+        ProductFactory(store=store_a, category=category, name=f"Kopi & Susu {n:02d}", is_active=True)
+    response = seller.get(reverse("marketplace:seller_product_list"), {"show": "published", "q": "kopi & susu"})
+    assert 'href="?show=published&amp;q=kopi+%26+susu&amp;page=2" rel="next"' in response.content.decode()
+    page_two = seller.get(
+        reverse("marketplace:seller_product_list"), {"show": "published", "q": "kopi & susu", "page": 2}
+    )
+    assert [p.name for p in page_two.context["page_obj"]] == ["Kopi & Susu 40"]

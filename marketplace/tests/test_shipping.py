@@ -20,10 +20,12 @@ from marketplace.orders import states
 from marketplace.orders.services import orders_auto_complete
 from marketplace.payments.services import seller_confirm_payment
 from marketplace.shipping import sandbox
+from marketplace.shipping.base import CourierRefused
 from marketplace.shipping.label import code128_data_uri
-from marketplace.shipping.services import shipment_book, shipments_poll
+from marketplace.shipping.services import shipment_book, shipment_booking_cancel, shipments_poll
 from marketplace.tasks import poll_shipments
 from marketplace.tests.helpers import place
+from opop.models import AuditEvent
 from opop.services import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -391,6 +393,87 @@ def test_the_sandbox_control_advances_the_parcel_and_both_timelines_show_it(sell
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("marketplace:order_detail", args=[booked.order.number])).content.decode()
     assert "Paket telah diambil kurir" in page and "On the way" in page
+
+
+@pytest.fixture
+def cancel_calls(monkeypatch):
+    """Every call of the sandbox courier's cancel, by resi (the real one still runs)."""
+    calls = []
+    real = sandbox.SandboxCourier.cancel
+
+    def spy(self, shipment):
+        calls.append(shipment.awb)
+        return real(self, shipment)
+
+    monkeypatch.setattr(sandbox.SandboxCourier, "cancel", spy)
+    return calls
+
+
+def test_cancelling_an_order_ready_to_ship_cancels_its_courier_booking_once_and_both_sides_see_it(
+    seller, client, booked, shopper, product_a, cancel_calls
+):
+    order = booked.order
+    stock = Product.objects.get(pk=product_a.pk).stock
+    response = seller.post(
+        reverse("marketplace:seller_order_action", args=[order.number, "cancel"]), {"reason": "Stok rusak"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    booked.refresh_from_db()
+    assert order.status == S.CANCELLED and booked.status == St.CANCELLED and cancel_calls == [booked.awb]
+    assert list(booked.events.values_list("status", flat=True)) == [St.CANCELLED]
+    assert Product.objects.get(pk=product_a.pk).stock == stock + 1
+    assert AuditEvent.objects.filter(action="marketplace.shipment_cancelled", target_id=str(order.pk)).count() == 1
+    seller.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = seller.get(reverse("marketplace:seller_order_detail", args=[order.number])).content.decode()
+    assert "The courier booking was cancelled" in page and booked.awb in page
+    client.force_login(shopper)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("marketplace:order_detail", args=[order.number])).content.decode()
+    assert "The courier booking was cancelled" in page
+    # Again (a double click, a retry): the order is cancelled already; the courier is not asked twice.
+    with pytest.raises(DomainError):
+        order_services.order_cancel_by_seller(order=order, actor=None, reason="Stok rusak")
+    assert shipment_booking_cancel(order=order, actor=None) is None
+    assert cancel_calls == [booked.awb] and booked.events.count() == 1
+
+
+def test_a_parcel_the_courier_already_picked_up_cannot_be_cancelled(seller, booked, product_a, cancel_calls):
+    # The courier picked it up three hours after booking; its tracking has not reached us yet.
+    Shipment.objects.filter(pk=booked.pk).update(booked_at=timezone.now() - timedelta(hours=4))
+    order = booked.order
+    stock = Product.objects.get(pk=product_a.pk).stock
+    seller.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = seller.post(
+        reverse("marketplace:seller_order_action", args=[order.number, "cancel"]), {"reason": "Stok rusak"},
+        follow=True,
+    )  # fmt: skip
+    assert "already picked up the parcel, so the order can no longer be cancelled" in response.content.decode()
+    order.refresh_from_db()
+    booked.refresh_from_db()
+    assert cancel_calls == [booked.awb]
+    assert order.status == S.READY_TO_SHIP and booked.status == St.BOOKED and not booked.events.exists()
+    assert Product.objects.get(pk=product_a.pk).stock == stock and not order.events.filter(to_status=S.CANCELLED)
+
+
+def test_a_courier_that_cannot_be_reached_leaves_the_order_and_the_booking(booked, admin_a, monkeypatch):
+    def down(self, shipment):
+        raise ConnectionError("timeout")
+
+    monkeypatch.setattr(sandbox.SandboxCourier, "cancel", down)
+    with pytest.raises(DomainError, match="could not be reached"):
+        order_services.order_cancel_by_seller(order=booked.order, actor=admin_a, reason="Stok rusak")
+    booked.refresh_from_db()
+    assert booked.order.status == S.READY_TO_SHIP and booked.status == St.BOOKED
+
+
+def test_the_sandbox_cancel_is_idempotent_until_the_pickup(booked):
+    courier = sandbox.SandboxCourier()
+    courier.cancel(booked)
+    courier.cancel(booked)  # a retry after our transaction rolled back: the same answer
+    booked.booked_at = timezone.now() - timedelta(hours=4)
+    with pytest.raises(CourierRefused):
+        courier.cancel(booked)
 
 
 def test_the_poll_asks_about_silent_shipments_once_a_day_and_records_each_event_once(booked):

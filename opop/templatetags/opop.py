@@ -110,3 +110,23 @@ def filter_panel(
         "label": label,
         "flag": FILTER_PANEL_FLAG,
     }
+
+
+# What only names a page, never a filter: dropped from the query string the pagination links keep.
+PAGE_PARAMETERS = ("page", "after")
+
+
+@register.simple_tag(takes_context=True)
+def page_querystring(context, number) -> str:
+    """`?<the list's filters>&page=<number>` for components/pagination.html: every list's page links keep the
+    current query string (its filters, sort, tab) except the page itself. A fragment rendered without a request
+    (a cached catalogue shelf) passes its own `querystring` instead."""
+    request = getattr(context, "request", None)  # also under {% include … only %}
+    if request is not None:
+        params = request.GET.copy()
+        for name in PAGE_PARAMETERS:
+            params.pop(name, None)
+        kept = params.urlencode()
+    else:
+        kept = context.get("querystring") or ""
+    return f"?{kept}&page={number}" if kept else f"?page={number}"

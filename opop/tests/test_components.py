@@ -43,6 +43,22 @@ def test_pagination_of_a_page_without_a_count_shows_no_total():
     assert 'href="?q=kopi&amp;page=4"' in html
 
 
+def test_pagination_on_a_page_keeps_the_requests_query_string_but_the_page():
+    """Every list including the component keeps its filters on page 2, whatever it passes (or not)."""
+    from django.template import RequestContext
+
+    request = RequestFactory().get("/riwayat/", {"day": "2026-11-24", "plate": "S 1234 AB", "page": "2"})
+    page = Paginator(range(50), 10).get_page(2)
+    for template in (
+        '{% include "components/pagination.html" with page_obj=page %}',
+        '{% include "components/pagination.html" with page_obj=page only %}',
+    ):
+        with translation.override("en"):
+            html = Template(template).render(RequestContext(request, {"page": page}))
+        assert 'href="?day=2026-11-24&amp;plate=S+1234+AB&amp;page=3" rel="next"' in html
+        assert 'href="?day=2026-11-24&amp;plate=S+1234+AB&amp;page=1" rel="prev"' in html
+
+
 def test_a_single_page_needs_no_pagination():
     assert pagination(Paginator(range(5), 10).get_page(1)).strip() == ""
 

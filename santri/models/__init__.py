@@ -5,6 +5,7 @@ from santri.models.accounts import GuardianConsent, SantriInvitation
 from santri.models.activities import Event, ExpoBooth, Registration, WaitingListEntry
 from santri.models.competitions import (
     BudgetItem,
+    CertificateSequence,
     Competition,
     CompetitionCertificate,
     Criterion,
@@ -19,6 +20,7 @@ from santri.models.registry import ApiToken, ImportBatch, Santri, SantriBusiness
 __all__ = [
     "ApiToken",
     "BudgetItem",
+    "CertificateSequence",
     "Competition",
     "CompetitionCertificate",
     "Criterion",

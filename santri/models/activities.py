@@ -1,7 +1,5 @@
 """Programme activities: OPOP Akademi, Santri OPOP Camp, Training Centre, Bakti SMK, Expo, rakor."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -79,7 +77,6 @@ class Registration(models.Model):
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
     attended = models.BooleanField(_("attended"), default=False)
     attendance_marked_at = models.DateTimeField(_("attendance marked"), null=True, blank=True)
-    certificate_token = models.UUIDField(_("certificate id"), default=uuid.uuid4, unique=True, editable=False)
     certificate_number = models.CharField(
         _("certificate number"),
         max_length=24,

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from opop.limits import MAX_RUPIAH
-from opop.models import TimeStampedModel
+from opop.models import KabupatenKota, TimeStampedModel
 from pesantren.models import BusinessUnit, Pesantren
 from santri.models.registry import Santri, SantriBusiness
 
@@ -269,6 +269,30 @@ class CompetitionCertificate(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class CertificateSequence(models.Model):
+    """The last sequence number issued per series (SP, SK), year and kabupaten/kota: the row a certificate number
+    is taken under (santri.services.certificates), locked, so two publishes at once never take the same one."""
+
+    series = models.CharField(_("series"), max_length=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    kabupaten_kota = models.ForeignKey(
+        KabupatenKota, verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
+    )
+    last = models.PositiveIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate sequence")
+        verbose_name_plural = _("certificate sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "kabupaten_kota"], name="certificate_sequence_once_per_series_year_region"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.series}-{self.year}-{self.kabupaten_kota_id}: {self.last}"
 
 
 class Score(models.Model):

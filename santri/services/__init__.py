@@ -31,6 +31,7 @@ from santri.services.activities import (
     waiting_list_leave,
     waiting_position,
 )
+from santri.services.certificates import certificate_numbers_take
 from santri.services.competitions import (
     certificate_number_is_valid,
     competition_create,
@@ -89,6 +90,7 @@ __all__ = [
     "card_number_for",
     "card_number_is_valid",
     "certificate_number_is_valid",
+    "certificate_numbers_take",
     "code_display",
     "competition_create",
     "competition_publish",

@@ -10,13 +10,9 @@ from opop.mail import send_mail_on_commit
 from opop.models import User
 from opop.services import DomainError, audit_record
 from pesantren.services import is_pesantren_admin, is_programme_staff, is_programme_staff_for
-from santri.certificate_numbers import (
-    ACTIVITY_SERIES,
-    certificate_number,
-    certificate_prefix,
-    certificate_sequence_after,
-)
+from santri.certificate_numbers import ACTIVITY_SERIES
 from santri.models import Event, ExpoBooth, Registration, Santri, SantriBusiness, WaitingListEntry
+from santri.services.certificates import certificate_numbers_take
 
 
 def _require_event_staff(user: User, event: Event | None = None, kabupaten_kota_id: str | None = None) -> None:
@@ -354,19 +350,12 @@ def attendance_mark(*, user: User, registration: Registration, attended: bool) -
 def activity_certificate_number(*, registration: Registration) -> str:
     """The next `SK-<year>-<region>-<seq>-<check>` number, counted per year of the event and kabupaten/kota of the
     santri's pesantren, like the competition certificates. Call inside the attendance transaction."""
-    prefix = certificate_prefix(
+    (number,) = certificate_numbers_take(
         series=ACTIVITY_SERIES,
         year=registration.event.starts_on.year,
         kabupaten_kota_id=registration.santri.pesantren.kabupaten_kota_id,
     )
-    last = (
-        Registration.objects.select_for_update()
-        .filter(certificate_number__startswith=prefix)
-        .order_by("-certificate_number")
-        .values_list("certificate_number", flat=True)
-        .first()
-    )
-    return certificate_number(prefix=prefix, seq=certificate_sequence_after(last))
+    return number
 
 
 def _covers(user: User, event: Event) -> bool:

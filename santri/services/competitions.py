@@ -36,10 +36,7 @@ from pesantren.services import is_pesantren_admin, is_programme_staff
 from santri.certificate_numbers import (  # noqa: F401 - certificate_check_character, _is_valid re-exported
     COMPETITION_SERIES,
     certificate_check_character,
-    certificate_number,
     certificate_number_is_valid,
-    certificate_prefix,
-    certificate_sequence_after,
 )
 from santri.models import (
     BudgetItem,
@@ -54,6 +51,7 @@ from santri.models import (
 )
 from santri.models.competitions import BUDGET_MAX_QUANTITY, BUDGET_MAX_ROWS, CANVAS_BLOCKS, SCORE_MAX
 from santri.services.accounts import santri_needs_guardian
+from santri.services.certificates import certificate_numbers_take
 
 MAX_TEAM = 5
 PITCH_DECK_MAX_BYTES = 5 * 1024 * 1024
@@ -522,17 +520,10 @@ def competition_ranking(*, competition: Competition) -> list[Ranked]:
 # --- results, certificates ---------------------------------------------------------------------------------------
 
 
-def _certificate_prefix(competition: Competition, pesantren: Pesantren) -> str:
-    return certificate_prefix(
-        series=COMPETITION_SERIES,
-        year=timezone.localtime(competition.deadline).year,
-        kabupaten_kota_id=pesantren.kabupaten_kota_id,
-    )
-
-
 def _certificates_issue(*, competition: Competition, issued_on: date) -> int:
     """One certificate per santri of each submitted proposal: winner or participant. Numbers count on per year
-    and kabupaten/kota: `SP-2026-3517-0042-K` (K the check character). Keeps numbers already issued."""
+    and kabupaten/kota: `SP-2026-3517-0042-K` (K the check character), taken from the locked counter of each
+    (certificate_numbers_take), regions in sorted order. Keeps numbers already issued."""
     proposals = (
         competition.proposals.filter(status=Proposal.Status.SUBMITTED)
         .select_related("pesantren")
@@ -542,34 +533,29 @@ def _certificates_issue(*, competition: Competition, issued_on: date) -> int:
     have = set(
         CompetitionCertificate.objects.filter(proposal__competition=competition).values_list("proposal_id", "santri_id")
     )
-    next_seq: dict[str, int] = {}
-    made = []
-    kinds = CompetitionCertificate.Kind
+    wanted: dict[str, list[tuple[Proposal, Santri]]] = {}  # kabupaten/kota → who still needs a certificate, in order
     for proposal in proposals:
-        prefix = _certificate_prefix(competition, proposal.pesantren)
-        if prefix not in next_seq:
-            last = (
-                CompetitionCertificate.objects.select_for_update()
-                .filter(number__startswith=prefix)
-                .order_by("-number")
-                .values_list("number", flat=True)
-                .first()
-            )
-            next_seq[prefix] = certificate_sequence_after(last)
         for santri in proposal.members.all():
-            if (proposal.pk, santri.pk) in have:
-                continue
-            number = certificate_number(prefix=prefix, seq=next_seq[prefix])
-            next_seq[prefix] += 1
-            made.append(
-                CompetitionCertificate(
-                    proposal=proposal,
-                    santri=santri,
-                    kind=kinds.WINNER if proposal.is_winner else kinds.PARTICIPANT,
-                    number=number,
-                    issued_on=issued_on,
-                )
+            if (proposal.pk, santri.pk) not in have:
+                wanted.setdefault(proposal.pesantren.kabupaten_kota_id, []).append((proposal, santri))
+    year = timezone.localtime(competition.deadline).year
+    kinds = CompetitionCertificate.Kind
+    made = []
+    for region in sorted(wanted):
+        rows = wanted[region]
+        numbers = certificate_numbers_take(
+            series=COMPETITION_SERIES, year=year, kabupaten_kota_id=region, count=len(rows)
+        )
+        made += [
+            CompetitionCertificate(
+                proposal=proposal,
+                santri=santri,
+                kind=kinds.WINNER if proposal.is_winner else kinds.PARTICIPANT,
+                number=number,
+                issued_on=issued_on,
             )
+            for (proposal, santri), number in zip(rows, numbers, strict=True)
+        ]
     CompetitionCertificate.objects.bulk_create(made)
     return len(made)
 

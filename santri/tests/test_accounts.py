@@ -5,6 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -180,6 +181,50 @@ def test_the_santri_home_shows_only_their_own_data_and_foreign_ids_answer_404(cl
 def test_a_user_without_a_santri_profile_has_no_santri_home(client, admin_a):
     client.force_login(admin_a)
     assert client.get(reverse("santri:me")).status_code == 404
+
+
+def _email_santri(admin, santri, email="fauzan@example.id"):
+    _invitation, secret = services.santri_invite(user=admin, santri=santri, method="email", email=email)
+    return services.invitation_accept(secret=secret, method="email", password=PASSWORD)
+
+
+def test_every_santri_lands_on_their_home_after_signing_in_unless_a_next_is_given(client, pes_a, admin_a, shopper):
+    _email_santri(admin_a, SantriFactory(pesantren=pes_a))
+    response = client.post(reverse("account_login"), {"login": "fauzan@example.id", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("santri:me")
+    client.logout()
+    next_url = reverse("santri:competition_list")
+    response = client.post(
+        f"{reverse('account_login')}?next={next_url}", {"login": "fauzan@example.id", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response.url == next_url  # the sign-in still returns where you were
+    client.logout()
+    by_code = SantriFactory(pesantren=pes_a)
+    _linked(admin_a, by_code)
+    card = {"card_number": by_code.card_number_display, "password": PASSWORD}
+    assert client.post(reverse("santri:login"), card).url == reverse("santri:me")
+    client.logout()
+    assert client.post(f"{reverse('santri:login')}?next={next_url}", card).url == next_url
+    client.logout()
+    assert client.post(f"{reverse('santri:login')}?next=https://evil.example/", card).url == reverse("santri:me")
+    client.logout()
+    shopper.set_password(PASSWORD)
+    shopper.save()
+    EmailAddress.objects.update_or_create(
+        user=shopper, email=shopper.email, defaults={"verified": True, "primary": True}
+    )
+    response = client.post(reverse("account_login"), {"login": shopper.email, "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("home")  # not a santri: the usual landing
+
+
+def test_a_santri_has_a_menu_entry_to_their_home_and_nobody_else_does(client, pes_a, admin_a, shopper):
+    client.force_login(_email_santri(admin_a, SantriFactory(pesantren=pes_a)))
+    urls = [item["url"] for item in client.get(reverse("santri:competition_list")).context["nav_items"]]
+    assert reverse("santri:me") in urls
+    for other in (shopper, admin_a):
+        client.force_login(other)
+        urls = [item["url"] for item in client.get(reverse("santri:competition_list")).context["nav_items"]]
+        assert reverse("santri:me") not in urls
 
 
 def test_the_santri_registers_and_cancels_themselves(client, pes_a, admin_a, province_staff):

@@ -91,7 +91,7 @@ def test_unknown_mistyped_or_undone_numbers_are_404(client, attended, province_s
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
     body = number[:13] + "0999"
     unknown = f"{body}-{certificate_check_character(body.replace('-', ''))}"
-    for bad in (wrong, unknown, "SK-2026-3517-0001", str(regs[0].certificate_token)):
+    for bad in (wrong, unknown, "SK-2026-3517-0001", "a9f1c2e4-0000-4000-8000-000000000000"):
         assert client.get(reverse("santri:certificate_check", args=[bad])).status_code == 404, bad
     services.attendance_mark(user=province_staff, registration=regs[0], attended=False)
     assert client.get(reverse("santri:certificate_check", args=[number])).status_code == 404
@@ -105,9 +105,17 @@ def test_the_printable_certificate_carries_the_number_and_a_qr_to_the_check(clie
     html = response.content.decode()
     check = reverse("santri:certificate_check", args=[registration.certificate_number])
     assert response.status_code == 200 and registration.certificate_number in html and check in html
-    assert "<svg" in html and str(registration.certificate_token) not in html
+    assert "<svg" in html
     client.force_login(admin_b)
     assert client.get(reverse("santri:certificate", args=[registration.pk])).status_code == 404
+
+
+def test_the_old_certificate_token_is_gone_from_registrations():
+    from django.core.exceptions import FieldDoesNotExist
+
+    with pytest.raises(FieldDoesNotExist):
+        Registration._meta.get_field("certificate_token")
+    assert "certificate_token" not in {f.name for f in Registration._meta.get_fields()}
 
 
 def test_the_data_migration_numbers_attended_registrations_without_one(attended, pes_a, admin_a, province_staff):

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from opop.redirects import redirect_next
 from opop.services import DomainError
 from pesantren.services import is_pesantren_admin
 from santri import selectors, services, throttle
@@ -195,7 +196,7 @@ def santri_login(request):
             form.add_error(None, _("The Kartu Santri number or the password is wrong."))
         else:
             login(request, user, backend=MODEL_BACKEND)
-            return redirect("santri:me")
+            return redirect_next(request, request.GET.get("next"), "santri:me")  # like the e-mail sign-in
     return render(request, "santri/login.html", {"form": form})
 
 

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -57,7 +56,6 @@ def santri_list(request, pesantren_pk):
             "page": page,
             "q": query,
             "status": status,
-            "querystring": urlencode({"q": query, "status": status}),
             "statuses": Santri.Status.choices,
             "is_admin": is_pesantren_admin(user=request.user, pesantren=pesantren),
             "imports": pesantren.santri_imports.select_related("created_by")[:5],

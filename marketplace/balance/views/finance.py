@@ -56,7 +56,6 @@ def payout_queue(request):
             "page_obj": page,
             "status": status,
             "tabs": [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label in P.choices],
-            "querystring": f"status={status}",
             "reason_form": ReasonForm(),
             "reference_form": BankReferenceForm(),
         },
@@ -144,6 +143,5 @@ def findings(request):
             "page_obj": page,
             "recent": list(runs[:14]),
             "checks": [check.__name__ for check in CHECKS],
-            "querystring": f"day={run.day}" if run else "",
         },
     )

@@ -1,7 +1,5 @@
 """Opening a store: the owner's overview and application form (seller centre), and the deciders' queue."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -124,7 +122,6 @@ def store_request_list(request):
             "status": status,
             "statuses": [(value, label) for value, label in StoreApplication.Status.choices if value != "draft"],
             "member_of": member_of,
-            "querystring": urlencode({"status": status}),
         },
     )
 

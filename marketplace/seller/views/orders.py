@@ -85,7 +85,6 @@ def order_queue(request, store):
             "total": sum(counts.values()),
             "filter": OrderFilter(params),
             "filters": urlencode({k: v for k, v in params.items() if v}),
-            "querystring": urlencode({"tab": tab, **{k: v for k, v in params.items() if v}}),
         },
     )
 

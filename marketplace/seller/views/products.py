@@ -55,7 +55,7 @@ def product_list(request, store):
     return render(
         request,
         "marketplace/seller/product_list.html",
-        {"store": store, "page_obj": page, "show": show, "q": q, "querystring": f"show={show}&q={q}"},
+        {"store": store, "page_obj": page, "show": show, "q": q},
     )
 
 

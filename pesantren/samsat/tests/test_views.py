@@ -385,3 +385,20 @@ def test_the_samsat_day_csv_has_the_bom_and_one_audit_event(client, outlet_a, ca
         response, action="samsat.day.exported", actor=supervisor_a, contains=payment.receipt_number
     )
     assert rows[0][0] == "outlet" and rows[1][2] == payment.receipt_number
+
+
+def test_the_history_keeps_its_filters_on_the_next_page(client, outlet_a, cashier_a, monkeypatch):
+    from django.core.paginator import Paginator
+
+    from pesantren.samsat import views
+
+    monkeypatch.setattr(views, "Paginator", lambda rows, _per_page: Paginator(rows, 1))
+    first = pay_now(outlet_a, cashier_a, plate="S 1234 AB", nik="3517011203900001")
+    pay_now(outlet_a, cashier_a, plate="AG 1234 XY", nik="3571014402920004")
+    client.force_login(cashier_a)
+    day = first.business_day.isoformat()
+    response = client.get(reverse("samsat:history", args=[outlet_a.code]), {"day": day})
+    assert f'href="?day={day}&amp;page=2" rel="next"' in response.content.decode()
+    page_two = client.get(reverse("samsat:history", args=[outlet_a.code]), {"day": day, "page": 2})
+    assert page_two.context["page"].paginator.count == 2 and page_two.context["form"]["day"].value() == day
+    assert f'href="?day={day}&amp;page=1" rel="prev"' in page_two.content.decode()
