@@ -5,6 +5,9 @@ for the whole catalogue at once: at province scale (100,000 products) one page i
 """
 
 from django.contrib.sitemaps import Sitemap
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from marketplace.models import Category, Product, Store
 
@@ -43,3 +46,9 @@ class CategorySitemap(Sitemap):
 
 
 SITEMAPS = {"products": ProductSitemap, "stores": StoreSitemap, "categories": CategorySitemap}
+
+
+@require_safe
+def sitemap_moved(request):
+    """Where the one sitemap used to be (already known to search engines): the site's index now."""
+    return HttpResponsePermanentRedirect(reverse("sitemap_index"))

@@ -1,6 +1,5 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from marketplace.balance import urls as balance_urls
 from marketplace.cart import views as cart
@@ -11,7 +10,7 @@ from marketplace.payments import views as payments
 from marketplace.seller import urls as seller_urls
 from marketplace.seller.views import opening as store_opening
 from marketplace.shipping import views as shipping
-from marketplace.sitemaps import SITEMAPS
+from marketplace.sitemaps import SITEMAPS, sitemap_moved
 
 app_name = "marketplace"
 
@@ -22,8 +21,7 @@ urlpatterns = [
     path("produk/<slug:slug>/", catalogue.product_detail, name="product"),
     path("toko/<slug:slug>/", catalogue.store_detail, name="store"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    # Where the one sitemap used to be (already known to search engines): the site's index now.
-    path("sitemap.xml", RedirectView.as_view(pattern_name="sitemap_index", permanent=True), name="sitemap"),
+    path("sitemap.xml", sitemap_moved, name="sitemap"),
     path("keranjang/", cart.cart_detail, name="cart"),
     path("keranjang/tambah/<slug:slug>/", cart.cart_add, name="cart_add"),
     path("keranjang/ubah/<str:key>/", cart.cart_update, name="cart_update"),
