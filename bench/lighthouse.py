@@ -32,11 +32,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.web import Prepared, cookie, fetch, free_port, make_sessions, stop_server
+from bench.web import Prepared, cookie, fetch, free_port, make_sessions, stop_server, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -153,20 +152,6 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
     command = [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "opop.wsgi:application"]
     log = open(log_path, "ab")  # noqa: SIM115  (closed with the process)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def wait_ready(base: str, process: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_path}")
-        try:
-            if fetch(base, ("GET", "/healthz", "", "", ""))[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer in {timeout}s; see {log_path}")
 
 
 def run_lighthouse(args, url: str, cookie_header: str, report: Path) -> dict:
