@@ -5,7 +5,7 @@
 
 Each page is requested through Django's test client (the full middleware, bench.settings: production settings,
 DEBUG off) `--repeat` times after one warm-up, with CATALOGUE_FRAGMENT_CACHE off so every request renders from
-the database, and reported as the median wall time per request, the SQL time inside it and the cProfile top
+the database (`--cached` keeps it on, in this process' memory, to profile the path of a cache hit), and reported as the median wall time per request, the SQL time inside it and the cProfile top
 functions by own time (template rendering shows as django.template.* frames). A benchmark, never a test: the
 figures depend on the machine and its load (printed with them).
 """
@@ -28,9 +28,14 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"))
     parser.add_argument(
-        "--pages", default="store_home,product_detail,store,category", help="also: seller_orders, staff_pesantren"
+        "--pages",
+        default="store_home,product_detail,store,category",
+        help="also: seller_orders, staff_pesantren, checkout (POST: places a fresh 3-item cart each time)",
     )
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--cached", action="store_true", help="keep the fragment cache on (this process' memory): the cached path"
+    )
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--json", default=None, help="write the figures here")
     args = parser.parse_args(argv)
@@ -49,7 +54,7 @@ def setup(args):
     django.setup()
     from django.conf import settings
 
-    settings.CATALOGUE_FRAGMENT_CACHE = False
+    settings.CATALOGUE_FRAGMENT_CACHE = bool(getattr(args, "cached", False))
     settings.ALLOWED_HOSTS = ["*"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -74,6 +79,7 @@ def urls(names):
         "category": reverse("marketplace:category", kwargs={"slug": top["category__slug"]}),
         "seller_orders": reverse("marketplace:seller_order_list"),
         "staff_pesantren": reverse("pesantren:staff_list"),
+        "checkout": "checkout",  # a POST of a fresh cart each time (Checkouts)
     }
     return {name: known[name] for name in names}
 
@@ -98,19 +104,67 @@ def client_for(name):
     return client
 
 
+class Checkouts:
+    """Fresh carts of 3 products from 2 stores, one generated buyer each (as bench.web's checkout pass), placed by
+    POSTing the checkout form: `prepare()` (outside the timing) fills the next buyer's cart and signs them in."""
+
+    def __init__(self, count):
+        from django.test import Client
+        from django.urls import reverse
+
+        from bench import web
+
+        by_store: dict[int, list[int]] = {}
+        for pk, store_id in web.eligible_products().order_by("-stock", "id").values_list("pk", "store_id")[:400]:
+            by_store.setdefault(store_id, []).append(pk)
+        two = [store for store, products in by_store.items() if len(products) >= 2]
+        others = list(by_store)
+        self.carts = []
+        for n in range(count):
+            first = two[n % len(two)]
+            second = next(s for s in others[(n + 1) % len(others) :] + others if s != first)
+            self.carts.append((by_store[first][:2], by_store[second][0], sorted({first, second})))
+        self.users = web.bench_buyers(count, prefix="bench.profile")
+        self.client, self.url, self.n = Client(), reverse("marketplace:checkout"), 0
+
+    def prepare(self):
+        from marketplace.models import Address, CartItem
+
+        user = self.users[self.n % len(self.users)]
+        (p1, p2), p3, stores = self.carts[self.n % len(self.carts)]
+        self.n += 1
+        CartItem.objects.filter(user=user).delete()
+        CartItem.objects.bulk_create([CartItem(user=user, product_id=pk, quantity=1) for pk in (p1, p2, p3)])
+        address = Address.objects.filter(user=user, is_default=True).values_list("pk", flat=True).first()
+        self.client.force_login(user)
+        data = {"address": address, "payment": "bank_transfer", "place": "1"}
+        data.update({f"delivery_{store}": "shipping" for store in stores})
+        return data
+
+    def request(self, data):
+        response = self.client.post(self.url, data)
+        assert response.status_code == 302 and "/pesanan/" in response["Location"], (response.status_code, data)
+        return response
+
+
 def measure(client, url, repeat, top):
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    assert client.get(url).status_code == 200, url  # warm-up: templates loaded, category tree and regions read
+    checkouts = Checkouts(repeat + 1) if url == "checkout" else None
+    if checkouts:
+        checkouts.request(checkouts.prepare())  # warm-up
+    else:
+        assert client.get(url).status_code == 200, url  # warm-up: templates loaded, category tree and regions read
     walls, sqls, queries = [], [], []
     profiler = cProfile.Profile()
     for _ in range(repeat):
+        data = checkouts.prepare() if checkouts else None
         reset_queries()
         with CaptureQueriesContext(connection) as context:
             start = time.perf_counter()
             profiler.enable()
-            client.get(url)
+            checkouts.request(data) if checkouts else client.get(url)
             profiler.disable()
             walls.append(time.perf_counter() - start)
         sqls.append(sum(float(q["time"]) for q in context.captured_queries))
