@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from opop.outbox import enqueue_on_commit
+from opop.outbox import enqueue_all_on_commit, enqueue_on_commit
 
 _muted: ContextVar[bool] = ContextVar("opop_mail_muted", default=False)
 
@@ -33,6 +33,12 @@ def enqueue_mail_on_commit(task_name: str, kwargs: dict[str, Any]) -> None:
     """Queue a mail-sending task after the commit (through the outbox), unless mail is muted right now."""
     if not _muted.get():
         enqueue_on_commit(task_name, kwargs)
+
+
+def enqueue_mails_on_commit(task_name: str, kwargs_list: list[dict[str, Any]]) -> None:
+    """enqueue_mail_on_commit for several mails of one task, stored with one INSERT (a checkout's orders)."""
+    if not _muted.get():
+        enqueue_all_on_commit(task_name, kwargs_list)
 
 
 def send_mail_on_commit(*, subject: str, body: str, recipients: list[str]) -> None:

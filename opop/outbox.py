@@ -207,24 +207,35 @@ def enqueue_on_commit(task_name: str, kwargs: dict[str, Any] | None = None, *, o
     share one callback, so a checkout's e-mails and rollup reach the broker in one round of publishing.
     """
     kwargs = dict(kwargs or {})
-    scheduled = _scheduled()
     if once_per_transaction and any(
         name == task_name and queued == kwargs
-        for _sids, callback, _robust in scheduled
+        for _sids, callback, _robust in _scheduled()
         for name, queued, _m in callback.tasks
     ):
         return
-    message = None
+    enqueue_all_on_commit(task_name, [kwargs])
+
+
+def enqueue_all_on_commit(task_name: str, kwargs_list: list[dict[str, Any]]) -> None:
+    """enqueue_on_commit for several calls of one task (a checkout's e-mail per order): their rows are stored
+    with one INSERT."""
+    kwargs_list = [dict(kwargs) for kwargs in kwargs_list]
+    if not kwargs_list:
+        return
+    messages: list[OutboxMessage | None] = [None] * len(kwargs_list)
     if not _is_eager():
-        message = OutboxMessage.objects.create(task_name=task_name, kwargs=kwargs)
+        messages = OutboxMessage.objects.bulk_create(
+            OutboxMessage(task_name=task_name, kwargs=kwargs) for kwargs in kwargs_list
+        )
+    tasks = [(task_name, kwargs, message) for kwargs, message in zip(kwargs_list, messages, strict=True)]
     if connection.in_atomic_block:
         here = set(connection.savepoint_ids)
-        for sids, callback, _robust in scheduled:
-            if sids == here:  # same savepoint level: rolled back, or committed, together with this row
-                callback.tasks.append((task_name, kwargs, message))
+        for sids, callback, _robust in _scheduled():
+            if sids == here:  # same savepoint level: rolled back, or committed, together with these rows
+                callback.tasks += tasks
                 return
     callback = _OnCommit()
-    callback.tasks.append((task_name, kwargs, message))
+    callback.tasks += tasks
     transaction.on_commit(callback)
 
 

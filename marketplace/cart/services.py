@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from marketplace.models import CartItem, Product, ProductVariant, Store
@@ -204,15 +204,21 @@ class StoreCart:
         return sum(line.line_total for line in self.lines)
 
 
-def cart_lines(*, user, session) -> list[CartLine]:
-    """The cart's lines with product, store, photos and variant loaded, in a fixed number of queries."""
-    from marketplace.catalogue.selectors import product_cards
+def cart_lines(*, user, session, photos: bool = True) -> list[CartLine]:
+    """The cart's lines with product, store, variant and (unless `photos` is false: the checkout shows none)
+    photos loaded, in a fixed number of queries. Each product carries `has_variants`."""
+    from marketplace.catalogue.selectors import card_rows, product_cards
 
     if user is not None and user.is_authenticated:
         raw = list(CartItem.objects.filter(user=user).values_list("product_id", "variant_id", "quantity"))
     else:
         raw = [(*map(int, key.split(":")), qty) for key, qty in _session_cart(session).items()]
-    products = product_cards().prefetch_related("wholesale_tiers").in_bulk([product_id for product_id, _v, _q in raw])
+    products = (
+        (product_cards() if photos else card_rows())
+        .annotate(has_variants=Exists(ProductVariant.objects.filter(product=OuterRef("pk"))))
+        .prefetch_related("wholesale_tiers")
+        .in_bulk([product_id for product_id, _v, _q in raw])
+    )
     variants = ProductVariant.objects.in_bulk([variant_id for _p, variant_id, _q in raw if variant_id])
     lines = []
     for product_id, variant_id, quantity in raw:

@@ -19,7 +19,7 @@ from marketplace.checkout.planning import checkout_plan
 from marketplace.models import Address, Order, OrderEvent, OrderItem, Product, ProductVariant, StockMovement
 from marketplace.orders.counters import order_counts_move
 from marketplace.payments import provider_for
-from opop.mail import enqueue_mail_on_commit
+from opop.mail import enqueue_mails_on_commit
 from opop.models import Organisation, User
 from opop.permissions import access_for
 from opop.services import DomainError
@@ -60,7 +60,7 @@ class CheckoutStart:
 
 def checkout_start(*, buyer: User, session) -> CheckoutStart:
     """Read the buyer's cart, address book and buying organisations for one checkout page."""
-    cart = cart_by_store(cart_lines(user=buyer, session=session))
+    cart = cart_by_store(cart_lines(user=buyer, session=session, photos=False))
     addresses = list(buyer.addresses.select_related("kabupaten_kota")) if cart else []
     ids = buying_organisation_ids(buyer) if cart else []
     organisations = list(Organisation.objects.filter(pk__in=ids).order_by("name")) if ids else []
@@ -84,26 +84,28 @@ def _new_number() -> str:
 NUMBER_ATTEMPTS = 5
 
 
-def _order_create(**fields) -> Order:
-    """Insert an order under a fresh random number. A clash with an existing number is retried inside a
-    savepoint, so the checkout's transaction survives it; any other integrity error is raised as it is."""
+def _orders_create(orders: list[Order]) -> list[Order]:
+    """Insert a checkout's orders with one INSERT, each under a fresh random number. A clash with an existing
+    number draws every number again inside a savepoint, so the checkout's transaction survives it; any other
+    integrity error is raised as it is."""
     attempt = 1
     while True:
-        number = _new_number()
+        for order in orders:
+            order.number = _new_number()
         try:
             with transaction.atomic():
-                return Order.objects.create(number=number, **fields)
+                return Order.objects.bulk_create(orders)
         except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS or not Order.objects.filter(number=number).exists():
+            numbers = [order.number for order in orders]
+            if attempt == NUMBER_ATTEMPTS or not Order.objects.filter(number__in=numbers).exists():
                 raise
-        logger.warning("marketplace.order_number_clash", extra={"number": number, "attempt": attempt})
+        logger.warning("marketplace.order_number_clash", extra={"numbers": numbers, "attempt": attempt})
         attempt += 1
 
 
 def _variants_checked(lines) -> None:
-    """One query for the whole cart: a line without a variant must be of a product without variants."""
-    plain = {line.product.pk for line in lines if line.variant is None}
-    if plain and ProductVariant.objects.filter(product_id__in=plain).exists():
+    """A line without a variant must be of a product without variants (cart_lines reads `has_variants`)."""
+    if any(line.variant is None and line.product.has_variants for line in lines):
         raise DomainError(_("Choose the variant whose stock changes."))
 
 
@@ -135,13 +137,6 @@ def _reserve(*, product: Product, variant: ProductVariant | None, quantity: int,
             _("Sorry, %(name)s has just sold out: only %(left)d left, you wanted %(qty)d. Your cart was kept.")
             % {"name": label, "left": exc.left, "qty": quantity}
         ) from None
-
-
-def _placed_notify(order: Order, event: OrderEvent) -> None:
-    enqueue_mail_on_commit(
-        "marketplace.order_status_notify",
-        {"order_id": order.pk, "event_id": event.pk, "language": translation.get_language()},
-    )
 
 
 @transaction.atomic
@@ -187,7 +182,7 @@ def order_place(
     if on_behalf_of is not None and on_behalf_of.pk not in buying_organisation_ids(buyer):
         raise DomainError(_("You can only buy on behalf of a pesantren you administer."))
     if cart is None:
-        cart = cart_by_store(cart_lines(user=buyer, session=session))
+        cart = cart_by_store(cart_lines(user=buyer, session=session, photos=False))
     elif cart and not cart_unchanged(user=buyer, lines=[line for group in cart for line in group.lines]):
         raise DomainError(_("Your cart changed while you were checking out; check the order and place it again."))
     plans = checkout_plan(cart=cart, address=address, choices=choices, payment_method=payment_method)
@@ -205,7 +200,7 @@ def order_place(
     }
     now = timezone.now()
     gateway_expires = now + gateway_payment_window()
-    orders, movements, events = [], [], []
+    orders = []
     for plan in plans:
         shipping = plan.delivery == Order.Delivery.SHIPPING
         if plan.payment_method == M.CASH_ON_PICKUP:
@@ -216,55 +211,67 @@ def order_place(
             expires_at = now + timedelta(hours=plan.store.order_expiry_hours)
         else:
             expires_at = now + payment_window()
-        order = _order_create(
-            checkout_group=group_id,
-            buyer=buyer,
-            store=plan.store,
-            payment_method=plan.payment_method,
-            delivery=plan.delivery,
-            destination=address.kabupaten_kota if shipping and address else None,
-            recipient_name=address.recipient_name if address else buyer.get_full_name(),
-            recipient_phone=address.phone if address else buyer.phone,
-            shipping_address=address.one_line if shipping and address else "",
-            subtotal=plan.subtotal,
-            shipping_cost=plan.shipping_cost,
-            total=plan.total,
-            expires_at=expires_at,
-            buyer_organisation=on_behalf_of,
-            is_pesantren_trade=on_behalf_of is not None and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
-            **plan.shipping_fields,
+        orders.append(
+            Order(
+                checkout_group=group_id,
+                buyer=buyer,
+                store=plan.store,
+                payment_method=plan.payment_method,
+                delivery=plan.delivery,
+                destination=address.kabupaten_kota if shipping and address else None,
+                recipient_name=address.recipient_name if address else buyer.get_full_name(),
+                recipient_phone=address.phone if address else buyer.phone,
+                shipping_address=address.one_line if shipping and address else "",
+                subtotal=plan.subtotal,
+                shipping_cost=plan.shipping_cost,
+                total=plan.total,
+                expires_at=expires_at,
+                buyer_organisation=on_behalf_of,
+                is_pesantren_trade=on_behalf_of is not None
+                and plan.store.organisation.kind == Organisation.Kind.PESANTREN,
+                **plan.shipping_fields,
+            )
         )
+    # Every kind of row is written once for the whole checkout, whatever the number of stores.
+    _orders_create(orders)
+    movements = []
+    for order, plan in zip(orders, plans, strict=True):
         for line in plan.group.lines:
             reserved[id(line)].order = order
             movements.append(reserved[id(line)])
-        OrderItem.objects.bulk_create(
-            OrderItem(
-                order=order,
-                product=line.product,
-                variant=line.variant,
-                product_name=line.product.name,
-                variant_name=line.variant.name if line.variant else "",
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                line_total=line.line_total,
-            )
-            for line in plan.group.lines
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            product=line.product,
+            variant=line.variant,
+            product_name=line.product.name,
+            variant_name=line.variant.name if line.variant else "",
+            unit_price=line.unit_price,
+            quantity=line.quantity,
+            line_total=line.line_total,
         )
-        events.append(
-            OrderEvent.objects.create(
-                order=order, actor=buyer, to_status=S.AWAITING_PAYMENT, note=gettext_noop("Order placed.")
-            )
-        )
-        if plan.payment_method != M.GATEWAY:
-            provider_for(plan.payment_method).start(order=order)
-        orders.append(order)
+        for order, plan in zip(orders, plans, strict=True)
+        for line in plan.group.lines
+    )
+    events = OrderEvent.objects.bulk_create(
+        OrderEvent(order=order, actor=buyer, to_status=S.AWAITING_PAYMENT, note=gettext_noop("Order placed."))
+        for order in orders
+    )
+    for method in {order.payment_method for order in orders} - {M.GATEWAY}:
+        provider_for(method).start_orders(orders=[order for order in orders if order.payment_method == method])
     gateway_orders = [order for order in orders if order.payment_method == M.GATEWAY]
     if gateway_orders:
         provider_for(M.GATEWAY).start_checkout(
             buyer=buyer, checkout_group=group_id, orders=gateway_orders, expires_at=gateway_expires
         )
-    for order, event in zip(orders, events, strict=True):
-        _placed_notify(order, event)
+    language = translation.get_language()
+    enqueue_mails_on_commit(
+        "marketplace.order_status_notify",
+        [
+            {"order_id": order.pk, "event_id": event.pk, "language": language}
+            for order, event in zip(orders, events, strict=True)
+        ],
+    )
     StockMovement.objects.bulk_create(movements)  # every line's sale, in the transaction of its UPDATE
     order_counts_move([(order.store_id, None, order.status) for order in orders])  # the seller queues' counts
     cart_remove(user=buyer, session=session, lines=lines)

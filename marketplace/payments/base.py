@@ -26,7 +26,13 @@ class PaymentProvider:
     instructions_template = ""
 
     def start(self, *, order: Order) -> Payment:
-        return Payment.objects.create(order=order, provider=self.code, amount=order.total)
+        return self.start_orders(orders=[order])[0]
+
+    def start_orders(self, *, orders: list[Order]) -> list[Payment]:
+        """One payment per order (one INSERT for a checkout's orders paid this way)."""
+        return Payment.objects.bulk_create(
+            Payment(order=order, provider=self.code, amount=order.total) for order in orders
+        )
 
     def start_checkout(
         self, *, buyer: User, checkout_group, orders: list[Order], expires_at: datetime

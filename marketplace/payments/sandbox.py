@@ -42,7 +42,7 @@ class SandboxGateway(PaymentProvider):
     code = "sandbox"
     instructions_template = "marketplace/payments/gateway.html"
 
-    def start(self, *, order: Order) -> Payment:
+    def start_orders(self, *, orders: list[Order]) -> list[Payment]:
         raise NotImplementedError("The gateway is paid once per checkout: start_checkout.")
 
     def start_checkout(
