@@ -1,6 +1,7 @@
 """Template filters every page uses; loaded as a builtin, so no `{% load %}` is needed."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from opop.formatting import format_date, format_rupiah, normalise_phone
@@ -110,6 +111,13 @@ def filter_panel(
         "label": label,
         "flag": FILTER_PANEL_FLAG,
     }
+
+
+@register.filter
+def fields_html(form) -> str:
+    """The form's fields as form_fields_html renders them (kept rendered in this process where that is safe):
+    `{{ form|fields_html }}` in a form whose fields are the usual label, widget, help and errors."""
+    return mark_safe(form_fields_html(form))  # noqa: S308 - rendered by our templates, escaped there
 
 
 # What only names a page, never a filter: dropped from the query string the pagination links keep.
