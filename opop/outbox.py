@@ -13,6 +13,10 @@ broker at least once after that transaction commits.
   fails (Redis refused, silent, full...) the row stays with the error; after a failure this process skips the
   broker for OUTBOX_BREAKER_SECONDS, so a silent broker costs one timeout per process per window.
 
+Under the web server (opop/wsgi.py, `deliver_after_response`) the fast path runs once the response has been
+sent, so nobody waits for the broker: a checkout's redirect leaves before its e-mails are published. The rows are
+committed by then, so a process that dies in between loses nothing.
+
 `outbox_flush()` is the relay: it re-sends the stored tasks one by one, each row locked with
 SELECT ... FOR UPDATE SKIP LOCKED (any number of relays may run at once) and deleted in the same
 transaction as its successful send. Rows younger than OUTBOX_RELAY_GRACE_SECONDS that no fast path has tried
@@ -36,6 +40,7 @@ tests only).
 import logging
 import threading
 import time
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +55,10 @@ from opop.models import OutboxMessage
 logger = logging.getLogger("opop.outbox")
 
 FLUSH_TASK = "opop.outbox_flush"
+
+# The stored rows a request's transactions committed, published once its response is sent (deliver_after_response);
+# None outside such a request (tasks, commands, tests through Django's client): published right after the commit.
+_after_response: ContextVar[list[OutboxMessage] | None] = ContextVar("opop_outbox_after_response", default=None)
 
 _breaker_lock = threading.Lock()
 _broker_down_until: float | None = None  # time.monotonic() until which this process skips the broker
@@ -186,7 +195,10 @@ class _OnCommit:
 
     def __call__(self) -> None:
         stored = [message for _name, _kwargs, message in self.tasks if message is not None]
-        if stored:
+        pending = _after_response.get()
+        if stored and pending is not None:
+            pending += stored
+        elif stored:
             _deliver(stored)
         for task_name, kwargs, message in self.tasks:
             if message is None:  # eager mode: nothing was stored, run it here
@@ -237,6 +249,44 @@ def enqueue_all_on_commit(task_name: str, kwargs_list: list[dict[str, Any]]) -> 
     callback = _OnCommit()
     callback.tasks += tasks
     transaction.on_commit(callback)
+
+
+class _ThenDeliver:
+    """The response's iterable, publishing the request's committed tasks when the server closes it: after the
+    last byte went out, and before Django's own close (whose request_finished may close the database
+    connection the DELETE of the sent rows needs)."""
+
+    def __init__(self, result, pending: list[OutboxMessage]):
+        self.result, self.pending = result, pending
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self) -> None:
+        try:
+            _deliver(self.pending)
+        except Exception:  # the database failed: the rows stay for the relay
+            logger.exception("opop.outbox.after_response_failed", extra={"outbox_ids": [m.pk for m in self.pending]})
+        finally:
+            close = getattr(self.result, "close", None)
+            if close is not None:
+                close()
+
+
+def deliver_after_response(application):
+    """Wrap a WSGI application so that the tasks each request commits are published after its response is sent
+    (`_ThenDeliver`). A response without tasks is returned as it is (a static file keeps the server's sendfile)."""
+
+    def wrapped(environ, start_response):
+        pending: list[OutboxMessage] = []
+        token = _after_response.set(pending)
+        try:
+            result = application(environ, start_response)
+        finally:
+            _after_response.reset(token)
+        return _ThenDeliver(result, pending) if pending else result
+
+    return wrapped
 
 
 def outbox_pending() -> int:
