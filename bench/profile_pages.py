@@ -1,13 +1,16 @@
 """Profile the uncached path of the store pages: render them with the fragment cache off, in this process.
 
     .venv/bin/python -m bench.profile_pages --database postgres://postgres@127.0.0.1:5432/opop_scale \
-        [--pages store_home,product_detail,store,category] [--repeat 20] [--top 25] [--json FILE]
+        [--pages store_home,product_detail,store,category,seller_orders,staff_pesantren,checkout] [--cached] \
+        [--url /santri/ --login bench.staf@opop.test] [--repeat 20] [--top 25] [--json FILE]
 
 Each page is requested through Django's test client (the full middleware, bench.settings: production settings,
 DEBUG off) `--repeat` times after one warm-up, with CATALOGUE_FRAGMENT_CACHE off so every request renders from
-the database (`--cached` keeps it on, in this process' memory, to profile the path of a cache hit), and reported as the median wall time per request, the SQL time inside it and the cProfile top
-functions by own time (template rendering shows as django.template.* frames). A benchmark, never a test: the
-figures depend on the machine and its load (printed with them).
+the database (`--cached` keeps it on, in this process' memory, to profile the path of a cache hit), and reported
+as the median wall time per request, the SQL time inside it and the cProfile top functions by own time (template
+rendering shows as django.template.* frames). `checkout` POSTs a fresh 3-item cart of a generated buyer each
+time; `--url` adds any path, requested as `--login`. A benchmark, never a test: the figures depend on the
+machine and its load (printed with them).
 """
 
 import argparse
@@ -33,6 +36,8 @@ def parse_args(argv=None):
         help="also: seller_orders, staff_pesantren, checkout (POST: places a fresh 3-item cart each time)",
     )
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--url", action="append", default=[], help="also profile this path (repeatable)")
+    parser.add_argument("--login", default=None, help="e-mail of the user the --url paths are requested as")
     parser.add_argument(
         "--cached", action="store_true", help="keep the fragment cache on (this process' memory): the cached path"
     )
@@ -91,15 +96,16 @@ LOGINS = {
 }
 
 
-def client_for(name):
+def client_for(name, login=None):
     from django.contrib.auth import get_user_model
     from django.test import Client
 
     client = Client()
-    if name in LOGINS:
-        user = get_user_model().objects.filter(email__in=LOGINS[name]).order_by("email").first()
+    emails = LOGINS.get(name) or ((login,) if login else ())
+    if emails:
+        user = get_user_model().objects.filter(email__in=emails).order_by("email").first()
         if user is None:
-            raise SystemExit(f"{name} needs one of the logins {LOGINS[name]}")
+            raise SystemExit(f"{name} needs one of the logins {emails}")
         client.force_login(user)
     return client
 
@@ -185,8 +191,10 @@ def main(argv=None):
     args = parse_args(argv)
     setup(args)
     results = {}
-    for name, url in urls([n.strip() for n in args.pages.split(",") if n.strip()]).items():
-        result = measure(client_for(name), url, args.repeat, args.top)
+    pages = urls([n.strip() for n in args.pages.split(",") if n.strip()])
+    pages.update({path: path for path in args.url})
+    for name, url in pages.items():
+        result = measure(client_for(name, args.login if name in args.url else None), url, args.repeat, args.top)
         results[name] = result
         print(
             f"== {name} {url}: median {result['median_ms']} ms, SQL {result['sql_ms']} ms, {result['queries']} queries"
