@@ -240,6 +240,11 @@ def order_complaint_reject(*, order: Order, actor: User, reason: str) -> Order:
 
 @transaction.atomic
 def order_refund(*, order: Order, actor: User) -> Order:
+    """The seller returns the money. A courier booking still waiting for its pickup (the complaint came while the
+    order was ready to ship) is cancelled in the same transaction, so no courier comes for a refunded parcel."""
+    from marketplace.shipping.services import shipment_booking_cancel  # shipping builds on this module
+
+    shipment_booking_cancel(order=order, actor=actor, refunding=True)
     order = order_transition(
         order=order,
         to_status=S.REFUNDED,

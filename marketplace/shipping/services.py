@@ -138,7 +138,7 @@ def shipment_book(*, order: Order, actor: User) -> Shipment:
 
 
 @transaction.atomic
-def shipment_booking_cancel(*, order: Order, actor: User | None) -> Shipment | None:
+def shipment_booking_cancel(*, order: Order, actor: User | None, refunding: bool = False) -> Shipment | None:
     """Cancel the courier booking of `order` when it is ready to ship (booked, waiting for the pickup), through the
     courier interface like the booking: call it in the transaction that cancels the order, so a refusal cancels
     nothing. The shipment becomes "cancelled" with a cancelled event on its timeline (buyer's and seller's order
@@ -147,11 +147,15 @@ def shipment_booking_cancel(*, order: Order, actor: User | None) -> Shipment | N
 
     Idempotent: a cancelled shipment is left as it is; the courier's cancel is idempotent too, so a retry after a
     rolled-back transaction is safe. Raises DomainError when the courier refuses (the parcel is already picked
-    up: the order can no longer be cancelled by the seller) or cannot be reached."""
+    up: the order can no longer be cancelled by the seller) or cannot be reached.
+
+    `refunding`: the seller refunds a complaint opened while the order was ready to ship (order_refund). The
+    booking is cancelled the same way, but a parcel already picked up does not stop the refund: it is on its
+    way, and the booking stays as the courier has it (None)."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
     shipment = Shipment.objects.select_for_update().filter(order=locked).first()
     if (
-        locked.status != S.READY_TO_SHIP
+        locked.status not in ((S.READY_TO_SHIP, S.REFUND_REQUESTED) if refunding else (S.READY_TO_SHIP,))
         or shipment is None
         or shipment.provider == Shipment.MANUAL
         or shipment.status == St.CANCELLED
@@ -161,6 +165,8 @@ def shipment_booking_cancel(*, order: Order, actor: User | None) -> Shipment | N
         courier().cancel(shipment)
     except CourierRefused as refusal:
         logger.info("marketplace.shipment_cancel_refused", extra={"awb": shipment.awb, "reason": str(refusal)})
+        if refunding:
+            return None
         raise DomainError(
             _(
                 "The courier has already picked up the parcel, so the order can no longer be cancelled. Once it "

@@ -467,6 +467,44 @@ def test_a_courier_that_cannot_be_reached_leaves_the_order_and_the_booking(booke
     assert booked.order.status == S.READY_TO_SHIP and booked.status == St.BOOKED
 
 
+def test_refunding_a_complaint_about_an_order_ready_to_ship_cancels_its_courier_booking(
+    booked, shopper, admin_a, cancel_calls
+):
+    order = booked.order
+    order_services.order_request_refund(order=order, buyer=shopper, reason="Salah pesan")
+    order_services.order_refund(order=order, actor=admin_a)
+    order.refresh_from_db()
+    booked.refresh_from_db()
+    assert order.status == S.REFUNDED and booked.status == St.CANCELLED and cancel_calls == [booked.awb]
+    assert list(booked.events.values_list("status", flat=True)) == [St.CANCELLED]
+    assert AuditEvent.objects.filter(action="marketplace.shipment_cancelled", target_id=str(order.pk)).count() == 1
+
+
+def test_a_refund_goes_ahead_when_the_courier_already_picked_the_parcel_up(booked, shopper, admin_a, cancel_calls):
+    Shipment.objects.filter(pk=booked.pk).update(booked_at=timezone.now() - timedelta(hours=4))
+    order = booked.order
+    order_services.order_request_refund(order=order, buyer=shopper, reason="Salah pesan")
+    order_services.order_refund(order=order, actor=admin_a)
+    order.refresh_from_db()
+    booked.refresh_from_db()
+    assert cancel_calls == [booked.awb]  # asked, and refused: the parcel is on its way
+    assert order.status == S.REFUNDED and booked.status == St.BOOKED and not booked.events.exists()
+
+
+def test_a_refund_waits_when_the_courier_cannot_be_reached_to_cancel_the_pickup(booked, shopper, admin_a, monkeypatch):
+    def down(self, shipment):
+        raise ConnectionError("timeout")
+
+    order = booked.order
+    order_services.order_request_refund(order=order, buyer=shopper, reason="Salah pesan")
+    monkeypatch.setattr(sandbox.SandboxCourier, "cancel", down)
+    with pytest.raises(DomainError, match="could not be reached"):
+        order_services.order_refund(order=order, actor=admin_a)
+    order.refresh_from_db()
+    booked.refresh_from_db()
+    assert order.status == S.REFUND_REQUESTED and booked.status == St.BOOKED
+
+
 def test_the_sandbox_cancel_is_idempotent_until_the_pickup(booked):
     courier = sandbox.SandboxCourier()
     courier.cancel(booked)
