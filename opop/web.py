@@ -1,12 +1,15 @@
 """Small pieces every app's views share: the permission guard, a posted form saved by its service (or the service's
-error put on the form), a QR code."""
+error put on the form), a QR code, the rows' links of a list."""
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
 from opop.services import DomainError
@@ -54,15 +57,14 @@ def qr_svg(url: str, *, box_size: int = 10, border: int = 2) -> SafeString:
     return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - SVG that qrcode generated
 
 
-def choice_labels(rows, **fields) -> list:
-    """Give each row `<field>_label` for each `field=choices` named, translating each choice once per call
-    rather than once per row: Model.get_FOO_display rebuilds the field's choice dict (and translates every
-    label) on each call, 7 translations a row for a status, which a 50-row list paid 25 ms for on a loaded
-    machine. Returns the rows as a list."""
-    rows = list(rows)
-    for field, choices in fields.items():
-        labels = {value: str(label) for value, label in choices}
-        for row in rows:
-            value = getattr(row, field)
-            setattr(row, f"{field}_label", labels.get(value, value))
-    return rows
+# Fits both an <int:…> and a <str:…> converter, and no fixed part of the portal's URLs.
+_URL_MARKER = "4071998253"
+
+
+def url_for_each(viewname: str) -> Callable[[object], str]:
+    """`reverse(viewname, args=[value])` for every row of a list at the cost of one reverse: the URL is reversed
+    once around a marker and each row's value put in the marker's place, quoted as reverse quotes it. For a URL
+    whose one argument is an id or an order number, which pass its converter as they are."""
+    head, _marker, tail = reverse(viewname, args=[_URL_MARKER]).partition(_URL_MARKER)
+    safe = RFC3986_SUBDELIMS + "/~:@"
+    return lambda value: f"{head}{quote(str(value), safe=safe)}{tail}"
