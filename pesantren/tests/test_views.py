@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +11,7 @@ from PIL import Image
 from opop.models import AuditEvent, KabupatenKota
 from opop.tests.exports import NON_ASCII, assert_csv_export
 from opop.tests.factories import MembershipFactory, OrganisationFactory
+from pesantren import selectors
 from pesantren.models import MonthlyReport, Pesantren
 from pesantren.tests.factories import (
     BusinessUnitFactory,
@@ -127,6 +128,20 @@ def test_each_staff_list_row_links_the_file_and_shows_region_cohort_status_score
     assert "<td>Kab. Pasuruan</td><td>—</td>" in row_b
     assert '<span class="badge badge-submitted">Diajukan untuk verifikasi</span>' in row_b
     assert '<td class="num">—</td>' in row_b and "<td>—</td></tr>" in row_b
+
+
+def test_the_this_month_column_follows_the_calendar(client, province_staff, pes_a, monkeypatch):
+    this_month = timezone.localdate().replace(day=1)
+    MonthlyReportFactory(pesantren=pes_a, month=this_month)
+    client.force_login(province_staff)
+
+    def reported():
+        rows = client.get(reverse("pesantren:staff_list")).content.decode().split("<tr>")
+        return "<td>✓</td>" in next(row for row in rows if pes_a.name in row)
+
+    assert reported()
+    monkeypatch.setattr(selectors, "current_month", lambda: (this_month + timedelta(days=31)).replace(day=1))
+    assert not reported()
 
 
 def test_the_list_filters_by_region_cohort_status_score_and_this_months_report(client, province_staff, pes_a, pes_b):
