@@ -1,7 +1,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from opop.web import url_for_each
+from opop.web import fixed_url, url_for_each
 
 
 @pytest.mark.parametrize(
@@ -19,3 +19,8 @@ def test_url_for_each_makes_the_urls_reverse_makes(viewname, values):
 def test_url_for_each_refuses_a_url_without_one_argument():
     with pytest.raises(NoReverseMatch):
         url_for_each("opop:profile")
+
+
+def test_fixed_url_is_the_reversed_url_and_none_where_there_is_none():
+    assert fixed_url("opop:profile") == reverse("opop:profile")
+    assert fixed_url("opop:no_such_page") is None
