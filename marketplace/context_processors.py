@@ -2,9 +2,8 @@
 
 from functools import cached_property
 
-from django.urls import reverse
-
 from marketplace.cart.services import cart_count
+from opop.web import fixed_url
 
 
 class ShopperLinks:
@@ -13,8 +12,8 @@ class ShopperLinks:
 
     def __init__(self, request):
         self._request = request
-        self.cart_url = reverse("marketplace:cart")
-        self.orders_url = reverse("marketplace:order_list")
+        self.cart_url = fixed_url("marketplace:cart")
+        self.orders_url = fixed_url("marketplace:order_list")
 
     @cached_property
     def cart_count(self) -> int:

@@ -1,11 +1,11 @@
 """Navigation by role, shared by every layout."""
 
 from django.apps import apps
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from opop.models import Organisation
 from opop.permissions import access_for, is_in_audience, is_programme_staff
+from opop.web import fixed_url
 
 
 def nav_items() -> list[tuple]:
@@ -63,9 +63,8 @@ def navigation(request):
     for label, url_name, who in nav_items():
         if not _visible(who, user, access):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
+        url = fixed_url(url_name)
+        if url is None:
             continue
         items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"})
     role_labels = []

@@ -60,6 +60,22 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def name_suffix(pk: int) -> str:
+    digest = hashlib.blake2s(f"opop-user-{pk}".encode(), digest_size=4).hexdigest()
+    return digest[:4].upper()
+
+
+def person_name(*, pk: int, full_name: str, erased_at) -> str:
+    """User.person_name from the three columns it reads, for a list that reads its rows as values."""
+    if erased_at is not None:
+        return str(_("Deleted user"))
+    name = " ".join(full_name.split())
+    if name:
+        return name
+    fallback = _("OPOP shopper")
+    return f"{fallback} {name_suffix(pk)}"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -118,19 +134,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def name_suffix(self) -> str:
-        digest = hashlib.blake2s(f"opop-user-{self.pk}".encode(), digest_size=4).hexdigest()
-        return digest[:4].upper()
+        return name_suffix(self.pk)
 
     @property
     def person_name(self) -> str:
         """The full display name, for seller and staff pages: `Siti Rahmawati`."""
-        if self.erased_at is not None:
-            return str(_("Deleted user"))
-        name = " ".join(self.full_name.split())
-        if name:
-            return name
-        fallback = _("OPOP shopper")
-        return f"{fallback} {self.name_suffix}"
+        return person_name(pk=self.pk, full_name=self.full_name, erased_at=self.erased_at)
 
     @property
     def public_name(self) -> str:
@@ -188,8 +197,13 @@ class KabupatenKota(models.Model):
     @property
     def label(self) -> str:
         """`Kab. Malang` or `Kota Malang`: seven names are both, so the kind is always shown."""
-        prefix = "Kab." if self.jenis == self.Jenis.KABUPATEN else "Kota"
-        return f"{prefix} {self.nama_singkat}"
+        return self.label_of(jenis=self.jenis, nama_singkat=self.nama_singkat)
+
+    @classmethod
+    def label_of(cls, *, jenis: str, nama_singkat: str) -> str:
+        """`label` from the two columns it reads, for a list that reads its rows as values."""
+        prefix = "Kab." if jenis == cls.Jenis.KABUPATEN else "Kota"
+        return f"{prefix} {nama_singkat}"
 
 
 class Organisation(TimeStampedModel):

@@ -1,12 +1,16 @@
 """Reads of the Pesantrenpreneur pillar, scoped to the acting user, relations prefetched."""
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from opop.models import Membership, Organisation
+from opop.models import KabupatenKota, Membership, Organisation
 from opop.permissions import access_for, get_for_user_or_404, scope_queryset
+from opop.web import url_for_each
 from pesantren.models import (
     Aspect,
     BusinessUnit,
@@ -40,16 +44,75 @@ def _latest_mapping(field: str):
     return Subquery(latest.values(field)[:1])
 
 
+@lru_cache(maxsize=1)
+def _pesantren_with_scores(month) -> QuerySet[Pesantren]:
+    """Built once a month and shared by every request: resolving the six subqueries took longer (1.2 ms) than the
+    database takes to run them. Never evaluated itself: every caller chains a method, which makes a copy."""
+    return Pesantren.objects.select_related("kabupaten_kota", "organisation").annotate(
+        **{f"latest_{aspect}": _latest_mapping(f"{aspect}_score") for aspect in Aspect.values},
+        reported_this_month=Exists(MonthlyReport.objects.filter(pesantren=OuterRef("pk"), month=month)),
+    )
+
+
 def pesantren_list(*, user) -> QuerySet[Pesantren]:
     """Pesantren the user may see, with the latest mapping scores and whether this month is reported.
 
     One query whatever the number of rows: the scores are subqueries, the region is joined.
     """
-    queryset = Pesantren.objects.select_related("kabupaten_kota", "organisation").annotate(
-        **{f"latest_{aspect}": _latest_mapping(f"{aspect}_score") for aspect in Aspect.values},
-        reported_this_month=Exists(MonthlyReport.objects.filter(pesantren=OuterRef("pk"), month=current_month())),
-    )
-    return scope_queryset(queryset, user, **PESANTREN_SCOPE).order_by("name")
+    queryset = _pesantren_with_scores(current_month())
+    return scope_queryset(queryset, user, **PESANTREN_SCOPE).order_by("name", "pk")
+
+
+@dataclass(slots=True)
+class StaffListRow:
+    """One pesantren as the staff list shows it: `latest_<aspect>` is the latest mapping's score (None unmapped)."""
+
+    pk: int
+    url: str
+    name: str
+    flagship_product: str
+    region: str
+    cohort: int | None
+    status: str
+    status_label: str
+    latest_kelembagaan: int | None
+    latest_sdm: int | None
+    latest_produk: int | None
+    latest_pemasaran: int | None
+    latest_pembiayaan: int | None
+    reported_this_month: bool
+
+
+STAFF_LIST_COLUMNS = (
+    "pk",
+    "name",
+    "flagship_product",
+    "kabupaten_kota__jenis",
+    "kabupaten_kota__nama_singkat",
+    "cohort",
+    "status",
+    *(f"latest_{aspect}" for aspect in Aspect.values),
+    "reported_this_month",
+)
+
+
+def staff_list_rows(pesantren: QuerySet) -> list[StaffListRow]:
+    """The rows of one page of `pesantren_list` (`pesantren`: that page), read as values in one query, with each
+    status label translated once and each link made without a reverse per row."""
+    statuses = {value: str(label) for value, label in Pesantren.Status.choices}
+    detail_url = url_for_each("pesantren:detail")
+    rows = []
+    for row in pesantren.values(*STAFF_LIST_COLUMNS):
+        jenis, nama_singkat = row.pop("kabupaten_kota__jenis"), row.pop("kabupaten_kota__nama_singkat")
+        rows.append(
+            StaffListRow(
+                **row,
+                url=detail_url(row["pk"]),
+                region=KabupatenKota.label_of(jenis=jenis, nama_singkat=nama_singkat),
+                status_label=statuses.get(row["status"], row["status"]),
+            )
+        )
+    return rows
 
 
 def pesantren_get(*, user, pk) -> Pesantren:

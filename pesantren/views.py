@@ -18,7 +18,7 @@ from opop.permissions import access_for
 from opop.ratelimit import rate_limited
 from opop.reviewed_reports import ReviewForm, report_review_view
 from opop.services import DomainError
-from opop.web import choice_labels, form_saved, qr_svg, require
+from opop.web import form_saved, qr_svg, require
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
 from pesantren.forms import (
@@ -357,7 +357,7 @@ def _staff_filter(request) -> PesantrenFilter:
 def staff_list(request):
     pesantren_filter = _staff_filter(request)
     page = Paginator(pesantren_filter.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = choice_labels(page.object_list, status=Pesantren.Status.choices)
+    page.object_list = selectors.staff_list_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -1,9 +1,14 @@
 """Order reads: a buyer sees their own orders; a seller sees their store's through opop.permissions."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 
 from marketplace.models import Order, OrderEvent, OrderItem, Payment, ShipmentEvent
+from opop.models import person_name
 from opop.permissions import scope_queryset
+from opop.web import url_for_each
 
 SELLER_ROLES = ("owner", "staff")
 
@@ -19,6 +24,67 @@ def seller_orders(user) -> QuerySet:
         organisation_field="store__organisation",
         roles=SELLER_ROLES,
     )
+
+
+@dataclass(slots=True)
+class QueueRow:
+    """One order as the seller's queue shows it."""
+
+    number: str
+    url: str
+    status: str
+    status_label: str
+    payment_method_label: str
+    created_at: datetime
+    total: int
+    buyer_name: str
+    buyer_organisation: str  # the pesantren bought for, "" for an order of the buyer's own
+    lines: str  # each line's product name and quantity, comma-separated
+
+
+QUEUE_COLUMNS = (
+    "pk",
+    "number",
+    "status",
+    "payment_method",
+    "created_at",
+    "total",
+    "buyer_id",
+    "buyer__full_name",
+    "buyer__erased_at",
+    "buyer_organisation__name",
+)
+
+
+def seller_queue_rows(orders: QuerySet) -> list[QueueRow]:
+    """The rows of one page of the seller's queue (`orders`: that page, already scoped to the store), in two
+    queries whatever the number of lines: the orders with their buyer's and organisation's columns, then their
+    lines. Read as values with each label translated once, not as ~130 model instances a page."""
+    orders = list(orders.values(*QUEUE_COLUMNS))
+    lines: dict[int, list[str]] = {}
+    items = OrderItem.objects.filter(order_id__in=[order["pk"] for order in orders])
+    for order_id, product_name, quantity in items.values_list("order_id", "product_name", "quantity"):
+        lines.setdefault(order_id, []).append(f"{product_name} \N{MULTIPLICATION SIGN} {quantity}")
+    statuses = {value: str(label) for value, label in Order.Status.choices}
+    payments = {value: str(label) for value, label in Order.PaymentMethod.choices}
+    detail_url = url_for_each("marketplace:seller_order_detail")
+    return [
+        QueueRow(
+            number=order["number"],
+            url=detail_url(order["number"]),
+            status=order["status"],
+            status_label=statuses.get(order["status"], order["status"]),
+            payment_method_label=payments.get(order["payment_method"], order["payment_method"]),
+            created_at=order["created_at"],
+            total=order["total"],
+            buyer_name=person_name(
+                pk=order["buyer_id"], full_name=order["buyer__full_name"], erased_at=order["buyer__erased_at"]
+            ),
+            buyer_organisation=order["buyer_organisation__name"] or "",
+            lines=", ".join(lines.get(order["pk"], ())),
+        )
+        for order in orders
+    ]
 
 
 def with_details(queryset: QuerySet) -> QuerySet:

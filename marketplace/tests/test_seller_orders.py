@@ -2,10 +2,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from marketplace.models import Order, Payment, Product
 from marketplace.payments.bank_transfer import transfer_proof_upload
-from marketplace.tests.factories import image_upload
+from marketplace.tests.factories import ProductFactory, image_upload
 from marketplace.tests.helpers import place
 
 pytestmark = pytest.mark.django_db
@@ -56,9 +57,38 @@ def test_the_order_queue_costs_a_fixed_number_of_queries(
     Product.objects.filter(pk=product_a.pk).update(stock=100)
     for _ in range(30):
         place(shopper, [(product_a, 1)], address=address)
-    with django_assert_max_num_queries(12):
+    # The user, their memberships, the store, its counters, the page's orders (as values) and their lines.
+    with django_assert_max_num_queries(6):
         body = seller.get(reverse("marketplace:seller_order_list")).content.decode()
     assert body.count("Sarung Tenun Darul Ulum") == 30
+
+
+def _row(body, number):
+    return next(row for row in body.split("<tr>") if number in row)
+
+
+def test_each_queue_row_links_the_order_and_shows_its_state_buyer_trade_and_lines(
+    seller, shopper, address, product_a, store_a, pesantren_b
+):
+    kopiah = ProductFactory(store=store_a, name="Kopiah <Rajut>", price=30000)
+    (mixed,) = place(shopper, [(product_a, 2), (kopiah, 1)], address=address)
+    (trade,) = place(shopper, [(product_a, 1)], address=address, choices={store_a.pk: ("shipping", "gateway")})
+    Order.objects.filter(pk=trade.pk).update(buyer_organisation=pesantren_b)
+    body = seller.get(reverse("marketplace:seller_order_list")).content.decode()
+    row = _row(body, mixed.number)
+    assert f'<a href="{reverse("marketplace:seller_order_detail", args=[mixed.number])}">{mixed.number}</a>' in row
+    assert '<span class="badge status-awaiting_payment">Menunggu pembayaran</span>' in row
+    assert "Transfer bank" in row and escape(shopper.person_name) in row and "Rp" in row
+    times = "\N{MULTIPLICATION SIGN}"
+    assert f"Sarung Tenun Darul Ulum {times} 2, Kopiah &lt;Rajut&gt; {times} 1</small>" in row
+    assert "badge-trade" not in row
+    trade_row = _row(body, trade.number)
+    trade_badge = f"Transaksi antarpesantren</span> {escape(pesantren_b.name)}"
+    assert f"{trade_badge}<br><small>Sarung Tenun Darul Ulum {times} 1</small>" in trade_row
+    seller.cookies["django_language"] = "en"
+    english = seller.get(reverse("marketplace:seller_order_list")).content.decode()
+    assert '<span class="badge status-awaiting_payment">Awaiting payment</span>' in _row(english, mixed.number)
+    assert "Pesantren trade" in _row(english, trade.number) and "Virtual account / QRIS" in _row(english, trade.number)
 
 
 def test_from_transfer_proof_to_completed(seller, order, shopper, admin_a, django_capture_on_commit_callbacks):

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +11,7 @@ from PIL import Image
 from opop.models import AuditEvent, KabupatenKota
 from opop.tests.exports import NON_ASCII, assert_csv_export
 from opop.tests.factories import MembershipFactory, OrganisationFactory
+from pesantren import selectors
 from pesantren.models import MonthlyReport, Pesantren
 from pesantren.tests.factories import (
     BusinessUnitFactory,
@@ -98,6 +99,49 @@ def test_jombang_staff_see_only_jombang_pesantren(client, pes_a, pes_b, jombang_
     client.force_login(province_staff)
     body = client.get(reverse("pesantren:staff_list")).content.decode()
     assert pes_a.name in body and pes_b.name in body
+
+
+def test_each_staff_list_row_links_the_file_and_shows_region_cohort_status_scores_and_this_month(
+    client, province_staff, pes_a, pes_b
+):
+    PotentialMappingFactory(pesantren=pes_a, assessed_on=date(2022, 1, 1), produk_score=1)
+    PotentialMappingFactory(
+        pesantren=pes_a,
+        assessed_on=date(2024, 1, 1),
+        kelembagaan_score=3,
+        sdm_score=2,
+        produk_score=4,
+        pemasaran_score=1,
+        pembiayaan_score=5,
+    )
+    MonthlyReportFactory(pesantren=pes_a, month=timezone.localdate().replace(day=1))
+    Pesantren.objects.filter(pk=pes_b.pk).update(status="submitted", cohort=None, card_number=None)
+    client.force_login(province_staff)
+    rows = client.get(reverse("pesantren:staff_list")).content.decode().split("<tr>")
+    row_a = next(row for row in rows if pes_a.name in row)
+    assert f'<a href="{reverse("pesantren:detail", args=[pes_a.pk])}">{pes_a.name}</a>' in row_a
+    assert "<td>Kab. Jombang</td><td>2021</td>" in row_a
+    assert '<span class="badge badge-verified">Terverifikasi</span>' in row_a
+    scores = " ".join(f'<span class="score score-{n}">{n}</span>' for n in (3, 2, 4, 1, 5))
+    assert f'<td class="num">{scores}</td>' in row_a and "<td>✓</td>" in row_a
+    row_b = next(row for row in rows if pes_b.name in row)
+    assert "<td>Kab. Pasuruan</td><td>—</td>" in row_b
+    assert '<span class="badge badge-submitted">Diajukan untuk verifikasi</span>' in row_b
+    assert '<td class="num">—</td>' in row_b and "<td>—</td></tr>" in row_b
+
+
+def test_the_this_month_column_follows_the_calendar(client, province_staff, pes_a, monkeypatch):
+    this_month = timezone.localdate().replace(day=1)
+    MonthlyReportFactory(pesantren=pes_a, month=this_month)
+    client.force_login(province_staff)
+
+    def reported():
+        rows = client.get(reverse("pesantren:staff_list")).content.decode().split("<tr>")
+        return "<td>✓</td>" in next(row for row in rows if pes_a.name in row)
+
+    assert reported()
+    monkeypatch.setattr(selectors, "current_month", lambda: (this_month + timedelta(days=31)).replace(day=1))
+    assert not reported()
 
 
 def test_the_list_filters_by_region_cohort_status_score_and_this_months_report(client, province_staff, pes_a, pes_b):

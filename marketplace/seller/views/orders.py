@@ -24,7 +24,6 @@ from marketplace.shipping.rates import SERVICES
 from marketplace.shipping.sandbox import SandboxCourier, sandbox_advance
 from marketplace.shipping.services import shipment_book
 from opop.services import DomainError
-from opop.web import choice_labels
 
 S = Order.Status
 # A label shows the resi, so it prints once the shipment is booked (or the seller typed a resi).
@@ -49,19 +48,18 @@ def order_queue(request, store):
     status = params.pop("status", [""])[-1]
     params.pop("page", None)
     order_filter = OrderFilter(params, queryset=access.store_orders(store))
-    filtered = order_filter.qs
+    orders = order_filter.qs
     # Unfiltered (the queue as a seller opens it), the counts come from the store's counters, so the queue costs
     # the same for 65,000 orders as for 65; a date, payment or number filter counts its (narrower) result.
     filtering = any(value for name, value in params.items() if name in order_filter.filters)
     if filtering:
-        counts = dict(filtered.order_by().values_list("status").annotate(n=Count("id")))
+        counts = dict(orders.order_by().values_list("status").annotate(n=Count("id")))
     else:
         counts = {status: max(0, n) for status, n in store_order_counts(store).items()}
     tabs = [
         {"key": key, "label": label, "count": sum(counts.get(s, 0) for s in statuses), "statuses": statuses}
         for key, label, statuses in TABS
     ]
-    orders = filtered.select_related("buyer", "buyer_organisation").prefetch_related("items")
     current = next((t for t in tabs if t["key"] == tab), None)
     shown = sum(counts.values())
     if current is not None:
@@ -73,7 +71,7 @@ def order_queue(request, store):
     paginator = Paginator(orders, 30)
     paginator.count = shown  # known from the counts above: no second COUNT(*) of the same orders
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = choice_labels(page.object_list, status=S.choices, payment_method=Order.PaymentMethod.choices)
+    page.object_list = selectors.seller_queue_rows(page.object_list)
     return render(
         request,
         "marketplace/seller/order_queue.html",
@@ -83,7 +81,7 @@ def order_queue(request, store):
             "tabs": tabs,
             "tab": tab,
             "total": sum(counts.values()),
-            "filter": OrderFilter(params),
+            "filter": order_filter,
             "filters": urlencode({k: v for k, v in params.items() if v}),
         },
     )
