@@ -113,9 +113,7 @@ def product_ids_forget(slug: str) -> None:
 
 
 LIVE_FIELDS = ("stock", "sold_count", "rating_average", "rating_count")
-_LIVE_SQL = (
-    'SELECT "stock", "sold_count", "rating_average", "rating_count" FROM "marketplace_product" WHERE "id" = %s'
-)
+_LIVE_SQL = 'SELECT "stock", "sold_count", "rating_average", "rating_count" FROM "marketplace_product" WHERE "id" = %s'
 
 
 def product_live(product: Product) -> None:
