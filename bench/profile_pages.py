@@ -2,15 +2,18 @@
 
     .venv/bin/python -m bench.profile_pages --database postgres://postgres@127.0.0.1:5432/opop_scale \
         [--pages store_home,product_detail,store,category,seller_orders,staff_pesantren,checkout] [--cached] \
-        [--url /santri/ --login bench.staf@opop.test] [--repeat 20] [--top 25] [--json FILE]
+        [--url /santri/ --login bench.staf@opop.test] [--repeat 20] [--top 25] [--sort cumulative] [--plain] \
+        [--json FILE]
 
 Each page is requested through Django's test client (the full middleware, bench.settings: production settings,
 DEBUG off) `--repeat` times after one warm-up, with CATALOGUE_FRAGMENT_CACHE off so every request renders from
 the database (`--cached` keeps it on, in this process' memory, to profile the path of a cache hit), and reported
-as the median wall time per request, the SQL time inside it and the cProfile top functions by own time (template
-rendering shows as django.template.* frames). `checkout` POSTs a fresh 3-item cart of a generated buyer each
-time; `--url` adds any path, requested as `--login`. A benchmark, never a test: the figures depend on the
-machine and its load (printed with them).
+as the median wall time per request, this process' CPU time in it (steadier than the wall time on a loaded
+machine; SQLite's work counts as CPU, a PostgreSQL server's does not), the SQL time inside it and the cProfile
+top functions by own time (template rendering shows as django.template.* frames). `checkout` POSTs a fresh
+3-item cart of a generated buyer each time; `--url` adds any path, requested as `--login`; `--plain` times
+without the profiler (cProfile roughly doubles the wall time of template-heavy pages). A benchmark, never a
+test: the figures depend on the machine and its load (printed with them).
 """
 
 import argparse
@@ -42,6 +45,8 @@ def parse_args(argv=None):
         "--cached", action="store_true", help="keep the fragment cache on (this process' memory): the cached path"
     )
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--sort", default="tottime", help="pstats order: tottime (own time) or cumulative")
+    parser.add_argument("--plain", action="store_true", help="no profiler: wall and SQL times only, unskewed")
     parser.add_argument("--json", default=None, help="write the figures here")
     args = parser.parse_args(argv)
     if not args.database:
@@ -89,11 +94,8 @@ def urls(names):
     return {name: known[name] for name in names}
 
 
-# Pages behind a login, and whose (seed_scale's logins; the demo's where those are missing).
-LOGINS = {
-    "seller_orders": ("bench.penjual@opop.test", "penjual@opop.test"),
-    "staff_pesantren": ("bench.staf@opop.test", "staf@opop.test"),
-}
+# Pages behind a login, and whose: bench.web's roles (seed_scale's logins; the demo's where those are missing).
+LOGINS = {"seller_orders": "seller", "staff_pesantren": "staff"}
 
 
 def client_for(name, login=None):
@@ -101,7 +103,10 @@ def client_for(name, login=None):
     from django.test import Client
 
     client = Client()
-    emails = LOGINS.get(name) or ((login,) if login else ())
+    from bench.web import DEMO_LOGINS, SCALE_LOGINS
+
+    role = LOGINS.get(name)
+    emails = (SCALE_LOGINS[role], DEMO_LOGINS[role]) if role else ((login,) if login else ())
     if emails:
         user = get_user_model().objects.filter(email__in=emails).order_by("email").first()
         if user is None:
@@ -153,7 +158,7 @@ class Checkouts:
         return response
 
 
-def measure(client, url, repeat, top):
+def measure(client, url, repeat, top, sort="tottime", plain=False):
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -162,25 +167,27 @@ def measure(client, url, repeat, top):
         checkouts.request(checkouts.prepare())  # warm-up
     else:
         assert client.get(url).status_code == 200, url  # warm-up: templates loaded, category tree and regions read
-    walls, sqls, queries = [], [], []
-    profiler = cProfile.Profile()
+    walls, cpus, sqls, queries = [], [], [], []
+    profiler = None if plain else cProfile.Profile()
     for _ in range(repeat):
         data = checkouts.prepare() if checkouts else None
         reset_queries()
         with CaptureQueriesContext(connection) as context:
-            start = time.perf_counter()
-            profiler.enable()
+            start, cpu = time.perf_counter(), time.process_time()
+            profiler and profiler.enable()
             checkouts.request(data) if checkouts else client.get(url)
-            profiler.disable()
+            profiler and profiler.disable()
             walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
         sqls.append(sum(float(q["time"]) for q in context.captured_queries))
         queries.append(len(context))
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
-    stats.print_stats(top)
+    if profiler:
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
     return {
         "url": url,
         "median_ms": round(statistics.median(walls) * 1000, 1),
+        "cpu_ms": round(statistics.median(cpus) * 1000, 1),
         "sql_ms": round(statistics.median(sqls) * 1000, 1),
         "queries": statistics.median(queries),
         "profile": out.getvalue(),
@@ -194,10 +201,12 @@ def main(argv=None):
     pages = urls([n.strip() for n in args.pages.split(",") if n.strip()])
     pages.update({path: path for path in args.url})
     for name, url in pages.items():
-        result = measure(client_for(name, args.login if name in args.url else None), url, args.repeat, args.top)
+        client = client_for(name, args.login if name in args.url else None)
+        result = measure(client, url, args.repeat, args.top, sort=args.sort, plain=args.plain)
         results[name] = result
         print(
-            f"== {name} {url}: median {result['median_ms']} ms, SQL {result['sql_ms']} ms, {result['queries']} queries"
+            f"== {name} {url}: median {result['median_ms']} ms (this process' CPU {result['cpu_ms']} ms), "
+            f"SQL {result['sql_ms']} ms, {result['queries']} queries"
         )
         print(result["profile"])
     load = [round(x, 2) for x in os.getloadavg()]

@@ -63,30 +63,31 @@ def qr_svg(url: str, *, box_size: int = 10, border: int = 2) -> SafeString:
 _URL_MARKER = "4071998253"
 
 
-@lru_cache(maxsize=256)
-def _reversed(viewname: str, args: tuple, prefix: str, urlconf, root_urlconf: str) -> str | None:
+@lru_cache(maxsize=1024)
+def _reversed(viewname: str, args: tuple, current_app, prefix: str, urlconf, root_urlconf: str) -> str | None:
     try:
-        return reverse(viewname, args=args)
+        return reverse(viewname, args=args, current_app=current_app)
     except NoReverseMatch:
         return None
 
 
-def _reverse_kept(viewname: str, args: tuple = ()) -> str | None:
+def kept_reverse(viewname: str, args: tuple = (), current_app: str | None = None) -> str | None:
     """reverse(), kept per process for this script prefix and URLconf (the portal's URLs do not change while it
-    runs, nor by language); None where there is no such URL."""
-    return _reversed(viewname, args, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    runs, nor by language); None where there is no such URL. For names and arguments fixed in the code or a
+    template, not for values that vary by row (url_for_each)."""
+    return _reversed(viewname, args, current_app, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
 
 
 def fixed_url(viewname: str) -> str | None:
     """The URL of a view that takes no argument (a menu entry), reversed once; None where there is none."""
-    return _reverse_kept(viewname)
+    return kept_reverse(viewname)
 
 
 def url_for_each(viewname: str) -> Callable[[object], str]:
     """`reverse(viewname, args=[value])` for every row of a list without a reverse per row: the URL is reversed
     once around a marker and each row's value put in the marker's place, quoted as reverse quotes it. For a URL
     whose one argument is an id or an order number, which pass its converter as they are."""
-    url = _reverse_kept(viewname, (_URL_MARKER,))
+    url = kept_reverse(viewname, (_URL_MARKER,))
     if url is None:
         raise NoReverseMatch(f"{viewname} takes no single argument")
     head, _marker, tail = url.partition(_URL_MARKER)

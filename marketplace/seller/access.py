@@ -17,9 +17,9 @@ OWNER_ROLES = ("owner",)
 SESSION_KEY = "seller_store"
 
 
-def seller_stores(user, *, roles=SELLER_ROLES) -> QuerySet:
+def seller_stores(user, *, roles=SELLER_ROLES, related="organisation__kabupaten_kota") -> QuerySet:
     return scope_queryset(
-        Store.objects.select_related("organisation__kabupaten_kota"),
+        Store.objects.select_related(related),
         user,
         organisation_field="organisation",
         roles=roles,
@@ -34,8 +34,9 @@ def is_owner(*, user, store: Store) -> bool:
 
 
 def current_store(request) -> Store | None:
-    """The store the seller is working on: the one chosen in this session, else their first."""
-    stores = seller_stores(request.user)
+    """The store the seller is working on: the one chosen in this session, else their first. Read on every
+    seller page with its organisation only (the printed documents read the region when they show it)."""
+    stores = seller_stores(request.user, related="organisation")
     chosen = request.session.get(SESSION_KEY)
     store = stores.filter(pk=chosen).first() if chosen else None
     return store or stores.first()

@@ -1,13 +1,55 @@
 """Template filters every page uses; loaded as a builtin, so no `{% load %}` is needed."""
 
 from django import template
+from django.template import Variable, defaulttags
+from django.urls import NoReverseMatch
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from opop.formatting import format_date, format_rupiah, normalise_phone
 from opop.forms import form_fields_html
+from opop.web import kept_reverse
 
 register = template.Library()
+
+
+def _written(expression) -> bool:
+    """A template value written in the template itself ('home', 3), with no filter: the same on every render."""
+    var = expression.var
+    return not expression.filters and (isinstance(var, str) or (isinstance(var, Variable) and var.literal is not None))
+
+
+class KeptURLNode(defaulttags.URLNode):
+    """{% url %} whose view name and arguments are all written in the template: reversed once per process
+    (opop.web.kept_reverse), not on every render. The menus, headers and footers of every page are made of these."""
+
+    def render(self, context):
+        request = getattr(context, "request", None)
+        current_app = getattr(request, "current_app", None)
+        if current_app is None:
+            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        view_name = self.view_name.resolve(context)
+        args = tuple(arg.resolve(context) for arg in self.args)
+        url = kept_reverse(view_name, args, current_app)
+        if url is None:
+            if self.asvar is None:
+                raise NoReverseMatch(f"Reverse for '{view_name}' with arguments '{args}' not found.")
+            url = ""
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag
+def url(parser, token):
+    """Django's {% url %} (this builtin library replaces it in every template), kept per process when nothing in it
+    varies by render; a URL of a row's value or with keyword arguments is reversed by Django's node, as before."""
+    node = defaulttags.url(parser, token)
+    if node.kwargs or not all(_written(e) for e in (node.view_name, *node.args)):
+        return node
+    return KeptURLNode(node.view_name, node.args, node.kwargs, node.asvar)
 
 
 @register.filter

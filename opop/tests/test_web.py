@@ -24,3 +24,57 @@ def test_url_for_each_refuses_a_url_without_one_argument():
 def test_fixed_url_is_the_reversed_url_and_none_where_there_is_none():
     assert fixed_url("opop:profile") == reverse("opop:profile")
     assert fixed_url("opop:no_such_page") is None
+
+
+def _url_nodes(source):
+    from django.template import engines
+    from django.template.defaulttags import URLNode
+
+    template = engines["django"].from_string(source)
+    return template, list(template.template.nodelist.get_nodes_by_type(URLNode))
+
+
+def test_a_url_written_in_the_template_is_reversed_once_per_process(monkeypatch):
+    from opop import web
+    from opop.templatetags.opop import KeptURLNode
+
+    template, nodes = _url_nodes(
+        "{% url 'opop:profile' %} {% url 'opop:deletion_process' 42 %} "
+        "{% url 'opop:organisation_detail' 'pp-darul-ulum' %}"
+    )
+    assert all(isinstance(node, KeptURLNode) for node in nodes) and len(nodes) == 3
+    expected = " ".join(
+        [
+            reverse("opop:profile"),
+            reverse("opop:deletion_process", args=[42]),
+            reverse("opop:organisation_detail", args=["pp-darul-ulum"]),
+        ]
+    )
+    assert template.render({}) == expected
+    calls = []
+    monkeypatch.setattr(web, "reverse", lambda *a, **k: calls.append(a) or "/x/")
+    assert template.render({}) == expected  # kept: the second render reverses nothing
+    assert calls == []
+
+
+def test_a_url_of_a_value_or_with_keywords_is_reversed_on_every_render():
+    from opop.templatetags.opop import KeptURLNode
+
+    template, nodes = _url_nodes(
+        "{% url 'opop:deletion_process' pk %}|{% url 'opop:deletion_process' pk=7 %}|{% url name %}"
+    )
+    assert not any(isinstance(node, KeptURLNode) for node in nodes) and len(nodes) == 3
+    assert template.render({"pk": 5, "name": "opop:profile"}).split("|") == [
+        reverse("opop:deletion_process", args=[5]),
+        reverse("opop:deletion_process", kwargs={"pk": 7}),
+        reverse("opop:profile"),
+    ]
+
+
+def test_a_kept_url_that_does_not_exist_fails_as_djangos_does_and_is_empty_as_a_variable():
+    from django.template import engines
+
+    with pytest.raises(NoReverseMatch):
+        engines["django"].from_string("{% url 'opop:no_such_page' %}").render({})
+    source = "{% url 'opop:no_such_page' as u %}[{{ u }}]"
+    assert engines["django"].from_string(source).render({}) == "[]"

@@ -135,8 +135,11 @@ def order_print(request, store, number, document):
         )
     if document not in ("packing-slip", "invoice"):
         return redirect("marketplace:seller_order_detail", number=order.number)
+    region = store.organisation.kabupaten_kota  # the seller pages read the store without it (access.current_store)
     return render(
-        request, f"marketplace/seller/print_{document.replace('-', '_')}.html", {"store": store, "order": order}
+        request,
+        f"marketplace/seller/print_{document.replace('-', '_')}.html",
+        {"store": store, "order": order, "region": region.label if region else ""},
     )
 
 
