@@ -9,11 +9,12 @@ Each page is requested through Django's test client (the full middleware, bench.
 DEBUG off) `--repeat` times after one warm-up, with CATALOGUE_FRAGMENT_CACHE off so every request renders from
 the database (`--cached` keeps it on, in this process' memory, to profile the path of a cache hit), and reported
 as the median wall time per request, this process' CPU time in it (steadier than the wall time on a loaded
-machine; SQLite's work counts as CPU, a PostgreSQL server's does not), the SQL time inside it and the cProfile
-top functions by own time (template rendering shows as django.template.* frames). `checkout` POSTs a fresh
-3-item cart of a generated buyer each time; `--url` adds any path, requested as `--login`; `--plain` times
-without the profiler (cProfile roughly doubles the wall time of template-heavy pages). A benchmark, never a
-test: the figures depend on the machine and its load (printed with them).
+machine; SQLite's work counts as CPU; a local PostgreSQL backend's CPU is given beside it, averaged over the
+requests), the SQL time inside it and the cProfile top functions by own time (template rendering shows as
+django.template.* frames). `checkout` POSTs a fresh 3-item cart of a generated buyer each time; `--url` adds
+any path, requested as `--login`; `--plain` times without the profiler (cProfile roughly doubles the wall time
+of template-heavy pages). A benchmark, never a test: the figures depend on the machine and its load (printed
+with them).
 """
 
 import argparse
@@ -158,6 +159,23 @@ class Checkouts:
         return response
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this process' connection has used, when it runs on this machine
+    (/proc); None for SQLite or a remote server. 10 ms ticks: meaningful as a total over many requests."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(client, url, repeat, top, sort="tottime", plain=False):
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
@@ -169,6 +187,7 @@ def measure(client, url, repeat, top, sort="tottime", plain=False):
         assert client.get(url).status_code == 200, url  # warm-up: templates loaded, category tree and regions read
     walls, cpus, sqls, queries = [], [], [], []
     profiler = None if plain else cProfile.Profile()
+    server_start = _server_cpu()
     for _ in range(repeat):
         data = checkouts.prepare() if checkouts else None
         reset_queries()
@@ -181,6 +200,7 @@ def measure(client, url, repeat, top, sort="tottime", plain=False):
             cpus.append(time.process_time() - cpu)
         sqls.append(sum(float(q["time"]) for q in context.captured_queries))
         queries.append(len(context))
+    server_end = _server_cpu()
     out = io.StringIO()
     if profiler:
         pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
@@ -188,6 +208,7 @@ def measure(client, url, repeat, top, sort="tottime", plain=False):
         "url": url,
         "median_ms": round(statistics.median(walls) * 1000, 1),
         "cpu_ms": round(statistics.median(cpus) * 1000, 1),
+        "server_cpu_ms": None if server_start is None else round((server_end - server_start) / repeat * 1000, 1),
         "sql_ms": round(statistics.median(sqls) * 1000, 1),
         "queries": statistics.median(queries),
         "profile": out.getvalue(),
@@ -205,7 +226,8 @@ def main(argv=None):
         result = measure(client, url, args.repeat, args.top, sort=args.sort, plain=args.plain)
         results[name] = result
         print(
-            f"== {name} {url}: median {result['median_ms']} ms (this process' CPU {result['cpu_ms']} ms), "
+            f"== {name} {url}: median {result['median_ms']} ms (this process' CPU {result['cpu_ms']} ms, "
+            f"PostgreSQL's {result['server_cpu_ms']} ms a request on average), "
             f"SQL {result['sql_ms']} ms, {result['queries']} queries"
         )
         print(result["profile"])
