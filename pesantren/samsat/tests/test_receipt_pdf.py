@@ -19,11 +19,13 @@ def pdf_url(payment, outlet=None, size=None):
 
 
 def pdf_strings(content: bytes) -> list[str]:
-    """The strings the pages show, in order: page streams inflated (fpdf2 compresses them), Windows-1252."""
+    """The strings the pages show, in order: page streams inflated (fpdf2 compresses them), Windows-1252. fpdf2
+    writes "stream\\n" + data + "\\nendstream"; the data may itself end in a carriage return (one in 256 streams),
+    so none is taken for the line end, and the inflater reads what it can without the checksum."""
     strings = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.DOTALL):
+    for stream in re.findall(rb"stream\n(.*?)\nendstream", content, re.DOTALL):
         try:
-            text = zlib.decompress(stream).decode("cp1252")
+            text = zlib.decompressobj().decompress(stream).decode("cp1252")
         except (zlib.error, UnicodeDecodeError):  # an image
             continue
         strings += [re.sub(r"\\(.)", r"\1", s) for s in re.findall(r"\((.*?)(?<!\\)\) Tj", text)]
