@@ -4,16 +4,49 @@ from django.utils.translation import gettext_lazy as _
 
 from alumni.models import AlumniBusiness, Collaboration
 from opop import limits
+from opop.forms import EMPTY_CHOICE_LABEL
 from opop.models import KabupatenKota
 from pesantren.models import BusinessUnit, Pesantren
 
+REGISTRABLE_STATUSES = ("verified", "active")
+
+
+def registrable_pesantren():
+    return Pesantren.objects.filter(status__in=REGISTRABLE_STATUSES)
+
+
+def pesantren_choices() -> list[tuple]:
+    """The pesantren one may have graduated from, as (id, "name · regency/city") pairs read as values: 5,000 of
+    them built no model instance (names repeat, so the regency/city tells them apart)."""
+    rows = (
+        registrable_pesantren()
+        .order_by("name", "pk")
+        .values_list("pk", "name", "kabupaten_kota__jenis", "kabupaten_kota__nama_singkat")
+    )
+    return [("", EMPTY_CHOICE_LABEL)] + [
+        (pk, f"{name} · {KabupatenKota.label_of(jenis=jenis, nama_singkat=nama_singkat)}")
+        for pk, name, jenis, nama_singkat in rows
+    ]
+
+
+class PesantrenChoiceField(forms.TypedChoiceField):
+    """A pesantren by id, its choices read as values when the select is drawn. The submitted id is looked up once
+    by the form (`clean_pesantren`), not by reading the 5,000 choices again to validate it."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
 
 class AlumnusForm(forms.Form):
-    pesantren = forms.ModelChoiceField(
-        label=_("Pesantren you graduated from"),
-        queryset=Pesantren.objects.filter(status__in=["verified", "active"]).order_by("name"),
-    )
+    pesantren = PesantrenChoiceField(label=_("Pesantren you graduated from"), choices=pesantren_choices, coerce=int)
     graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950, max_value=limits.MAX_YEAR)
+
+    def clean_pesantren(self):
+        pesantren = registrable_pesantren().select_related("organisation").filter(pk=self.cleaned_data["pesantren"])
+        found = pesantren.first()
+        if found is None:
+            raise forms.ValidationError(_("Choose the pesantren from the list."))
+        return found
 
     def clean_graduation_year(self):
         year = self.cleaned_data["graduation_year"]

@@ -5,6 +5,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,9 @@ from opop.web import form_saved, require
 from pesantren.models import Pesantren
 from santri import selectors as santri_selectors
 
+# Rows a page of the home's business list shows, and how many of the oldest waiting reports it lists.
+PAGE_SIZE = 50
+
 
 @login_required
 def home(request):
@@ -47,17 +51,24 @@ def home(request):
             success=_("Registered. Your pesantren will verify you."),
         ):
             return redirect("alumni:home")
+    businesses = Paginator(selectors.business_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    report_queue, reports_more = (
+        selectors.report_queue_head(user=user, size=PAGE_SIZE)
+        if access.programme_staff or access.superuser
+        else (None, 0)
+    )
     return render(
         request,
         "alumni/home.html",
         {
             "alumnus": alumnus,
             "form": form,
-            "businesses": selectors.business_list(user=user),
+            "businesses": businesses,
             "to_verify": selectors.alumni_to_verify(user=user),
             "my_alumni": selectors.alumni_of_my_pesantren(user=user)[:50],
             "collaborations": selectors.collaborations_for(user=user),
-            "report_queue": selectors.report_queue(user=user) if access.programme_staff or access.superuser else None,
+            "report_queue": report_queue,
+            "reports_more": reports_more,
             "admin_pesantren": santri_selectors.admin_pesantren(user=user),
         },
     )
