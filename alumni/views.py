@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from alumni import selectors, services
 from alumni.forms import (
     AlumnusForm,
+    AlumnusRegionForm,
     BusinessForm,
     CollaborationForm,
     GraduateForm,
@@ -41,9 +42,10 @@ def home(request):
     user = request.user
     access = access_for(user)
     alumnus = selectors.my_alumnus(user=user)
-    form = None
+    form = region_form = None
     if alumnus is None:
-        form = AlumnusForm(request.POST or None)
+        region_form, region = _alumnus_region(request)
+        form = AlumnusForm(request.POST or None, region=region)
         if form_saved(
             request,
             form,
@@ -63,6 +65,7 @@ def home(request):
         {
             "alumnus": alumnus,
             "form": form,
+            "region_form": region_form,
             "businesses": businesses,
             "to_verify": selectors.alumni_to_verify(user=user),
             "my_alumni": selectors.alumni_of_my_pesantren(user=user)[:50],
@@ -72,6 +75,15 @@ def home(request):
             "admin_pesantren": santri_selectors.admin_pesantren(user=user),
         },
     )
+
+
+def _alumnus_region(request):
+    """The registration's first step, from the query string (its GET form) or the posted form's hidden field:
+    the form and the regency/city chosen, None until one is (a wrong code is the form's error, not a 500)."""
+    source = request.POST if request.method == "POST" else request.GET
+    region_form = AlumnusRegionForm(source if source.get("kabupaten_kota") else None)
+    region = region_form.cleaned_data["kabupaten_kota"] if region_form.is_bound and region_form.is_valid() else None
+    return region_form, region
 
 
 @login_required
