@@ -1,11 +1,14 @@
 """Reads of the Santripreneur pillar, scoped to the acting user, relations prefetched."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.utils import timezone
 
 from opop.models import KabupatenKota, Organisation
 from opop.permissions import access_for, get_for_user_or_404, scope_queryset
@@ -208,10 +211,44 @@ def santripreneur_counts(*, user, by: str) -> list[dict]:
     raise ValueError(by)
 
 
-def santripreneur_figures(*, user) -> tuple[list[dict], list[dict]]:
-    """The santripreneur home's two tables, per kabupaten/kota and per year they became one, from one grouped
-    query (region x year: at most 38 x the programme's years rows) instead of one pass over the santripreneurs
-    for each table. Rows as `santripreneur_counts` gives them; scoped like the santri themselves."""
+# How long the santripreneur home's two tables are kept (in the shared cache) before they are counted again.
+FIGURES_SECONDS = 300
+
+
+@dataclass(slots=True)
+class SantripreneurFigures:
+    """The santripreneur home's two tables (rows as `santripreneur_counts` gives them) and when they were counted."""
+
+    by_region: list[dict]
+    by_year: list[dict]
+    counted_at: datetime
+
+
+def _figures_scope(user) -> str:
+    """What the user's santri scope (SANTRI_SCOPE) depends on, as a cache key: the same for everyone who sees the
+    same santri."""
+    access = access_for(user)
+    if access.province_wide:
+        return "province"
+    region = access.region if access.programme_staff else ""
+    orgs = ",".join(str(org_id) for org_id in sorted(access.organisation_ids(roles=ADMIN_ROLES)))
+    return f"region={region};orgs={orgs}"
+
+
+def santripreneur_figures(*, user) -> SantripreneurFigures:
+    """The santripreneur home's tables per kabupaten/kota and per year they became one, scoped like the santri
+    themselves. Counted from one grouped query (region x year: at most 38 x the programme's years rows), which
+    still reads every santripreneur of the scope (275,000 of a million santri province-wide), so the result is
+    kept FIGURES_SECONDS for everyone of the same scope and the page says when it was counted."""
+    key = f"santri.figures:{_figures_scope(user)}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _santripreneur_figures_count(user=user)
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures
+
+
+def _santripreneur_figures_count(*, user) -> SantripreneurFigures:
     queryset = scope_queryset(Santri.objects.filter(santripreneur_since__isnull=False), user, **SANTRI_SCOPE)
     grouped = (
         queryset.values(region=F("pesantren__kabupaten_kota_id"), year=ExtractYear("santripreneur_since"))
@@ -229,9 +266,10 @@ def santripreneur_figures(*, user) -> tuple[list[dict], list[dict]]:
             "kode", "jenis", "nama_singkat"
         )
     }
-    return (
-        [{"key": key, "label": labels.get(key, key), "total": by_region[key]} for key in sorted(by_region)],
-        [{"key": year, "label": str(year), "total": by_year[year]} for year in sorted(by_year)],
+    return SantripreneurFigures(
+        by_region=[{"key": key, "label": labels.get(key, key), "total": by_region[key]} for key in sorted(by_region)],
+        by_year=[{"key": year, "label": str(year), "total": by_year[year]} for year in sorted(by_year)],
+        counted_at=timezone.now(),
     )
 
 

@@ -33,11 +33,10 @@ def home(request):
     pesantren_filter = PesantrenFilter(request.GET or None, queryset=selectors.pesantren_list(user=request.user))
     page = Paginator(pesantren_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.pesantren_rows(page.object_list)
-    by_region, by_year = selectors.santripreneur_figures(user=request.user)
     return render(
         request,
         "santri/home.html",
-        {"filter": pesantren_filter, "page": page, "by_region": by_region, "by_year": by_year},
+        {"filter": pesantren_filter, "page": page, "figures": selectors.santripreneur_figures(user=request.user)},
     )
 
 
