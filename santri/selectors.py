@@ -240,11 +240,12 @@ def santripreneur_figures(*, user) -> SantripreneurFigures:
     themselves. Counted from one grouped query (region x year: at most 38 x the programme's years rows), which
     still reads every santripreneur of the scope (275,000 of a million santri province-wide), so the result is
     kept FIGURES_SECONDS for everyone of the same scope and the page says when it was counted."""
-    key = f"santri.figures:{_figures_scope(user)}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _santripreneur_figures_count(user=user)
-        cache.set(key, figures, FIGURES_SECONDS)
+    key = f"santri.figures.v1:{_figures_scope(user)}"
+    kept = cache.get(key)  # plain lists and a datetime, so a deploy that changes the dataclass reads them still
+    if kept is not None:
+        return SantripreneurFigures(*kept)
+    figures = _santripreneur_figures_count(user=user)
+    cache.set(key, (figures.by_region, figures.by_year, figures.counted_at), FIGURES_SECONDS)
     return figures
 
 
