@@ -4,16 +4,56 @@ from django.utils.translation import gettext_lazy as _
 
 from alumni.models import AlumniBusiness, Collaboration
 from opop import limits
+from opop.forms import EMPTY_CHOICE_LABEL
 from opop.models import KabupatenKota
 from pesantren.models import BusinessUnit, Pesantren
 
+REGISTRABLE_STATUSES = ("verified", "active")
+
+
+def registrable_pesantren():
+    return Pesantren.objects.filter(status__in=REGISTRABLE_STATUSES)
+
+
+class AlumnusRegionForm(forms.Form):
+    """The first step of registering as an alumnus: the pesantren's regency/city (38 choices), so the pesantren
+    select lists that region's pesantren, never the province's 5,000."""
+
+    kabupaten_kota = forms.ModelChoiceField(
+        label=_("Regency/city of your pesantren"), queryset=KabupatenKota.objects.all()
+    )
+
+
+class PesantrenChoiceField(forms.TypedChoiceField):
+    """A pesantren by id, its choices read as values when the select is drawn. The submitted id is looked up once
+    by the form (`clean_pesantren`), not by reading the choices again to validate it."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
 
 class AlumnusForm(forms.Form):
-    pesantren = forms.ModelChoiceField(
-        label=_("Pesantren you graduated from"),
-        queryset=Pesantren.objects.filter(status__in=["verified", "active"]).order_by("name"),
-    )
+    pesantren = PesantrenChoiceField(label=_("Pesantren you graduated from"), choices=(), coerce=int)
     graduation_year = forms.IntegerField(label=_("Graduation year"), min_value=1950, max_value=limits.MAX_YEAR)
+
+    def __init__(self, *args, region: KabupatenKota | None = None, **kwargs):
+        """`region`: the regency/city whose pesantren the select lists (AlumnusRegionForm); without one the
+        select lists none, and a submitted id is looked up among all the registrable pesantren."""
+        super().__init__(*args, **kwargs)
+        self.region = region
+        if region is not None:
+            rows = self._pesantren().order_by("name", "pk").values_list("pk", "name")
+            self.fields["pesantren"].choices = [("", EMPTY_CHOICE_LABEL), *rows]
+
+    def _pesantren(self):
+        pesantren = registrable_pesantren()
+        return pesantren.filter(kabupaten_kota=self.region) if self.region is not None else pesantren
+
+    def clean_pesantren(self):
+        found = self._pesantren().select_related("organisation").filter(pk=self.cleaned_data["pesantren"]).first()
+        if found is None:
+            raise forms.ValidationError(_("Choose the pesantren from the list."))
+        return found
 
     def clean_graduation_year(self):
         year = self.cleaned_data["graduation_year"]

@@ -97,6 +97,11 @@ class AlumniReport(ReviewedReport):
         constraints = [
             models.UniqueConstraint(fields=["business", "month"], name="alumni_report_one_per_month"),
         ]
+        # The staff queue (alumni.selectors.report_queue): the waiting reports, oldest month first, and their count,
+        # without reading every month of every business (the table grows by a row per business a month).
+        indexes = [
+            models.Index(fields=["month", "id"], condition=Q(status="submitted"), name="alumni_report_queue"),
+        ]
 
     def __str__(self):
         return f"{self.business} · {self.month:%Y-%m}"

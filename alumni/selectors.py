@@ -46,7 +46,7 @@ def alumnus_get_for_admin(*, user, pk) -> Alumnus:
 def business_list(*, user) -> QuerySet[AlumniBusiness]:
     """Members see their businesses; Diskop staff the businesses of their region."""
     queryset = AlumniBusiness.objects.select_related("kabupaten_kota", "alumnus__pesantren", "organisation")
-    return scope_queryset(queryset, user, **BUSINESS_SCOPE).order_by("name")
+    return scope_queryset(queryset, user, **BUSINESS_SCOPE).order_by("name", "pk")
 
 
 def business_get(*, user, pk) -> AlumniBusiness:
@@ -77,10 +77,24 @@ def report_get(*, user, pk) -> AlumniReport:
 
 
 def report_queue(*, user) -> QuerySet[AlumniReport]:
+    """Submitted reports waiting for the staff of their region, the oldest month first."""
     queryset = AlumniReport.objects.select_related("business", "business__kabupaten_kota").filter(
         status=AlumniReport.Status.SUBMITTED
     )
-    return scope_queryset(queryset, user, organisation_field=None, region_field="business__kabupaten_kota")
+    return scope_queryset(queryset, user, organisation_field=None, region_field="business__kabupaten_kota").order_by(
+        "month", "pk"
+    )
+
+
+def report_queue_head(*, user, size: int) -> tuple[list[AlumniReport], int]:
+    """The `size` oldest reports of `report_queue` and how many more wait behind them (counted only when the
+    head is full: a short queue is its own count)."""
+    queue = report_queue(user=user)
+    head = list(
+        queue.select_related(None).select_related("business").only("pk", "month", "omzet", "business__name")[:size]
+    )
+    more = queue.count() - size if len(head) == size else 0
+    return head, more
 
 
 def collaborations_for(*, user) -> QuerySet[Collaboration]:

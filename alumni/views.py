@@ -5,6 +5,7 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from alumni import selectors, services
 from alumni.forms import (
     AlumnusForm,
+    AlumnusRegionForm,
     BusinessForm,
     CollaborationForm,
     GraduateForm,
@@ -29,6 +31,9 @@ from opop.web import form_saved, require
 from pesantren.models import Pesantren
 from santri import selectors as santri_selectors
 
+# Rows a page of the home's business list shows, and how many of the oldest waiting reports it lists.
+PAGE_SIZE = 50
+
 
 @login_required
 def home(request):
@@ -37,9 +42,10 @@ def home(request):
     user = request.user
     access = access_for(user)
     alumnus = selectors.my_alumnus(user=user)
-    form = None
+    form = region_form = None
     if alumnus is None:
-        form = AlumnusForm(request.POST or None)
+        region_form, region = _alumnus_region(request)
+        form = AlumnusForm(request.POST or None, region=region)
         if form_saved(
             request,
             form,
@@ -47,20 +53,37 @@ def home(request):
             success=_("Registered. Your pesantren will verify you."),
         ):
             return redirect("alumni:home")
+    businesses = Paginator(selectors.business_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    report_queue, reports_more = (
+        selectors.report_queue_head(user=user, size=PAGE_SIZE)
+        if access.programme_staff or access.superuser
+        else (None, 0)
+    )
     return render(
         request,
         "alumni/home.html",
         {
             "alumnus": alumnus,
             "form": form,
-            "businesses": selectors.business_list(user=user),
+            "region_form": region_form,
+            "businesses": businesses,
             "to_verify": selectors.alumni_to_verify(user=user),
             "my_alumni": selectors.alumni_of_my_pesantren(user=user)[:50],
             "collaborations": selectors.collaborations_for(user=user),
-            "report_queue": selectors.report_queue(user=user) if access.programme_staff or access.superuser else None,
+            "report_queue": report_queue,
+            "reports_more": reports_more,
             "admin_pesantren": santri_selectors.admin_pesantren(user=user),
         },
     )
+
+
+def _alumnus_region(request):
+    """The registration's first step, from the query string (its GET form) or the posted form's hidden field:
+    the form and the regency/city chosen, None until one is (a wrong code is the form's error, not a 500)."""
+    source = request.POST if request.method == "POST" else request.GET
+    region_form = AlumnusRegionForm(source if source.get("kabupaten_kota") else None)
+    region = region_form.cleaned_data["kabupaten_kota"] if region_form.is_bound and region_form.is_valid() else None
+    return region_form, region
 
 
 @login_required

@@ -1,12 +1,18 @@
 """Reads of the Santripreneur pillar, scoped to the acting user, relations prefetched."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404
+from django.utils import timezone
 
-from opop.models import Organisation
+from opop.models import KabupatenKota, Organisation
 from opop.permissions import access_for, get_for_user_or_404, scope_queryset
+from opop.web import url_for_each
 from pesantren.models import Pesantren
 from pesantren.services import ADMIN_ROLES
 from santri.models import (
@@ -38,12 +44,59 @@ ADMIN_ONLY_SCOPE = {"organisation_field": "pesantren__organisation", "region_fie
 
 
 def pesantren_list(*, user) -> QuerySet[Pesantren]:
-    """Pesantren whose santri the user may see, with their santri counts."""
-    queryset = Pesantren.objects.select_related("kabupaten_kota", "organisation").annotate(
-        santri_total=Count("santri", distinct=True),
-        santripreneur_total=Count("santri", filter=Q(santri__santripreneur_since__isnull=False), distinct=True),
-    )
-    return scope_queryset(queryset, user, **PESANTREN_SCOPE).order_by("name")
+    """Pesantren whose santri the user may see, by name then id (5,000 pesantren share fewer names: without the id
+    a page boundary inside a run of equal names would show a pesantren twice or never). No counts: a page of them
+    gets its own from `pesantren_rows`."""
+    queryset = Pesantren.objects.all()
+    return scope_queryset(queryset, user, **PESANTREN_SCOPE).order_by("name", "pk")
+
+
+@dataclass(slots=True)
+class PesantrenRow:
+    """One pesantren of the santripreneur home, with its santri and santripreneurs counted."""
+
+    pk: int
+    name: str
+    region: str
+    santri_total: int
+    santripreneur_total: int
+    list_url: str
+    business_url: str
+
+
+PESANTREN_ROW_COLUMNS = ("pk", "name", "kabupaten_kota__jenis", "kabupaten_kota__nama_singkat")
+
+
+def pesantren_rows(pesantren: QuerySet[Pesantren]) -> list[PesantrenRow]:
+    """The rows of one page of `pesantren_list` (`pesantren`: that page): its columns read as values, then the
+    santri of just these pesantren counted in one grouped query (their santri, never the whole table), each
+    link made without a reverse per row."""
+    rows = list(pesantren.values(*PESANTREN_ROW_COLUMNS))
+    counts = {
+        row["pesantren_id"]: row
+        for row in Santri.objects.filter(pesantren_id__in=[row["pk"] for row in rows])
+        .values("pesantren_id")
+        .annotate(total=Count("pk"), santripreneurs=Count("pk", filter=Q(santripreneur_since__isnull=False)))
+        .order_by()
+    }
+    list_url, business_url = url_for_each("santri:list"), url_for_each("santri:business_list")
+    result = []
+    for row in rows:
+        counted = counts.get(row["pk"], {})
+        result.append(
+            PesantrenRow(
+                pk=row["pk"],
+                name=row["name"],
+                region=KabupatenKota.label_of(
+                    jenis=row["kabupaten_kota__jenis"], nama_singkat=row["kabupaten_kota__nama_singkat"]
+                ),
+                santri_total=counted.get("total", 0),
+                santripreneur_total=counted.get("santripreneurs", 0),
+                list_url=list_url(row["pk"]),
+                business_url=business_url(row["pk"]),
+            )
+        )
+    return result
 
 
 def pesantren_get(*, user, pk) -> Pesantren:
@@ -156,6 +209,69 @@ def santripreneur_counts(*, user, by: str) -> list[dict]:
         rows = queryset.annotate(year=ExtractYear("santripreneur_since")).values("year").annotate(total=Count("pk"))
         return [{"key": r["year"], "label": str(r["year"]), "total": r["total"]} for r in rows.order_by("year")]
     raise ValueError(by)
+
+
+# How long the santripreneur home's two tables are kept (in the shared cache) before they are counted again.
+FIGURES_SECONDS = 300
+
+
+@dataclass(slots=True)
+class SantripreneurFigures:
+    """The santripreneur home's two tables (rows as `santripreneur_counts` gives them) and when they were counted."""
+
+    by_region: list[dict]
+    by_year: list[dict]
+    counted_at: datetime
+
+
+def _figures_scope(user) -> str:
+    """What the user's santri scope (SANTRI_SCOPE) depends on, as a cache key: the same for everyone who sees the
+    same santri."""
+    access = access_for(user)
+    if access.province_wide:
+        return "province"
+    region = access.region if access.programme_staff else ""
+    orgs = ",".join(str(org_id) for org_id in sorted(access.organisation_ids(roles=ADMIN_ROLES)))
+    return f"region={region};orgs={orgs}"
+
+
+def santripreneur_figures(*, user) -> SantripreneurFigures:
+    """The santripreneur home's tables per kabupaten/kota and per year they became one, scoped like the santri
+    themselves. Counted from one grouped query (region x year: at most 38 x the programme's years rows), which
+    still reads every santripreneur of the scope (275,000 of a million santri province-wide), so the result is
+    kept FIGURES_SECONDS for everyone of the same scope and the page says when it was counted."""
+    key = f"santri.figures.v1:{_figures_scope(user)}"
+    kept = cache.get(key)  # plain lists and a datetime, so a deploy that changes the dataclass reads them still
+    if kept is not None:
+        return SantripreneurFigures(*kept)
+    figures = _santripreneur_figures_count(user=user)
+    cache.set(key, (figures.by_region, figures.by_year, figures.counted_at), FIGURES_SECONDS)
+    return figures
+
+
+def _santripreneur_figures_count(*, user) -> SantripreneurFigures:
+    queryset = scope_queryset(Santri.objects.filter(santripreneur_since__isnull=False), user, **SANTRI_SCOPE)
+    grouped = (
+        queryset.values(region=F("pesantren__kabupaten_kota_id"), year=ExtractYear("santripreneur_since"))
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    by_region: dict[str, int] = {}
+    by_year: dict[int, int] = {}
+    for row in grouped:
+        by_region[row["region"]] = by_region.get(row["region"], 0) + row["total"]
+        by_year[row["year"]] = by_year.get(row["year"], 0) + row["total"]
+    labels = {
+        kode: KabupatenKota.label_of(jenis=jenis, nama_singkat=nama_singkat)
+        for kode, jenis, nama_singkat in KabupatenKota.objects.filter(kode__in=by_region).values_list(
+            "kode", "jenis", "nama_singkat"
+        )
+    }
+    return SantripreneurFigures(
+        by_region=[{"key": key, "label": labels.get(key, key), "total": by_region[key]} for key in sorted(by_region)],
+        by_year=[{"key": year, "label": str(year), "total": by_year[year]} for year in sorted(by_year)],
+        counted_at=timezone.now(),
+    )
 
 
 # --- events --------------------------------------------------------------------------------------

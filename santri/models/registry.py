@@ -66,7 +66,16 @@ class Santri(TimeStampedModel):
             models.UniqueConstraint(fields=["pesantren", "nis"], name="santri_nis_unique_in_pesantren"),
             models.CheckConstraint(condition=Q(nik="") | Q(nik__regex=r"^[0-9]{16}$"), name="santri_nik_16_digits"),
         ]
-        indexes = [models.Index(fields=["santripreneur_since"])]
+        indexes = [
+            models.Index(fields=["santripreneur_since"]),
+            # The santripreneur home's counts per region and year (selectors.santripreneur_figures): read from this
+            # index alone, only the santripreneurs' entries, the pesantren of a region's staff looked up by id.
+            models.Index(
+                fields=["pesantren", "santripreneur_since"],
+                condition=Q(santripreneur_since__isnull=False),
+                name="santri_santripreneurs",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.nis})"

@@ -17,6 +17,7 @@ from opop.services import DomainError
 from pesantren.services import is_pesantren_admin
 from santri import selectors, services
 from santri.cards import card_png
+from santri.filters import PesantrenFilter
 from santri.forms import ApiTokenForm, ImportForm, SantriBusinessForm, SantriForm
 from santri.models import Santri
 from santri.validation import HEADER_ID, santri_to_row
@@ -27,15 +28,15 @@ PAGE_SIZE = 50
 
 @login_required
 def home(request):
-    """Every pesantren whose santri the user may see, with the santripreneur counts."""
+    """Every pesantren whose santri the user may see, 50 a page with their santri counted, and the santripreneur
+    counts per regency/city and per year (of all of them, whatever the filter)."""
+    pesantren_filter = PesantrenFilter(request.GET or None, queryset=selectors.pesantren_list(user=request.user))
+    page = Paginator(pesantren_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.pesantren_rows(page.object_list)
     return render(
         request,
         "santri/home.html",
-        {
-            "pesantren_list": selectors.pesantren_list(user=request.user),
-            "by_region": selectors.santripreneur_counts(user=request.user, by="kabupaten_kota"),
-            "by_year": selectors.santripreneur_counts(user=request.user, by="year"),
-        },
+        {"filter": pesantren_filter, "page": page, "figures": selectors.santripreneur_figures(user=request.user)},
     )
 
 
