@@ -27,7 +27,6 @@ from opop.readiness import pending_migrations
 from opop.services import DomainError
 from opop.tables import Column, Table
 
-
 ORGANISATION_PAGE_SIZE = 50
 
 
