@@ -214,13 +214,15 @@ def unit_get(*, user, pk) -> BusinessUnit:
 
 
 def verification_queue(*, user) -> dict:
-    """Pesantren waiting for verification and reports waiting for review, in the user's region."""
+    """Pesantren waiting for verification and reports waiting for review, in the user's region, oldest first.
+
+    Unevaluated querysets, for the view to count and page: a province has thousands of reports waiting."""
     pesantren = scope_queryset(
         Pesantren.objects.select_related("kabupaten_kota").filter(status=Pesantren.Status.SUBMITTED),
         user,
         organisation_field=None,
         region_field="kabupaten_kota",
-    ).order_by("status_changed_at")
+    ).order_by("status_changed_at", "pk")
     reports = scope_queryset(
         MonthlyReport.objects.select_related("pesantren", "pesantren__kabupaten_kota", "business_unit").filter(
             status=MonthlyReport.Status.SUBMITTED
@@ -228,7 +230,7 @@ def verification_queue(*, user) -> dict:
         user,
         organisation_field=None,
         region_field="pesantren__kabupaten_kota",
-    ).order_by("updated_at")
+    ).order_by("updated_at", "pk")
     return {"pesantren": pesantren, "reports": reports}
 
 

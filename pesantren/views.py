@@ -413,10 +413,21 @@ def staff_export(request):
     )
 
 
+QUEUE_TABS = ("pesantren", "reports")
+
+
 @login_required
 def verification_queue(request):
+    """Pesantren waiting for verification and reports waiting for review, oldest first: one tab each, 50 a page,
+    each tab showing how many wait."""
     require(services.is_programme_staff(user=request.user))
-    return render(request, "pesantren/verification_queue.html", selectors.verification_queue(user=request.user))
+    queues = selectors.verification_queue(user=request.user)
+    tab = request.GET.get("tab")
+    if tab not in QUEUE_TABS:
+        tab = QUEUE_TABS[0]
+    page = Paginator(queues[tab], LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = {name: page.paginator.count if name == tab else queues[name].count() for name in QUEUE_TABS}
+    return render(request, "pesantren/verification_queue.html", {"tab": tab, "page": page, "counts": counts})
 
 
 @login_required
