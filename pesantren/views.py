@@ -413,21 +413,31 @@ def staff_export(request):
     )
 
 
-QUEUE_TABS = ("pesantren", "reports")
+QUEUE_LISTS = ("pesantren", "reports")
 
 
 @login_required
 def verification_queue(request):
-    """Pesantren waiting for verification and reports waiting for review, oldest first: one tab each, 50 a page,
-    each tab showing how many wait."""
+    """Pesantren waiting for verification and reports waiting for review, oldest first, each list counted. The
+    first tab shows the oldest 50 of both; the tab of one list (`?tab=pesantren`, `?tab=reports`) pages it, 50 a
+    page."""
     require(services.is_programme_staff(user=request.user))
     queues = selectors.verification_queue(user=request.user)
     tab = request.GET.get("tab")
-    if tab not in QUEUE_TABS:
-        tab = QUEUE_TABS[0]
-    page = Paginator(queues[tab], LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = {name: page.paginator.count if name == tab else queues[name].count() for name in QUEUE_TABS}
-    return render(request, "pesantren/verification_queue.html", {"tab": tab, "page": page, "counts": counts})
+    page = None
+    if tab in QUEUE_LISTS:
+        page = Paginator(queues[tab], LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = {tab: page.object_list}
+        counts = {name: page.paginator.count if name == tab else queues[name].count() for name in QUEUE_LISTS}
+    else:
+        tab = "all"
+        rows = {name: queues[name][:LIST_PAGE_SIZE] for name in QUEUE_LISTS}
+        counts = {name: queues[name].count() for name in QUEUE_LISTS}
+    return render(
+        request,
+        "pesantren/verification_queue.html",
+        {"tab": tab, "page": page, "counts": counts, **rows},
+    )
 
 
 @login_required

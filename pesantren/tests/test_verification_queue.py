@@ -1,5 +1,6 @@
-"""The verification queue: a tab for pesantren and one for monthly reports, each counted, oldest first, 50 a page,
-scoped to the staff member's region, the same queries for a few rows as for sixty."""
+"""The verification queue: pesantren and monthly reports waiting, each counted, oldest first; the first tab shows
+the oldest 50 of each, a list's own tab pages it 50 a page; scoped to the staff member's region, the same queries
+for a few rows as for sixty."""
 
 from datetime import date, timedelta
 
@@ -47,17 +48,31 @@ def _submitted_reports(pesantren, count, start=0):
     return reports
 
 
-def test_each_tab_shows_fifty_a_page_oldest_first_with_both_counts(client, province_staff, pes_a):
+def test_the_first_tab_shows_the_oldest_fifty_of_each_list_and_both_counts(client, province_staff, pes_a):
     waiting = _submitted_pesantren(55)
     reports = _submitted_reports(pes_a, 60)
     MonthlyReportFactory(pesantren=pes_a, month=date(2030, 1, 1), status="verified")
     client.force_login(province_staff)
 
-    first = client.get(URL)
-    assert first.context["tab"] == "pesantren"
+    response = client.get(URL)
+    assert response.context["tab"] == "all"
+    assert response.context["counts"] == {"pesantren": 55, "reports": 60}
+    assert list(response.context["pesantren"]) == waiting[:50]
+    assert list(response.context["reports"]) == reports[:50]
+    body = response.content.decode()
+    assert 'href="?tab=pesantren">' in body and 'href="?tab=reports">' in body
+
+
+def test_a_lists_own_tab_pages_it_fifty_a_page_oldest_first(client, province_staff, pes_a):
+    waiting = _submitted_pesantren(55)
+    reports = _submitted_reports(pes_a, 60)
+    client.force_login(province_staff)
+
+    first = client.get(URL, {"tab": "pesantren"})
     assert first.context["counts"] == {"pesantren": 55, "reports": 60}
     assert list(first.context["page"].object_list) == waiting[:50]
-    second = client.get(URL, {"page": 2})
+    assert "reports" not in first.context
+    second = client.get(URL, {"tab": "pesantren", "page": 2})
     assert list(second.context["page"].object_list) == waiting[50:]
 
     on_reports = client.get(URL, {"tab": "reports"})
@@ -73,16 +88,17 @@ def test_the_queue_costs_the_same_queries_for_three_rows_and_for_sixty(
     _submitted_reports(pes_a, 3)
     client.force_login(province_staff)
     client.get(URL)
-    # user, memberships, the active tab's count and page, the other tab's count
-    for tab in ("pesantren", "reports"):
-        with django_assert_max_num_queries(5):
+    # user, memberships, then both lists and both counts (a list's own tab: its count and page, the other's count)
+    budgets = {"all": 6, "pesantren": 5, "reports": 5}
+    for tab, budget in budgets.items():
+        with django_assert_max_num_queries(budget):
             assert client.get(URL, {"tab": tab}).status_code == 200
     _submitted_pesantren(57, start=3)
     _submitted_reports(pes_a, 57, start=3)
-    for tab in ("pesantren", "reports"):
-        with django_assert_max_num_queries(5):
+    for tab, budget in budgets.items():
+        with django_assert_max_num_queries(budget):
             response = client.get(URL, {"tab": tab})
-        assert len(response.context["page"].object_list) == 50
+        assert response.context["counts"] == {"pesantren": 60, "reports": 60}
 
 
 def test_regional_staff_see_and_count_only_their_region_on_every_page(client, jombang_staff, pes_a, pes_b):
@@ -92,9 +108,14 @@ def test_regional_staff_see_and_count_only_their_region_on_every_page(client, jo
     foreign = _submitted_reports(pes_b, 4)
     client.force_login(jombang_staff)
 
-    first = client.get(URL)
+    overview = client.get(URL)
+    assert overview.context["counts"] == {"pesantren": 52, "reports": 51}
+    assert list(overview.context["pesantren"]) == ours[:50]
+    assert all(report.pesantren_id == pes_a.pk for report in overview.context["reports"])
+    first = client.get(URL, {"tab": "pesantren"})
     assert first.context["counts"] == {"pesantren": 52, "reports": 51}
-    seen = list(first.context["page"].object_list) + list(client.get(URL, {"page": 2}).context["page"].object_list)
+    seen = list(first.context["page"].object_list)
+    seen += list(client.get(URL, {"tab": "pesantren", "page": 2}).context["page"].object_list)
     assert seen == ours
     assert not set(theirs) & set(seen)
     reports = list(client.get(URL, {"tab": "reports"}).context["page"].object_list)
@@ -110,7 +131,7 @@ def test_an_unknown_tab_or_page_answers_the_queue_not_an_error(client, province_
     for params in ({"tab": "bogus"}, {"page": "abc"}, {"tab": "reports", "page": "999"}, {"page": "-1"}):
         response = client.get(URL, params)
         assert response.status_code == 200, params
-    assert client.get(URL, {"tab": "bogus"}).context["tab"] == "pesantren"
+    assert client.get(URL, {"tab": "bogus"}).context["tab"] == "all"
     assert len(client.get(URL, {"tab": "reports", "page": "999"}).context["page"].object_list) == 2
 
 
