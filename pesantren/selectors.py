@@ -234,5 +234,18 @@ def verification_queue(*, user) -> dict:
     return {"pesantren": pesantren, "reports": reports}
 
 
+QUEUE_ROW_VIEWS = {"pesantren": "pesantren:detail", "reports": "pesantren:report_detail"}
+
+
+def verification_queue_rows(*, name: str, rows) -> list:
+    """One list of `verification_queue` (`name`; `rows`: a page of it) read, each row given the `url` of its page
+    without a reverse per row."""
+    url = url_for_each(QUEUE_ROW_VIEWS[name])
+    rows = list(rows)
+    for row in rows:
+        row.url = url(row.pk)
+    return rows
+
+
 def partner_list() -> QuerySet[Partner]:
     return Partner.objects.all()

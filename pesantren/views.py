@@ -433,6 +433,9 @@ def verification_queue(request):
         tab = "all"
         rows = {name: queues[name][:LIST_PAGE_SIZE] for name in QUEUE_LISTS}
         counts = {name: queues[name].count() for name in QUEUE_LISTS}
+    rows = {name: selectors.verification_queue_rows(name=name, rows=part) for name, part in rows.items()}
+    if page is not None:
+        page.object_list = rows[tab]
     return render(
         request,
         "pesantren/verification_queue.html",

@@ -61,6 +61,8 @@ def test_the_first_tab_shows_the_oldest_fifty_of_each_list_and_both_counts(clien
     assert list(response.context["reports"]) == reports[:50]
     body = response.content.decode()
     assert 'href="?tab=pesantren">' in body and 'href="?tab=reports">' in body
+    assert f'<a href="{reverse("pesantren:detail", args=[waiting[0].pk])}">{waiting[0].name}</a>' in body
+    assert f'<a href="{reverse("pesantren:report_detail", args=[reports[0].pk])}">' in body
 
 
 def test_a_lists_own_tab_pages_it_fifty_a_page_oldest_first(client, province_staff, pes_a):
