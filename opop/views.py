@@ -17,6 +17,7 @@ from django.views.decorators.http import condition, require_GET, require_POST
 
 from opop import privacy, selectors, wilayah
 from opop.exports import write_csv
+from opop.filters import OrganisationFilter
 from opop.formatting import format_date
 from opop.forms import DeletionRequestForm, ProfileForm
 from opop.health import run_checks
@@ -25,6 +26,8 @@ from opop.permissions import access_for
 from opop.readiness import pending_migrations
 from opop.services import DomainError
 from opop.tables import Column, Table
+
+ORGANISATION_PAGE_SIZE = 50
 
 
 def home(request):
@@ -55,11 +58,21 @@ def readyz(request):
 
 @login_required
 def organisation_list(request):
-    organisations = selectors.organisation_list_for_user(user=request.user)
+    """The organisations the user may see, filtered by name, kind and regency/city, 50 a page."""
+    organisation_filter = OrganisationFilter(
+        request.GET or None, queryset=selectors.organisation_list_for_user(user=request.user)
+    )
+    page = Paginator(organisation_filter.qs, ORGANISATION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "opop/organisation_list.html",
-        {"organisations": organisations, "access": access_for(request.user)},
+        {
+            "filter": organisation_filter,
+            "page": page,
+            "organisations": page.object_list,
+            "filtered": any(request.GET.get(name) for name in organisation_filter.filters),
+            "access": access_for(request.user),
+        },
     )
 
 

@@ -214,13 +214,15 @@ def unit_get(*, user, pk) -> BusinessUnit:
 
 
 def verification_queue(*, user) -> dict:
-    """Pesantren waiting for verification and reports waiting for review, in the user's region."""
+    """Pesantren waiting for verification and reports waiting for review, in the user's region, oldest first.
+
+    Unevaluated querysets, for the view to count and page: a province has thousands of reports waiting."""
     pesantren = scope_queryset(
         Pesantren.objects.select_related("kabupaten_kota").filter(status=Pesantren.Status.SUBMITTED),
         user,
         organisation_field=None,
         region_field="kabupaten_kota",
-    ).order_by("status_changed_at")
+    ).order_by("status_changed_at", "pk")
     reports = scope_queryset(
         MonthlyReport.objects.select_related("pesantren", "pesantren__kabupaten_kota", "business_unit").filter(
             status=MonthlyReport.Status.SUBMITTED
@@ -228,8 +230,21 @@ def verification_queue(*, user) -> dict:
         user,
         organisation_field=None,
         region_field="pesantren__kabupaten_kota",
-    ).order_by("updated_at")
+    ).order_by("updated_at", "pk")
     return {"pesantren": pesantren, "reports": reports}
+
+
+QUEUE_ROW_VIEWS = {"pesantren": "pesantren:detail", "reports": "pesantren:report_detail"}
+
+
+def verification_queue_rows(*, name: str, rows) -> list:
+    """One list of `verification_queue` (`name`; `rows`: a page of it) read, each row given the `url` of its page
+    without a reverse per row."""
+    url = url_for_each(QUEUE_ROW_VIEWS[name])
+    rows = list(rows)
+    for row in rows:
+        row.url = url(row.pk)
+    return rows
 
 
 def partner_list() -> QuerySet[Partner]:

@@ -413,10 +413,34 @@ def staff_export(request):
     )
 
 
+QUEUE_LISTS = ("pesantren", "reports")
+
+
 @login_required
 def verification_queue(request):
+    """Pesantren waiting for verification and reports waiting for review, oldest first, each list counted. The
+    first tab shows the oldest 50 of both; the tab of one list (`?tab=pesantren`, `?tab=reports`) pages it, 50 a
+    page."""
     require(services.is_programme_staff(user=request.user))
-    return render(request, "pesantren/verification_queue.html", selectors.verification_queue(user=request.user))
+    queues = selectors.verification_queue(user=request.user)
+    tab = request.GET.get("tab")
+    page = None
+    if tab in QUEUE_LISTS:
+        page = Paginator(queues[tab], LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = {tab: page.object_list}
+        counts = {name: page.paginator.count if name == tab else queues[name].count() for name in QUEUE_LISTS}
+    else:
+        tab = "all"
+        rows = {name: queues[name][:LIST_PAGE_SIZE] for name in QUEUE_LISTS}
+        counts = {name: queues[name].count() for name in QUEUE_LISTS}
+    rows = {name: selectors.verification_queue_rows(name=name, rows=part) for name, part in rows.items()}
+    if page is not None:
+        page.object_list = rows[tab]
+    return render(
+        request,
+        "pesantren/verification_queue.html",
+        {"tab": tab, "page": page, "counts": counts, **rows},
+    )
 
 
 @login_required
