@@ -14,6 +14,7 @@ from marketplace.halal.forms import (
     STEP_FORMS,
     AttachForm,
     CaseForm,
+    ProductSearchForm,
     QueueFilterForm,
     StepForm,
     VerifyForm,
@@ -77,7 +78,8 @@ def case_create(request):
     organisations = selectors.business_organisations(user=request.user)
     if not organisations.exists():
         raise PermissionDenied
-    form = CaseForm(request.POST or None, organisations=organisations)
+    search, query = _product_search(request)
+    form = CaseForm(request.POST or None, organisations=organisations, query=query)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -87,7 +89,13 @@ def case_create(request):
         else:
             messages.success(request, _("Draft case created. Attach the documents, then submit it."))
             return redirect(case)
-    return render(request, "halal/halalcase_form.html", {"form": form})
+    return render(request, "halal/halalcase_form.html", {"form": form, "search": search})
+
+
+def _product_search(request) -> tuple[ProductSearchForm, str]:
+    """The name search that narrows a product list (kept in the URL, so the form's POST carries it too)."""
+    search = ProductSearchForm(request.GET)
+    return search, search.cleaned_data["q"].strip() if search.is_valid() else ""
 
 
 @login_required
@@ -95,8 +103,12 @@ def case_edit(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
     if not services.may_edit(user=request.user, case=case):
         raise PermissionDenied
+    search, query = _product_search(request)
     form = CaseForm(
-        request.POST or None, instance=case, organisations=selectors.business_organisations(user=request.user)
+        request.POST or None,
+        instance=case,
+        organisations=selectors.business_organisations(user=request.user),
+        query=query,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -109,7 +121,7 @@ def case_edit(request, pk):
         else:
             messages.success(request, _("Case saved."))
             return redirect(case)
-    return render(request, "halal/halalcase_form.html", {"form": form, "case": case})
+    return render(request, "halal/halalcase_form.html", {"form": form, "case": case, "search": search})
 
 
 @login_required
