@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from marketplace.halal.forms import (
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
 from opop.exports import export_csv_streaming, rows_table
+from opop.models import KabupatenKota
 from opop.permissions import access_for, is_programme_staff
 from opop.ratelimit import rate_limited
 from opop.services import DomainError
@@ -257,14 +260,18 @@ def product_queue_csv(request):
     certified, no_case = _("Certified"), _("No case yet")
     today = timezone.localdate()
 
-    def row(product):
+    regions = {region.kode: region.label for region in KabupatenKota.objects.all()}
+    columns = ("name", "store__organisation__name", "store__organisation__kabupaten_kota_id", "category__name")
+
+    def row(values):
+        # Plain values, not five model instances a row: 38,000 rows in seconds rather than tens of seconds.
+        product = SimpleNamespace(**values)
         status = certified if product.certified else statuses.get(product.case_status, no_case)
-        organisation = product.store.organisation
         return [
             product.name,
-            organisation.name,
-            organisation.kabupaten_kota.label if organisation.kabupaten_kota else "",
-            product.category.name,
+            product.store__organisation__name,
+            regions.get(product.store__organisation__kabupaten_kota_id, ""),
+            product.category__name,
             status,
             product.case_scheme or "",
             selectors.urgency(product, today=today)[1],
@@ -282,7 +289,12 @@ def product_queue_csv(request):
                 _("Scheme"),
                 _("Urgency"),
             ],
-            rows=(row(product) for product in products.iterator(chunk_size=2000)),
+            rows=(
+                row(values)
+                for values in products.values(*columns, "certified", "case_status", "case_scheme").iterator(
+                    chunk_size=2000
+                )
+            ),
         ),
         actor=request.user,
         dataset="halal.product_queue",
