@@ -460,8 +460,10 @@ def staff_outlet_list(request):
     """The outlets (50 a page) with one month's confirmed payments each, and that month's total over the list."""
     _require_staff(request)
     form = StaffOutletFilterForm(request.GET or None)
-    # A bad field (a month typed as "11/2026") shows its message; the fields that are valid still apply.
-    data = form.cleaned_data if form.is_bound and (form.is_valid() or True) else {}
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a bad field (a month typed "11/2026") shows its message; the valid ones still apply
+        data = form.cleaned_data
     month = data.get("month") or timezone.localdate().replace(day=1)
     outlets = selectors.staff_outlet_search(
         selectors.staff_outlets(user=request.user),
