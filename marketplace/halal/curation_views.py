@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.halal import flagship, legality, selectors, services
-from marketplace.halal.forms import DecideForm, LegalityFilterForm, LegalityForm, LegalityVerifyForm, ProposeForm
+from marketplace.halal.forms import (
+    DecideForm,
+    LegalityFilterForm,
+    LegalityForm,
+    LegalityVerifyForm,
+    ProductSearchForm,
+    ProposeForm,
+)
 from marketplace.halal.models import FlagshipStatus
 from marketplace.halal.views import PAGE_SIZE
 from marketplace.models import Product
@@ -118,14 +125,18 @@ def legality_list(request):
             if filter_form.cleaned_data[field]:
                 records = records.filter(**{field: filter_form.cleaned_data[field]})
     own = _own_products(request.user)
+    search = ProductSearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    has_own = own.exists()
     return render(
         request,
         "halal/legality_list.html",
         {
             "page": page,
             "filter_form": filter_form,
-            "form": LegalityForm(products=own) if own.exists() else None,
+            "search": search if has_own else None,
+            "form": LegalityForm(products=own, query=query) if has_own else None,
             "is_staff": is_programme_staff(user=request.user),
         },
     )

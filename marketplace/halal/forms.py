@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,36 @@ from marketplace.models import Product
 from opop import limits
 from opop.models import KabupatenKota, User
 
+SHOWN_PRODUCTS = 50
+
+
+class _ShownChoices(ModelChoiceIterator):
+    """The options a product field lists: its `shown` queryset, while validation keeps the whole `queryset`."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.shown
+
+
+def offer_products(field, products: QuerySet, *, query: str = "", chosen=()) -> None:
+    """Make `field` list at most SHOWN_PRODUCTS of `products` (the name search `query`'s, by name) and the ones
+    already `chosen`, instead of every product of a big store; any of `products` still validates, and an id
+    outside them is refused with the field's own message."""
+    found = products.filter(name__icontains=query) if query else products
+    ids = list(found.order_by("name", "id").values_list("pk", flat=True)[:SHOWN_PRODUCTS])
+    chosen_ids = [int(pk) for pk in map(str, chosen) if pk.isdigit() and int(pk) <= limits.MAX_ID]
+    field.shown = products.filter(pk__in=ids + chosen_ids).order_by("name", "id")
+    field.iterator = _ShownChoices
+    field.widget.choices = field.choices
+    field.more = found.count() > len(ids)
+    field.shown_limit = SHOWN_PRODUCTS
+
+
+class ProductSearchForm(forms.Form):
+    """The search over a business's products above a form that picks some of them."""
+
+    q = forms.CharField(label=_("Search your products by name"), required=False, max_length=100)
+
 
 class CaseForm(forms.ModelForm):
     class Meta:
@@ -38,7 +70,7 @@ class CaseForm(forms.ModelForm):
         widgets = {"products": forms.CheckboxSelectMultiple}
         field_classes = {"products": limits.ModelMultipleChoiceField}
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         if self.instance.pk:
@@ -48,9 +80,13 @@ class CaseForm(forms.ModelForm):
             org_ids = list(organisations.values_list("pk", flat=True))
             if len(org_ids) == 1:
                 self.fields["organisation"].initial = org_ids[0]
-        self.fields["products"].queryset = Product.objects.filter(store__organisation_id__in=org_ids).select_related(
-            "store"
-        )
+        products = Product.objects.filter(store__organisation_id__in=org_ids).select_related("store")
+        self.fields["products"].queryset = products
+        if self.is_bound:
+            chosen = self.data.getlist(self.add_prefix("products")) if hasattr(self.data, "getlist") else []
+        else:
+            chosen = [product.pk for product in self.instance.products.all()] if self.instance.pk else []
+        offer_products(self.fields["products"], products, query=query, chosen=chosen)
 
 
 class StepForm(forms.Form):
@@ -197,9 +233,11 @@ class LegalityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LegalityKind.choices)
     number = forms.CharField(label=_("Number"), max_length=60)
 
-    def __init__(self, *args, products, **kwargs):
+    def __init__(self, *args, products, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = products
+        chosen = [self.data.get(self.add_prefix("product"))] if self.is_bound else []
+        offer_products(self.fields["product"], products, query=query, chosen=[pk for pk in chosen if pk])
 
     def clean(self):
         data = super().clean()

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,11 +72,19 @@ def valid_certificates(*, on: date | None = None) -> QuerySet[Certificate]:
 def annotate_halal(queryset: QuerySet[Product], *, on: date | None = None) -> QuerySet[Product]:
     latest_case = HalalCase.objects.filter(products=OuterRef("pk")).order_by("-created_at", "-id")
     return queryset.annotate(
-        certified=Exists(valid_certificates(on=on).filter(products=OuterRef("pk"))),
+        # `pk IN (certified products)`, not EXISTS: PostgreSQL hashes the list once, and the plan's cost stays low
+        # enough that it does not JIT-compile a 50-row page (an EXISTS is costed per row: 1.7 s of JIT at 38,000).
+        certified=ExpressionWrapper(Q(pk__in=certified_product_ids(on=on)), output_field=BooleanField()),
         case_status=Subquery(latest_case.values("status")[:1]),
         case_scheme=Subquery(latest_case.values("scheme")[:1]),
         case_pk=Subquery(latest_case.values("pk")[:1]),
     )
+
+
+def certified_product_ids(*, on: date | None = None) -> QuerySet:
+    """Ids of the products a valid certificate covers on `on` (today by default): a subquery without NULLs (a
+    NULL in `pk IN (…)` would make every other product's status unknown rather than false)."""
+    return Certificate.products.through.objects.filter(certificate__in=valid_certificates(on=on)).values("product_id")
 
 
 def product_queue(*, user, on: date | None = None) -> QuerySet[Product]:
@@ -91,22 +99,47 @@ def product_queue(*, user, on: date | None = None) -> QuerySet[Product]:
     return (
         annotate_halal(scoped, on=on)
         .select_related("store__organisation__kabupaten_kota", "category")
-        .order_by("certified", "store__organisation__kabupaten_kota_id", "store__name", "name")
+        .order_by("certified", "store__organisation__kabupaten_kota_id", "store__name", "name", "id")
     )
 
 
-def queue_figures(queryset: QuerySet[Product]) -> dict[str, int]:
+def latest_case_links() -> QuerySet:
+    """The (case, product) links of each product's latest case (by created_at, then id): one row a product.
+
+    An anti-join (no newer case of the same product), which the database runs as one join over the links rather
+    than a subquery per product.
+    """
+    links = HalalCase.products.through.objects
+    newer = links.filter(product_id=OuterRef("product_id")).filter(
+        Q(halalcase__created_at__gt=OuterRef("halalcase__created_at"))
+        | Q(halalcase__created_at=OuterRef("halalcase__created_at"), halalcase_id__gt=OuterRef("halalcase_id"))
+    )
+    return links.filter(~Exists(newer))
+
+
+IN_PROCESS = (CaseStatus.SUBMITTED, CaseStatus.ASSIGNED, CaseStatus.VERIFICATION, CaseStatus.FATWA)
+
+
+def queue_figures(queryset: QuerySet[Product], *, on: date | None = None) -> dict[str, int]:
     """Counts for the dashboards: certified, in process, and not started (no case, a draft or a rejection).
 
-    One query over two columns; the annotations are subqueries, which SQL cannot aggregate directly.
+    Two grouped queries whatever the number of products: the list and its certified ones counted in SQL, then
+    the latest case of the others by status; never a row per product in Python.
     """
-    in_process = {CaseStatus.SUBMITTED, CaseStatus.ASSIGNED, CaseStatus.VERIFICATION, CaseStatus.FATWA}
-    figures = {"total": 0, "certified": 0, "in_process": 0, "not_started": 0}
-    for certified, status in queryset.order_by().values_list("certified", "case_status"):
-        figures["total"] += 1
-        key = "certified" if certified else "in_process" if status in in_process else "not_started"
-        figures[key] += 1
-    return figures
+    products = Product.objects.filter(pk__in=queryset.order_by().values("pk"))
+    certified = certified_product_ids(on=on)
+    counts = products.aggregate(total=Count("pk"), certified=Count("pk", filter=Q(pk__in=certified)))
+    in_process = (
+        latest_case_links()
+        .filter(product__in=products.exclude(pk__in=certified).values("pk"), halalcase__status__in=IN_PROCESS)
+        .count()
+    )
+    return {
+        "total": counts["total"],
+        "certified": counts["certified"],
+        "in_process": in_process,
+        "not_started": counts["total"] - counts["certified"] - in_process,
+    }
 
 
 def urgency(product, *, today: date | None = None) -> tuple[str, str]:

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,13 +16,15 @@ from marketplace.halal.forms import (
     STEP_FORMS,
     AttachForm,
     CaseForm,
+    ProductSearchForm,
     QueueFilterForm,
     StepForm,
     VerifyForm,
 )
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
-from opop.exports import export_response, rows_table
+from opop.exports import export_csv_streaming, rows_table
+from opop.models import KabupatenKota
 from opop.permissions import access_for, is_programme_staff
 from opop.ratelimit import rate_limited
 from opop.services import DomainError
@@ -77,7 +81,8 @@ def case_create(request):
     organisations = selectors.business_organisations(user=request.user)
     if not organisations.exists():
         raise PermissionDenied
-    form = CaseForm(request.POST or None, organisations=organisations)
+    search, query = _product_search(request)
+    form = CaseForm(request.POST or None, organisations=organisations, query=query)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -87,7 +92,13 @@ def case_create(request):
         else:
             messages.success(request, _("Draft case created. Attach the documents, then submit it."))
             return redirect(case)
-    return render(request, "halal/halalcase_form.html", {"form": form})
+    return render(request, "halal/halalcase_form.html", {"form": form, "search": search})
+
+
+def _product_search(request) -> tuple[ProductSearchForm, str]:
+    """The name search that narrows a product list (kept in the URL, so the form's POST carries it too)."""
+    search = ProductSearchForm(request.GET)
+    return search, search.cleaned_data["q"].strip() if search.is_valid() else ""
 
 
 @login_required
@@ -95,8 +106,12 @@ def case_edit(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
     if not services.may_edit(user=request.user, case=case):
         raise PermissionDenied
+    search, query = _product_search(request)
     form = CaseForm(
-        request.POST or None, instance=case, organisations=selectors.business_organisations(user=request.user)
+        request.POST or None,
+        instance=case,
+        organisations=selectors.business_organisations(user=request.user),
+        query=query,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -109,7 +124,7 @@ def case_edit(request, pk):
         else:
             messages.success(request, _("Case saved."))
             return redirect(case)
-    return render(request, "halal/halalcase_form.html", {"form": form, "case": case})
+    return render(request, "halal/halalcase_form.html", {"form": form, "case": case, "search": search})
 
 
 @login_required
@@ -239,24 +254,31 @@ def product_queue(request):
 
 @login_required
 def product_queue_csv(request):
+    """Every product of the queue (its filters), streamed as it is read: 38,000 rows never sit in memory."""
     _form, products = _queue(request)
-    statuses = dict(CaseStatus.choices)
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    certified, no_case = _("Certified"), _("No case yet")
+    today = timezone.localdate()
 
-    def row(product):
-        status = _("Certified") if product.certified else statuses.get(product.case_status, _("No case yet"))
-        organisation = product.store.organisation
+    regions = {region.kode: region.label for region in KabupatenKota.objects.all()}
+    columns = ("name", "store__organisation__name", "store__organisation__kabupaten_kota_id", "category__name")
+
+    def row(values):
+        # Plain values, not five model instances a row: 38,000 rows in seconds rather than tens of seconds.
+        product = SimpleNamespace(**values)
+        status = certified if product.certified else statuses.get(product.case_status, no_case)
         return [
             product.name,
-            organisation.name,
-            organisation.kabupaten_kota.label if organisation.kabupaten_kota else "",
-            product.category.name,
+            product.store__organisation__name,
+            regions.get(product.store__organisation__kabupaten_kota_id, ""),
+            product.category__name,
             status,
             product.case_scheme or "",
-            selectors.urgency(product)[1],
+            selectors.urgency(product, today=today)[1],
         ]
 
-    return export_response(
-        tables=rows_table(
+    return export_csv_streaming(
+        table=rows_table(
             slug="halal-produk",
             labels=[
                 _("Product"),
@@ -267,11 +289,16 @@ def product_queue_csv(request):
                 _("Scheme"),
                 _("Urgency"),
             ],
-            rows=(row(product) for product in products.iterator(chunk_size=500)),
+            rows=(
+                row(values)
+                for values in products.values(*columns, "certified", "case_status", "case_scheme").iterator(
+                    chunk_size=2000
+                )
+            ),
         ),
-        file_format="csv",
         actor=request.user,
         dataset="halal.product_queue",
+        rows=products.count(),
         filename="halal-produk",
         region=access_for(request.user).region,
         filters={key: value for key, value in request.GET.items() if value},

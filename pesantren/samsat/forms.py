@@ -85,6 +85,26 @@ class OutletFilterForm(forms.Form):
     )
 
 
+class StaffOutletFilterForm(forms.Form):
+    """The staff outlet list: one month's figures (the current month in WIB by default), a region, a search."""
+
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": _("Give the month as YYYY-MM, for example 2026-11.")},
+    )
+    kabupaten_kota = forms.ModelChoiceField(
+        label=_("Regency/city"), queryset=KabupatenKota.objects.all(), required=False, empty_label=_("All of East Java")
+    )
+    q = forms.CharField(label=_("Code, outlet or pesantren"), required=False, max_length=100)
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        return month.replace(day=1) if month else None
+
+
 class HistoryFilterForm(forms.Form):
     day = forms.DateField(label=_("Business day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     plate = forms.CharField(label=_("Plate"), required=False, max_length=16)

@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
 
 from opop.models import Membership, Organisation
 from opop.permissions import access_for, scope_queryset
@@ -29,6 +28,15 @@ def staff_outlets(*, user) -> QuerySet[Outlet]:
     """Outlets Diskop staff manage (register, edit, flag): all, or their region's."""
     qs = Outlet.objects.select_related("organisation__kabupaten_kota")
     return scope_queryset(qs, user, organisation_field=None, region_field=OUTLET_REGION)
+
+
+def staff_outlet_search(qs: QuerySet[Outlet], *, kabupaten_kota=None, query: str = "") -> QuerySet[Outlet]:
+    """The staff list's filters: a regency/city, and words in the code, the outlet's or the pesantren's name."""
+    if kabupaten_kota:
+        qs = qs.filter(organisation__kabupaten_kota=kabupaten_kota)
+    if query:
+        qs = qs.filter(Q(code__icontains=query) | Q(name__icontains=query) | Q(organisation__name__icontains=query))
+    return qs.order_by("organisation__kabupaten_kota_id", "name", "id")
 
 
 def registrable_organisations(*, user) -> QuerySet[Organisation]:
@@ -100,21 +108,38 @@ def day_summaries(*, outlet: Outlet, limit: int = 31) -> list[dict]:
     return rows
 
 
-def monthly_report(*, user) -> list[dict]:
-    """Confirmed, not reversed payments per month, kabupaten/kota and outlet, for the programme."""
-    qs = report_payments(user=user).filter(latest_status=PaymentState.CONFIRMED, is_reversed=False)
-    return list(
-        qs.annotate(month=TruncMonth("business_day"))
-        .values(
-            "month",
-            "outlet__code",
-            "outlet__name",
-            "outlet__organisation__kabupaten_kota__nama_singkat",
-            "outlet__organisation__kabupaten_kota__jenis",
-        )
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first day of `month` and of the month after it: a business-day range the (outlet, day) index serves."""
+    start = month.replace(day=1)
+    if start.month == 12:
+        return start, start.replace(year=start.year + 1, month=1)
+    return start, start.replace(month=start.month + 1)
+
+
+def confirmed_in_month(*, outlets: QuerySet[Outlet] | list[int], month: date) -> QuerySet[Payment]:
+    """Confirmed, not reversed payments of `outlets` (already scoped) with a business day in `month`."""
+    start, end = month_bounds(month)
+    qs = Payment.objects.filter(outlet__in=outlets, business_day__gte=start, business_day__lt=end)
+    return payments_with_state(qs).filter(latest_status=PaymentState.CONFIRMED, is_reversed=False)
+
+
+def outlet_month_figures(*, outlet_ids: list[int], month: date) -> dict[int, dict]:
+    """Per outlet of a page: its confirmed payments and their amount in `month`. One grouped query."""
+    rows = (
+        confirmed_in_month(outlets=outlet_ids, month=month)
+        .values("outlet_id")
         .annotate(count=Count("id"), amount=Sum("total"))
-        .order_by("-month", "outlet__organisation__kabupaten_kota_id", "outlet__code")
+        .order_by()
     )
+    return {row["outlet_id"]: {"count": row["count"], "amount": row["amount"] or 0} for row in rows}
+
+
+def month_totals(*, outlets: QuerySet[Outlet], month: date) -> dict:
+    """Confirmed payments and their amount in `month` over every outlet of the (filtered) list. One query."""
+    totals = confirmed_in_month(outlets=outlets.order_by().values("pk"), month=month).aggregate(
+        count=Count("id"), amount=Sum("total")
+    )
+    return {"count": totals["count"], "amount": totals["amount"] or 0}
 
 
 def public_outlets(*, kabupaten_kota: str | None = None) -> QuerySet[Outlet]:

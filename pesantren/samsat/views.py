@@ -27,6 +27,7 @@ from pesantren.samsat.forms import (
     OutletForm,
     PayForm,
     ReversalForm,
+    StaffOutletFilterForm,
 )
 from pesantren.samsat.models import Bill, ETbpkp, Outlet, Payment, PaymentState
 from pesantren.samsat.plates import plate_normalise
@@ -456,13 +457,31 @@ def _require_staff(request):
 
 @login_required
 def staff_outlet_list(request):
+    """The outlets (50 a page) with one month's confirmed payments each, and that month's total over the list."""
     _require_staff(request)
+    form = StaffOutletFilterForm(request.GET or None)
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # a bad field (a month typed "11/2026") shows its message; the valid ones still apply
+        data = form.cleaned_data
+    month = data.get("month") or timezone.localdate().replace(day=1)
+    outlets = selectors.staff_outlet_search(
+        selectors.staff_outlets(user=request.user),
+        kabupaten_kota=data.get("kabupaten_kota"),
+        query=(data.get("q") or "").strip(),
+    )
+    page = Paginator(outlets, 50).get_page(request.GET.get("page"))
+    figures = selectors.outlet_month_figures(outlet_ids=[outlet.pk for outlet in page.object_list], month=month)
+    empty = {"count": 0, "amount": 0}
     return render(
         request,
         "samsat/staff_outlet_list.html",
         {
-            "outlets": selectors.staff_outlets(user=request.user),
-            "months": selectors.monthly_report(user=request.user),
+            "form": form,
+            "page": page,
+            "rows": [(outlet, figures.get(outlet.pk, empty)) for outlet in page.object_list],
+            "month": month,
+            "totals": selectors.month_totals(outlets=outlets, month=month),
         },
     )
 

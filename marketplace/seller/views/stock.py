@@ -1,8 +1,9 @@
 """The dashboard and the stock page: restock, correct, the restock list and the movement history."""
 
 from django.contrib import messages
-from django.db.models import Count, Sum
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum, prefetch_related_objects
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,12 +53,19 @@ def dashboard(request, store):
     )
 
 
+STOCK_PAGE_SIZE = 50
+
+
 @seller_view
 def stock_overview(request, store):
-    products = access.store_products(store).prefetch_related("variants").order_by("name", "id")
+    """The store's products 50 a page (each row its own restock/correct form), and the last 50 movements."""
+    products = access.store_products(store).order_by("name", "id")
     only_low = request.GET.get("low") == "1"
     if only_low:
-        products = low_stock(products)
+        products = low_stock(products).order_by("stock", "name", "id")
+    page = Paginator(products, STOCK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    prefetch_related_objects(page.object_list, "variants")
     movements = (
         StockMovement.objects.filter(product__store=store)
         .select_related("product", "variant", "actor", "order")
@@ -66,7 +74,14 @@ def stock_overview(request, store):
     return render(
         request,
         "marketplace/seller/stock.html",
-        {"store": store, "products": products, "movements": movements, "form": StockForm(), "only_low": only_low},
+        {
+            "store": store,
+            "page": page,
+            "products": page.object_list,
+            "movements": movements,
+            "form": StockForm(),
+            "only_low": only_low,
+        },
     )
 
 
@@ -79,7 +94,7 @@ def stock_change(request, store, pk):
     form = StockForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a quantity of 0 or more."))
-        return redirect("marketplace:seller_stock")
+        return redirect_next(request, request.POST.get("next"), "marketplace:seller_stock")
     data = form.cleaned_data
     try:
         if data["action"] == "restock":
