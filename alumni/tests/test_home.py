@@ -54,7 +54,7 @@ def test_staff_see_the_businesses_fifty_a_page_and_the_fifty_oldest_reports(
     queue = first.context["report_queue"]
     assert [report.month for report in queue] == _months(50)
     assert first.context["reports_more"] == 2
-    assert "2 more reports are waiting" in first.content.decode()
+    assert "2 laporan lagi menunggu" in first.content.decode()
 
 
 def test_regional_staff_see_their_regions_businesses_and_reports_only(
@@ -85,7 +85,7 @@ def test_registration_lists_the_pesantren_of_the_chosen_regency_only(client, pes
     response = client.post(
         reverse("alumni:home"), {"kabupaten_kota": "35.17", "pesantren": pes_b.pk, "graduation_year": 2015}
     )
-    assert response.status_code == 200 and "Choose the pesantren from the list." in response.content.decode()
+    assert response.status_code == 200 and "Pilih pesantren dari daftar." in response.content.decode()
     unverified = PesantrenFactory(status="registered", kabupaten_kota_id="35.17", cohort=None)
     client.post(
         reverse("alumni:home"), {"kabupaten_kota": "35.17", "pesantren": unverified.pk, "graduation_year": 2015}
