@@ -107,14 +107,26 @@ def export_response(
     organisation: Organisation | None = None,
     region: str | None = None,
     filters: dict | None = None,
-) -> HttpResponse:
+    stream: bool = False,
+) -> HttpResponse | StreamingHttpResponse:
     """The download of `tables` as CSV or XLSX, audited as `<dataset>.exported` (who, how many rows — the
     first table's unless `rows` says otherwise —, in which organisation or region, filtered how).
+    `stream=True` sends a CSV line by line (its rows a generator over `.iterator()`), for a big data set whose
+    rows the caller counted.
     `filename` without extension; by default `opop-<slug>`. Raises ValueError for an unknown format."""
     if file_format not in FORMATS:
         raise ValueError(f"Unknown export format {file_format!r}")
     tables = [tables] if isinstance(tables, Table) else list(tables)
-    if file_format == "csv":
+    if stream:
+        if file_format != "csv" or rows is None:
+            raise ValueError("Only a CSV streams, and its rows are counted by the caller (rows=…)")
+        # The file is sent line by line as its rows come, so neither memory nor the first byte waits for the
+        # last row; audited up front with the caller's count.
+        response = StreamingHttpResponse(
+            _csv_lines(tables, translation.get_language()), content_type="text/csv; charset=utf-8"
+        )
+        count = rows
+    elif file_format == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         count = write_csv(response, tables)
     else:
@@ -141,41 +153,15 @@ class _Echo:
         return value
 
 
-def _csv_lines(table: Table, language: str | None):
-    # Lines are made while the response is sent, after the view returned: keep the request's language.
+def _csv_lines(tables: Sequence[Table], language: str | None):
+    """The lines `write_csv` writes, made while the response is sent (after the view returned, so in the
+    request's language)."""
     with translation.override(language):
         writer = csv.writer(_Echo())
-        yield CSV_BOM + writer.writerow([str(column.label) for column in table.columns])
-        for row in table.rows:
-            yield writer.writerow(_cells(table, row))
-
-
-def export_csv_streaming(
-    *,
-    table: Table,
-    actor: User | None,
-    dataset: str,
-    rows: int,
-    filename: str = "",
-    organisation: Organisation | None = None,
-    region: str | None = None,
-    filters: dict | None = None,
-) -> StreamingHttpResponse:
-    """The CSV of one big table sent line by line as its rows come (a generator over `.iterator()`), so memory and
-    the first byte do not wait for the last row. The same file as `export_response` (BOM, header, safe cells);
-    audited up front, as `<dataset>.exported`, with `rows` (the caller's count of the data set)."""
-    response = StreamingHttpResponse(
-        _csv_lines(table, translation.get_language()), content_type="text/csv; charset=utf-8"
-    )
-    name = filename or f"opop-{slugify(table.slug)}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    export_record(
-        actor=actor,
-        dataset=dataset,
-        rows=rows,
-        file_format="csv",
-        organisation=organisation,
-        region=region,
-        filters=filters,
-    )
-    return response
+        yield CSV_BOM
+        for index, table in enumerate(tables):
+            if index:
+                yield writer.writerow([])
+            yield writer.writerow([str(column.label) for column in table.columns])
+            for row in table.rows:
+                yield writer.writerow(_cells(table, row))

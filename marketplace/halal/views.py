@@ -23,7 +23,7 @@ from marketplace.halal.forms import (
 )
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
-from opop.exports import export_csv_streaming, rows_table
+from opop.exports import export_response, rows_table
 from opop.models import KabupatenKota
 from opop.permissions import access_for, is_programme_staff
 from opop.ratelimit import rate_limited
@@ -277,8 +277,9 @@ def product_queue_csv(request):
             selectors.urgency(product, today=today)[1],
         ]
 
-    return export_csv_streaming(
-        table=rows_table(
+    return export_response(
+        file_format="csv",
+        tables=rows_table(
             slug="halal-produk",
             labels=[
                 _("Product"),
@@ -299,6 +300,7 @@ def product_queue_csv(request):
         actor=request.user,
         dataset="halal.product_queue",
         rows=products.count(),
+        stream=True,
         filename="halal-produk",
         region=access_for(request.user).region,
         filters={key: value for key, value in request.GET.items() if value},

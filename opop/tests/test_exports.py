@@ -70,3 +70,27 @@ def test_an_unknown_format_is_refused(admin_a):
     with pytest.raises(ValueError):
         export_response(tables=rows_table(slug="x", labels=[], rows=[]), file_format="pdf", actor=admin_a, dataset="x")
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_streamed_csv_is_the_same_file_audited_with_the_callers_count(admin_a):
+    def tables():
+        rows = (row for row in [["=1+1", "Hudā"], ["Çiamis", 2]])  # a generator, as over .iterator()
+        return [rows_table(slug="big", labels=["a", "b"], rows=rows), rows_table(slug="t", labels=["n"], rows=[[2]])]
+
+    buffered = export_response(tables=tables(), file_format="csv", actor=admin_a, dataset="test.buffered")
+    streamed = export_response(
+        tables=tables(), file_format="csv", actor=admin_a, dataset="test.big", rows=2, stream=True
+    )
+    assert streamed.streaming and b"".join(streamed.streaming_content) == buffered.content
+    assert streamed["Content-Disposition"] == 'attachment; filename="opop-big.csv"'
+    assert AuditEvent.objects.get(action="test.big.exported").data == {"rows": 2, "format": "csv"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("file_format", "rows"), [("xlsx", 1), ("csv", None)])
+def test_only_a_counted_csv_streams(admin_a, file_format, rows):
+    table = rows_table(slug="x", labels=["a"], rows=[[1]])
+    with pytest.raises(ValueError):
+        export_response(tables=table, file_format=file_format, actor=admin_a, dataset="x", rows=rows, stream=True)
+    assert not AuditEvent.objects.exists()

@@ -59,7 +59,10 @@ def test_the_home_filters_by_name_or_nspp_and_by_regency(client, pes_a, pes_b, p
     assert _names(client.get(reverse("santri:home"), {"q": "510035170001"})) == ["PP Darul Ulum"]
     assert _names(client.get(reverse("santri:home"), {"kabupaten_kota": "35.14"})) == ["PP Sidogiri"]
     response = client.get(reverse("santri:home"), {"q": "no such pesantren"})
-    assert response.status_code == 200 and "Tidak ada pesantren yang cocok dengan saringan ini." in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "Tidak ada pesantren yang cocok dengan saringan ini." in response.content.decode()
+    )
     # a wrong regency code is the form's error, never a 500
     assert client.get(reverse("santri:home"), {"kabupaten_kota": "99.99"}).status_code == 200
 

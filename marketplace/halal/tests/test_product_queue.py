@@ -57,8 +57,9 @@ def test_pages_of_fifty_uncertified_first_and_scoped_by_region(
     assert first.context["figures"] == {"total": 57, "certified": 1, "in_process": 0, "not_started": 56}
 
 
-def test_the_csv_streams_every_filtered_row_with_its_columns(client, product_a, product_b, province_staff):
+def test_the_csv_streams_every_filtered_row_with_its_columns(client, product_a, product_b, province_staff, settings):
     client.force_login(province_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the English file (Indonesian is the default)
     rows = csv_rows(client.get(CSV, {"kabupaten_kota": "35.17"}))
     assert rows[0] == ["Product", "Business", "Regency/city", "Category", "Status", "Scheme", "Urgency"]
     assert [row[0] for row in rows[1:]] == [product_a.name]
