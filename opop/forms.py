@@ -143,6 +143,12 @@ def form_fields_html(form, *, template_name: str = "components/form_fields.html"
     return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
+def posted_values(form) -> dict:
+    """What the fields of a bound `form` hold, unvalidated, as the initial values of a fresh form: the page shows
+    the person's input again without judging it (a search inside a form, before it is saved)."""
+    return {name: form[name].value() for name in form.fields}
+
+
 def _clean_phone(value: str) -> str:
     if not value:
         return ""

@@ -49,7 +49,7 @@ def offer_products(field, products: QuerySet, *, query: str = "", chosen=()) -> 
 
 
 class ProductSearchForm(forms.Form):
-    """The search over a business's products above a form that picks some of them."""
+    """The search over a business's products in or above a form that picks some of them."""
 
     q = forms.CharField(label=_("Search your products by name"), required=False, max_length=100)
 
@@ -84,8 +84,8 @@ class CaseForm(forms.ModelForm):
         self.fields["products"].queryset = products
         if self.is_bound:
             chosen = self.data.getlist(self.add_prefix("products")) if hasattr(self.data, "getlist") else []
-        else:
-            chosen = [product.pk for product in self.instance.products.all()] if self.instance.pk else []
+        else:  # the case's products, or those ticked before a search (posted_values)
+            chosen = [getattr(product, "pk", product) for product in self.initial.get("products") or ()]
         offer_products(self.fields["products"], products, query=query, chosen=chosen)
 
 

@@ -24,6 +24,7 @@ from marketplace.halal.forms import (
 from marketplace.halal.models import CaseAttachment, CaseStatus
 from marketplace.halal.policy import self_declare_reasons
 from opop.exports import export_response, rows_table
+from opop.forms import posted_values
 from opop.models import KabupatenKota
 from opop.permissions import access_for, is_programme_staff
 from opop.ratelimit import rate_limited
@@ -81,9 +82,11 @@ def case_create(request):
     organisations = selectors.business_organisations(user=request.user)
     if not organisations.exists():
         raise PermissionDenied
-    search, query = _product_search(request)
+    query, searching = _product_search(request)
     form = CaseForm(request.POST or None, organisations=organisations, query=query)
-    if request.method == "POST" and form.is_valid():
+    if searching:  # the products found, and everything typed or ticked so far shown again, not saved
+        form = CaseForm(initial=posted_values(form), organisations=organisations, query=query)
+    elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             case = services.case_create(actor=request.user, **data)
@@ -92,13 +95,15 @@ def case_create(request):
         else:
             messages.success(request, _("Draft case created. Attach the documents, then submit it."))
             return redirect(case)
-    return render(request, "halal/halalcase_form.html", {"form": form, "search": search})
+    return render(request, "halal/halalcase_form.html", {"form": form, "query": query})
 
 
-def _product_search(request) -> tuple[ProductSearchForm, str]:
-    """The name search that narrows a product list (kept in the URL, so the form's POST carries it too)."""
-    search = ProductSearchForm(request.GET)
-    return search, search.cleaned_data["q"].strip() if search.is_valid() else ""
+def _product_search(request) -> tuple[str, bool]:
+    """The name search that narrows the case form's product list, and whether this request is that search: a
+    button inside the form (so nothing typed or ticked is lost), or `?q=` in a link."""
+    search = ProductSearchForm(request.POST if request.method == "POST" else request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    return query, request.method == "POST" and "search" in request.POST
 
 
 @login_required
@@ -106,14 +111,12 @@ def case_edit(request, pk):
     case = selectors.case_detail_for(user=request.user, pk=pk)
     if not services.may_edit(user=request.user, case=case):
         raise PermissionDenied
-    search, query = _product_search(request)
-    form = CaseForm(
-        request.POST or None,
-        instance=case,
-        organisations=selectors.business_organisations(user=request.user),
-        query=query,
-    )
-    if request.method == "POST" and form.is_valid():
+    query, searching = _product_search(request)
+    organisations = selectors.business_organisations(user=request.user)
+    form = CaseForm(request.POST or None, instance=case, organisations=organisations, query=query)
+    if searching:
+        form = CaseForm(initial=posted_values(form), instance=case, organisations=organisations, query=query)
+    elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         products = data.pop("products")
         case.refresh_from_db()
@@ -124,7 +127,7 @@ def case_edit(request, pk):
         else:
             messages.success(request, _("Case saved."))
             return redirect(case)
-    return render(request, "halal/halalcase_form.html", {"form": form, "case": case, "search": search})
+    return render(request, "halal/halalcase_form.html", {"form": form, "case": case, "query": query})
 
 
 @login_required

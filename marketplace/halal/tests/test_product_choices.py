@@ -62,6 +62,36 @@ def test_a_product_not_listed_is_still_accepted_and_a_foreign_one_refused(
     assert error.code == "invalid_choice" and str(product_b.pk) in " ".join(error.messages)
 
 
+def test_searching_inside_the_case_form_keeps_what_was_typed_and_ticked_and_saves_nothing(
+    client, admin_a, pesantren_a, big_store
+):
+    client.force_login(admin_a)
+    ticked = big_store[0]  # among the first fifty, not among the search's results
+    data = {**case_data(pesantren_a, [ticked]), "annual_turnover": 123_456_789, "q": "produk 069", "search": "1"}
+    response = client.post(CREATE, data)
+    assert response.status_code == 200 and not HalalCase.objects.exists()
+    form = response.context["form"]
+    assert not form.is_bound and not form.errors  # shown again, not judged
+    assert offered(response, "products") == {"Produk 069", ticked.name}
+    assert [choice.data["label"] for choice in form["products"] if choice.data["selected"]] == [ticked.name]
+    assert form["annual_turnover"].value() == "123456789" and form["scheme"].value() == "self_declare"
+    assert 'name="q" value="produk 069"' in response.content.decode()
+    # then Save, with a product the search found: both are kept
+    found = next(product for product in big_store if product.name == "Produk 069")
+    saved = client.post(CREATE, {**case_data(pesantren_a, [ticked, found]), "q": "produk 069"})
+    assert saved.status_code == 302 and set(HalalCase.objects.get().products.all()) == {ticked, found}
+
+
+def test_searching_while_editing_a_case_keeps_the_unsaved_ticks(client, admin_a, pesantren_a, big_store):
+    case = CaseFactory(organisation=pesantren_a, products=[big_store[-1]], created_by=admin_a)
+    client.force_login(admin_a)
+    data = {**case_data(pesantren_a, [big_store[1]]), "q": "produk 069", "search": "1"}
+    data.pop("organisation")
+    form = client.post(reverse("halal:case_edit", args=[case.pk]), data).context["form"]
+    assert [choice.data["label"] for choice in form["products"] if choice.data["selected"]] == [big_store[1].name]
+    assert list(case.products.all()) == [big_store[-1]]  # nothing saved
+
+
 def test_editing_a_case_keeps_its_products_ticked_though_not_among_the_first_fifty(
     client, admin_a, pesantren_a, big_store
 ):
