@@ -22,12 +22,10 @@ class KeptTranslateNode(i18n.TranslateNode):
     def render(self, context):
         key = (get_language(), context.autoescape)
         value = self._kept.get(key)
-        if value is None:
-            asvar, self.asvar = self.asvar, None
-            try:
-                value = self._kept[key] = super().render(context)
-            finally:
-                self.asvar = asvar
+        if value is None:  # Django's node translates (and with `as`, sets the variable) the first time
+            rendered = super().render(context)
+            self._kept[key] = context[self.asvar] if self.asvar else rendered
+            return rendered
         if self.asvar:
             context[self.asvar] = value
             return ""
