@@ -68,7 +68,7 @@ def test_filters_by_name_kind_and_region(client, province_staff, pesantren_a, pe
     assert _names(client.get(URL, {"kind": "santri_business"})) == [business.name]
     assert _names(client.get(URL, {"kabupaten_kota": "35.14"})) == ["PP Sidogiri"]
     empty = client.get(URL, {"q": "tidak ada"})
-    assert _names(empty) == [] and "No organisations match these filters." in empty.content.decode()
+    assert _names(empty) == [] and "Tidak ada organisasi yang cocok dengan saringan ini." in empty.content.decode()
 
 
 def test_regional_staff_filtering_another_region_see_nothing_of_it(client, jombang_staff, pesantren_a, pesantren_b):

@@ -117,6 +117,9 @@ def order_detail(request, store, number):
 @seller_view
 def order_print(request, store, number, document):
     order = _order(store, number)
+    # Where the store ships from, read here: the seller pages read their store without its region (current_store).
+    region = store.kabupaten_kota
+    region = region.label if region else ""
     if document in LABEL_SIZES:
         if order.delivery != Order.Delivery.SHIPPING or order.status not in LABELLED:
             messages.error(request, _("A label is printed once the shipment is booked or the resi is known."))
@@ -126,6 +129,7 @@ def order_print(request, store, number, document):
             "marketplace/seller/print_label.html",
             {
                 "store": store,
+                "region": region,
                 "order": order,
                 "size": LABEL_SIZES[document],
                 "shipment": getattr(order, "shipment", None),
@@ -135,11 +139,10 @@ def order_print(request, store, number, document):
         )
     if document not in ("packing-slip", "invoice"):
         return redirect("marketplace:seller_order_detail", number=order.number)
-    region = store.organisation.kabupaten_kota  # the seller pages read the store without it (access.current_store)
     return render(
         request,
         f"marketplace/seller/print_{document.replace('-', '_')}.html",
-        {"store": store, "order": order, "region": region.label if region else ""},
+        {"store": store, "order": order, "region": region},
     )
 
 
