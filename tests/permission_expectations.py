@@ -92,7 +92,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "halal:flagship_list": ("GET", "login 200 200 200 200 200 200 200 200"),
     "halal:flagship_propose": ("POST", "login 404 404 404 404 404 404 404 404"),
     "halal:legality_list": ("GET", "login 200 200 200 200 200 200 200 200"),
-    "halal:legality_submit": ("POST", "login 302 302 302 302 302 302 302 302"),
+    "halal:legality_submit": ("POST", "login 302 200 200 200 302 302 302 302"),  # a business sees its form again
     "halal:legality_verify": ("POST", "login 404 403 403 404 404 302 302 302"),
     "halal:product_queue": ("GET", "login 403 403 403 403 403 200 200 200"),
     "halal:product_queue_csv": ("GET", "login 403 403 403 403 403 200 200 200"),

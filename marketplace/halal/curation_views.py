@@ -16,14 +16,15 @@ from marketplace.halal.forms import (
     LegalityFilterForm,
     LegalityForm,
     LegalityVerifyForm,
-    ProductSearchForm,
     ProposeForm,
 )
 from marketplace.halal.models import FlagshipStatus
-from marketplace.halal.views import PAGE_SIZE
+from marketplace.halal.views import PAGE_SIZE, product_query
 from marketplace.models import Product
+from opop.forms import posted_values
 from opop.permissions import access_for, is_programme_staff, scope_queryset
 from opop.services import DomainError
+from opop.web import form_error
 
 # --- flagship curation -----------------------------------------------------------------------------
 
@@ -118,6 +119,12 @@ def _own_products(user):
 
 @login_required
 def legality_list(request):
+    return _legality_page(request, query=product_query(request.GET))
+
+
+def _legality_page(request, *, query: str, form: LegalityForm | None = None):
+    """The records the user may see, and for a business the form that records a number (`form`: one posted back
+    with its errors or with what was typed before a search; a fresh one otherwise)."""
     records = selectors.legality_records_for(user=request.user)
     filter_form = LegalityFilterForm(request.GET or None)
     if filter_form.is_valid():
@@ -125,18 +132,16 @@ def legality_list(request):
             if filter_form.cleaned_data[field]:
                 records = records.filter(**{field: filter_form.cleaned_data[field]})
     own = _own_products(request.user)
-    search = ProductSearchForm(request.GET)
-    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    has_own = own.exists()
+    if form is None and own.exists():
+        form = LegalityForm(products=own, query=query)
     return render(
         request,
         "halal/legality_list.html",
         {
-            "page": page,
+            "page": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
             "filter_form": filter_form,
-            "search": search if has_own else None,
-            "form": LegalityForm(products=own, query=query) if has_own else None,
+            "query": query,
+            "form": form,
             "is_staff": is_programme_staff(user=request.user),
         },
     )
@@ -145,7 +150,18 @@ def legality_list(request):
 @login_required
 @require_POST
 def legality_submit(request):
-    form = LegalityForm(request.POST, products=_own_products(request.user))
+    """Record a number. A refused one is shown again in the form with the reason, and the form's own search
+    button shows the products found with everything typed so far; nothing typed is lost."""
+    own = _own_products(request.user)
+    if not own.exists():  # nothing of theirs to record a number for
+        messages.error(request, _("Only a business with products records their legal numbers."))
+        return redirect("halal:legality_list")
+    query = product_query(request.POST)
+    form = LegalityForm(request.POST, products=own, query=query)
+    if "search" in request.POST:
+        return _legality_page(
+            request, query=query, form=LegalityForm(initial=posted_values(form), products=own, query=query)
+        )
     if form.is_valid():
         try:
             legality.legality_record_submit(
@@ -155,12 +171,11 @@ def legality_submit(request):
                 number=form.cleaned_data["number"],
             )
         except (DomainError, ValidationError) as exc:
-            messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+            form_error(form, exc)
         else:
             messages.success(request, _("Legality recorded; Diskop staff will verify it."))
-    else:
-        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
-    return redirect("halal:legality_list")
+            return redirect("halal:legality_list")
+    return _legality_page(request, query=query, form=form)
 
 
 @login_required

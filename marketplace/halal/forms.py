@@ -236,7 +236,8 @@ class LegalityForm(forms.Form):
     def __init__(self, *args, products, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = products
-        chosen = [self.data.get(self.add_prefix("product"))] if self.is_bound else []
+        # the product posted, or the one picked before a search (posted_values)
+        chosen = [self.data.get(self.add_prefix("product"))] if self.is_bound else [self.initial.get("product")]
         offer_products(self.fields["product"], products, query=query, chosen=[pk for pk in chosen if pk])
 
     def clean(self):

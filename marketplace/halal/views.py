@@ -101,9 +101,14 @@ def case_create(request):
 def _product_search(request) -> tuple[str, bool]:
     """The name search that narrows the case form's product list, and whether this request is that search: a
     button inside the form (so nothing typed or ticked is lost), or `?q=` in a link."""
-    search = ProductSearchForm(request.POST if request.method == "POST" else request.GET)
-    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    query = product_query(request.POST if request.method == "POST" else request.GET)
     return query, request.method == "POST" and "search" in request.POST
+
+
+def product_query(data) -> str:
+    """The name a product search inside a form asks for ("" when none or invalid)."""
+    search = ProductSearchForm(data)
+    return search.cleaned_data["q"].strip() if search.is_valid() else ""
 
 
 @login_required

@@ -79,8 +79,12 @@ def test_legality_pages_are_scoped(client, product_a, product_b, admin_a, admin_
     response = client.post(
         reverse("halal:legality_submit"), {"product": product_b.pk, "kind": "nib", "number": "9120001234567"}
     )
-    assert response.status_code == 302 and not LegalityRecord.objects.filter(product=product_a).exists()
-    client.post(reverse("halal:legality_submit"), {"product": product_a.pk, "kind": "nib", "number": "123"})
+    # a foreign product is refused on the form, shown again with what was typed
+    assert response.status_code == 200 and "product" in response.context["form"].errors
+    assert response.context["form"]["number"].value() == "9120001234567"
+    assert not LegalityRecord.objects.filter(product=product_a).exists()
+    refused = client.post(reverse("halal:legality_submit"), {"product": product_a.pk, "kind": "nib", "number": "123"})
+    assert "number" in refused.context["form"].errors and refused.context["form"]["number"].value() == "123"
     assert not LegalityRecord.objects.filter(product=product_a).exists()
     client.post(reverse("halal:legality_submit"), {"product": product_a.pk, "kind": "nib", "number": "9120001234561"})
     record_a = LegalityRecord.objects.get(product=product_a)

@@ -2,7 +2,6 @@
 any of the business's own products and refuse a foreign one with a message."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from marketplace.halal.forms import SHOWN_PRODUCTS
@@ -118,5 +117,17 @@ def test_the_legality_form_offers_fifty_accepts_any_own_and_refuses_a_foreign_pr
         reverse("halal:legality_submit"), {"product": product_b.pk, "kind": "nib", "number": "9120001234567"}
     )
     assert not LegalityRecord.objects.filter(product=product_b).exists()
-    errors = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "error"]
-    assert len(errors) == 1  # "Select a valid choice. That choice is not one of the available choices."
+    (error,) = response.context["form"].errors.as_data()["product"]
+    assert error.code == "invalid_choice"  # shown on the form again, with the number typed
+    assert response.context["form"]["number"].value() == "9120001234567"
+
+
+def test_searching_inside_the_legality_form_keeps_the_kind_and_number_typed(client, admin_a, big_store):
+    client.force_login(admin_a)
+    data = {"product": big_store[0].pk, "kind": "pirt", "number": "2063517010123-29", "q": "produk 069", "search": "1"}
+    response = client.post(reverse("halal:legality_submit"), data)
+    assert response.status_code == 200 and not LegalityRecord.objects.exists()
+    form = response.context["form"]
+    assert not form.is_bound and form["kind"].value() == "pirt" and form["number"].value() == "2063517010123-29"
+    assert offered(response, "product") == {"Produk 069", big_store[0].name}
+    assert str(form["product"].value()) == str(big_store[0].pk)
