@@ -186,28 +186,9 @@ def santripreneur_counts(*, user, by: str) -> list[dict]:
             queryset.values("pesantren_id", "pesantren__name").annotate(total=Count("pk")).order_by("pesantren__name")
         )
         return [{"key": r["pesantren_id"], "label": r["pesantren__name"], "total": r["total"]} for r in rows]
-    if by == "kabupaten_kota":
-        rows = (
-            queryset.values(
-                "pesantren__kabupaten_kota_id",
-                "pesantren__kabupaten_kota__jenis",
-                "pesantren__kabupaten_kota__nama_singkat",
-            )
-            .annotate(total=Count("pk"))
-            .order_by("pesantren__kabupaten_kota_id")
-        )
-        return [
-            {
-                "key": r["pesantren__kabupaten_kota_id"],
-                "label": ("Kab. " if r["pesantren__kabupaten_kota__jenis"] == "kabupaten" else "Kota ")
-                + r["pesantren__kabupaten_kota__nama_singkat"],
-                "total": r["total"],
-            }
-            for r in rows
-        ]
-    if by == "year":
-        rows = queryset.annotate(year=ExtractYear("santripreneur_since")).values("year").annotate(total=Count("pk"))
-        return [{"key": r["year"], "label": str(r["year"]), "total": r["total"]} for r in rows.order_by("year")]
+    if by in ("kabupaten_kota", "year"):  # the santripreneur home's tables, counted the one way they are
+        figures = _santripreneur_figures_count(user=user)
+        return figures.by_region if by == "kabupaten_kota" else figures.by_year
     raise ValueError(by)
 
 
