@@ -7,7 +7,7 @@ broker a worker picks it up (or the outbox keeps it while the broker is down), a
 is the safety net (the dirty keys are in the database, so even a lost job loses nothing).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -21,6 +21,11 @@ def month_start(value: date | datetime) -> date:
     if isinstance(value, datetime):
         value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     return value.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after `month`'s."""
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def figures_mark_dirty(*, when: date | datetime, kabupaten_kota_id: str | None) -> None:

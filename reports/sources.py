@@ -12,7 +12,7 @@ with `self.restrict(...)` and yields ((month, kabupaten/kota, pillar, cohort), {
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.db.models import (
     BigIntegerField,
@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from opop.figures import next_month
 from reports.models import Pillar
 
 Key = tuple[date, str]  # (first day of the month, kabupaten/kota code)
@@ -41,10 +42,6 @@ def as_month(value) -> date:
     if isinstance(value, datetime):
         return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return value
-
-
-def _next_month(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _pillar_of_kind():
@@ -82,7 +79,7 @@ class Source:
             return qs.none()
         months = {m for m, _k in keys}
         regions = {k for _m, k in keys}
-        first, last = min(months), _next_month(max(months))
+        first, last = min(months), next_month(max(months))
         if moment:
             tz = timezone.get_current_timezone()
             first = datetime.combine(first, time.min, tzinfo=tz)
@@ -278,7 +275,7 @@ class B2BTradeSource(Source):
             return
         else:
             months = sorted(month for month, _region in keys)
-            start, end = months[0], _next_month(months[-1])
+            start, end = months[0], next_month(months[-1])
         for fact in bilateral_trade_facts(start, end):
             region, pillar = fact.supplier_kabupaten_kota, fact.supplier_pillar
             if region and pillar and self.wanted(keys, fact.month, region):

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from marketplace.models import Order
+from opop.figures import next_month
 
 S = Order.Status
 
@@ -45,8 +46,7 @@ def day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     first = month.replace(day=1)
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return day_bounds(first, following - timedelta(days=1))
+    return day_bounds(first, next_month(first) - timedelta(days=1))
 
 
 def sold_between(queryset: QuerySet | None, start: date, end: date) -> QuerySet:

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
+from opop.figures import next_month
 from opop.models import Membership, Organisation
 from opop.permissions import access_for, scope_queryset
 from pesantren.samsat.models import DayClose, Outlet, Payment, PaymentOutcome, PaymentState, Reversal
@@ -111,9 +112,7 @@ def day_summaries(*, outlet: Outlet, limit: int = 31) -> list[dict]:
 def month_bounds(month: date) -> tuple[date, date]:
     """The first day of `month` and of the month after it: a business-day range the (outlet, day) index serves."""
     start = month.replace(day=1)
-    if start.month == 12:
-        return start, start.replace(year=start.year + 1, month=1)
-    return start, start.replace(month=start.month + 1)
+    return start, next_month(start)
 
 
 def confirmed_in_month(*, outlets: QuerySet[Outlet] | list[int], month: date) -> QuerySet[Payment]:
