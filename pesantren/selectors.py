@@ -63,7 +63,7 @@ def pesantren_list(*, user) -> QuerySet[Pesantren]:
     return scope_queryset(queryset, user, **PESANTREN_SCOPE).order_by("name", "pk")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class StaffListRow:
     """One pesantren as the staff list shows it: `latest_<aspect>` is the latest mapping's score (None unmapped)."""
 

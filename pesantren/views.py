@@ -18,7 +18,7 @@ from opop.permissions import access_for
 from opop.ratelimit import rate_limited
 from opop.reviewed_reports import ReviewForm, report_review_view
 from opop.services import DomainError
-from opop.web import form_saved, qr_svg, require
+from opop.web import form_saved, qr_svg, rendered_rows, require
 from pesantren import selectors, services
 from pesantren.filters import PesantrenFilter
 from pesantren.forms import (
@@ -363,7 +363,13 @@ def staff_list(request):
     return render(
         request,
         "pesantren/pesantren_list.html",
-        {"filter": pesantren_filter, "page": page, "query": query.urlencode(), "aspects": Aspect.values},
+        {
+            "filter": pesantren_filter,
+            "page": page,
+            "rows": rendered_rows("pesantren/_staff_row.html", page.object_list),
+            "query": query.urlencode(),
+            "aspects": Aspect.values,
+        },
     )
 
 

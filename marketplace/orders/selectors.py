@@ -26,7 +26,7 @@ def seller_orders(user) -> QuerySet:
     )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class QueueRow:
     """One order as the seller's queue shows it."""
 

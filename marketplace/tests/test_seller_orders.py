@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from marketplace.models import Order, Payment, Product
@@ -172,3 +172,24 @@ def test_the_packing_slip_before_shipping_says_where_the_resi_goes(seller, order
     url = reverse("marketplace:seller_order_print", args=[order.number, "packing-slip"])
     page = seller.get(url).content.decode()
     assert "slip-resi" in page and "—" in page
+
+
+def test_a_kept_queue_row_shows_the_orders_change_at_once(seller, shopper, address, order):
+    """Rows are kept per process under their values (opop.web.rendered_rows): a move or an erased buyer is a new
+    row, never the kept one."""
+    from opop.models import User
+
+    url = reverse("marketplace:seller_order_list")
+
+    def row_now():
+        return _row(seller.get(url).content.decode(), order.number).split("</tr>")[0]
+
+    row = row_now()
+    assert "Menunggu pembayaran" in row and escape(shopper.person_name) in row
+    assert row_now() == row  # the kept row, as rendered
+    act(seller, order, "confirm_payment")
+    row = row_now()
+    assert '<span class="badge status-paid">Lunas</span>' in row and "Menunggu pembayaran" not in row
+    User.objects.filter(pk=shopper.pk).update(erased_at=timezone.now())
+    row = row_now()
+    assert escape(shopper.person_name) not in row

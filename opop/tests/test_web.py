@@ -78,3 +78,45 @@ def test_a_kept_url_that_does_not_exist_fails_as_djangos_does_and_is_empty_as_a_
         engines["django"].from_string("{% url 'opop:no_such_page' %}").render({})
     source = "{% url 'opop:no_such_page' as u %}[{{ u }}]"
     assert engines["django"].from_string(source).render({}) == "[]"
+
+
+def test_rendered_rows_renders_a_row_once_per_values_language_and_time_zone(monkeypatch, settings):
+    from dataclasses import dataclass
+
+    from django.template import engines
+    from django.utils import timezone, translation
+
+    from opop import web
+
+    settings.DEBUG = False
+    renders = []
+    template = engines["django"].from_string('{% load i18n %}<tr><td>{{ row.name }}</td><td>{% translate "Yes" %}</td>')
+
+    def get_template(name):
+        renders.append(name)
+        return template
+
+    monkeypatch.setattr("django.template.loader.get_template", get_template)
+    web._row_html.cache_clear()
+
+    @dataclass(slots=True, frozen=True)
+    class Row:
+        name: str
+
+    rows = [Row("<Al-Ikhlas>"), Row("Darul Ulum")]
+    with translation.override("id"):
+        first = web.rendered_rows("test/row.html", rows)
+        assert first == "<tr><td>&lt;Al-Ikhlas&gt;</td><td>Ya</td><tr><td>Darul Ulum</td><td>Ya</td>"
+        assert web.rendered_rows("test/row.html", rows) == first and len(renders) == 2  # kept: no render
+        changed = web.rendered_rows("test/row.html", [Row("Darul Ulum 2"), rows[1]])
+        assert changed.startswith("<tr><td>Darul Ulum 2</td>") and len(renders) == 3  # a new value: one render
+    with translation.override("en"):
+        assert web.rendered_rows("test/row.html", rows[:1]) == "<tr><td>&lt;Al-Ikhlas&gt;</td><td>Yes</td>"
+    with translation.override("id"), timezone.override("Asia/Makassar"):
+        web.rendered_rows("test/row.html", rows[:1])
+    assert len(renders) == 5
+    settings.DEBUG = True  # runserver: every row rendered from the (reloaded) template
+    with translation.override("id"):
+        web.rendered_rows("test/row.html", rows)
+    assert len(renders) == 7
+    web._row_html.cache_clear()

@@ -24,6 +24,7 @@ from marketplace.shipping.rates import SERVICES
 from marketplace.shipping.sandbox import SandboxCourier, sandbox_advance
 from marketplace.shipping.services import shipment_book
 from opop.services import DomainError
+from opop.web import rendered_rows
 
 S = Order.Status
 # A label shows the resi, so it prints once the shipment is booked (or the seller typed a resi).
@@ -78,6 +79,7 @@ def order_queue(request, store):
         {
             "store": store,
             "page_obj": page,
+            "rows": rendered_rows("marketplace/seller/_queue_row.html", page.object_list),
             "tabs": tabs,
             "tab": tab,
             "total": sum(counts.values()),
