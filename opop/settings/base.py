@@ -81,13 +81,14 @@ TEMPLATES = [
             ],
             "builtins": ["opop.templatetags.opop"],
             # `{% load i18n %}` is Django's library with written strings translated once per language.
-            "libraries": {"i18n": "opop.templatetags.kept_i18n"},
+            # `{% load static %}` is Django's library with written paths' URLs asked of the storage once.
+            "libraries": {"i18n": "opop.templatetags.kept_i18n", "static": "opop.templatetags.kept_static"},
         },
     },
 ]
 
-# The one template tag label mapped on purpose to a module of ours (TEMPLATES' "i18n" above), which Django's check
-# reports as a second "i18n" library.
+# The two template tag labels mapped on purpose to modules of ours (TEMPLATES' "i18n" and "static" above), which
+# Django's check reports as second "i18n" and "static" libraries.
 SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 # Form widgets and labels render through the project's templates (templates/django/forms/ marks required fields).
