@@ -3,7 +3,9 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from marketplace.cart.forms import AddToCartForm
 from marketplace.catalogue import fragments, selectors
@@ -81,6 +83,11 @@ def category_detail(request, slug):
     return search(request, category=category)
 
 
+# The product page's pieces that are the same for every visitor: the head's sharing tags, the title block (photos,
+# name, store), what follows the offer (description, reviews, related products).
+PRODUCT_PARTS = ("head", "top", "more")
+
+
 def _product_page(slug: str) -> dict | None:
     """The product and the parts of its page that are the same for every visitor; None for no such product."""
     try:
@@ -88,7 +95,10 @@ def _product_page(slug: str) -> dict | None:
     except Product.DoesNotExist:
         return None
     context = {"product": product, "store": product.store, "related": related}
-    parts = {part: render_to_string(f"marketplace/fragments/product_{part}.html", context) for part in ("top", "more")}
+    parts = {part: render_to_string(f"marketplace/fragments/product_{part}.html", context) for part in PRODUCT_PARTS}
+    photo = next(iter(product.photos.all()), None)
+    parts["description"] = escape(Truncator(product.description).chars(155))  # the page's meta description
+    parts["og_image"] = escape(photo.large.url) if photo else ""  # the path; the page puts its host in front
     del product.latest_reviews  # rendered in the parts; the cached product keeps no reviewer (user) rows
     return {"product": product, "parts": parts}
 
@@ -101,7 +111,7 @@ def product_detail(request, slug):
     rendered_now = []
     page = fragments.cached(
         "product",
-        (slug,),
+        (slug, PRODUCT_PARTS),  # a page kept with other parts (an older release's) is not this one
         lambda: rendered_now.append(True) or _product_page(slug) or {},
         deps=fragments.product_deps(
             product_id=product_id, store_id=store_id, category_id=category_id, ancestors=ancestors

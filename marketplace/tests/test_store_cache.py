@@ -425,3 +425,46 @@ def test_a_fresh_piece_is_served_in_one_cache_round_trip(monkeypatch):
         "rendered"
     )
     assert calls == ["get_many"]
+
+
+def _head(page: str) -> dict[str, str]:
+    tags = re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)"', page.split("</head>")[0])
+    return dict(tags)
+
+
+def test_the_product_pages_sharing_tags_are_kept_with_it_and_change_with_it(client, committed, kopi, admin_a):
+    """The head's description, sharing tags and price are kept with the page (views.PRODUCT_PARTS): the same on a
+    hit as on the miss, and a new description, price or photo shows at once."""
+    url = pages(kopi)["product"]
+    long = "Kopi robusta dari kebun pesantren <Lereng Kawi> & disangrai santri. " * 5
+    committed(product_update, product=kopi, actor=admin_a, description=long)
+    miss, hit = client.get(url).content.decode(), client.get(url).content.decode()
+    head = _head(hit)
+    assert _head(miss) == head
+    assert head["description"].startswith("Kopi robusta dari kebun pesantren &lt;Lereng Kawi&gt; &amp; disangrai")
+    assert len(head["description"]) < len(head["og:description"]) < len(long) + 40  # 155 and 200 characters
+    assert head["og:title"] == "Kopi Robusta Santri" and head["product:price:amount"] == "25000"
+    assert head["og:url"] == "http://testserver" + url and "og:image" not in head
+    committed(product_update, product=kopi, actor=admin_a, price=31000, description="Kopi robusta sangrai.")
+    head = _head(client.get(url).content.decode())
+    assert head["product:price:amount"] == "31000" and head["description"] == "Kopi robusta sangrai."
+    photo = committed(product_photo_add, product=kopi, upload=image_upload())
+    assert _head(client.get(url).content.decode())["og:image"] == "http://testserver" + photo.large.url
+
+
+def test_the_language_switcher_is_rendered_once_for_the_header_and_the_footer(client, kopi, monkeypatch):
+    from django.template.base import Template
+
+    rendered = []
+    render = Template.render
+
+    def counting(self, context):
+        if self.origin and self.origin.template_name == "components/language_switcher.html":
+            rendered.append(self.origin.template_name)
+        return render(self, context)
+
+    monkeypatch.setattr(Template, "render", counting)
+    page = client.get(pages(kopi)["product"]).content.decode()
+    forms = re.findall(r'<form class="lang-switch".*?</form>', page, re.S)
+    assert len(forms) == 2 and forms[0] == forms[1] and len(rendered) == 1
+    assert f'name="next" value="{pages(kopi)["product"]}"' in forms[0]

@@ -180,3 +180,15 @@ def page_querystring(context, number) -> str:
     else:
         kept = context.get("querystring") or ""
     return f"?{kept}&page={number}" if kept else f"?page={number}"
+
+
+@register.simple_tag(takes_context=True)
+def language_switcher(context):
+    """components/language_switcher.html, rendered once per request however often the page shows it (the header
+    menu and the footer): the same form, the same CSRF token, the same way back to this page."""
+    request = context.get("request")
+    kept = request.__dict__.setdefault("_language_switcher", {}) if request is not None else {}
+    key = get_language()
+    if key not in kept:
+        kept[key] = context.template.engine.get_template("components/language_switcher.html").render(context)
+    return kept[key]
