@@ -368,7 +368,6 @@ def staff_list(request):
             "page": page,
             "rows": rendered_rows("pesantren/_staff_row.html", page.object_list),
             "query": query.urlencode(),
-            "aspects": Aspect.values,
         },
     )
 
