@@ -19,6 +19,7 @@ from django.utils import translation
 from marketplace.catalogue import fragments
 from marketplace.catalogue.services import category_create, product_photo_add
 from marketplace.catalogue.stock import stock_restock
+from marketplace.catalogue.views import PRODUCT_PARTS
 from marketplace.halal.flagship import product_flagship_set
 from marketplace.models import Order, OrderItem
 from marketplace.orders.reviews import review_create
@@ -298,7 +299,7 @@ def test_a_page_rendered_before_a_change_is_never_served_after_it(client, commit
     the old versions, which the bump after the commit makes out of date."""
     stale = client.get(pages(kopi)["product"]).content.decode()
     with translation.override("id"):  # the language the page is served in
-        entry = cache.get(fragments.key("product", kopi.slug))
+        entry = cache.get(fragments.key("product", kopi.slug, PRODUCT_PARTS))
     assert entry is not None
     committed(product_update, product=kopi, actor=admin_a, price=26000)
     deps = fragments.product_deps(product_id=kopi.pk, store_id=kopi.store_id, category_id=kopi.category_id)
