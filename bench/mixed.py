@@ -151,6 +151,7 @@ def run_mixed(args) -> dict:
             page.checked = web.check_page(base, page)[0]
         print("warming up …", flush=True)
         for page in [fortunes, *pages]:
+            web.warm_page(base, page)
             web.run_wrk(args, base, page, args.warmup, workdir)
         reference_duration = max(1.0, args.duration / 2)
         block_seconds = len(pages) * args.duration + (len(pages) + 1) * reference_duration + 10

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.profile_pages --database postgres://postgres@127.0.0.1:5432/opop_scale \
         [--pages store_home,product_detail,store,category,seller_orders,staff_pesantren,checkout] [--cached] \
         [--url /santri/ --login bench.staf@opop.test] [--repeat 20] [--top 25] [--sort cumulative] [--plain] \
-        [--json FILE]
+        [--json FILE] [--broker redis://127.0.0.1:6379/12] [--redis redis://127.0.0.1:6379/13]
 
 Each page is requested through Django's test client (the full middleware, bench.settings: production settings,
 DEBUG off) `--repeat` times after one warm-up, with CATALOGUE_FRAGMENT_CACHE off so every request renders from
@@ -49,6 +49,18 @@ def parse_args(argv=None):
     parser.add_argument("--sort", default="tottime", help="pstats order: tottime (own time) or cumulative")
     parser.add_argument("--plain", action="store_true", help="no profiler: wall and SQL times only, unskewed")
     parser.add_argument("--json", default=None, help="write the figures here")
+    parser.add_argument(
+        "--broker",
+        default=None,
+        help="Celery broker URL (a Redis db of the run's own, flushed after): tasks are enqueued after the commit as "
+        "in production, not run in the request (the default: eagerly, so a checkout renders its e-mails)",
+    )
+    parser.add_argument(
+        "--redis",
+        default=None,
+        help="with --cached: the shared cache (REDIS_URL, a Redis db of the run's own, flushed first) instead of this "
+        "process' memory, as the web servers use it: a hit then costs its round trip and unpickling",
+    )
     args = parser.parse_args(argv)
     if not args.database:
         parser.error("--database (or DATABASE_URL) is required")
@@ -58,7 +70,17 @@ def parse_args(argv=None):
 def setup(args):
     os.environ["DATABASE_URL"] = args.database
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ.pop("REDIS_URL", None)  # per-process memory cache: the fragment cache is off anyway
+    if getattr(args, "redis", None):
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
+        os.environ["REDIS_URL"] = args.redis
+    else:
+        os.environ.pop("REDIS_URL", None)  # per-process memory cache: the fragment cache is off anyway
+    if getattr(args, "broker", None):
+        os.environ["CELERY_BROKER_URL"] = args.broker
+    else:
+        os.environ.pop("CELERY_BROKER_URL", None)
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -231,6 +253,10 @@ def main(argv=None):
             f"SQL {result['sql_ms']} ms, {result['queries']} queries"
         )
         print(result["profile"])
+    if args.broker:
+        from bench.web import flush_broker
+
+        flush_broker(args.broker)
     load = [round(x, 2) for x in os.getloadavg()]
     print(f"load average {load}")
     if args.json:

@@ -728,6 +728,17 @@ def run_wrk(args, base: str, page: Page, duration: float, workdir: Path) -> dict
     }
 
 
+def warm_page(base: str, page: Page) -> None:
+    """Request every distinct GET line of the page once, one after another, before the timed warm-up: a page that
+    rotates over many URLs (100 products) has each one rendered and cached before it is measured, rather than
+    whichever ones a short wrk warm-up happened to reach (the first measured block then counted the rest as
+    misses)."""
+    if page.once:
+        return
+    for line in dict.fromkeys(tuple(line) for line in page.lines if line[0] == "GET"):
+        fetch(base, line)
+
+
 def check_page(base: str, page: Page) -> tuple[int, str]:
     """One request before the pass: the page must answer as expected (a 500 or a login redirect stops the run)."""
     status, location, body = fetch(base, page.lines[0])
@@ -810,6 +821,7 @@ def run(args) -> dict:
         print("warming up …", flush=True)
         for page in [fortunes, static, *[p for p in pages if p.name != "checkout"]]:
             if not page.once:
+                warm_page(base, page)
                 run_wrk(args, base, page, args.warmup, workdir)
         measured = {}
 
