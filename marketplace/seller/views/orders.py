@@ -119,8 +119,8 @@ def order_detail(request, store, number):
 @seller_view
 def order_print(request, store, number, document):
     order = _order(store, number)
-    # Where the store ships from, read here: the seller pages read their store without its region (current_store).
-    region = store.kabupaten_kota
+    # Where the store ships from, read here: the seller pages read their store alone (current_store).
+    region = access.store_region(store)
     region = region.label if region else ""
     if document in LABEL_SIZES:
         if order.delivery != Order.Delivery.SHIPPING or order.status not in LABELLED:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.catalogue.services import shipping_rate_set
 from marketplace.models import StoreInvitation
-from marketplace.seller import services, team
+from marketplace.seller import access, services, team
 from marketplace.seller.access import seller_view
 from marketplace.seller.forms import (
     BankForm,
@@ -25,7 +25,7 @@ from marketplace.seller.forms import (
 )
 from marketplace.shipping import services as shipping
 from marketplace.shipping.quotes import ZONE_CHOICES, service_label
-from opop.models import KabupatenKota, Membership
+from opop.models import Membership
 from opop.services import DomainError
 from opop.web import form_error
 
@@ -67,16 +67,9 @@ def store_settings(request, store):
             ],
             "rates": store.shipping_rates.select_related("kabupaten_kota").order_by("kabupaten_kota__kode"),
             "is_owner": request.seller_is_owner,
-            "origin_region": _origin_region(store),
+            "origin_region": access.store_region(store),
         },
     )
-
-
-def _origin_region(store) -> KabupatenKota | None:
-    """The regency/city the store ships from (Store.kabupaten_kota), read without lazy fetches."""
-    if store.origin_id:
-        return KabupatenKota.objects.filter(pk=store.origin_id).first()
-    return KabupatenKota.objects.filter(organisations__pk=store.organisation_id).first()
 
 
 @seller_view
@@ -173,9 +166,9 @@ def team_list(request, store):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("marketplace:seller_team")
-    members = Membership.objects.filter(organisation=store.organisation, role__in=("owner", "staff")).select_related(
-        "user"
-    )
+    members = Membership.objects.filter(
+        organisation_id=store.organisation_id, role__in=("owner", "staff")
+    ).select_related("user")
     invitations = StoreInvitation.objects.filter(store=store, accepted_at__isnull=True, revoked=False)
     return render(
         request,
@@ -185,7 +178,7 @@ def team_list(request, store):
 
 
 def _membership(store, pk):
-    membership = Membership.objects.select_related("user").filter(organisation=store.organisation, pk=pk).first()
+    membership = Membership.objects.select_related("user").filter(organisation_id=store.organisation_id, pk=pk).first()
     if membership is None:
         raise Http404
     return membership
