@@ -205,16 +205,17 @@ class StoreCart:
 
 
 def cart_lines(*, user, session, photos: bool = True) -> list[CartLine]:
-    """The cart's lines with product, store, variant and (unless `photos` is false: the checkout shows none)
-    photos loaded, in a fixed number of queries. Each product carries `has_variants`."""
-    from marketplace.catalogue.selectors import card_rows, product_cards
+    """The cart's lines with product, store, variant and photos loaded, in a fixed number of queries; with
+    `photos` false, the checkout's lines: product, store, organisation and variant only (checkout_rows). Each
+    product carries `has_variants`."""
+    from marketplace.catalogue.selectors import checkout_rows, product_cards
 
     if user is not None and user.is_authenticated:
         raw = list(CartItem.objects.filter(user=user).values_list("product_id", "variant_id", "quantity"))
     else:
         raw = [(*map(int, key.split(":")), qty) for key, qty in _session_cart(session).items()]
     products = (
-        (product_cards() if photos else card_rows())
+        (product_cards() if photos else checkout_rows())
         .annotate(has_variants=Exists(ProductVariant.objects.filter(product=OuterRef("pk"))))
         .prefetch_related("wholesale_tiers")
         .in_bulk([product_id for product_id, _v, _q in raw])
