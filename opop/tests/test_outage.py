@@ -437,3 +437,40 @@ def test_a_frozen_broker_then_a_thawed_one_loses_no_task(own_redis, django_captu
     # Every stored task arrived under its own task id. (A publish that timed out while Redis was frozen may
     # still land when it thaws, so a task can arrive twice with the same id: tasks are idempotent.)
     assert set(stored.items()) <= set(queued.items())
+
+
+# --- One redis.Redis per pool ---------------------------------------------------------------------------------
+
+
+def test_the_cache_builds_one_redis_client_for_all_its_calls(own_redis, monkeypatch):
+    _server, url, _client = own_redis
+    built = []
+    original = redis.Redis.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(kwargs.get("connection_pool"))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting_init)
+    with cache_at(url):
+        cache.set("k", "v")
+        cache.set_many({"a": 1, "b": 2})
+        assert cache.get("k") == "v" and cache.get_many(["a", "b", "c"]) == {"a": 1, "b": 2}
+        assert cache.add("n", 1) is True and cache.add("n", 5) is False and cache.incr("n") == 2
+        cache.delete("k")
+        assert cache.get("k") is None and cache.has_key("n")
+    assert len(built) == 1 and built[0] is not None  # Django's own client makes one for each of the 12 calls
+
+
+def test_a_kept_redis_client_works_again_once_a_frozen_redis_thaws(own_redis):
+    import signal
+
+    server, url, _client = own_redis
+    with cache_at(url, socket_timeout=0.2, BREAKER_SECONDS=0):
+        cache.set("k", "before")
+        server.send_signal(signal.SIGSTOP)
+        assert cache.get("k") is None  # timed out: a miss, and the connection it used is dropped
+        server.send_signal(signal.SIGCONT)
+        assert cache.get("k") == "before"
+        cache.set("k", "after")
+        assert cache.get("k") == "after"
