@@ -469,3 +469,36 @@ def test_the_language_switcher_is_rendered_once_for_the_header_and_the_footer(cl
     forms = re.findall(r'<form class="lang-switch".*?</form>', page, re.S)
     assert len(forms) == 2 and forms[0] == forms[1] and len(rendered) == 1
     assert f'name="next" value="{pages(kopi)["product"]}"' in forms[0]
+
+
+def test_piece_counts_reach_the_shared_cache_at_most_once_a_second(settings, clock, monkeypatch):
+    """The benchmark's hit counts (CATALOGUE_FRAGMENT_STATS) are kept in the process and added to the shared cache
+    once STATS_FLUSH_SECONDS have passed: no cache write on every read, and no count lost."""
+    from collections import Counter
+
+    settings.CATALOGUE_FRAGMENT_STATS = True
+    monkeypatch.setattr(fragments, "_stats_pending", Counter())
+    monkeypatch.setattr(fragments, "_stats_flushed_at", clock())  # as if this process had just added its counts
+    stat = fragments.STATS_PREFIX + "shelf:"
+
+    def read():
+        return fragments.cached("shelf", (1,), lambda: "rendered", deps=[("store", 1)])
+
+    for _ in range(4):
+        assert read() == "rendered"
+    assert cache.get(stat + "render") is None and cache.get(stat + "hit") is None  # counted here only
+    clock.advance(fragments.STATS_FLUSH_SECONDS)
+    read()  # the first count a second later adds everything pending
+    assert (cache.get(stat + "render"), cache.get(stat + "hit")) == (1, 4)
+    read()
+    assert cache.get(stat + "hit") == 4  # within the next second: pending again
+    assert fragments.stats(["shelf"]) == {"shelf": {"hit": 5, "stale": 0, "waited": 0, "render": 1}}
+
+
+def test_piece_counts_are_off_in_production(settings, monkeypatch):
+    from collections import Counter
+
+    settings.CATALOGUE_FRAGMENT_STATS = False
+    monkeypatch.setattr(fragments, "_stats_pending", Counter())
+    fragments.cached("shelf", (2,), lambda: "rendered", deps=[("store", 2)])
+    assert not fragments._stats_pending and fragments.stats(["shelf"])["shelf"]["render"] == 0
