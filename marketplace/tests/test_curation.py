@@ -498,7 +498,7 @@ def test_the_menu_shows_listing_curation_to_curators_only(client, province_staff
     for user, shown in ((province_staff, True), (admin_a, True), (shopper, False)):
         client.force_login(user)
         items = client.get(reverse("marketplace:home")).context["nav_items"]
-        assert any(item["url"] == url for item in items) is shown, user
+        assert any(item.url == url for item in items) is shown, user
 
 
 @pytest.mark.postgres

@@ -159,7 +159,7 @@ def test_the_seller_centre_is_in_the_navigation_of_sellers_only(client, shopper,
     url = reverse("marketplace:seller_dashboard")
     for user, shown in ((admin_a, True), (shopper, False), (jombang_staff, False)):
         client.force_login(user)
-        links = [item["url"] for item in client.get(reverse("marketplace:cart")).context["nav_items"]]
+        links = [item.url for item in client.get(reverse("marketplace:cart")).context["nav_items"]]
         assert (url in links) is shown, user
 
 

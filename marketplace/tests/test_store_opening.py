@@ -418,8 +418,8 @@ def test_the_queue_costs_the_same_for_1_and_30_applications(client, province_sta
 def test_the_nav_shows_store_requests_to_diskop_staff(client, province_staff):
     _english(client).force_login(province_staff)
     items = client.get(reverse("marketplace:store_request_list")).context["nav_items"]
-    assert {"label": "Store requests", "url": reverse("marketplace:store_request_list"), "active": True} in [
-        {**item, "label": str(item["label"])} for item in items
+    assert ("Store requests", reverse("marketplace:store_request_list"), True) in [
+        (item.label, item.url, item.active) for item in items
     ]
 
 

@@ -106,8 +106,25 @@ def test_login_page_uses_the_portal_layout(client):
 
 def test_navigation_depends_on_the_role(client, admin_a, shopper):
     client.force_login(shopper)
-    labels = [item["url"] for item in client.get("/").context["nav_items"]]
+    labels = [item.url for item in client.get("/").context["nav_items"]]
     assert reverse("opop:organisation_list") not in labels
     client.force_login(admin_a)
-    labels = [item["url"] for item in client.get("/").context["nav_items"]]
+    labels = [item.url for item in client.get("/").context["nav_items"]]
     assert reverse("opop:organisation_list") in labels
+
+
+def test_the_menu_shows_the_roles_entries_in_the_pages_language_with_the_current_one_marked(client, admin_a):
+    client.force_login(admin_a)
+    organisations = reverse("opop:organisation_list")
+    page = client.get(organisations)
+    items = page.context["nav_items"]
+    menu = page.content.decode().split('class="menu-panel"', 1)[1].split("</ul>", 1)[0]
+    assert [item.url for item in items] == re.findall(r'<li><a href="([^"]+)"', menu)[: len(items)]
+    assert re.findall(r'href="([^"]+)" aria-current="page"', menu) == [organisations]
+    assert all(f">{item.label}</a>" in menu for item in items)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("home"))
+    assert english.context["nav_items"] and not any(item.active for item in english.context["nav_items"][1:])
+    english_menu = english.content.decode().split('class="menu-panel"', 1)[1].split("</ul>", 1)[0]
+    assert all(f">{item.label}</a>" in english_menu for item in english.context["nav_items"])
+    assert {item.label for item in english.context["nav_items"]} != {item.label for item in items}  # translated

@@ -219,11 +219,11 @@ def test_every_santri_lands_on_their_home_after_signing_in_unless_a_next_is_give
 
 def test_a_santri_has_a_menu_entry_to_their_home_and_nobody_else_does(client, pes_a, admin_a, shopper):
     client.force_login(_email_santri(admin_a, SantriFactory(pesantren=pes_a)))
-    urls = [item["url"] for item in client.get(reverse("santri:competition_list")).context["nav_items"]]
+    urls = [item.url for item in client.get(reverse("santri:competition_list")).context["nav_items"]]
     assert reverse("santri:me") in urls
     for other in (shopper, admin_a):
         client.force_login(other)
-        urls = [item["url"] for item in client.get(reverse("santri:competition_list")).context["nav_items"]]
+        urls = [item.url for item in client.get(reverse("santri:competition_list")).context["nav_items"]]
         assert reverse("santri:me") not in urls
 
 

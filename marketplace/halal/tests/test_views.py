@@ -274,10 +274,10 @@ def test_flagship_pages_are_scoped(client, product_a, product_b, admin_a, admin_
 
 def test_the_navigation_shows_the_halal_entries_by_role(client, admin_a, province_staff, shopper):
     client.force_login(shopper)
-    labels = {item["url"] for item in client.get(reverse("halal:certificate_search")).context["nav_items"]}
+    labels = {item.url for item in client.get(reverse("halal:certificate_search")).context["nav_items"]}
     assert reverse("halal:case_list") in labels and reverse("halal:product_queue") not in labels
     client.force_login(province_staff)
-    labels = {item["url"] for item in client.get(reverse("halal:certificate_search")).context["nav_items"]}
+    labels = {item.url for item in client.get(reverse("halal:certificate_search")).context["nav_items"]}
     assert {reverse("halal:product_queue"), reverse("halal:flagship_list")} <= labels
 
 
