@@ -1,5 +1,7 @@
 """Order reads: a buyer sees their own orders; a seller sees their store's through opop.permissions."""
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,15 +58,47 @@ QUEUE_COLUMNS = (
 )
 
 
-def seller_queue_rows(orders: QuerySet) -> list[QueueRow]:
-    """The rows of one page of the seller's queue (`orders`: that page, already scoped to the store), in two
-    queries whatever the number of lines: the orders with their buyer's and organisation's columns, then their
-    lines. Read as values with each label translated once, not as ~130 model instances a page."""
-    orders = list(orders.values(*QUEUE_COLUMNS))
+# An order's lines never change once its checkout wrote them (OrderItem rows are created with the order and never
+# updated or deleted), so each order's line summary is kept per process under its id and number, at most
+# KEPT_LINES orders, least recently shown first out.
+KEPT_LINES = 8192
+_kept_lines: OrderedDict[tuple[int, str], str] = OrderedDict()
+_kept_lines_lock = threading.Lock()
+
+
+def order_lines(orders: list[dict]) -> dict[int, str]:
+    """Each order's lines ("name x quantity", comma-separated) by order id, for `orders` (dicts with pk and number):
+    read in one query for the orders not seen by this process yet, none when every one was."""
+    with _kept_lines_lock:
+        found = {}
+        for order in orders:
+            key = (order["pk"], order["number"])
+            if key in _kept_lines:
+                _kept_lines.move_to_end(key)
+                found[order["pk"]] = _kept_lines[key]
+    missing = [order for order in orders if order["pk"] not in found]
+    if not missing:
+        return found
     lines: dict[int, list[str]] = {}
-    items = OrderItem.objects.filter(order_id__in=[order["pk"] for order in orders])
+    items = OrderItem.objects.filter(order_id__in=[order["pk"] for order in missing])
     for order_id, product_name, quantity in items.values_list("order_id", "product_name", "quantity"):
         lines.setdefault(order_id, []).append(f"{product_name} \N{MULTIPLICATION SIGN} {quantity}")
+    read = {order["pk"]: ", ".join(lines.get(order["pk"], ())) for order in missing}
+    with _kept_lines_lock:
+        for order in missing:
+            _kept_lines[(order["pk"], order["number"])] = read[order["pk"]]
+        while len(_kept_lines) > KEPT_LINES:
+            _kept_lines.popitem(last=False)
+    return {**found, **read}
+
+
+def seller_queue_rows(orders: QuerySet) -> list[QueueRow]:
+    """The rows of one page of the seller's queue (`orders`: that page, already scoped to the store) in one query
+    for the orders with their buyer's and organisation's columns, and one for the lines of the orders this process
+    has not shown before (order_lines). Read as values with each label translated once, not as ~130 model
+    instances a page."""
+    orders = list(orders.values(*QUEUE_COLUMNS))
+    lines = order_lines(orders)
     statuses = {value: str(label) for value, label in Order.Status.choices}
     payments = {value: str(label) for value, label in Order.PaymentMethod.choices}
     detail_url = url_for_each("marketplace:seller_order_detail")
@@ -81,7 +115,7 @@ def seller_queue_rows(orders: QuerySet) -> list[QueueRow]:
                 pk=order["buyer_id"], full_name=order["buyer__full_name"], erased_at=order["buyer__erased_at"]
             ),
             buyer_organisation=order["buyer_organisation__name"] or "",
-            lines=", ".join(lines.get(order["pk"], ())),
+            lines=lines[order["pk"]],
         )
         for order in orders
     ]

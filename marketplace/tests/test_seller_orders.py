@@ -63,6 +63,27 @@ def test_the_order_queue_costs_a_fixed_number_of_queries(
     assert body.count("Sarung Tenun Darul Ulum") == 30
 
 
+def test_the_queue_reads_only_the_lines_of_orders_it_has_not_shown(
+    seller, shopper, address, product_a, django_assert_num_queries
+):
+    """An order's lines never change once placed: a process keeps them (selectors.order_lines), so the queue's
+    second read costs one query fewer, and a new order's lines are read with it."""
+    Product.objects.filter(pk=product_a.pk).update(stock=100)
+    for _ in range(3):
+        place(shopper, [(product_a, 1)], address=address)
+    url = reverse("marketplace:seller_order_list")
+    with django_assert_num_queries(6):  # as the budget above, lines included
+        seller.get(url)
+    with django_assert_num_queries(5):  # every line kept
+        body = seller.get(url).content.decode()
+    assert body.count("Sarung Tenun Darul Ulum \N{MULTIPLICATION SIGN} 1") == 3
+    (new,) = place(shopper, [(product_a, 4)], address=address)
+    with django_assert_num_queries(6):  # the new order's lines only
+        body = seller.get(url).content.decode()
+    assert "Sarung Tenun Darul Ulum \N{MULTIPLICATION SIGN} 4" in _row(body, new.number)
+    assert body.count("Sarung Tenun Darul Ulum \N{MULTIPLICATION SIGN} 1") == 3
+
+
 def _row(body, number):
     return next(row for row in body.split("<tr>") if number in row)
 
