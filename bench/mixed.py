@@ -4,11 +4,11 @@ For each checkout rate of `--rates` (default 0, 1, 5, 20 per second) a second lo
 process, open loop: a checkout POST is *started* every 1/rate seconds whatever the earlier ones are doing, each in
 a thread of its own pool, so a slow server gets more concurrent checkouts, as real shoppers would make — places
 fresh carts (3 items from 2 stores, generated buyers, as the checkout pass of bench.web) while wrk measures the
-read pages one after another, with the minimal Django page before the first page, between pages and after the
-last, all under the same checkout load. Reported per rate: each page's throughput as a ratio to the minimal page
-beside it, p50/p95, the hit rate of its cached pieces (catalogue.fragments stats: served fresh or the previous
-copy, against rendered), and the checkouts' achieved rate and p50/p95/p99 latency. The 5/s result is the
-headline of bench/results/web.md; bench/results/web_mixed.json keeps everything.
+read pages one after another, each in `--slices` slices interleaved with slices of the minimal Django page, all
+under the same checkout load (measure_sliced). Reported per rate: each page's throughput as a ratio to the minimal
+page beside it (the median of its slices' ratios), p50/p95, the hit rate of its cached pieces (catalogue.fragments
+stats: served fresh or the previous copy, against rendered), and the checkouts' achieved rate and p50/p95/p99
+latency. The 5/s result is the headline of bench/results/web.md; bench/results/web_mixed.json keeps everything.
 """
 
 import json
@@ -110,6 +110,38 @@ def _hit_rate(before: dict | None, after: dict | None, name: str | None):
     return round((delta["hit"] + delta["stale"] + delta["waited"]) / served, 3) if served else None
 
 
+def measure_sliced(args, base: str, page, fortunes, workdir: Path) -> dict:
+    """The page measured in `args.slices` slices of duration/slices seconds, each between two slices of the minimal
+    page: R P R P … P R. A slice's ratio is the page's throughput over the mean of the two minimal-page slices beside
+    it; the page's ratio is the median slice's, and its latency figures that slice's. On a machine whose speed
+    wanders (a shared VM stalls for seconds at a time), a stall spoils the slices it falls on, not the result."""
+    slices = max(1, args.slices)
+    seconds = max(1.0, args.duration / slices)
+    references = [web.run_wrk(args, base, fortunes, seconds, workdir)]
+    parts = []
+    for _ in range(slices):
+        parts.append(web.run_wrk(args, base, page, seconds, workdir))
+        references.append(web.run_wrk(args, base, fortunes, seconds, workdir))
+    ratios = []
+    for index, part in enumerate(parts):
+        beside = (references[index]["rps"] + references[index + 1]["rps"]) / 2
+        ratios.append(part["rps"] / beside if beside else 0.0)
+    median = sorted(range(slices), key=lambda i: ratios[i])[slices // 2]
+    chosen = parts[median]
+    total_seconds = sum(part["seconds"] for part in parts)
+    return {
+        "requests": sum(part["requests"] for part in parts),
+        "ok": sum(part["ok"] for part in parts),
+        "bad": sum(part["bad"] for part in parts),
+        "seconds": round(total_seconds, 3),
+        "rps": round(sum(part["ok"] for part in parts) / total_seconds, 1) if total_seconds else 0.0,
+        "ratio": round(ratios[median], 3),
+        "slice_ratios": [round(r, 3) for r in ratios],
+        **{key: chosen[key] for key in ("p50_ms", "p90_ms", "p95_ms", "p99_ms", "mean_ms", "max_ms")},
+        "references": [reference["rps"] for reference in references],
+    }
+
+
 def run_mixed(args) -> dict:
     import shutil
     import tempfile
@@ -153,8 +185,9 @@ def run_mixed(args) -> dict:
         for page in [fortunes, *pages]:
             web.warm_page(base, page)
             web.run_wrk(args, base, page, args.warmup, workdir)
-        reference_duration = max(1.0, args.duration / 2)
-        block_seconds = len(pages) * args.duration + (len(pages) + 1) * reference_duration + 10
+        slice_seconds = max(1.0, args.duration / max(1, args.slices))
+        # each page: its slices and one more slice of the minimal page than it has slices (measure_sliced)
+        block_seconds = len(pages) * (2 * max(1, args.slices) + 1) * slice_seconds + 10
         for rate in rates:
             checkout = web.Page("checkout", *web.PAGES["checkout"], lines=[], expect_status=302)
             carts = int(rate * block_seconds * 1.3) + 5 if rate else 0
@@ -162,30 +195,24 @@ def run_mixed(args) -> dict:
                 web.prepare_checkout(checkout, carts, prepared)
             print(f"rate {rate:g} checkouts/s ({carts} carts)", flush=True)
             load = CheckoutLoad(base, checkout.lines, rate, reverse("marketplace:order_list")).start()
-            measured, references = [], []
-            references.append(web.run_wrk(args, base, fortunes, reference_duration, workdir))
+            rows, references = [], []
             for page in pages:
                 before = _pieces()
-                result = web.run_wrk(args, base, page, args.duration, workdir)
+                result = measure_sliced(args, base, page, fortunes, workdir)
                 result["hit_rate"] = _hit_rate(before, _pieces(), PIECE_OF_PAGE.get(page.name))
-                measured.append((page, result))
-                references.append(web.run_wrk(args, base, fortunes, reference_duration, workdir))
-            checkouts = load.stop()
-            rows = []
-            for index, (page, result) in enumerate(measured):
-                beside = (references[index]["rps"] + references[index + 1]["rps"]) / 2
-                ratio = round(result["rps"] / beside, 3) if beside else None
-                rows.append({"name": page.name, "label": page.label, **result, "ratio": ratio})
+                references += result.pop("references")
+                rows.append({"name": page.name, "label": page.label, **result})
                 print(
-                    f"  {page.name:18s} {result['rps']:8.1f} req/s  ratio {ratio}  p95 {result['p95_ms']:7.1f} ms  "
-                    f"hit {result['hit_rate']}",
+                    f"  {page.name:18s} {result['rps']:8.1f} req/s  ratio {result['ratio']} "
+                    f"(slices {result['slice_ratios']})  p95 {result['p95_ms']:7.1f} ms  hit {result['hit_rate']}",
                     flush=True,
                 )
+            checkouts = load.stop()
             print(f"  checkout {checkouts}", flush=True)
             blocks.append(
                 {
                     "rate": rate,
-                    "fortunes_rps": [r["rps"] for r in references],
+                    "fortunes_rps": references,
                     "pages": rows,
                     "checkout": checkouts,
                     "load_average": [round(x, 2) for x in __import__("os").getloadavg()],
@@ -214,6 +241,7 @@ def run_mixed(args) -> dict:
             "commit": web.git_commit(),
             "database": {**figures, "url": web.redact(args.database)},
             "duration_s": args.duration,
+            "slices": args.slices,
             "connections": args.connections,
             "cpus": os.cpu_count(),
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
@@ -237,8 +265,9 @@ def markdown_mixed(data: dict) -> str:
         f"{run['note']}",
         "",
         "Ratio: the page's throughput over the minimal Django page's measured beside it under the same checkout "
-        "load; hit: share of the page's cached pieces served from the cache (fresh or the previous copy) rather "
-        "than rendered.",
+        "load, the median of its slices' (each slice of the page between two slices of the minimal page; all of "
+        "them in the JSON); hit: share of the page's cached pieces served from the cache (fresh or the previous "
+        "copy) rather than rendered.",
         "",
     ]
     headline = next((b for b in data["rates"] if b["rate"] == 5), None)
@@ -252,12 +281,13 @@ def markdown_mixed(data: dict) -> str:
             f"Checkouts: {c['ok']} placed of {c['sent']} sent ({c['achieved_per_s']}/s achieved), "
             f"p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms, p99 {c['p99_ms']} ms. Load average {block['load_average']}.",
             "",
-            "| page | req/s | ratio | hit | p50 ms | p95 ms |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| page | req/s | ratio | slices' ratios | hit | p50 ms | p95 ms |",
+            "|---|---:|---:|---|---:|---:|---:|",
         ]
         for page in block["pages"]:
             lines.append(
                 f"| {page['label']} | {page['rps']} | {page['ratio']} | "
+                f"{' '.join(str(r) for r in page.get('slice_ratios', []))} | "
                 f"{'' if page['hit_rate'] is None else page['hit_rate']} | {page['p50_ms']} | {page['p95_ms']} |"
             )
         lines.append("")

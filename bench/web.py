@@ -122,6 +122,13 @@ def parse_args(argv=None):
         help="mixed workload (bench/mixed.py): the read pages while checkouts run at each of --rates per second",
     )
     parser.add_argument("--rates", default="0,1,5,20", help="checkouts per second for --mixed")
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="--mixed: each page is measured in this many slices, each between two slices of the minimal page, and "
+        "its ratio is the median of the slices' ratios (a stall of the machine spoils one slice, not the page)",
+    )
     args = parser.parse_args(argv)
     if not args.database:
         parser.error("--database (or DATABASE_URL) is required")
