@@ -71,14 +71,18 @@ def navigation(request):
     if user is None:
         return {}
     access = access_for(user)
-    items = []
+    entries = []
     for label, url_name, who in nav_items():
         if not _visible(who, user, access):
             continue
         url = fixed_url(url_name)
-        if url is None:
-            continue
-        items.append(NavItem(label=str(label), url=url, active=request.path.startswith(url) and url != "/"))
+        if url is not None:
+            entries.append((label, url))
+    # The current section is the entry whose link is the longest start of this path: /pesantren/staf/ is the staff
+    # list's, not also "My pesantren" (/pesantren/).
+    under = [url for _label, url in entries if url != "/" and request.path.startswith(url)]
+    current = max(under, key=len, default=None)
+    items = [NavItem(label=str(label), url=url, active=url == current) for label, url in entries]
     role_labels = []
     if access.superuser:
         role_labels.append(_("Superuser"))

@@ -128,3 +128,12 @@ def test_the_menu_shows_the_roles_entries_in_the_pages_language_with_the_current
     english_menu = english.content.decode().split('class="menu-panel"', 1)[1].split("</ul>", 1)[0]
     assert all(f">{item.label}</a>" in english_menu for item in english.context["nav_items"])
     assert {item.label for item in english.context["nav_items"]} != {item.label for item in items}  # translated
+
+
+def test_the_menu_marks_one_current_section_the_longest_matching_link(client, superuser):
+    client.force_login(superuser)
+    staff_list, mine = reverse("pesantren:staff_list"), reverse("pesantren:mine")
+    assert staff_list.startswith(mine)  # /pesantren/staf/ under /pesantren/
+    items = client.get(staff_list).context["nav_items"]
+    assert [item.url for item in items if item.active] == [staff_list]
+    assert [item.url for item in client.get(mine).context["nav_items"] if item.active] == [mine]
