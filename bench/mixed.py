@@ -110,13 +110,18 @@ def _hit_rate(before: dict | None, after: dict | None, name: str | None):
     return round((delta["hit"] + delta["stale"] + delta["waited"]) / served, 3) if served else None
 
 
+def _slicing(args) -> tuple[int, float]:
+    """How many slices a page is measured in, and how long each is (wrk runs whole seconds, at least one)."""
+    slices = max(1, args.slices)
+    return slices, max(1.0, args.duration / slices)
+
+
 def measure_sliced(args, base: str, page, fortunes, workdir: Path) -> dict:
     """The page measured in `args.slices` slices of duration/slices seconds, each between two slices of the minimal
     page: R P R P … P R. A slice's ratio is the page's throughput over the mean of the two minimal-page slices beside
     it; the page's ratio is the median slice's, and its latency figures that slice's. On a machine whose speed
     wanders (a shared VM stalls for seconds at a time), a stall spoils the slices it falls on, not the result."""
-    slices = max(1, args.slices)
-    seconds = max(1.0, args.duration / slices)
+    slices, seconds = _slicing(args)
     references = [web.run_wrk(args, base, fortunes, seconds, workdir)]
     parts = []
     for _ in range(slices):
@@ -185,9 +190,9 @@ def run_mixed(args) -> dict:
         for page in [fortunes, *pages]:
             web.warm_page(base, page)
             web.run_wrk(args, base, page, args.warmup, workdir)
-        slice_seconds = max(1.0, args.duration / max(1, args.slices))
+        slices, slice_seconds = _slicing(args)
         # each page: its slices and one more slice of the minimal page than it has slices (measure_sliced)
-        block_seconds = len(pages) * (2 * max(1, args.slices) + 1) * slice_seconds + 10
+        block_seconds = len(pages) * (2 * slices + 1) * slice_seconds + 10
         for rate in rates:
             checkout = web.Page("checkout", *web.PAGES["checkout"], lines=[], expect_status=302)
             carts = int(rate * block_seconds * 1.3) + 5 if rate else 0
